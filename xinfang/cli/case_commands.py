@@ -1,0 +1,320 @@
+"""The commands that move a case through its life. Each parses its options, calls one
+core function and prints one line."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from xinfang.cli.app import command
+from xinfang.cli.base import ByOption, CaseArgument, DbOption, OnOption, open_ledger
+from xinfang.core import cases
+from xinfang.core.numbering import formal_number
+from xinfang.core.settings import get as setting
+
+NotifiedOnOption = Annotated[
+    str | None,
+    typer.Option(
+        "--notified-on", help="已告知信访人的日期（当场或书面告知）；不填则稍后用 notify 记录"
+    ),
+]
+NoticeMethodOption = Annotated[
+    str | None,
+    typer.Option("--notice-method", help=f"告知方式：{'、'.join(cases.NOTICE_METHODS)}"),
+]
+
+
+def _done(what: str, case_no: str, extra: str = "") -> None:
+    typer.echo(f"{what}：{case_no}{extra}")
+
+
+@command("accept")
+def accept_command(
+    case: CaseArgument,
+    notified_on: NotifiedOnOption = None,
+    notice_method: NoticeMethodOption = None,
+    on: OnOption = None,
+    by: ByOption = None,
+    db: DbOption = None,
+) -> None:
+    """受理信访事项。须在 3 个工作日内书面告知信访人（匿名除外）。
+
+    例：xinfang accept 2026-0001 --notified-on 2026-11-23
+    """
+    conn = open_ledger(db)
+    case_no = cases.accept(
+        conn, case, on=on, notified_on=notified_on, notice_method=notice_method, by=by
+    )
+    _done(
+        "已受理", case_no, "" if notified_on else "（尚未告知信访人，告知后用 xinfang notify 记录）"
+    )
+
+
+@command("reject")
+def reject_command(
+    case: CaseArgument,
+    reason: Annotated[str, typer.Option("--reason", help="不予受理的理由")],
+    channel: Annotated[
+        str, typer.Option("--channel", help="法定途径或有权处理的机关，如：向县人民法院提起诉讼")
+    ],
+    notified_on: NotifiedOnOption = None,
+    notice_method: NoticeMethodOption = None,
+    on: OnOption = None,
+    by: ByOption = None,
+    db: DbOption = None,
+) -> None:
+    """不予受理，写明理由和应走的法定途径或有权机关。
+
+    例：xinfang reject 2026-0002 --reason "属劳动争议" --channel "向县劳动人事争议仲裁委员会申请仲裁"
+    """
+    conn = open_ledger(db)
+    case_no = cases.reject(
+        conn,
+        case,
+        reason=reason,
+        channel=channel,
+        on=on,
+        notified_on=notified_on,
+        notice_method=notice_method,
+        by=by,
+    )
+    _done("不予受理", case_no)
+
+
+@command("transfer")
+def transfer_command(
+    case: CaseArgument,
+    to: Annotated[str, typer.Option("--to", help="转送的有权处理机关")],
+    reason: Annotated[str | None, typer.Option("--reason", help="转送理由")] = None,
+    notified_on: NotifiedOnOption = None,
+    notice_method: NoticeMethodOption = None,
+    on: OnOption = None,
+    by: ByOption = None,
+    db: DbOption = None,
+) -> None:
+    """转送：不属本单位职责的事项转送有权处理的机关。
+
+    例：xinfang transfer 2026-0003 --to 县人力资源和社会保障局
+    """
+    conn = open_ledger(db)
+    case_no = cases.transfer(
+        conn,
+        case,
+        to=to,
+        reason=reason,
+        on=on,
+        notified_on=notified_on,
+        notice_method=notice_method,
+        by=by,
+    )
+    _done("已转送", case_no, f" → {to}")
+
+
+@command("notify")
+def notify_command(
+    case: CaseArgument,
+    method: Annotated[
+        str, typer.Option("--method", help=f"告知方式：{'、'.join(cases.NOTICE_METHODS)}")
+    ] = "书面告知书",
+    on: OnOption = None,
+    by: ByOption = None,
+    db: DbOption = None,
+) -> None:
+    """记录已告知信访人受理、不予受理或转送的决定（是否告知）。
+
+    例：xinfang notify 2026-0001 --on 2026-11-24 --method 书面告知书
+    """
+    conn = open_ledger(db)
+    _done("已记录告知", cases.notify(conn, case, method=method, on=on, by=by))
+
+
+@command("assign")
+def assign_command(
+    case: CaseArgument,
+    to: Annotated[str, typer.Option("--to", help="承办单位（乡镇或部门）")],
+    due: Annotated[str, typer.Option("--due", help="办结期限，如 2026-12-05")],
+    on: OnOption = None,
+    by: ByOption = None,
+    db: DbOption = None,
+) -> None:
+    """交办：按属地管理、分级负责交承办单位办理，生成交办单编号。
+
+    例：xinfang assign 2026-0001 --to 沙河镇 --due 2026-12-05
+    """
+    conn = open_ledger(db)
+    case_no, year, seq = cases.assign(conn, case, to=to, due=due, on=on, by=by)
+    number = formal_number(setting(conn, "assign_prefix"), year, seq)
+    _done("已交办", case_no, f" → {to}，交办单 {number}")
+
+
+@command("unit-accept")
+def unit_accept_command(
+    case: CaseArgument, on: OnOption = None, by: ByOption = None, db: DbOption = None
+) -> None:
+    """记录承办单位已决定受理交办事项（收到交办之日起 3 日内）。
+
+    例：xinfang unit-accept 2026-0001 --on 2026-11-25
+    """
+    conn = open_ledger(db)
+    _done("承办单位已受理", cases.unit_accept(conn, case, on=on, by=by))
+
+
+@command("unit-report")
+def unit_report_command(
+    case: CaseArgument,
+    text: Annotated[str, typer.Option("--text", help="承办单位报送的办理情况（办结报告）")],
+    on: OnOption = None,
+    by: ByOption = None,
+    db: DbOption = None,
+) -> None:
+    """记录承办单位报送的办理情况（办结报告）。
+
+    例：xinfang unit-report 2026-0001 --text "经入户核查，已重新评定为低保对象"
+    """
+    conn = open_ledger(db)
+    _done("已记录办理情况", cases.unit_report(conn, case, text=text, on=on, by=by))
+
+
+@command("reply")
+def reply_command(
+    case: CaseArgument,
+    result: Annotated[
+        str, typer.Option("--result", help=f"答复结果：{'、'.join(cases.REPLY_RESULTS)}")
+    ],
+    finding: Annotated[
+        str, typer.Option("--finding", help=f"是否属实：{'、'.join(cases.FINDINGS)}")
+    ],
+    text: Annotated[str, typer.Option("--text", help="答复意见（调查处理情况）")],
+    on: OnOption = None,
+    by: ByOption = None,
+    db: DbOption = None,
+) -> None:
+    """答复信访人：办理结果、是否属实、答复意见。
+
+    例：xinfang reply 2026-0001 --result 已解决 --finding 属实 --text "已纳入低保，自12月起发放"
+    """
+    conn = open_ledger(db)
+    _done(
+        "已答复", cases.reply(conn, case, result=result, finding=finding, text=text, on=on, by=by)
+    )
+
+
+@command("revisit")
+def revisit_command(
+    case: CaseArgument,
+    method: Annotated[str, typer.Option("--method", help="回访方式，如 电话回访、现场走访")],
+    satisfaction: Annotated[
+        str, typer.Option("--satisfaction", help="满意度：非常满意、满意、基本满意、一般、不满意")
+    ],
+    opinion: Annotated[str | None, typer.Option("--opinion", help="信访人意见")] = None,
+    on: OnOption = None,
+    by: ByOption = None,
+    db: DbOption = None,
+) -> None:
+    """回访信访人。不满意的，案件重新办理（编号不变，办理轮次加一）。
+
+    例：xinfang revisit 2026-0001 --method 电话回访 --satisfaction 满意
+    """
+    conn = open_ledger(db)
+    case_no, round_no = cases.revisit(
+        conn, case, method=method, satisfaction=satisfaction, opinion=opinion, on=on, by=by
+    )
+    if satisfaction == cases.DISSATISFIED:
+        _done("已回访（不满意）", case_no, f"，重新办理，第 {round_no} 轮")
+    else:
+        _done("已回访", case_no, f"（{satisfaction}）")
+
+
+@command("publicize")
+def publicize_command(
+    case: CaseArgument,
+    where: Annotated[str | None, typer.Option("--where", help="公示位置，如 单位门户网站")] = None,
+    on: OnOption = None,
+    by: ByOption = None,
+    db: DbOption = None,
+) -> None:
+    """公示办理结果（办结后 3 日内；不含信访人个人信息）。
+
+    例：xinfang publicize 2026-0001 --where 县政府门户网站
+    """
+    conn = open_ledger(db)
+    _done("已公示", cases.publicize(conn, case, where=where, on=on, by=by))
+
+
+@command("close")
+def close_command(
+    case: CaseArgument,
+    opinion: Annotated[str | None, typer.Option("--opinion", help="承办人意见")] = None,
+    approved_by: Annotated[
+        str | None, typer.Option("--approved-by", help="审批人（承办机构负责人）")
+    ] = None,
+    on: OnOption = None,
+    by: ByOption = None,
+    db: DbOption = None,
+) -> None:
+    """办结（结案审批）。
+
+    例：xinfang close 2026-0001 --approved-by 李主任
+    """
+    conn = open_ledger(db)
+    _done(
+        "已办结",
+        cases.close(conn, case, opinion=opinion, approved_by=approved_by, on=on, by=by),
+    )
+
+
+@command("archive")
+def archive_command(
+    case: CaseArgument,
+    retention: Annotated[
+        str, typer.Option("--retention", help=f"保管期限：{'、'.join(cases.RETENTIONS)}")
+    ],
+    on: OnOption = None,
+    by: ByOption = None,
+    db: DbOption = None,
+) -> None:
+    """归档（一案一卷，办结后 5 个工作日内）。
+
+    例：xinfang archive 2026-0001 --retention 10年
+    """
+    conn = open_ledger(db)
+    _done("已归档", cases.archive(conn, case, retention=retention, on=on, by=by))
+
+
+@command("note")
+def note_command(
+    case: CaseArgument,
+    text: Annotated[str, typer.Argument(help="备注内容")],
+    on: OnOption = None,
+    by: ByOption = None,
+    db: DbOption = None,
+) -> None:
+    """给案件加一条备注（记入办理过程，可检索）。
+
+    例：xinfang note 2026-0001 "信访人来电询问进度"
+    """
+    conn = open_ledger(db)
+    _done("已备注", cases.note(conn, case, text, on=on, by=by))
+
+
+@command("correct")
+def correct_command(
+    case: CaseArgument,
+    field: Annotated[str, typer.Option("--field", help="要更正的字段，如 联系电话 或 phone")],
+    value: Annotated[str, typer.Option("--value", help="更正后的值（空字符串表示清空）")],
+    reason: Annotated[str | None, typer.Option("--reason", help="更正理由")] = None,
+    force: Annotated[bool, typer.Option("--force", help="确认不常见的电话或身份证号")] = False,
+    on: OnOption = None,
+    by: ByOption = None,
+    db: DbOption = None,
+) -> None:
+    """更正登记信息。原值保留在办理过程中，不会被悄悄覆盖。
+
+    例：xinfang correct 2026-0001 --field 联系电话 --value 13912345678 --reason 信访人更换号码
+    """
+    conn = open_ledger(db)
+    case_no = cases.correct(
+        conn, case, field=field, value=value, reason=reason, force=force, on=on, by=by
+    )
+    _done("已更正", case_no, f"（{field}）")

@@ -1,0 +1,131 @@
+"""`xinfang register`: by options, or by questions when the clerk gives none at a terminal."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from xinfang.cli.app import command
+from xinfang.cli.base import ByOption, DbOption, JsonOption, open_ledger, print_json
+from xinfang.core import cases, query, settings
+from xinfang.core.errors import InvalidInput
+from xinfang.core.fields import FIELDS_BY_KEY, REQUIRED, Field, check_record, clean_value
+from xinfang.core.numbering import formal_number, parse_case_number
+
+
+def _ask(conn: sqlite3.Connection, field: Field, *, required: bool, force: bool) -> Any:
+    """Ask for one field until the answer is valid; a choice may be typed as its number."""
+    options = settings.choices(conn, field.choice_list) if field.choice_list else []
+    if options:
+        typer.echo("  " + "  ".join(f"{i}.{value}" for i, value in enumerate(options, 1)))
+    while True:
+        answer = typer.prompt(
+            field.label + ("" if required else "（可空）"), default="", show_default=False
+        ).strip()
+        if options and answer.isdigit() and 1 <= int(answer) <= len(options):
+            answer = options[int(answer) - 1]
+        if not answer:
+            if not required:
+                return None
+            typer.echo(f"  {field.label}必填。")
+            continue
+        try:
+            return clean_value(conn, field, answer, force=force)
+        except InvalidInput as error:
+            typer.echo(f"  {error.message}")
+
+
+def _interview(conn: sqlite3.Connection, *, force: bool) -> dict[str, Any]:
+    typer.echo("登记信访事项（直接回车跳过可空项；列表项可输入序号）")
+    values: dict[str, Any] = {}
+    values["anonymous"] = typer.confirm("匿名信访？", default=False)
+    order = [
+        "name", "persons", "phone", "id_number", "address", "received_at", "source",
+        "upper_ref", "form", "content", "category", "kind", "township", "receiver",
+        "receiver_opinion",
+    ]  # fmt: skip
+    for key in order:
+        if values["anonymous"] and key in ("name", "phone", "id_number", "address"):
+            continue
+        if key == "upper_ref" and values.get("source") != "上级交办":
+            continue
+        required = key in REQUIRED or key == "upper_ref" or (key == "name")
+        values[key] = _ask(conn, FIELDS_BY_KEY[key], required=required, force=force)
+    check_record({**values, "anonymous": values["anonymous"]})
+    return values
+
+
+@command("register")
+def register_command(
+    name: Annotated[str | None, typer.Option("--name", help="信访人姓名")] = None,
+    phone: Annotated[
+        str | None, typer.Option("--phone", help="联系电话（手机或区号-座机）")
+    ] = None,
+    id_number: Annotated[str | None, typer.Option("--id-number", help="身份证号码")] = None,
+    address: Annotated[str | None, typer.Option("--address", help="通讯地址/单位及住址")] = None,
+    persons: Annotated[str | None, typer.Option("--persons", help="人数，5 人以上为集体访")] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help="信访来源，如 本级、上级交办、领导接访")
+    ] = None,
+    form: Annotated[
+        str | None, typer.Option("--form", help="信访形式：来信、来访、来电、网上信访、信访代办")
+    ] = None,
+    content: Annotated[str | None, typer.Option("--content", help="反映问题（诉求）")] = None,
+    category: Annotated[str | None, typer.Option("--category", help="问题类型")] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="事项类别：建议意见类、检举控告类、申诉求决类")
+    ] = None,
+    town: Annotated[str | None, typer.Option("--town", help="属地（乡镇）")] = None,
+    receiver: Annotated[str | None, typer.Option("--receiver", help="接访人")] = None,
+    opinion: Annotated[str | None, typer.Option("--opinion", help="接访人意见")] = None,
+    anonymous: Annotated[bool, typer.Option("--anonymous", help="匿名信访（无需告知）")] = False,
+    upper_ref: Annotated[
+        str | None, typer.Option("--upper-ref", help="上级信访件编号（上级交办时必填）")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="确认不常见的电话或身份证号")] = False,
+    interactive: Annotated[
+        bool, typer.Option("--interactive", "-i", help="逐项提问登记（终端中不带选项时默认）")
+    ] = False,
+    on: Annotated[
+        str | None, typer.Option("--on", help="信访时间（收到的日期和时间），默认现在")
+    ] = None,
+    by: ByOption = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """登记信访事项（接收必登），打印案件编号。
+
+    例：xinfang register --name 张三 --phone 13812345678 --source 本级 --form 来访
+    --content "反映低保评定不公" --category 最低生活保障 --town 沙河镇 --receiver 王芳
+    """
+    values = {
+        "name": name,
+        "phone": phone,
+        "id_number": id_number,
+        "address": address,
+        "persons": persons,
+        "source": source,
+        "form": form,
+        "content": content,
+        "category": category,
+        "kind": kind,
+        "township": town,
+        "receiver": receiver,
+        "receiver_opinion": opinion,
+        "anonymous": anonymous,
+        "upper_ref": upper_ref,
+    }
+    given = any(value not in (None, False) for value in values.values())
+    conn = open_ledger(db)
+    if interactive or (not given and sys.stdin.isatty()):
+        values = _interview(conn, force=force)
+    case_no = cases.register(conn, values, on=on, by=by, force=force)
+    if as_json:
+        print_json(query.show(conn, case_no))
+        return
+    year, seq = parse_case_number(case_no)
+    formal = formal_number(query.Prefixes.of(conn).case, year, seq)
+    typer.echo(f"已登记：{case_no}（{formal}）")

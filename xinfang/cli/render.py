@@ -1,0 +1,162 @@
+"""Human output: a case with its timeline, and lists of cases, as rich tables. rich is
+imported here only, so commands that print one line never pay for it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from xinfang.core.fields import REGISTRATION_FIELDS
+from xinfang.core.states import ACTIONS
+
+ACTION_LABELS = {"register": "登记", **{name: a.label for name, a in ACTIONS.items()}}
+
+DATA_LABELS = {
+    "to": "对象",
+    "unit": "承办单位",
+    "due": "办结期限",
+    "number": "交办单号",
+    "result": "结果",
+    "finding": "是否属实",
+    "text": "内容",
+    "method": "方式",
+    "satisfaction": "满意度",
+    "opinion": "意见",
+    "new_round": "重新办理轮次",
+    "reason": "理由",
+    "channel": "法定途径/有权机关",
+    "where": "位置",
+    "retention": "保管期限",
+    "approved_by": "审批人",
+    "notified_on": "告知日期",
+    "notice_method": "告知方式",
+}
+
+CASE_SECTIONS: list[tuple[str, str]] = [
+    ("decided_on", "受理决定日期"),
+    ("decision_reason", "理由"),
+    ("reject_channel", "法定途径/有权机关"),
+    ("transfer_to", "转送机关"),
+    ("notified_on", "告知日期"),
+    ("notice_method", "告知方式"),
+    ("assign_no", "交办单号"),
+    ("unit", "承办单位"),
+    ("assigned_on", "交办日期"),
+    ("assign_due", "办结期限"),
+    ("unit_accepted_on", "承办单位受理"),
+    ("unit_reported_on", "承办单位报送"),
+    ("unit_report", "办理情况"),
+    ("replied_on", "答复日期"),
+    ("reply_result", "答复结果"),
+    ("reply_finding", "是否属实"),
+    ("reply_text", "答复意见"),
+    ("revisited_on", "回访日期"),
+    ("revisit_method", "回访方式"),
+    ("satisfaction", "满意度"),
+    ("revisit_opinion", "信访人意见"),
+    ("publicized_on", "公示日期"),
+    ("closed_on", "办结日期"),
+    ("archived_on", "归档日期"),
+    ("retention", "保管期限"),
+]
+
+
+def console() -> Console:
+    return Console(highlight=False)
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return "" if value is None else str(value)
+
+
+def describe_event(event: dict[str, Any]) -> str:
+    data = event["data"]
+    if event["action"] == "register":
+        return f"{data.get('source', '')} · {data.get('form', '')}"
+    if event["action"] == "correct":
+        detail = (
+            f"{data['label']}：{_value(data.get('old')) or '（空）'} → {_value(data.get('new'))}"
+        )
+        return detail + (f"（{data['reason']}）" if data.get("reason") else "")
+    return "；".join(
+        f"{DATA_LABELS.get(key, key)}：{_value(value)}"
+        for key, value in data.items()
+        if key in DATA_LABELS
+    )
+
+
+def print_case(case: dict[str, Any]) -> None:
+    out = console()
+    round_text = f" · 第 {case['round']} 轮办理" if case["round"] > 1 else ""
+    out.print(
+        f"[bold]{case['case_no']}[/]  {case['formal_no']}  [cyan]{case['status_label']}[/]{round_text}"
+    )
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for field in REGISTRATION_FIELDS:
+        value = case.get(field.key)
+        if value not in (None, "", False) or field.key in ("name", "content"):
+            grid.add_row(field.label, _value(value) or ("（匿名）" if case["anonymous"] else ""))
+    for key, label in CASE_SECTIONS:
+        if case.get(key) not in (None, ""):
+            grid.add_row(label, _value(case[key]))
+    out.print(grid)
+    for deadline in case.get("deadlines", []):
+        out.print(f"[yellow]期限[/] {deadline['stage']}：{deadline['due']}")
+    timeline = Table(title="办理过程", box=box.SIMPLE_HEAD, title_justify="left")
+    timeline.add_column("时间", no_wrap=True)
+    timeline.add_column("事项", no_wrap=True)
+    timeline.add_column("轮次", justify="right")
+    timeline.add_column("经办人")
+    timeline.add_column("内容", overflow="fold")
+    for event in case["events"]:
+        timeline.add_row(
+            event["occurred_at"],
+            ACTION_LABELS.get(event["action"], event["action"]),
+            str(event["round"]),
+            event["actor"],
+            describe_event(event),
+        )
+    out.print(timeline)
+
+
+def print_cases(cases: list[dict[str, Any]], *, title: str) -> None:
+    out = console()
+    if not cases:
+        out.print("没有符合条件的案件。")
+        return
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
+    for heading in (
+        "编号",
+        "信访时间",
+        "信访人",
+        "来源",
+        "形式",
+        "问题类型",
+        "属地",
+        "承办单位",
+        "状态",
+    ):
+        table.add_column(heading, no_wrap=heading in ("编号", "信访时间"))
+    table.add_column("反映问题", overflow="ellipsis", max_width=30, no_wrap=True)
+    for case in cases:
+        table.add_row(
+            case["case_no"],
+            case["received_at"][:10],
+            "（匿名）" if case["anonymous"] else _value(case["name"]),
+            case["source"],
+            case["form"],
+            _value(case["category"]),
+            _value(case["township"]),
+            _value(case["unit"]),
+            case["status_label"].split("（")[0],
+            case["content"].replace("\n", " "),
+        )
+    out.print(table)
+    out.print(f"共 {len(cases)} 件")

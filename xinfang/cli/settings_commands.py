@@ -1,0 +1,163 @@
+"""`init` and `config`: the office's name, number prefixes and the lists the clerk picks from."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from xinfang.cli.app import app, command
+from xinfang.cli.base import Command, DbOption, JsonOption, new_app, open_ledger, print_json
+from xinfang.core import settings
+from xinfang.store.db import resolve_path
+
+config_app = new_app(
+    "查看或修改本单位设置：单位名称、编号前缀、选项列表、承办单位。\n\n"
+    "例：xinfang config show；xinfang config set 单位名称 沙河镇人民政府；"
+    "xinfang config add 问题类型 高龄津贴"
+)
+config_app.info.no_args_is_help = False
+config_app.info.invoke_without_command = True
+app.add_typer(config_app, name="config")
+
+
+@command("init")
+def init_command(
+    unit_name: Annotated[str | None, typer.Option("--unit-name", help="单位名称")] = None,
+    prefix: Annotated[
+        str | None, typer.Option("--prefix", help="案件编号前缀，如 临民信 → 临民信〔2026〕1号")
+    ] = None,
+    assign_prefix: Annotated[
+        str | None, typer.Option("--assign-prefix", help="交办单编号前缀，如 临民交")
+    ] = None,
+    clerk: Annotated[
+        str | None, typer.Option("--clerk", help="经办人（默认记入每条办理记录）")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """建立台账（首次使用时也会自动建立），并设置单位名称和编号前缀。
+
+    例：xinfang init --unit-name 沙河镇人民政府 --prefix 沙信 --assign-prefix 沙交
+    """
+    path = resolve_path(db)
+    existed = path.exists()
+    conn = open_ledger(db)
+    for key, value in (
+        ("unit_name", unit_name),
+        ("case_prefix", prefix),
+        ("assign_prefix", assign_prefix),
+        ("clerk", clerk),
+    ):
+        if value is not None:
+            settings.set_value(conn, key, value)
+    typer.echo(f"{'已打开' if existed else '已建立'}台账：{path}")
+    typer.echo(
+        f"单位名称：{settings.get(conn, 'unit_name')}；案件编号前缀：{settings.get(conn, 'case_prefix')}"
+    )
+
+
+@config_app.callback()
+def config_main(ctx: typer.Context, db: DbOption = None) -> None:
+    """查看或修改本单位设置。不带子命令时显示全部设置。"""
+    if ctx.invoked_subcommand is None:
+        _print_overview(db)
+
+
+def _print_overview(db: str | None, as_json: bool = False) -> None:
+    view = settings.overview(open_ledger(db))
+    if as_json:
+        print_json(
+            {
+                "settings": view.settings,
+                "lists": view.lists,
+                "units": [unit.__dict__ for unit in view.units],
+            }
+        )
+        return
+    for key, label in settings.SETTINGS.items():
+        typer.echo(f"{label}（{key}）：{view.settings[key] or '（未设置）'}")
+    for key, label in settings.LISTS.items():
+        typer.echo(f"{label}（{key}）：{'、'.join(view.lists[key])}")
+    typer.echo("承办单位：")
+    for unit in view.units:
+        contact = "，".join(x for x in (unit.liaison, unit.phone) if x)
+        typer.echo(f"  {unit.name}" + (f"（联络员 {contact}）" if contact else ""))
+
+
+@config_app.command("show", cls=Command)
+def config_show(as_json: JsonOption = False, db: DbOption = None) -> None:
+    """显示全部设置。
+
+    例：xinfang config show --json
+    """
+    _print_overview(db, as_json)
+
+
+@config_app.command("set", cls=Command)
+def config_set(
+    key: Annotated[
+        str, typer.Argument(help="设置项：单位名称、案件编号前缀、交办单编号前缀、经办人")
+    ],
+    value: Annotated[str, typer.Argument(help="新值")],
+    db: DbOption = None,
+) -> None:
+    """修改一个设置项。
+
+    例：xinfang config set 单位名称 临泽县民政局
+    """
+    conn = open_ledger(db)
+    settings.set_value(conn, key, value)
+    typer.echo(f"已设置 {key}：{value}")
+
+
+@config_app.command("add", cls=Command)
+def config_add(
+    list_name: Annotated[
+        str,
+        typer.Argument(help="列表：信访来源、信访形式、问题类型、事项类别、属地、回访方式、满意度"),
+    ],
+    values: Annotated[list[str], typer.Argument(help="要增加的值，可多个")],
+    db: DbOption = None,
+) -> None:
+    """向选项列表增加值。
+
+    例：xinfang config add 问题类型 高龄津贴 孤儿基本生活费
+    """
+    now = settings.add_choices(open_ledger(db), list_name, values)
+    typer.echo(f"{list_name}：{'、'.join(now)}")
+
+
+@config_app.command("remove", cls=Command)
+def config_remove(
+    list_name: Annotated[str, typer.Argument(help="列表名称")],
+    value: Annotated[str, typer.Argument(help="要删除的值")],
+    db: DbOption = None,
+) -> None:
+    """从选项列表删除一个值（已登记案件中的值不受影响）。
+
+    例：xinfang config remove 问题类型 区划地名
+    """
+    now = settings.remove_choice(open_ledger(db), list_name, value)
+    typer.echo(f"{list_name}：{'、'.join(now)}")
+
+
+@config_app.command("unit", cls=Command)
+def config_unit(
+    name: Annotated[str, typer.Argument(help="承办单位名称（乡镇或部门）")],
+    liaison: Annotated[str | None, typer.Option("--liaison", help="信访联络员")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="联络员电话")] = None,
+    remove: Annotated[bool, typer.Option("--remove", help="从名单中删除")] = False,
+    db: DbOption = None,
+) -> None:
+    """增加或修改承办单位及其联络员；--remove 删除。
+
+    例：xinfang config unit 沙河镇 --liaison 王五 --phone 0936-5521234
+    """
+    conn = open_ledger(db)
+    if remove:
+        settings.remove_unit(conn, name)
+        typer.echo(f"已删除承办单位：{name}")
+        return
+    unit = settings.save_unit(conn, name, liaison=liaison, phone=phone)
+    contact = "，".join(x for x in (unit.liaison, unit.phone) if x)
+    typer.echo(f"承办单位：{unit.name}" + (f"（联络员 {contact}）" if contact else ""))

@@ -1,0 +1,527 @@
+"""Every action on a case. Each public function is one user action: it checks the step
+against the state machine, then changes the case and appends its event in one
+transaction, or raises and writes nothing."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from xinfang.core import settings
+from xinfang.core.dates import now, parse_when
+from xinfang.core.errors import InvalidInput, NotFound
+from xinfang.core.fields import FIELDS_BY_KEY, REGISTRATION_FIELDS, check_record, clean_value
+from xinfang.core.fields import find_field as _find_field
+from xinfang.core.numbering import next_in_sequence, parse_case_number, short_number
+from xinfang.core.states import ACTIONS, Status, check_step, refusal
+from xinfang.core.validate import clean_text
+from xinfang.store.db import transaction
+
+REPLY_RESULTS = ("已解决", "正在解决", "暂时无法解决", "不能解决")
+FINDINGS = ("属实", "部分属实", "不属实")
+RETENTIONS = ("永久", "30年", "10年")
+NOTICE_METHODS = ("书面告知书", "当场告知", "电话告知", "短信告知", "网上告知")
+DISSATISFIED = "不满意"
+SIDE_ACTIONS = ("note", "correct", "notify")
+
+
+@dataclass(frozen=True)
+class Moment:
+    """When an action happened, as stored: a date, or a date and time if one was given."""
+
+    text: str
+    day: date
+
+
+def moment(on: str | None, label: str = "日期") -> Moment:
+    if on is None or not on.strip():
+        current = now()
+        return Moment(current.isoformat(sep=" "), current.date())
+    value, has_time = parse_when(on, label)
+    if value.date() > now().date():
+        raise InvalidInput(label, f"{value.date().isoformat()} 晚于今天，不能登记将来的事")
+    text = value.isoformat(sep=" ") if has_time else value.date().isoformat()
+    return Moment(text, value.date())
+
+
+def actor_name(conn: sqlite3.Connection, given: str | None) -> str:
+    name = given or os.environ.get("XINFANG_USER") or settings.get(conn, "clerk")
+    if not name:
+        try:
+            name = getpass.getuser()
+        except (KeyError, OSError):
+            name = "未知"
+    return clean_text(name, "经办人", max_length=50, required=True) or ""
+
+
+def find(conn: sqlite3.Connection, ref: str) -> sqlite3.Row:
+    year, seq = parse_case_number(ref)
+    row = conn.execute("SELECT * FROM cases WHERE year = ? AND seq = ?", (year, seq)).fetchone()
+    if row is None:
+        raise NotFound(f"没有编号为 {short_number(year, seq)} 的案件。")
+    return row
+
+
+def _choice(value: str, allowed: tuple[str, ...], label: str) -> str:
+    if value not in allowed:
+        raise InvalidInput(label, f"“{value}”不可用；可选：{'、'.join(allowed)}")
+    return value
+
+
+def _last_step_day(conn: sqlite3.Connection, case_id: int) -> date:
+    row = conn.execute(
+        "SELECT max(substr(occurred_at, 1, 10)) FROM events WHERE case_id = ? "
+        "AND action NOT IN ('note', 'correct')",
+        (case_id,),
+    ).fetchone()
+    return date.fromisoformat(row[0])
+
+
+def _record(
+    conn: sqlite3.Connection,
+    case: sqlite3.Row,
+    action: str,
+    when: Moment,
+    actor: str,
+    changes: dict[str, Any],
+    data: dict[str, Any],
+) -> None:
+    """Write the case's new state and its event; the caller holds the transaction."""
+    changes = {**changes, "updated_at": now().isoformat(sep=" ")}
+    assignments = ", ".join(f"{column} = ?" for column in changes)
+    conn.execute(f"UPDATE cases SET {assignments} WHERE id = ?", (*changes.values(), case["id"]))
+    status = changes.get("status", case["status"])
+    conn.execute(
+        "INSERT INTO events (case_id, action, occurred_at, recorded_at, actor, round, "
+        "status_after, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            case["id"],
+            action,
+            when.text,
+            now().isoformat(sep=" "),
+            actor,
+            case["round"],  # the round the action belongs to, even if it opens the next
+            status,
+            json.dumps({k: v for k, v in data.items() if v is not None}, ensure_ascii=False),
+        ),
+    )
+
+
+def _act(
+    conn: sqlite3.Connection,
+    ref: str,
+    action: str,
+    on: str | None,
+    by: str | None,
+    build: Any,
+) -> str:
+    """Run one action: `build(case, when)` returns (changes, data) or raises StepRefused."""
+    when = moment(on)
+    with transaction(conn):
+        case = find(conn, ref)
+        case_no = short_number(case["year"], case["seq"])
+        status = Status(case["status"])
+        step = check_step(case_no, status, action)
+        if action not in ("note", "correct"):
+            last = _last_step_day(conn, case["id"])
+            if when.day < last:
+                raise InvalidInput(
+                    "日期",
+                    f"{step.label}日期 {when.day.isoformat()} 早于案件上一步的日期 "
+                    f"{last.isoformat()}；请核对 --on",
+                )
+        changes, data = build(case, when)
+        if step.leads_to is not None and "status" not in changes:
+            changes["status"] = step.leads_to.value
+        _record(conn, case, action, when, actor_name(conn, by), changes, data)
+    return case_no
+
+
+def register(
+    conn: sqlite3.Connection,
+    values: dict[str, Any],
+    *,
+    on: str | None = None,
+    by: str | None = None,
+    force: bool = False,
+) -> str:
+    """登记: validate every field, take the next number of the year, write case + event."""
+    unknown = set(values) - set(FIELDS_BY_KEY)
+    if unknown:
+        raise InvalidInput("字段", f"未知字段：{'、'.join(sorted(unknown))}")
+    received = values.get("received_at") or on
+    when = moment(received, "信访时间")
+    record = {
+        field.key: clean_value(conn, field, values.get(field.key), force=force)
+        for field in REGISTRATION_FIELDS
+        if field.key != "received_at"
+    }
+    record["anonymous"] = bool(record.get("anonymous"))
+    record["persons"] = record.get("persons") or 1
+    check_record(record)
+    record["received_at"] = when.text
+    actor = actor_name(conn, by)
+    with transaction(conn):
+        seq = next_in_sequence(conn, "case", when.day.year)
+        columns = {
+            **record,
+            "year": when.day.year,
+            "seq": seq,
+            "status": Status.REGISTERED.value,
+            "round": 1,
+            "updated_at": now().isoformat(sep=" "),
+        }
+        case_id = conn.execute(
+            f"INSERT INTO cases ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            tuple(columns.values()),
+        ).lastrowid
+        case = conn.execute("SELECT * FROM cases WHERE id = ?", (case_id,)).fetchone()
+        data = {k: v for k, v in record.items() if v not in (None, False)}
+        _record(conn, case, "register", when, actor, {}, data)
+    return short_number(when.day.year, seq)
+
+
+def _notice(
+    case: sqlite3.Row, when: Moment, notified_on: str | None, method: str | None
+) -> dict[str, Any]:
+    """是否告知: the notice may be given with the decision or later (`notify`)."""
+    if notified_on is None and method is None:
+        return {}
+    if case["anonymous"]:
+        raise InvalidInput("告知", "匿名信访无需告知，不能记录告知")
+    notice = moment(notified_on, "告知日期") if notified_on else when
+    if notice.day < when.day:
+        raise InvalidInput("告知日期", "不能早于受理决定的日期")
+    return {
+        "notified_on": notice.text[:10],
+        "notice_method": _choice(method or "书面告知书", NOTICE_METHODS, "告知方式"),
+    }
+
+
+def accept(
+    conn: sqlite3.Connection,
+    ref: str,
+    *,
+    on: str | None = None,
+    notified_on: str | None = None,
+    notice_method: str | None = None,
+    by: str | None = None,
+) -> str:
+    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+        notice = _notice(case, when, notified_on, notice_method)
+        return {"decided_on": when.text[:10], **notice}, dict(notice)
+
+    return _act(conn, ref, "accept", on, by, build)
+
+
+def reject(
+    conn: sqlite3.Connection,
+    ref: str,
+    *,
+    reason: str,
+    channel: str,
+    on: str | None = None,
+    notified_on: str | None = None,
+    notice_method: str | None = None,
+    by: str | None = None,
+) -> str:
+    """不予受理 must name the legal channel or the competent body (seed 000 三)."""
+    why = clean_text(reason, "不予受理理由", max_length=2_000, required=True, multiline=True)
+    where = clean_text(channel, "法定途径或有权机关", max_length=200, required=True)
+
+    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+        notice = _notice(case, when, notified_on, notice_method)
+        changes = {"decided_on": when.text[:10], "decision_reason": why, "reject_channel": where}
+        return {**changes, **notice}, {"reason": why, "channel": where, **notice}
+
+    return _act(conn, ref, "reject", on, by, build)
+
+
+def transfer(
+    conn: sqlite3.Connection,
+    ref: str,
+    *,
+    to: str,
+    reason: str | None = None,
+    on: str | None = None,
+    notified_on: str | None = None,
+    notice_method: str | None = None,
+    by: str | None = None,
+) -> str:
+    body = clean_text(to, "转送机关", max_length=200, required=True)
+    why = clean_text(reason, "转送理由", max_length=2_000, multiline=True)
+
+    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+        notice = _notice(case, when, notified_on, notice_method)
+        changes = {"decided_on": when.text[:10], "transfer_to": body, "decision_reason": why}
+        return {**changes, **notice}, {"to": body, "reason": why, **notice}
+
+    return _act(conn, ref, "transfer", on, by, build)
+
+
+def notify(
+    conn: sqlite3.Connection,
+    ref: str,
+    *,
+    method: str = "书面告知书",
+    on: str | None = None,
+    by: str | None = None,
+) -> str:
+    """Record the written notice (告知) given after the decision."""
+
+    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+        case_no = short_number(case["year"], case["seq"])
+        if case["anonymous"]:
+            raise refusal(case_no, Status(case["status"]), ACTIONS["notify"], "匿名信访无需告知")
+        if case["notified_on"]:
+            why = f"已于 {case['notified_on']} 告知过信访人"
+            raise refusal(case_no, Status(case["status"]), ACTIONS["notify"], why)
+        notice = _notice(case, when, when.text, method)
+        return notice, dict(notice)
+
+    return _act(conn, ref, "notify", on, by, build)
+
+
+def assign(
+    conn: sqlite3.Connection,
+    ref: str,
+    *,
+    to: str,
+    due: str,
+    on: str | None = None,
+    by: str | None = None,
+) -> tuple[str, int, int]:
+    """交办 to a township or department with a due date and its own yearly 交办单 number.
+    Returns (case number, 交办 year, 交办 number)."""
+    unit = settings.check_unit(conn, to)
+    due_day, _ = parse_when(due, "办结期限")
+    taken: dict[str, int] = {}
+
+    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+        if due_day.date() <= when.day:
+            raise InvalidInput("办结期限", f"{due_day.date().isoformat()} 必须晚于交办日期")
+        taken["year"] = when.day.year
+        taken["seq"] = next_in_sequence(conn, "assign", when.day.year)
+        changes = {
+            "unit": unit,
+            "assigned_on": when.text[:10],
+            "assign_due": due_day.date().isoformat(),
+            "assign_year": taken["year"],
+            "assign_seq": taken["seq"],
+            "unit_accepted_on": None,
+            "unit_reported_on": None,
+            "unit_report": None,
+        }
+        data = {"to": unit, "due": changes["assign_due"], "number": taken["seq"]}
+        return changes, data
+
+    case_no = _act(conn, ref, "assign", on, by, build)
+    return case_no, taken["year"], taken["seq"]
+
+
+def unit_accept(
+    conn: sqlite3.Connection, ref: str, *, on: str | None = None, by: str | None = None
+) -> str:
+    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"unit_accepted_on": when.text[:10]}, {"unit": case["unit"]}
+
+    return _act(conn, ref, "unit-accept", on, by, build)
+
+
+def unit_report(
+    conn: sqlite3.Connection,
+    ref: str,
+    *,
+    text: str,
+    on: str | None = None,
+    by: str | None = None,
+) -> str:
+    report = clean_text(text, "办理情况", max_length=20_000, required=True, multiline=True)
+
+    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+        changes = {"unit_reported_on": when.text[:10], "unit_report": report}
+        return changes, {"unit": case["unit"], "text": report}
+
+    return _act(conn, ref, "unit-report", on, by, build)
+
+
+def reply(
+    conn: sqlite3.Connection,
+    ref: str,
+    *,
+    result: str,
+    finding: str,
+    text: str,
+    on: str | None = None,
+    by: str | None = None,
+) -> str:
+    values = {
+        "reply_result": _choice(result, REPLY_RESULTS, "答复结果"),
+        "reply_finding": _choice(finding, FINDINGS, "是否属实"),
+        "reply_text": clean_text(
+            text, "答复内容", max_length=20_000, required=True, multiline=True
+        ),
+    }
+
+    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+        data = {"result": result, "finding": finding, "text": values["reply_text"]}
+        return {**values, "replied_on": when.text[:10]}, data
+
+    return _act(conn, ref, "reply", on, by, build)
+
+
+def revisit(
+    conn: sqlite3.Connection,
+    ref: str,
+    *,
+    method: str,
+    satisfaction: str,
+    opinion: str | None = None,
+    on: str | None = None,
+    by: str | None = None,
+) -> tuple[str, int]:
+    """回访. 不满意 opens a new handling round: the case goes back to 已受理 with its
+    number kept and its round counted. Returns (case number, round now)."""
+    settings.check_choice(conn, "revisit_method", method, "回访方式")
+    settings.check_choice(conn, "satisfaction", satisfaction, "满意度")
+    words = clean_text(opinion, "信访人意见", max_length=5_000, multiline=True)
+    rounds: dict[str, int] = {}
+
+    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+        data = {"method": method, "satisfaction": satisfaction, "opinion": words}
+        if satisfaction == DISSATISFIED:
+            rounds["now"] = case["round"] + 1
+            reopened = {
+                "status": Status.ACCEPTED.value,
+                "round": rounds["now"],
+                "replied_on": None,
+                "reply_result": None,
+                "reply_finding": None,
+                "reply_text": None,
+            }
+            return reopened, {**data, "new_round": rounds["now"]}
+        rounds["now"] = case["round"]
+        changes = {
+            "status": Status.REVISITED.value,
+            "revisited_on": when.text[:10],
+            "revisit_method": method,
+            "satisfaction": satisfaction,
+            "revisit_opinion": words,
+        }
+        return changes, data
+
+    case_no = _act(conn, ref, "revisit", on, by, build)
+    return case_no, rounds["now"]
+
+
+def publicize(
+    conn: sqlite3.Connection,
+    ref: str,
+    *,
+    where: str | None = None,
+    on: str | None = None,
+    by: str | None = None,
+) -> str:
+    place = clean_text(where, "公示位置", max_length=200)
+
+    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+        if case["status"] == Status.REPLIED and not case["anonymous"]:
+            why = "答复后须先回访信访人（匿名信访除外）"
+            raise refusal(
+                short_number(case["year"], case["seq"]), Status.REPLIED, ACTIONS["publicize"], why
+            )
+        return {"publicized_on": when.text[:10]}, {"where": place}
+
+    return _act(conn, ref, "publicize", on, by, build)
+
+
+def close(
+    conn: sqlite3.Connection,
+    ref: str,
+    *,
+    opinion: str | None = None,
+    approved_by: str | None = None,
+    on: str | None = None,
+    by: str | None = None,
+) -> str:
+    """办结 (结案审批)."""
+    words = clean_text(opinion, "承办人意见", max_length=2_000, multiline=True)
+    approver = clean_text(approved_by, "审批人", max_length=50)
+
+    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"closed_on": when.text[:10]}, {"opinion": words, "approved_by": approver}
+
+    return _act(conn, ref, "close", on, by, build)
+
+
+def archive(
+    conn: sqlite3.Connection,
+    ref: str,
+    *,
+    retention: str,
+    on: str | None = None,
+    by: str | None = None,
+) -> str:
+    kept = _choice(retention, RETENTIONS, "保管期限")
+
+    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"archived_on": when.text[:10], "retention": kept}, {"retention": kept}
+
+    return _act(conn, ref, "archive", on, by, build)
+
+
+def note(
+    conn: sqlite3.Connection, ref: str, text: str, *, on: str | None = None, by: str | None = None
+) -> str:
+    words = clean_text(text, "备注", max_length=20_000, required=True, multiline=True)
+
+    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {}, {"text": words}
+
+    return _act(conn, ref, "note", on, by, build)
+
+
+def correct(
+    conn: sqlite3.Connection,
+    ref: str,
+    *,
+    field: str,
+    value: str,
+    reason: str | None = None,
+    force: bool = False,
+    on: str | None = None,
+    by: str | None = None,
+) -> str:
+    """更正 a registration field. The old value stays in the event: nothing is
+    overwritten silently."""
+    target = _find_field(field)
+    why = clean_text(reason, "更正理由", max_length=2_000, multiline=True)
+
+    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+        new = clean_value(conn, target, value, force=force)
+        if target.key == "received_at" and new is not None:
+            year = int(str(new)[:4])
+            if year != case["year"]:
+                raise InvalidInput("信访时间", "更正后不能跨年（案件编号按年编排）")
+        record = {f.key: case[f.key] for f in REGISTRATION_FIELDS}
+        record[target.key] = new
+        check_record(record)
+        old = case[target.key]
+        if target.kind == "bool":
+            old = bool(old)
+        if old == new:
+            raise InvalidInput(target.label, "新值与原值相同，无需更正")
+        data = {"field": target.key, "label": target.label, "old": old, "new": new, "reason": why}
+        return {target.key: new}, data
+
+    return _act(conn, ref, "correct", on, by, build)
+
+
+def events_of(conn: sqlite3.Connection, case_id: int) -> list[dict[str, Any]]:
+    rows = conn.execute("SELECT * FROM events WHERE case_id = ? ORDER BY id", (case_id,)).fetchall()
+    return [{**dict(row), "data": json.loads(row["data"])} for row in rows]

@@ -1,0 +1,190 @@
+"""Dates and times as clerks type them, and a clock that tests and back-dated entries can fix."""
+
+from __future__ import annotations
+
+import calendar
+import os
+import re
+import unicodedata
+from datetime import date, datetime, time, timedelta
+
+from xinfang.core.errors import InvalidInput
+
+_DATE_HINT = "请写成 2026-11-22、2026/11/22 或 2026年11月22日"
+_TIME_HINT = "请写成 2026-11-22、2026-11-22 14:30 或 2026年11月22日14时30分"
+_MONTH_HINT = "请写成 2026-11、2026/11 或 2026年11月"
+
+# A date written without a time still needs a moment of day when it sets the clock.
+_DEFAULT_CLOCK_TIME = time(9, 0)
+
+_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
+_CN_DIGITS |= {"五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_UPPER_DIGITS = "〇一二三四五六七八九"
+_RELATIVE_DAYS = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2}
+
+# re.ASCII: only 0-9 count as digits; NFKC has already folded full-width ones to ASCII.
+# (?![0-9]) stops "2026.11.214:30" from being read as the 21st at 4:30.
+_DATE_FORMS = tuple(
+    re.compile(pattern, re.ASCII)
+    for pattern in (
+        r"(?P<y>[0-9]{4})年(?P<m>[0-9]{1,2})月(?P<d>[0-9]{1,2})(?:[日号]|(?![0-9]))",
+        r"(?P<y>[0-9]{4})(?P<sep>[-/.])(?P<m>[0-9]{1,2})(?P=sep)(?P<d>[0-9]{1,2})(?![0-9])",
+        r"(?P<y>[0-9]{4})(?P<m>[0-9]{2})(?P<d>[0-9]{2})(?![0-9])",
+    )
+)
+_PERIOD = r"(?P<ap>上午|早上|早晨|凌晨|中午|下午|傍晚|晚上)? ?"
+_TIME_FORMS = tuple(
+    re.compile(_PERIOD + pattern, re.ASCII)
+    for pattern in (
+        r"(?P<h>[0-9]{1,2}):(?P<mi>[0-9]{2})(?::(?P<s>[0-9]{2}))?",
+        r"(?P<h>[0-9]{1,2})[时点](?:(?P<half>半)|整|(?P<mi>[0-9]{1,2})(?:分(?:(?P<s>[0-9]{1,2})秒)?)?)?",
+    )
+)
+_MONTH_FORM = re.compile(
+    r"(?P<y>[0-9]{4})(?:年(?P<a>[0-9]{1,2})月?|[-/.](?P<b>[0-9]{1,2})|(?P<c>[0-9]{2}))", re.ASCII
+)
+
+
+def now() -> datetime:
+    """Local time to the second; XINFANG_NOW (read on every call) pins it."""
+    raw = os.environ.get("XINFANG_NOW", "").strip()
+    if not raw:
+        return datetime.now().replace(microsecond=0)
+    # No 今天/昨天 here: they are defined in terms of this very clock.
+    parsed = _split(raw, relative=False)
+    if parsed is None:
+        raise InvalidInput("XINFANG_NOW", f"无法识别“{_show(raw)}”；{_TIME_HINT}")
+    day, rest = parsed
+    try:
+        clock = _parse_time(rest)
+    except ValueError:
+        raise InvalidInput("XINFANG_NOW", f"无法识别“{_show(raw)}”；{_TIME_HINT}") from None
+    return datetime.combine(day, clock or _DEFAULT_CLOCK_TIME)
+
+
+def today() -> date:
+    return now().date()
+
+
+def parse_date(text: str, field: str = "日期") -> date:
+    """A calendar date in any of the forms clerks write; year, month and day all required."""
+    parsed = _split(text, relative=True)
+    if parsed is None or parsed[1].strip():
+        raise InvalidInput(field, f"无法识别“{_show(text.strip())}”；{_DATE_HINT}")
+    return parsed[0]
+
+
+def parse_when(text: str, field: str = "时间") -> tuple[datetime, bool]:
+    """A date with an optional time; the flag says whether a time was actually written."""
+    parsed = _split(text, relative=True)
+    try:
+        if parsed is None:
+            raise ValueError
+        clock = _parse_time(parsed[1])
+    except ValueError:
+        raise InvalidInput(field, f"无法识别“{_show(text.strip())}”；{_TIME_HINT}") from None
+    return datetime.combine(parsed[0], clock or time()), clock is not None
+
+
+def parse_datetime(text: str, field: str = "时间") -> datetime:
+    """Like parse_when, but a bare date simply means 00:00 of that day."""
+    return parse_when(text, field)[0]
+
+
+def parse_month(text: str, field: str = "月份") -> tuple[date, date]:
+    """A month as (first day, last day), for reports and statistics."""
+    match = _MONTH_FORM.fullmatch(_normalize(text))
+    month = int(match["a"] or match["b"] or match["c"]) if match else 0
+    if match is None or not 1 <= month <= 12 or int(match["y"]) < 1:
+        raise InvalidInput(field, f"无法识别“{_show(text.strip())}”；{_MONTH_HINT}")
+    year = int(match["y"])
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def chinese_date(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def chinese_upper_date(d: date) -> str:
+    """The form used on official documents: 二〇二六年十一月二十二日."""
+    year = "".join(_UPPER_DIGITS[int(c)] for c in str(d.year))
+    return f"{year}年{_small_upper(d.month)}月{_small_upper(d.day)}日"
+
+
+def _small_upper(n: int) -> str:
+    if n < 10:
+        return _UPPER_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return (_UPPER_DIGITS[tens] if tens > 1 else "") + "十" + (_UPPER_DIGITS[ones] if ones else "")
+
+
+def _show(text: str) -> str:
+    # Echo the input in messages, but not a whole pasted paragraph.
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def _normalize(text: str) -> str:
+    """Fold full-width forms, spaces and Chinese numerals so the regexes see plain digits."""
+    s = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+    s = re.sub(r" ?([年月日号时点分秒半]) ?", r"\1", s)
+    return re.sub(r"([〇零一二三四五六七八九十两]+)(?=[年月日号时点分秒])", _cn_number, s)
+
+
+def _cn_number(match: re.Match[str]) -> str:
+    """二〇二六 -> 2026 before 年 (digit by digit); 十一, 二十二, 三十一 -> value elsewhere."""
+    s = match.group(1)
+    if "十" not in s:
+        return "".join(str(_CN_DIGITS[c]) for c in s)
+    head, _, tail = s.partition("十")
+    if match.string[match.end()] == "年" or "十" in tail or len(head) > 1 or len(tail) > 1:
+        return s  # left as is, so the date regexes refuse it
+    return str((_CN_DIGITS[head] if head else 1) * 10 + (_CN_DIGITS[tail] if tail else 0))
+
+
+def _split(text: str, *, relative: bool) -> tuple[date, str] | None:
+    """The date at the start of text and whatever follows it, or None if there is no valid date."""
+    s = _normalize(text)
+    if relative:
+        for word, days_back in _RELATIVE_DAYS.items():
+            if s.startswith(word):
+                return today() - timedelta(days=days_back), s[len(word) :]
+    for form in _DATE_FORMS:
+        match = form.match(s)
+        if match:
+            try:
+                return date(int(match["y"]), int(match["m"]), int(match["d"])), s[match.end() :]
+            except ValueError:  # 2026-02-30, month 13: a real date or nothing
+                return None
+    return None
+
+
+def _parse_time(rest: str) -> time | None:
+    """None when nothing follows the date; ValueError when something does but is not a time."""
+    rest = rest.strip()
+    if not rest:
+        return None
+    if rest.startswith("T"):
+        rest = rest[1:]
+    for form in _TIME_FORMS:
+        match = form.fullmatch(rest)
+        if match:
+            break
+    else:
+        raise ValueError(rest)
+    parts = match.groupdict()  # the "HH:MM" form has no 半 group
+    hour = int(parts["h"])
+    minute = 30 if parts.get("half") else int(parts["mi"] or 0)
+    period = parts["ap"]
+    if period in ("上午", "早上", "早晨", "凌晨"):
+        if period == "凌晨" and hour == 12:
+            hour = 0
+        elif hour >= 12:
+            raise ValueError(rest)
+    elif period == "中午":
+        hour += 12 if 1 <= hour <= 2 else 0
+    elif period is not None:
+        # 晚上12点 is midnight of which day? Make the clerk write 0:00 or 24-hour time.
+        if hour == 12:
+            raise ValueError(rest)
+        hour += 12 if hour < 12 else 0
+    return time(hour, minute, int(parts["s"] or 0))  # ValueError for 24:00, 14:60

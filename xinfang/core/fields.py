@@ -1,0 +1,103 @@
+"""The registration fields (DOMAIN.md "The fields"): one table that register, correct,
+the interactive prompts and the error messages all read, so a field is defined once."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from xinfang.core import settings
+from xinfang.core.dates import parse_when
+from xinfang.core.errors import InvalidInput
+from xinfang.core.validate import clean_text, normalize_id_number, normalize_phone, parse_int
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str  # the column in `cases`
+    label: str  # what the clerk reads
+    max_length: int = 0
+    choice_list: str | None = None  # a settings list the value must come from
+    multiline: bool = False
+    kind: str = "text"  # text | int | phone | id | when | bool
+
+
+REGISTRATION_FIELDS: tuple[Field, ...] = (
+    Field("name", "信访人姓名", 50),
+    Field("persons", "人数", kind="int"),
+    Field("phone", "联系电话", kind="phone"),
+    Field("id_number", "身份证号码", kind="id"),
+    Field("address", "通讯地址", 200),
+    Field("anonymous", "匿名", kind="bool"),
+    Field("received_at", "信访时间", kind="when"),
+    Field("source", "信访来源", 20, choice_list="source"),
+    Field("upper_ref", "上级信访件编号", 50),
+    Field("form", "信访形式", 20, choice_list="form"),
+    Field("content", "反映问题", 20_000, multiline=True),
+    Field("category", "问题类型", 50, choice_list="category"),
+    Field("kind", "事项类别", 20, choice_list="kind"),
+    Field("township", "属地", 50, choice_list="township"),
+    Field("receiver", "接访人", 50),
+    Field("receiver_opinion", "接访人意见", 2_000, multiline=True),
+)
+FIELDS_BY_KEY = {field.key: field for field in REGISTRATION_FIELDS}
+REQUIRED = ("source", "form", "content")
+UPPER_SOURCE = "上级交办"
+
+
+def find_field(name: str) -> Field:
+    for field in REGISTRATION_FIELDS:
+        if name in (field.key, field.label) or (name == "信访人" and field.key == "name"):
+            return field
+    allowed = "、".join(f"{f.label}（{f.key}）" for f in REGISTRATION_FIELDS)
+    raise InvalidInput("字段", f"没有“{name}”这个字段；可更正的字段：{allowed}")
+
+
+def _as_bool(value: Any, label: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("是", "true", "1", "yes", "y"):
+        return True
+    if text in ("否", "false", "0", "no", "n"):
+        return False
+    raise InvalidInput(label, f"只能是“是”或“否”，不能是“{value}”")
+
+
+def clean_value(conn: sqlite3.Connection, field: Field, value: Any, *, force: bool) -> Any:
+    """One field's value as stored, or InvalidInput naming the field and what is allowed."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    converters: dict[str, Callable[[], Any]] = {
+        "int": lambda: parse_int(value, field.label, minimum=1, maximum=100_000),
+        "phone": lambda: normalize_phone(str(value), force=force),
+        "id": lambda: normalize_id_number(str(value), force=force),
+        "bool": lambda: _as_bool(value, field.label),
+        "when": lambda: _when_text(value, field.label),
+    }
+    if field.kind in converters:
+        return converters[field.kind]()
+    text = clean_text(
+        str(value), field.label, max_length=field.max_length, multiline=field.multiline
+    )
+    if text is not None and field.choice_list:
+        settings.check_choice(conn, field.choice_list, text, field.label)
+    return text
+
+
+def _when_text(value: Any, label: str) -> str:
+    moment, has_time = parse_when(str(value), label)
+    return moment.isoformat(sep=" ") if has_time else moment.date().isoformat()
+
+
+def check_record(record: dict[str, Any]) -> None:
+    """Rules across fields, for a new case and for a corrected one alike."""
+    missing = [FIELDS_BY_KEY[key].label for key in REQUIRED if not record.get(key)]
+    if not record.get("anonymous") and not record.get("name"):
+        missing.insert(0, "信访人姓名（匿名信访请加 --anonymous）")
+    if missing:
+        raise InvalidInput("必填项", "缺少 " + "、".join(missing))
+    if record.get("source") == UPPER_SOURCE and not record.get("upper_ref"):
+        raise InvalidInput("上级信访件编号", "信访来源为“上级交办”时必须填写上级的信访件编号")

@@ -1,0 +1,158 @@
+"""Reading the ledger: one case with its timeline, filtered lists, full-text search.
+The dictionaries returned here are also the `--json` output, so their keys are stable."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from xinfang.core import settings
+from xinfang.core.cases import events_of, find
+from xinfang.core.dates import parse_date, parse_month
+from xinfang.core.errors import InvalidInput
+from xinfang.core.numbering import formal_number, short_number
+from xinfang.core.states import OPEN_STATUSES, STATUS_LABELS, Status
+from xinfang.core.validate import parse_int
+
+HIDDEN_COLUMNS = ("id", "year", "seq")
+
+
+@dataclass(frozen=True)
+class Prefixes:
+    case: str
+    assign: str
+
+    @classmethod
+    def of(cls, conn: sqlite3.Connection) -> Prefixes:
+        return cls(settings.get(conn, "case_prefix"), settings.get(conn, "assign_prefix"))
+
+
+def case_dict(row: sqlite3.Row, prefixes: Prefixes) -> dict[str, Any]:
+    fields = {key: row[key] for key in row.keys() if key not in HIDDEN_COLUMNS}  # noqa: SIM118
+    fields["anonymous"] = bool(fields["anonymous"])
+    status = Status(row["status"])
+    head = {
+        "case_no": short_number(row["year"], row["seq"]),
+        "formal_no": formal_number(prefixes.case, row["year"], row["seq"]),
+        "status": status.value,
+        "status_label": status.label,
+        "assign_no": (
+            formal_number(prefixes.assign, row["assign_year"], row["assign_seq"])
+            if row["assign_seq"]
+            else None
+        ),
+    }
+    return {**head, **fields}
+
+
+def deadlines(row: sqlite3.Row) -> list[dict[str, Any]]:
+    """The case's open deadlines. For now the 交办 due date set by the clerk."""
+    if row["assign_due"] and row["status"] in (Status.ASSIGNED, Status.HANDLING):
+        return [{"stage": "交办办结", "due": row["assign_due"], "unit": row["unit"]}]
+    return []
+
+
+def show(conn: sqlite3.Connection, ref: str) -> dict[str, Any]:
+    row = find(conn, ref)
+    case = case_dict(row, Prefixes.of(conn))
+    case["events"] = [
+        {k: v for k, v in event.items() if k != "case_id"} for event in events_of(conn, row["id"])
+    ]
+    case["deadlines"] = deadlines(row)
+    return case
+
+
+@dataclass
+class Filters:
+    status: str | None = None
+    month: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    source: str | None = None
+    form: str | None = None
+    category: str | None = None
+    township: str | None = None
+    unit: str | None = None
+    text: str | None = None
+    limit: str | int | None = None
+
+
+def parse_status(text: str) -> set[str]:
+    """A status by its English name or Chinese label; 办理中/open means every open one."""
+    if text in ("open", "未办结", "在办"):
+        return {status.value for status in OPEN_STATUSES}
+    for status, label in STATUS_LABELS.items():
+        if text in (status.value, label, label.split("（")[0]):
+            return {status.value}
+    allowed = "、".join(label.split("（")[0] for label in STATUS_LABELS.values())
+    raise InvalidInput("状态", f"没有“{text}”这种状态；可选：{allowed}、在办")
+
+
+def _period(filters: Filters) -> tuple[date | None, date | None]:
+    if filters.month:
+        if filters.date_from or filters.date_to:
+            raise InvalidInput("月份", "--month 不能与 --from/--to 同时使用")
+        return parse_month(filters.month, "月份")
+    start = parse_date(filters.date_from, "起始日期") if filters.date_from else None
+    end = parse_date(filters.date_to, "截止日期") if filters.date_to else None
+    if start and end and end < start:
+        raise InvalidInput("截止日期", "不能早于起始日期")
+    return start, end
+
+
+def text_matches(conn: sqlite3.Connection, text: str) -> str:
+    """A SQL condition on cases.id for a substring search over names, content, address
+    and notes. Three characters or more use the trigram index; shorter ones scan it."""
+    needle = text.strip()
+    if not needle:
+        raise InvalidInput("检索词", "不能为空")
+    if len(needle) >= 3:
+        phrase = '"' + needle.replace('"', '""') + '"'
+        return f"id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH {_quote(phrase)})"
+    like = _quote("%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+    columns = " OR ".join(
+        f"{c} LIKE {like} ESCAPE '\\'" for c in ("name", "content", "address", "notes")
+    )
+    return f"id IN (SELECT rowid FROM cases_fts WHERE {columns})"
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def list_cases(conn: sqlite3.Connection, filters: Filters) -> list[dict[str, Any]]:
+    conditions: list[str] = []
+    params: list[Any] = []
+    if filters.status:
+        statuses = parse_status(filters.status)
+        conditions.append(f"status IN ({', '.join('?' * len(statuses))})")
+        params.extend(sorted(statuses))
+    start, end = _period(filters)
+    if start:
+        conditions.append("received_at >= ?")
+        params.append(start.isoformat())
+    if end:
+        conditions.append("received_at < date(?, '+1 day')")
+        params.append(end.isoformat())
+    for column in ("source", "form", "category", "township", "unit"):
+        value = getattr(filters, column)
+        if value:
+            conditions.append(f"{column} = ?")
+            params.append(value)
+    if filters.text:
+        conditions.append(text_matches(conn, filters.text))
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+    limit = ""
+    if filters.limit is not None:
+        limit = f"LIMIT {parse_int(filters.limit, '最多列出', minimum=1, maximum=1_000_000)}"
+    rows = conn.execute(
+        f"SELECT * FROM cases {where} ORDER BY year, seq {limit}", params
+    ).fetchall()
+    prefixes = Prefixes.of(conn)
+    return [case_dict(row, prefixes) for row in rows]
+
+
+def search(conn: sqlite3.Connection, text: str, *, limit: int | None = 200) -> list[dict[str, Any]]:
+    return list_cases(conn, Filters(text=text, limit=limit))

@@ -1,0 +1,182 @@
+"""Office settings kept in the ledger: the unit's name, number prefixes, and the lists the
+clerk picks from. A new ledger gets the seeds' defaults from schema.sql."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from xinfang.core.errors import InvalidInput, XinfangError
+from xinfang.core.validate import clean_text, normalize_phone
+from xinfang.store.db import transaction
+
+# key -> Chinese label; the clerk may type either.
+SETTINGS: dict[str, str] = {
+    "unit_name": "单位名称",
+    "case_prefix": "案件编号前缀",
+    "assign_prefix": "交办单编号前缀",
+    "clerk": "经办人",
+}
+
+# list name -> Chinese label. Legal terms (答复结果, 是否属实, 保管期限) are fixed in code.
+LISTS: dict[str, str] = {
+    "source": "信访来源",
+    "form": "信访形式",
+    "category": "问题类型",
+    "kind": "事项类别",
+    "township": "属地",
+    "revisit_method": "回访方式",
+    "satisfaction": "满意度",
+}
+
+# Values the code itself relies on; removing them from a list would break a rule.
+REQUIRED_CHOICES = {("source", "上级交办"), ("satisfaction", "不满意")}
+
+
+def _key(name: str, table: dict[str, str], what: str) -> str:
+    for key, label in table.items():
+        if name in (key, label):
+            return key
+    allowed = "、".join(f"{label}（{key}）" for key, label in table.items())
+    raise InvalidInput(what, f"没有“{name}”这一项；可选：{allowed}")
+
+
+def setting_key(name: str) -> str:
+    return _key(name, SETTINGS, "设置项")
+
+
+def list_key(name: str) -> str:
+    return _key(name, LISTS, "列表")
+
+
+def get(conn: sqlite3.Connection, key: str) -> Any:
+    row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def choices(conn: sqlite3.Connection, list_name: str) -> list[str]:
+    rows = conn.execute(
+        "SELECT value FROM choices WHERE list = ? ORDER BY position", (list_name,)
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def check_choice(conn: sqlite3.Connection, list_name: str, value: str, label: str) -> str:
+    allowed = choices(conn, list_name)
+    if value not in allowed:
+        raise InvalidInput(
+            label,
+            f"“{value}”不在列表中；可选：{'、'.join(allowed)}"
+            f"（可用 xinfang config add {LISTS[list_name]} 新值 增加）",
+        )
+    return value
+
+
+@dataclass(frozen=True)
+class Unit:
+    name: str
+    liaison: str | None
+    phone: str | None
+
+
+def units(conn: sqlite3.Connection) -> list[Unit]:
+    rows = conn.execute("SELECT name, liaison, phone FROM units ORDER BY position").fetchall()
+    return [Unit(*row) for row in rows]
+
+
+def check_unit(conn: sqlite3.Connection, name: str) -> str:
+    names = [unit.name for unit in units(conn)]
+    if name not in names:
+        raise InvalidInput(
+            "承办单位",
+            f"“{name}”不在承办单位名单中；可选：{'、'.join(names)}"
+            "（可用 xinfang config unit 单位名 增加）",
+        )
+    return name
+
+
+@dataclass(frozen=True)
+class Overview:
+    settings: dict[str, Any]
+    lists: dict[str, list[str]]
+    units: list[Unit]
+
+
+def overview(conn: sqlite3.Connection) -> Overview:
+    return Overview(
+        settings={key: get(conn, key) for key in SETTINGS},
+        lists={name: choices(conn, name) for name in LISTS},
+        units=units(conn),
+    )
+
+
+def set_value(conn: sqlite3.Connection, name: str, value: str) -> None:
+    key = setting_key(name)
+    text = clean_text(value, SETTINGS[key], max_length=100, required=key != "clerk") or ""
+    with transaction(conn):
+        conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, json.dumps(text, ensure_ascii=False)),
+        )
+
+
+def add_choices(conn: sqlite3.Connection, list_name: str, values: list[str]) -> list[str]:
+    key = list_key(list_name)
+    cleaned = [clean_text(v, LISTS[key], max_length=50, required=True) or "" for v in values]
+    with transaction(conn):
+        existing = set(choices(conn, key))
+        position = conn.execute(
+            "SELECT coalesce(max(position), 0) FROM choices WHERE list = ?", (key,)
+        ).fetchone()[0]
+        for value in cleaned:
+            if value in existing:
+                continue
+            position += 1
+            existing.add(value)
+            conn.execute(
+                "INSERT INTO choices (list, value, position) VALUES (?, ?, ?)",
+                (key, value, position),
+            )
+    return choices(conn, key)
+
+
+def remove_choice(conn: sqlite3.Connection, list_name: str, value: str) -> list[str]:
+    key = list_key(list_name)
+    if (key, value) in REQUIRED_CHOICES:
+        raise XinfangError(f"“{value}”是{LISTS[key]}中程序依赖的值，不能删除。")
+    with transaction(conn):
+        deleted = conn.execute(
+            "DELETE FROM choices WHERE list = ? AND value = ?", (key, value)
+        ).rowcount
+        if not deleted:
+            raise InvalidInput(LISTS[key], f"列表中没有“{value}”")
+    return choices(conn, key)
+
+
+def save_unit(
+    conn: sqlite3.Connection, name: str, *, liaison: str | None, phone: str | None
+) -> Unit:
+    unit_name = clean_text(name, "承办单位", max_length=50, required=True) or ""
+    liaison_name = clean_text(liaison, "联络员", max_length=20)
+    liaison_phone = normalize_phone(phone) if phone else None
+    with transaction(conn):
+        conn.execute(
+            "INSERT INTO units (name, liaison, phone, position) "
+            "VALUES (?, ?, ?, (SELECT coalesce(max(position), 0) + 1 FROM units)) "
+            "ON CONFLICT (name) DO UPDATE SET "
+            "liaison = coalesce(excluded.liaison, liaison), phone = coalesce(excluded.phone, phone)",
+            (unit_name, liaison_name, liaison_phone),
+        )
+    return next(unit for unit in units(conn) if unit.name == unit_name)
+
+
+def remove_unit(conn: sqlite3.Connection, name: str) -> None:
+    with transaction(conn):
+        in_use = conn.execute("SELECT 1 FROM cases WHERE unit = ? LIMIT 1", (name,)).fetchone()
+        if in_use:
+            raise XinfangError(f"承办单位“{name}”已有交办案件，不能删除。")
+        if not conn.execute("DELETE FROM units WHERE name = ?", (name,)).rowcount:
+            raise InvalidInput("承办单位", f"名单中没有“{name}”")

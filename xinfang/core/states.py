@@ -1,0 +1,127 @@
+"""The life of a case as a state machine: which action may follow which state.
+
+register ─► accept ─► [assign ─► unit-accept ─► unit-report] ─► reply ─► revisit ─►
+publicize ─► close ─► archive; reject / transfer end a case before it is handled;
+a 不满意 revisit sends it back to `accepted` for a new handling round.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from xinfang.core.errors import StepRefused
+
+
+class Status(StrEnum):
+    REGISTERED = "registered"
+    ACCEPTED = "accepted"
+    ASSIGNED = "assigned"
+    HANDLING = "handling"
+    REPORTED = "reported"
+    REPLIED = "replied"
+    REVISITED = "revisited"
+    PUBLICIZED = "publicized"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+    TRANSFERRED = "transferred"
+    ARCHIVED = "archived"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS: dict[Status, str] = {
+    Status.REGISTERED: "已登记（待受理）",
+    Status.ACCEPTED: "已受理（办理中）",
+    Status.ASSIGNED: "已交办（待承办单位受理）",
+    Status.HANDLING: "承办单位办理中",
+    Status.REPORTED: "承办单位已报送（待答复）",
+    Status.REPLIED: "已答复（待回访）",
+    Status.REVISITED: "已回访（待公示）",
+    Status.PUBLICIZED: "已公示（待办结）",
+    Status.CLOSED: "已办结（待归档）",
+    Status.REJECTED: "不予受理",
+    Status.TRANSFERRED: "已转送",
+    Status.ARCHIVED: "已归档",
+}
+
+# Cases still needing work; the others are finished (归档 or waiting to be).
+OPEN_STATUSES = frozenset(
+    {
+        Status.REGISTERED,
+        Status.ACCEPTED,
+        Status.ASSIGNED,
+        Status.HANDLING,
+        Status.REPORTED,
+        Status.REPLIED,
+        Status.REVISITED,
+        Status.PUBLICIZED,
+    }
+)
+ALL_BUT_ARCHIVED = frozenset(Status) - {Status.ARCHIVED}
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str  # the command
+    label: str  # what the clerk calls it
+    allowed_from: frozenset[Status]
+    leads_to: Status | None  # None: the state does not change (or the core decides)
+
+
+def _action(name: str, label: str, sources: set[Status], target: Status | None) -> Action:
+    return Action(name, label, frozenset(sources), target)
+
+
+S = Status
+ACTIONS: dict[str, Action] = {
+    a.name: a
+    for a in (
+        _action("accept", "受理", {S.REGISTERED}, S.ACCEPTED),
+        _action("reject", "不予受理", {S.REGISTERED}, S.REJECTED),
+        _action("transfer", "转送", {S.REGISTERED}, S.TRANSFERRED),
+        _action(
+            "notify",
+            "告知",
+            {S.ACCEPTED, S.ASSIGNED, S.HANDLING, S.REPORTED, S.REJECTED, S.TRANSFERRED},
+            None,
+        ),
+        _action("assign", "交办", {S.ACCEPTED}, S.ASSIGNED),
+        _action("unit-accept", "承办单位受理", {S.ASSIGNED}, S.HANDLING),
+        _action("unit-report", "承办单位报送办理情况", {S.HANDLING}, S.REPORTED),
+        _action("reply", "答复", {S.ACCEPTED, S.REPORTED}, S.REPLIED),
+        # 满意 -> revisited; 不满意 -> accepted again, next round (decided in the core).
+        _action("revisit", "回访", {S.REPLIED}, None),
+        # An anonymous case has nobody to revisit: it may be publicized after the reply.
+        _action("publicize", "公示", {S.REVISITED, S.REPLIED}, S.PUBLICIZED),
+        _action("close", "办结", {S.PUBLICIZED}, S.CLOSED),
+        _action("archive", "归档", {S.CLOSED, S.REJECTED, S.TRANSFERRED}, S.ARCHIVED),
+        _action("note", "备注", set(ALL_BUT_ARCHIVED), None),
+        _action("correct", "更正", set(ALL_BUT_ARCHIVED), None),
+    )
+}
+
+
+def next_actions(status: Status) -> list[Action]:
+    return [action for action in ACTIONS.values() if status in action.allowed_from]
+
+
+def refusal(case_no: str, status: Status, action: Action, why: str = "") -> StepRefused:
+    """The Chinese message for a step out of order: where the case is, what may come next."""
+    steps = [a for a in next_actions(status) if a.name not in ("note", "correct")]
+    if steps:
+        nexts = "、".join(f"{a.label}（xinfang {a.name}）" for a in steps)
+        hint = f"下一步可以：{nexts}。"
+    else:
+        hint = "案件已归档，不能再办理；如需查阅请用 xinfang show。"
+    reason = why or f"不能{action.label}"
+    return StepRefused(f"案件 {case_no} 当前状态为「{status.label}」，{reason}。{hint}")
+
+
+def check_step(case_no: str, status: Status, action_name: str) -> Action:
+    action = ACTIONS[action_name]
+    if status not in action.allowed_from:
+        raise refusal(case_no, status, action)
+    return action

@@ -1,0 +1,81 @@
+"""Schema versions. A new ledger gets `schema.sql` whole; an older file is brought forward
+one step at a time, each step in its own transaction together with its new user_version,
+so a failed step rolls back and stays pending."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+
+from xinfang.core.errors import XinfangError
+
+Step = Callable[[sqlite3.Connection], None]
+
+# STEPS[n] brings a ledger from version n to n + 1. Version 1 is the first schema.sql.
+STEPS: dict[int, Step] = {}
+
+LATEST = 1 + len(STEPS)
+
+
+def schema_sql() -> str:
+    """The shipped schema: inside the installed package, or at the top of a checkout."""
+    packaged = resources.files("xinfang").joinpath("schema.sql")
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    return (Path(__file__).resolve().parents[2] / "schema.sql").read_text(encoding="utf-8")
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the ledger to LATEST; return the version it had before."""
+    version: int = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version == LATEST:
+        return version
+    if version > LATEST:
+        raise XinfangError(
+            f"台账文件的结构版本为 {version}，高于本程序支持的 {LATEST}；请升级 xinfang。"
+        )
+    if version == 0:
+        if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            raise XinfangError("该文件不是 xinfang 台账（已有其他数据表）。")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Another process may have created it while we waited for the lock.
+            if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
+                for statement in _statements(schema_sql()):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {LATEST}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return 0
+    for step_from in range(version, LATEST):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if conn.execute("PRAGMA user_version").fetchone()[0] == step_from:
+                STEPS[step_from](conn)
+                conn.execute(f"PRAGMA user_version = {step_from + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return version
+
+
+def _statements(script: str) -> list[str]:
+    """Split a script into complete statements (executescript would commit our
+    transaction first, so statements are run one by one inside it)."""
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        if not buffer and line.lstrip().startswith("--"):
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements
