@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from xinfang.cli import case_commands, read_commands, register_command, settings_commands
+# Importing a command module registers its commands; the order is the order in --help.
+from xinfang.cli import (  # noqa: F401
+    case_commands,
+    demo_command,
+    read_commands,
+    register_command,
+    settings_commands,
+)
 from xinfang.cli.app import app
 
-__all__ = ["app", "case_commands", "main", "read_commands", "register_command", "settings_commands"]
+__all__ = ["app", "main"]
 
 
 def main() -> None:

@@ -65,7 +65,10 @@ CASE_SECTIONS: list[tuple[str, str]] = [
 
 
 def console() -> Console:
-    return Console(highlight=False)
+    import sys
+
+    # Piped to a file or cron mail: no terminal to fit, so do not squeeze the columns.
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 
 
 def _value(value: Any) -> str:
@@ -117,7 +120,7 @@ def print_case(case: dict[str, Any]) -> None:
     timeline.add_column("内容", overflow="fold")
     for event in case["events"]:
         timeline.add_row(
-            event["occurred_at"],
+            event["occurred_at"][:16],
             ACTION_LABELS.get(event["action"], event["action"]),
             str(event["round"]),
             event["actor"],
@@ -131,27 +134,18 @@ def print_cases(cases: list[dict[str, Any]], *, title: str) -> None:
     if not cases:
         out.print("没有符合条件的案件。")
         return
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
-    for heading in (
-        "编号",
-        "信访时间",
-        "信访人",
-        "来源",
-        "形式",
-        "问题类型",
-        "属地",
-        "承办单位",
-        "状态",
-    ):
-        table.add_column(heading, no_wrap=heading in ("编号", "信访时间"))
-    table.add_column("反映问题", overflow="ellipsis", max_width=30, no_wrap=True)
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+    # Narrow terminals: the fixed columns keep their width, the rest wrap or shorten.
+    for heading, width in (("编号", 0), ("信访时间", 0), ("信访人", 6), ("问题类型", 8)):
+        table.add_column(heading, no_wrap=not width, min_width=width or None)
+    for heading, width in (("属地", 6), ("承办单位", 8), ("状态", 0)):
+        table.add_column(heading, no_wrap=not width, min_width=width or None)
+    table.add_column("反映问题", overflow="ellipsis", no_wrap=True, min_width=8, max_width=36)
     for case in cases:
         table.add_row(
             case["case_no"],
             case["received_at"][:10],
             "（匿名）" if case["anonymous"] else _value(case["name"]),
-            case["source"],
-            case["form"],
             _value(case["category"]),
             _value(case["township"]),
             _value(case["unit"]),

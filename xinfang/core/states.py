@@ -89,8 +89,8 @@ ACTIONS: dict[str, Action] = {
             None,
         ),
         _action("assign", "交办", {S.ACCEPTED}, S.ASSIGNED),
-        _action("unit-accept", "承办单位受理", {S.ASSIGNED}, S.HANDLING),
-        _action("unit-report", "承办单位报送办理情况", {S.HANDLING}, S.REPORTED),
+        _action("unit-accept", "承办受理", {S.ASSIGNED}, S.HANDLING),
+        _action("unit-report", "承办报送", {S.HANDLING}, S.REPORTED),
         _action("reply", "答复", {S.ACCEPTED, S.REPORTED}, S.REPLIED),
         # 满意 -> revisited; 不满意 -> accepted again, next round (decided in the core).
         _action("revisit", "回访", {S.REPLIED}, None),

@@ -1,0 +1,193 @@
+"""A demonstration ledger: realistic cases at every stage, built through the same core
+functions the clerk's commands call, dated over the weeks before today."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from xinfang.core import cases, settings
+from xinfang.core.dates import today
+from xinfang.core.errors import XinfangError
+
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何罗高林"
+GIVEN = [
+    "建国",
+    "秀英",
+    "桂兰",
+    "志强",
+    "玉梅",
+    "海燕",
+    "德明",
+    "春花",
+    "文军",
+    "红霞",
+    "永福",
+    "淑珍",
+]
+VILLAGES = {
+    "沙河镇": ["西寨村", "花园村", "兰家堡村"],
+    "新华镇": ["大寨村", "明泉村"],
+    "蓼泉镇": ["湾子村", "双泉村"],
+    "平川镇": ["五里墩村", "平川村"],
+    "板桥镇": ["红沟村", "古城村"],
+    "鸭暖镇": ["小屯村", "昭武村"],
+    "倪家营镇": ["倪家营村", "汪家墩村"],
+}
+UNIT_OF_CATEGORY = {
+    "最低生活保障": "社会救助股",
+    "特困人员救助供养": "社会救助股",
+    "临时救助": "社会救助股",
+    "养老服务": "养老服务股",
+    "残疾人两项补贴": "社会事务股",
+    "殡葬管理": "社会事务股",
+    "婚姻登记": "社会事务股",
+}
+# (问题类型, 反映问题)
+MATTERS = [
+    (
+        "最低生活保障",
+        "反映本村低保评定不公开，家庭收入较高的农户被纳入低保，本人因病致贫却未纳入。",
+    ),
+    ("最低生活保障", "反映低保金自今年8月起停发，未收到任何告知，请求说明原因并恢复发放。"),
+    ("特困人员救助供养", "反映其叔父年逾七旬、无子女，申请特困供养半年未有答复。"),
+    ("临时救助", "家中突遭火灾，房屋损毁，申请临时救助，镇上称资金已用完。"),
+    ("养老服务", "反映村互助老人幸福院长期关闭，老人无处就餐，请求恢复运营。"),
+    ("养老服务", "反映高龄津贴发放标准与邻镇不一致，要求核实。"),
+    ("残疾人两项补贴", "本人为二级肢体残疾，重度残疾人护理补贴被取消，请求复核。"),
+    ("殡葬管理", "反映公墓管理单位乱收墓穴维护费，要求退费并公开收费依据。"),
+    ("婚姻登记", "婚姻登记信息有误，出生日期登记错误，影响办理社保，请求更正。"),
+    ("其他", "建议在村委会公示栏公开各项民政补贴名单，接受群众监督。"),
+]
+REPLIES = {
+    "已解决": "经入户核查，情况属实，已按规定重新评定并自下月起发放，已当面告知信访人。",
+    "正在解决": "经核查，情况基本属实，已列入整改计划，预计下月底前完成，期间专人跟踪。",
+    "暂时无法解决": "经核查，现行政策暂无相应补助项目，已向信访人解释并告知可申请临时救助。",
+}
+# The stage each demonstration case is taken to, in registration order.
+STAGES = (
+    ["archived"] * 5
+    + ["closed"] * 3
+    + ["publicized"] * 3
+    + ["revisited"] * 3
+    + ["replied"] * 4
+    + ["reported"] * 3
+    + ["handling"] * 3
+    + ["assigned"] * 4
+    + ["accepted"] * 4
+    + ["rejected"] * 2
+    + ["transferred"] * 2
+    + ["registered"] * 4
+)
+ORDER = ["registered", "accepted", "assigned", "handling", "reported", "replied", "revisited"]
+ORDER += ["publicized", "closed", "archived"]
+
+
+def _id_number(rng: random.Random, born: date) -> str:
+    body = f"620723{born:%Y%m%d}{rng.randint(100, 999)}"
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    total = sum(int(digit) * weight for digit, weight in zip(body, weights, strict=True))
+    return body + "10X98765432"[total % 11]
+
+
+def build(conn: sqlite3.Connection, *, seed: int = 2026) -> dict[str, int]:
+    """Fill an empty ledger; return how many cases stand at each status."""
+    if conn.execute("SELECT count(*) FROM cases").fetchone()[0]:
+        raise XinfangError("演示数据只能写入空台账；请换一个 --db 路径。")
+    rng = random.Random(seed)
+    settings.set_value(conn, "clerk", "王芳")
+    end = today()
+    start = end - timedelta(days=len(STAGES) + 5)
+    for index, stage in enumerate(STAGES):
+        received = start + timedelta(days=index)
+        _one_case(conn, rng, index, stage, received, end)
+    rows = conn.execute("SELECT status, count(*) FROM cases GROUP BY status").fetchall()
+    return {status: count for status, count in rows}
+
+
+def _one_case(
+    conn: sqlite3.Connection,
+    rng: random.Random,
+    index: int,
+    stage: str,
+    received: date,
+    end: date,
+) -> None:
+    category, content = MATTERS[index % len(MATTERS)]
+    town = list(VILLAGES)[index % len(VILLAGES)]
+    anonymous = index % 13 == 7
+    upper = index % 9 == 4
+    values: dict[str, object] = {
+        "source": "上级交办" if upper else rng.choice(["本级", "本级", "领导接访", "12345热线"]),
+        "upper_ref": f"张信转〔{received.year}〕{100 + index}号" if upper else None,
+        "form": rng.choice(["来信", "来访", "来访", "来电", "网上信访"]),
+        "content": content,
+        "category": category,
+        "kind": "建议意见类" if category == "其他" else "申诉求决类",
+        "township": town,
+        "receiver": "王芳",
+        "anonymous": anonymous,
+        "persons": 6 if index % 11 == 3 else 1,
+    }
+    if not anonymous:
+        born = date(rng.randint(1945, 1990), rng.randint(1, 12), rng.randint(1, 28))
+        values |= {
+            "name": rng.choice(SURNAMES) + rng.choice(GIVEN),
+            "phone": f"13{rng.randint(0, 9)}{rng.randint(10_000_000, 99_999_999)}",
+            "id_number": _id_number(rng, born),
+            "address": f"临泽县{town}{rng.choice(VILLAGES[town])}{rng.randint(1, 12)}社",
+        }
+    day = received
+    case_no = cases.register(conn, values, on=f"{day} {9 + index % 8:02d}:30")
+
+    def step(gap: int, action: Callable[[str], object]) -> None:
+        nonlocal day
+        day = min(day + timedelta(days=gap), end)
+        action(day.isoformat())
+
+    if stage == "rejected":
+        step(1, lambda on: cases.reject(
+            conn, case_no, reason="所反映问题属劳动争议，已经或依法应当通过仲裁解决",
+            channel="向临泽县劳动人事争议仲裁委员会申请仲裁", on=on,
+            notified_on=None if anonymous else on))  # fmt: skip
+        return
+    if stage == "transferred":
+        step(1, lambda on: cases.transfer(
+            conn, case_no, to="临泽县人力资源和社会保障局", reason="不属民政职责", on=on))  # fmt: skip
+        return
+    target = ORDER.index(stage)
+    if target >= 1:
+        notice = None if anonymous else (received + timedelta(days=2)).isoformat()
+        step(
+            1, lambda on: cases.accept(conn, case_no, on=on, notified_on=notice and max(notice, on))
+        )
+    # Some cases are answered by the office itself, without a 交办.
+    assigned = target >= 2 and (target <= 4 or index % 4 != 0)
+    if assigned:
+        unit = town if index % 2 else UNIT_OF_CATEGORY.get(category, town)
+        due = (day + timedelta(days=14)).isoformat()
+        step(1, lambda on: cases.assign(conn, case_no, to=unit, due=due, on=on))
+        if target >= 3:
+            step(2, lambda on: cases.unit_accept(conn, case_no, on=on))
+        if target >= 4:
+            step(4, lambda on: cases.unit_report(conn, case_no, text=REPLIES["已解决"], on=on))
+    if target >= 5:
+        rounds = 2 if index % 7 == 2 and target >= 6 and not anonymous else 1
+        for round_no in range(rounds):
+            result = rng.choice(list(REPLIES))
+            step(3, lambda on, r=result: cases.reply(
+                conn, case_no, result=r, finding=rng.choice(["属实", "部分属实"]),
+                text=REPLIES[r], on=on))  # fmt: skip
+            if target >= 6 and not anonymous:
+                feeling = "不满意" if round_no + 1 < rounds else rng.choice(["满意", "非常满意"])
+                step(2, lambda on, f=feeling: cases.revisit(
+                    conn, case_no, method="电话回访", satisfaction=f,
+                    opinion="认为补发金额计算有误" if f == "不满意" else None, on=on))  # fmt: skip
+    if target >= 7:
+        step(2, lambda on: cases.publicize(conn, case_no, where="临泽县人民政府门户网站", on=on))
+    if target >= 8:
+        step(1, lambda on: cases.close(conn, case_no, approved_by="李主任", on=on))
+    if target >= 9:
+        step(3, lambda on: cases.archive(conn, case_no, retention="10年", on=on))
