@@ -142,52 +142,44 @@ def _one_case(
     day = received
     case_no = cases.register(conn, values, on=f"{day} {9 + index % 8:02d}:30")
 
-    def step(gap: int, action: Callable[[str], object]) -> None:
+    def step(gap: int, action: Callable[..., object], **values: object) -> None:
         nonlocal day
         day = min(day + timedelta(days=gap), end)
-        action(day.isoformat())
+        action(conn, case_no, on=day.isoformat(), **values)
 
     if stage == "rejected":
-        step(1, lambda on: cases.reject(
-            conn, case_no, reason="所反映问题属劳动争议，已经或依法应当通过仲裁解决",
-            channel="向临泽县劳动人事争议仲裁委员会申请仲裁", on=on,
-            notified_on=None if anonymous else on))  # fmt: skip
+        step(1, cases.reject, reason="所反映问题属劳动争议，已经或依法应当通过仲裁解决",
+             channel="向临泽县劳动人事争议仲裁委员会申请仲裁",
+             notified_on=None if anonymous else (received + timedelta(days=1)).isoformat())  # fmt: skip
         return
     if stage == "transferred":
-        step(1, lambda on: cases.transfer(
-            conn, case_no, to="临泽县人力资源和社会保障局", reason="不属民政职责", on=on))  # fmt: skip
+        step(1, cases.transfer, to="临泽县人力资源和社会保障局", reason="不属民政职责")
         return
     target = ORDER.index(stage)
     if target >= 1:
         notice = None if anonymous else (received + timedelta(days=2)).isoformat()
-        step(
-            1, lambda on: cases.accept(conn, case_no, on=on, notified_on=notice and max(notice, on))
-        )
+        step(1, cases.accept, notified_on=notice)
     # Some cases are answered by the office itself, without a 交办.
-    assigned = target >= 2 and (target <= 4 or index % 4 != 0)
-    if assigned:
+    if target >= 2 and (target <= 4 or index % 4 != 0):
         unit = town if index % 2 else UNIT_OF_CATEGORY.get(category, town)
-        due = (day + timedelta(days=14)).isoformat()
-        step(1, lambda on: cases.assign(conn, case_no, to=unit, due=due, on=on))
+        step(1, cases.assign, to=unit, due=(day + timedelta(days=15)).isoformat())
         if target >= 3:
-            step(2, lambda on: cases.unit_accept(conn, case_no, on=on))
+            step(2, cases.unit_accept)
         if target >= 4:
-            step(4, lambda on: cases.unit_report(conn, case_no, text=REPLIES["已解决"], on=on))
+            step(4, cases.unit_report, text=REPLIES["已解决"])
     if target >= 5:
         rounds = 2 if index % 7 == 2 and target >= 6 and not anonymous else 1
         for round_no in range(rounds):
             result = rng.choice(list(REPLIES))
-            step(3, lambda on, r=result: cases.reply(
-                conn, case_no, result=r, finding=rng.choice(["属实", "部分属实"]),
-                text=REPLIES[r], on=on))  # fmt: skip
+            finding = rng.choice(["属实", "部分属实"])
+            step(3, cases.reply, result=result, finding=finding, text=REPLIES[result])
             if target >= 6 and not anonymous:
                 feeling = "不满意" if round_no + 1 < rounds else rng.choice(["满意", "非常满意"])
-                step(2, lambda on, f=feeling: cases.revisit(
-                    conn, case_no, method="电话回访", satisfaction=f,
-                    opinion="认为补发金额计算有误" if f == "不满意" else None, on=on))  # fmt: skip
+                opinion = "认为补发金额计算有误" if feeling == "不满意" else None
+                step(2, cases.revisit, method="电话回访", satisfaction=feeling, opinion=opinion)
     if target >= 7:
-        step(2, lambda on: cases.publicize(conn, case_no, where="临泽县人民政府门户网站", on=on))
+        step(2, cases.publicize, where="临泽县人民政府门户网站")
     if target >= 8:
-        step(1, lambda on: cases.close(conn, case_no, approved_by="李主任", on=on))
+        step(1, cases.close, approved_by="李主任")
     if target >= 9:
-        step(3, lambda on: cases.archive(conn, case_no, retention="10年", on=on))
+        step(3, cases.archive, retention="10年")
