@@ -1,0 +1,93 @@
+"""Fixtures: every test gets its own ledger file in a temp dir, a fixed clock and clerk,
+and a `run` that drives the real CLI through typer's CliRunner."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from xinfang.cli import app
+
+TODAY = "2026-11-23 10:00"
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test touches the real ~/.local/share, and the clock is fixed."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("XINFANG_DB", raising=False)
+    monkeypatch.setenv("XINFANG_NOW", TODAY)
+    monkeypatch.setenv("XINFANG_USER", "王芳")
+    monkeypatch.setenv("COLUMNS", "200")
+    return tmp_path
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "ledger.db"
+    monkeypatch.setenv("XINFANG_DB", str(path))
+    return path
+
+
+Run = Callable[..., "Result"]
+
+
+class Result:
+    def __init__(self, exit_code: int, stdout: str, stderr: str) -> None:
+        self.exit_code = exit_code
+        self.stdout = stdout
+        self.stderr = stderr
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+@pytest.fixture
+def run(db_path: Path) -> Run:
+    """run("accept", "2026-0001", "--on", "2026-11-03") -> Result; expect=0 by default."""
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None, expect: int | None = 0) -> Result:
+        result = runner.invoke(app, list(args), input=input)
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        out = Result(result.exit_code, result.stdout, result.stderr)
+        if expect is not None:
+            assert out.exit_code == expect, (args, out.output)
+        return out
+
+    return invoke
+
+
+@pytest.fixture
+def sql(db_path: Path) -> Callable[[str], list[tuple]]:
+    """Read the ledger directly, as a second opinion on what the CLI says."""
+
+    def query(statement: str, *params: object) -> list[tuple]:
+        conn = sqlite3.connect(db_path)
+        try:
+            return conn.execute(statement, params).fetchall()
+        finally:
+            conn.close()
+
+    return query
+
+
+REGISTER = (
+    "register", "--name", "张三", "--phone", "13812345678", "--source", "本级",
+    "--form", "来访", "--content", "反映低保评定不公，家中两位老人无收入",
+    "--category", "最低生活保障", "--town", "沙河镇", "--receiver", "王芳",
+    "--on", "2026-11-02 09:30",
+)  # fmt: skip
+
+
+@pytest.fixture
+def registered(run: Run) -> str:
+    """A freshly registered case; returns its number."""
+    out = run(*REGISTER)
+    return out.stdout.split("：")[1].split("（")[0]
