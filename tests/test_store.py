@@ -133,7 +133,9 @@ def test_write_waits_for_a_concurrent_writer_instead_of_failing(tmp_path: Path) 
         assert released.is_set()  # we only got the lock once the first writer let go
         second.execute("INSERT INTO settings (key, value) VALUES ('b', '2')")
     holder.join()
-    assert second.execute("SELECT count(*) FROM settings WHERE key IN ('a', 'b')").fetchone()[0] == 2
+    assert (
+        second.execute("SELECT count(*) FROM settings WHERE key IN ('a', 'b')").fetchone()[0] == 2
+    )
 
 
 def test_a_failed_action_rolls_back_everything(tmp_path: Path) -> None:

@@ -22,9 +22,8 @@ def _ask(conn: sqlite3.Connection, field: Field, *, required: bool, force: bool)
     if options:
         typer.echo("  " + "  ".join(f"{i}.{value}" for i, value in enumerate(options, 1)))
     while True:
-        answer = typer.prompt(
-            field.label + ("" if required else "（可空）"), default="", show_default=False
-        ).strip()
+        hint = "（回车 = 现在）" if field.key == "received_at" else "" if required else "（可空）"
+        answer = typer.prompt(field.label + hint, default="", show_default=False).strip()
         if options and answer.isdigit() and 1 <= int(answer) <= len(options):
             answer = options[int(answer) - 1]
         if not answer:
