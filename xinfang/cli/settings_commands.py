@@ -147,6 +147,7 @@ def config_unit(
     liaison: Annotated[str | None, typer.Option("--liaison", help="信访联络员")] = None,
     phone: Annotated[str | None, typer.Option("--phone", help="联络员电话")] = None,
     remove: Annotated[bool, typer.Option("--remove", help="从名单中删除")] = False,
+    force: Annotated[bool, typer.Option("--force", help="确认不常见的电话号码")] = False,
     db: DbOption = None,
 ) -> None:
     """增加或修改承办单位及其联络员；--remove 删除。
@@ -158,6 +159,6 @@ def config_unit(
         settings.remove_unit(conn, name)
         typer.echo(f"已删除承办单位：{name}")
         return
-    unit = settings.save_unit(conn, name, liaison=liaison, phone=phone)
+    unit = settings.save_unit(conn, name, liaison=liaison, phone=phone, force=force)
     contact = "，".join(x for x in (unit.liaison, unit.phone) if x)
     typer.echo(f"承办单位：{unit.name}" + (f"（联络员 {contact}）" if contact else ""))

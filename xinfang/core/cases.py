@@ -8,12 +8,10 @@ import getpass
 import json
 import os
 import sqlite3
-from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from xinfang.core import settings
-from xinfang.core.dates import now, parse_when
+from xinfang.core.dates import Moment, moment, now, parse_when
 from xinfang.core.errors import InvalidInput, NotFound
 from xinfang.core.fields import FIELDS_BY_KEY, REGISTRATION_FIELDS, check_record, clean_value
 from xinfang.core.fields import find_field as _find_field
@@ -28,25 +26,6 @@ RETENTIONS = ("永久", "30年", "10年")
 NOTICE_METHODS = ("书面告知书", "当场告知", "电话告知", "短信告知", "网上告知")
 DISSATISFIED = "不满意"
 SIDE_ACTIONS = ("note", "correct", "notify")
-
-
-@dataclass(frozen=True)
-class Moment:
-    """When an action happened, as stored: a date, or a date and time if one was given."""
-
-    text: str
-    day: date
-
-
-def moment(on: str | None, label: str = "日期") -> Moment:
-    if on is None or not on.strip():
-        current = now()
-        return Moment(current.isoformat(sep=" "), current.date())
-    value, has_time = parse_when(on, label)
-    if value.date() > now().date():
-        raise InvalidInput(label, f"{value.date().isoformat()} 晚于今天，不能登记将来的事")
-    text = value.isoformat(sep=" ") if has_time else value.date().isoformat()
-    return Moment(text, value.date())
 
 
 def actor_name(conn: sqlite3.Connection, given: str | None) -> str:
@@ -73,13 +52,13 @@ def _choice(value: str, allowed: tuple[str, ...], label: str) -> str:
     return value
 
 
-def _last_step_day(conn: sqlite3.Connection, case_id: int) -> date:
+def _last_step(conn: sqlite3.Connection, case_id: int) -> str:
     row = conn.execute(
-        "SELECT max(substr(occurred_at, 1, 10)) FROM events WHERE case_id = ? "
+        "SELECT max(occurred_at) FROM events WHERE case_id = ? "
         "AND action NOT IN ('note', 'correct')",
         (case_id,),
     ).fetchone()
-    return date.fromisoformat(row[0])
+    return str(row[0])
 
 
 def _record(
@@ -128,12 +107,13 @@ def _act(
         status = Status(case["status"])
         step = check_step(case_no, status, action)
         if action not in ("note", "correct"):
-            last = _last_step_day(conn, case["id"])
-            if when.day < last:
+            last = _last_step(conn, case["id"])
+            if when.is_before(last):
+                if not when.has_time:
+                    last = last[:10]
                 raise InvalidInput(
                     "日期",
-                    f"{step.label}日期 {when.day.isoformat()} 早于案件上一步的日期 "
-                    f"{last.isoformat()}；请核对 --on",
+                    f"{step.label}日期 {when.text[:16]} 早于案件上一步的日期 {last[:16]}；请核对 --on",
                 )
         changes, data = build(case, when)
         if step.leads_to is not None and "status" not in changes:

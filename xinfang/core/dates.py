@@ -6,6 +6,7 @@ import calendar
 import os
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from xinfang.core.errors import InvalidInput
@@ -188,3 +189,37 @@ def _parse_time(rest: str) -> time | None:
             raise ValueError(rest)
         hour += 12 if hour < 12 else 0
     return time(hour, minute, int(parts["s"] or 0))  # ValueError for 24:00, 14:60
+
+
+@dataclass(frozen=True)
+class Moment:
+    """When an action happened, as stored: `2026-11-22`, or `2026-11-22 14:30:00` when a
+    time was given (or defaulted to now)."""
+
+    text: str
+    day: date
+
+    @property
+    def has_time(self) -> bool:
+        return len(self.text) > 10
+
+    def is_before(self, other: str) -> bool:
+        """Earlier than a stored moment: by time when both have one, else by day."""
+        if self.has_time and len(other) > 10:
+            return self.text < other
+        return self.day.isoformat() < other[:10]
+
+
+def moment(text: str | None, field: str = "日期") -> Moment:
+    """A moment the clerk gives (default now); never later than now."""
+    current = now()
+    if text is None or not text.strip():
+        return Moment(current.isoformat(sep=" "), current.date())
+    value, has_time = parse_when(text, field)
+    if value.date() > current.date() or (has_time and value > current):
+        if has_time:
+            shown = value.isoformat(sep=" ", timespec="minutes")
+            raise InvalidInput(field, f"{shown} 晚于现在，不能登记将来的事")
+        raise InvalidInput(field, f"{value.date()} 晚于今天，不能登记将来的事")
+    stored = value.isoformat(sep=" ") if has_time else value.date().isoformat()
+    return Moment(stored, value.date())

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from xinfang.core import settings
-from xinfang.core.dates import parse_when
+from xinfang.core.dates import moment
 from xinfang.core.errors import InvalidInput
 from xinfang.core.validate import clean_text, normalize_id_number, normalize_phone, parse_int
 
@@ -88,8 +88,7 @@ def clean_value(conn: sqlite3.Connection, field: Field, value: Any, *, force: bo
 
 
 def _when_text(value: Any, label: str) -> str:
-    moment, has_time = parse_when(str(value), label)
-    return moment.isoformat(sep=" ") if has_time else moment.date().isoformat()
+    return moment(str(value), label).text
 
 
 def check_record(record: dict[str, Any]) -> None:

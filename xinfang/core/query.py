@@ -141,7 +141,7 @@ def list_cases(conn: sqlite3.Connection, filters: Filters) -> list[dict[str, Any
         if value:
             conditions.append(f"{column} = ?")
             params.append(value)
-    if filters.text:
+    if filters.text is not None:
         conditions.append(text_matches(conn, filters.text))
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     limit = ""

@@ -157,11 +157,19 @@ def remove_choice(conn: sqlite3.Connection, list_name: str, value: str) -> list[
 
 
 def save_unit(
-    conn: sqlite3.Connection, name: str, *, liaison: str | None, phone: str | None
+    conn: sqlite3.Connection,
+    name: str,
+    *,
+    liaison: str | None,
+    phone: str | None,
+    force: bool = False,
 ) -> Unit:
     unit_name = clean_text(name, "承办单位", max_length=50, required=True) or ""
     liaison_name = clean_text(liaison, "联络员", max_length=20)
-    liaison_phone = normalize_phone(phone) if phone else None
+    try:
+        liaison_phone = normalize_phone(phone, force=force) if phone else None
+    except InvalidInput as error:
+        raise InvalidInput("联络员电话", error.message.split("：", 1)[-1]) from None
     with transaction(conn):
         conn.execute(
             "INSERT INTO units (name, liaison, phone, position) "

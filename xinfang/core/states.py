@@ -110,7 +110,9 @@ def next_actions(status: Status) -> list[Action]:
 
 def refusal(case_no: str, status: Status, action: Action, why: str = "") -> StepRefused:
     """The Chinese message for a step out of order: where the case is, what may come next."""
-    steps = [a for a in next_actions(status) if a.name not in ("note", "correct")]
+    # A step refused for a reason of its own is not offered back as the way forward.
+    skip = {"note", "correct"} | ({action.name} if why else set())
+    steps = [a for a in next_actions(status) if a.name not in skip]
     if steps:
         nexts = "、".join(f"{a.label}（xinfang {a.name}）" for a in steps)
         hint = f"下一步可以：{nexts}。"
