@@ -3,6 +3,7 @@ and a `run` that drives the real CLI through typer's CliRunner."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -76,6 +77,20 @@ def sql(db_path: Path) -> Callable[[str], list[tuple]]:
             conn.close()
 
     return query
+
+
+def dump(db_path: Path) -> str:
+    """The whole ledger as SQL text: equal dumps mean nothing was written."""
+    conn = sqlite3.connect(db_path)
+    try:
+        return "\n".join(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def show(run: Run, case_no: str = "2026-0001") -> dict:
+    """What `xinfang show --json` says about a case."""
+    return json.loads(run("show", case_no, "--json").stdout)
 
 
 REGISTER = (

@@ -10,21 +10,9 @@ import sqlite3
 import stat
 
 import pytest
-from conftest import REGISTER
+from conftest import REGISTER, dump, show
 
 CASE = "2026-0001"
-
-
-def show(run, case_no: str = CASE) -> dict:
-    return json.loads(run("show", case_no, "--json").stdout)
-
-
-def dump(db_path) -> str:
-    conn = sqlite3.connect(db_path)
-    try:
-        return "\n".join(conn.iterdump())
-    finally:
-        conn.close()
 
 
 @pytest.fixture

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
+from conftest import show
 
 CASE = "2026-0001"
-
-
-def show(run, case_no: str = CASE) -> dict:
-    return json.loads(run("show", case_no, "--json").stdout)
 
 
 def actions(case: dict) -> list[str]:

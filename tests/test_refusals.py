@@ -4,10 +4,9 @@ each is refused with exit status 2 and one Chinese line, and the ledger file is 
 from __future__ import annotations
 
 import re
-import sqlite3
 
 import pytest
-from conftest import REGISTER
+from conftest import REGISTER, dump
 
 from xinfang.core.states import ACTIONS
 
@@ -37,14 +36,6 @@ def bring_to(run, stage: str | None) -> None:
         if action == stage:
             return
     raise AssertionError(stage)
-
-
-def dump(db_path) -> str:
-    conn = sqlite3.connect(db_path)
-    try:
-        return "\n".join(conn.iterdump())
-    finally:
-        conn.close()
 
 
 def refused(run, db_path, *args: str) -> str:

@@ -6,11 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import REGISTER
-
-
-def show(run, case_no: str) -> dict:
-    return json.loads(run("show", case_no, "--json").stdout)
+from conftest import REGISTER, show
 
 
 def without(*options: str) -> list[str]:

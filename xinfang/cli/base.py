@@ -63,28 +63,25 @@ def fail(message: str, code: int = 2) -> None:
     sys.exit(code)
 
 
-class Command(TyperCommand):
+class ChineseHelp:
+    """Mixed into both the commands and the groups: help text in Chinese."""
+
     def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)
+        option = super().get_help_option(ctx)  # type: ignore[misc]
         if option is not None:
             option.help = HELP_OPTION_TEXT
         return option
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         _chinese_help_titles()
-        super().format_help(ctx, formatter)
+        super().format_help(ctx, formatter)  # type: ignore[misc]
 
 
-class Group(TyperGroup):
-    def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = HELP_OPTION_TEXT
-        return option
+class Command(ChineseHelp, TyperCommand):
+    pass
 
-    def format_help(self, ctx: Any, formatter: Any) -> None:
-        _chinese_help_titles()
-        super().format_help(ctx, formatter)
+
+class Group(ChineseHelp, TyperGroup):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         """The one place where errors become a Chinese message and an exit status."""
