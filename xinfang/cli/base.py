@@ -82,7 +82,6 @@ class Command(ChineseHelp, TyperCommand):
 
 
 class Group(ChineseHelp, TyperGroup):
-
     def main(self, *args: Any, **kwargs: Any) -> Any:
         """The one place where errors become a Chinese message and an exit status."""
         kwargs["standalone_mode"] = False
