@@ -1,6 +1,6 @@
 -- xinfang ledger schema. This file is the schema of a new ledger; PRAGMA user_version
 -- records its version and xinfang/store/migrations.py brings older files forward to it.
--- schema-version: 1
+-- schema-version: 2
 
 -- Office settings: one row per key, value as JSON text.
 CREATE TABLE settings (
@@ -30,6 +30,14 @@ CREATE TABLE sequences (
     year INTEGER NOT NULL,
     last INTEGER NOT NULL,
     PRIMARY KEY (name, year)
+);
+
+-- The deadline rules in force when a case was registered; a case keeps its version.
+CREATE TABLE rule_versions (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    rules      TEXT NOT NULL,  -- JSON: stage -> {amount, unit, maximum} or null
+    created_at TEXT NOT NULL
 );
 
 -- A case's current state. Every change is also an event below, written in the same
@@ -89,6 +97,10 @@ CREATE TABLE cases (
     archived_on      TEXT,
     retention        TEXT,
     updated_at       TEXT NOT NULL,
+    -- deadlines (期限)
+    rule_version     INTEGER REFERENCES rule_versions(id),
+    complex          INTEGER NOT NULL DEFAULT 0,
+    paused_since     TEXT,
     UNIQUE (year, seq),
     UNIQUE (assign_year, assign_seq)
 );
@@ -122,6 +134,44 @@ BEGIN
     SELECT RAISE(ABORT, '事件记录只能追加，不能删除');
 END;
 
+-- Every deadline of every case, derived from its events (xinfang/core/deadlines.py) and
+-- stored so that the overdue scan is one indexed query. met_on NULL = still open;
+-- due_on NULL = the case's clock is paused.
+CREATE TABLE deadlines (
+    case_id     INTEGER NOT NULL REFERENCES cases(id),
+    stage       TEXT NOT NULL,
+    round       INTEGER NOT NULL,
+    starts_on   TEXT NOT NULL,
+    amount      INTEGER,
+    unit        TEXT,
+    due_on      TEXT,
+    met_on      TEXT,
+    paused_days INTEGER NOT NULL DEFAULT 0,
+    provisional INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (case_id, stage, round)
+) WITHOUT ROWID;
+CREATE INDEX deadlines_open ON deadlines (due_on) WHERE met_on IS NULL;
+
+-- Holidays (休) and adjusted workdays (班) the office entered from the State Council's
+-- notice, for years the installed chinese-calendar does not know (or to correct it).
+CREATE TABLE calendar_entries (
+    day  TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('休', '班')),
+    note TEXT
+) WITHOUT ROWID;
+
+-- One row per day from 2004: whether it is a working day (and a public holiday), the
+-- running count of working days (so counting is a subtraction), and whether its year's
+-- holidays are known. Rebuilt from chinese-calendar and calendar_entries
+-- (xinfang/core/workdays.py).
+CREATE TABLE calendar (
+    day             TEXT PRIMARY KEY,
+    workday         INTEGER NOT NULL,
+    holiday         INTEGER NOT NULL,
+    workdays_so_far INTEGER NOT NULL,
+    known           INTEGER NOT NULL
+) WITHOUT ROWID;
+
 -- Full-text index over what the clerk searches: names, content, address, notes.
 -- Trigram tokens give substring search that works for Chinese without word splitting.
 -- Kept by triggers, so every way of writing a case keeps it in step.
@@ -153,7 +203,9 @@ INSERT INTO settings (key, value) VALUES
     ('unit_name', '"临泽县民政局"'),
     ('case_prefix', '"临民信"'),
     ('assign_prefix', '"临民交"'),
-    ('clerk', '""');
+    ('clerk', '""'),
+    ('rule_set', '"seed000"'),
+    ('rule_overrides', '{}');
 
 INSERT INTO choices (list, value, position) VALUES
     ('source', '本级', 1),

@@ -12,6 +12,8 @@ import stat
 import pytest
 from conftest import REGISTER, dump, show
 
+from xinfang.store import migrations
+
 CASE = "2026-0001"
 
 
@@ -172,6 +174,6 @@ def test_ledger_file_is_private_wal_and_versioned(run, db_path):
     conn = sqlite3.connect(db_path)
     try:
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-        assert conn.execute("PRAGMA user_version").fetchone() == (1,)
+        assert conn.execute("PRAGMA user_version").fetchone() == (migrations.LATEST,)
     finally:
         conn.close()

@@ -96,7 +96,20 @@ def test_whole_life_with_a_dissatisfied_revisit(run, registered):
         "retention": "10年",
     }
     assert {key: case[key] for key in expected} == expected
-    assert case["deadlines"] == []
+    # Every deadline of the life, each met in time (seed 000 rules, 2026 calendar).
+    assert [
+        (d["stage"], d["round"], d["due_on"], d["met_on"], d["state"]) for d in case["deadlines"]
+    ] == [
+        ("notice", 1, "2026-11-05", "2026-11-04", "met"),  # 3 working days from Mon 11-02
+        ("reply", 1, "2026-11-17", "2026-11-10", "met"),  # 10 working days from 11-03
+        ("assign_due", 1, "2026-12-05", "2026-11-09", "met"),  # the clerk's date
+        ("unit_accept", 1, "2026-11-09", "2026-11-06", "met"),  # 3 days from Fri 11-06
+        ("revisit", 1, "2026-11-13", "2026-11-12", "met"),
+        ("reply", 2, "2026-11-26", "2026-11-16", "met"),  # the new round counts from 不满意
+        ("revisit", 2, "2026-11-19", "2026-11-17", "met"),
+        ("publicize", 2, "2026-11-20", "2026-11-18", "met"),
+        ("archive", 2, "2026-11-26", "2026-11-20", "met"),  # 5 working days from close
+    ]
 
 
 def test_dissatisfied_revisit_clears_the_reply_and_a_new_assignment_gets_the_next_number(
@@ -121,7 +134,16 @@ def test_dissatisfied_revisit_clears_the_reply_and_a_new_assignment_gets_the_nex
         "临民交〔2026〕2号",
         None,
     )
-    assert case["deadlines"] == [{"stage": "交办办结", "due": "2026-12-10", "unit": "新华镇"}]
+    assert [(d["stage"], d["round"], d["due_on"], d["state"]) for d in case["deadlines"]] == [
+        ("notice", 1, "2026-11-05", "overdue"),  # accepted without telling the petitioner
+        ("reply", 1, "2026-11-17", "met"),
+        ("assign_due", 1, "2026-12-05", "met"),
+        ("unit_accept", 1, "2026-11-09", "met"),
+        ("revisit", 1, "2026-11-12", "met"),
+        ("reply", 2, "2026-11-24", "open"),
+        ("assign_due", 2, "2026-12-10", "open"),
+        ("unit_accept", 2, "2026-11-16", "overdue"),  # 3 days from 11-11 is a Saturday: Monday
+    ]
 
 
 def test_reject_names_the_channel_then_archive(run, registered):

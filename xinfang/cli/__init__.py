@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-# Importing a command module registers its commands; the order is the order in --help.
-from xinfang.cli import (  # noqa: F401
-    case_commands,
-    demo_command,
-    read_commands,
-    register_command,
-    settings_commands,
-)
+# Importing a command module registers its commands; the order here is the order in --help.
+# isort: off
+from xinfang.cli import register_command  # noqa: F401
+from xinfang.cli import case_commands  # noqa: F401
+from xinfang.cli import read_commands  # noqa: F401
+from xinfang.cli import overdue_command  # noqa: F401
+from xinfang.cli import calendar_commands  # noqa: F401
+from xinfang.cli import settings_commands  # noqa: F401
+from xinfang.cli import demo_command  # noqa: F401
+
+# isort: on
 from xinfang.cli.app import app
 
 __all__ = ["app", "main"]

@@ -86,7 +86,11 @@ class Group(ChineseHelp, TyperGroup):
         """The one place where errors become a Chinese message and an exit status."""
         kwargs["standalone_mode"] = False
         try:
-            return super().main(*args, **kwargs)
+            result = super().main(*args, **kwargs)
+            # Not standalone, click hands back the code of a typer.Exit instead of exiting.
+            if isinstance(result, int) and result:
+                sys.exit(result)
+            return result
         except XinfangError as error:
             fail(error.message, error.exit_code)
         except click.ClickException as error:

@@ -318,3 +318,56 @@ def correct_command(
         conn, case, field=field, value=value, reason=reason, force=force, on=on, by=by
     )
     _done("已更正", case_no, f"（{field}）")
+
+
+@command("extend")
+def extend_command(
+    case: CaseArgument,
+    reason: Annotated[str, typer.Option("--reason", help="延期理由（将告知信访人）")],
+    days: Annotated[
+        str | None,
+        typer.Option("--days", help="延长天数；不填则认定为疑难复杂，延至规则允许的最长期限"),
+    ] = None,
+    stage: Annotated[
+        str, typer.Option("--stage", help="延长哪个期限：答复（默认）或 网络舆情回复")
+    ] = "答复",
+    on: OnOption = None,
+    by: ByOption = None,
+    db: DbOption = None,
+) -> None:
+    """延期：疑难复杂案件延长答复期限（不超过规则允许的最长期限），记入办理过程。
+
+    例：xinfang extend 2026-0001 --reason "涉及多部门，需联合调查"；xinfang extend 2026-0001 --days 5 --reason …
+    """
+    conn = open_ledger(db)
+    case_no, length = cases.extend(conn, case, reason=reason, days=days, stage=stage, on=on, by=by)
+    _done("已延期", case_no, f"，{stage}期限现为 {length}")
+
+
+@command("pause")
+def pause_command(
+    case: CaseArgument,
+    reason: Annotated[str, typer.Option("--reason", help="暂停计时的理由，如 听证、鉴定")],
+    on: OnOption = None,
+    by: ByOption = None,
+    db: DbOption = None,
+) -> None:
+    """暂停计时：听证、鉴定等期间不计入办理期限（恢复后期限顺延）。
+
+    例：xinfang pause 2026-0001 --reason "组织听证"
+    """
+    conn = open_ledger(db)
+    _done("已暂停计时", cases.pause(conn, case, reason=reason, on=on, by=by))
+
+
+@command("resume")
+def resume_command(
+    case: CaseArgument, on: OnOption = None, by: ByOption = None, db: DbOption = None
+) -> None:
+    """恢复计时：暂停的天数不计入期限，各期限相应顺延。
+
+    例：xinfang resume 2026-0001 --on 2026-12-10
+    """
+    conn = open_ledger(db)
+    case_no, paused = cases.resume(conn, case, on=on, by=by)
+    _done("已恢复计时", case_no, f"（暂停 {paused} 天，期限顺延）")

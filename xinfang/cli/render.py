@@ -110,8 +110,8 @@ def print_case(case: dict[str, Any]) -> None:
         if case.get(key) not in (None, ""):
             grid.add_row(label, _value(case[key]))
     out.print(grid)
-    for deadline in case.get("deadlines", []):
-        out.print(f"[yellow]期限[/] {deadline['stage']}：{deadline['due']}")
+    if case.get("deadlines"):
+        out.print(deadline_table(case["deadlines"]))
     timeline = Table(title="办理过程", box=box.SIMPLE_HEAD, title_justify="left")
     timeline.add_column("时间", no_wrap=True)
     timeline.add_column("事项", no_wrap=True)
@@ -127,6 +127,38 @@ def print_case(case: dict[str, Any]) -> None:
             describe_event(event),
         )
     out.print(timeline)
+
+
+STATE_WORDS = {"met": "按期完成", "met_late": "逾期完成", "paused": "暂停计时"}
+
+
+def deadline_state(deadline: dict[str, Any]) -> str:
+    words = STATE_WORDS.get(deadline["state"])
+    if words is None:
+        left = deadline["days_left"]
+        unit = "个工作日" if deadline["unit"] == "workday" else "日"
+        words = f"[red]超期 {-left}{unit}[/]" if left < 0 else f"剩 {left}{unit}"
+    if deadline["provisional"] and deadline["state"] in ("open", "overdue"):
+        words += "（按周末估算）"
+    return words
+
+
+def deadline_table(deadlines: list[dict[str, Any]]) -> Table:
+    table = Table(title="期限", box=box.SIMPLE_HEAD, title_justify="left")
+    for heading in ("环节", "轮次", "起算", "期限", "到期日", "完成日", "情况"):
+        table.add_column(heading, no_wrap=heading != "情况")
+    for deadline in deadlines:
+        paused = f"（暂停 {deadline['paused_days']} 天）" if deadline["paused_days"] else ""
+        table.add_row(
+            deadline["label"],
+            str(deadline["round"]),
+            deadline["starts_on"],
+            deadline["rule"] + paused,
+            deadline["due_on"] or "—",
+            deadline["met_on"] or "",
+            deadline_state(deadline),
+        )
+    return table
 
 
 def print_cases(cases: list[dict[str, Any]], *, title: str) -> None:

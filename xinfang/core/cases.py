@@ -8,16 +8,17 @@ import getpass
 import json
 import os
 import sqlite3
+from datetime import date
 from typing import Any
 
-from xinfang.core import settings
+from xinfang.core import deadlines, rules, settings, workdays
 from xinfang.core.dates import Moment, moment, now, parse_when
 from xinfang.core.errors import InvalidInput, NotFound
 from xinfang.core.fields import FIELDS_BY_KEY, REGISTRATION_FIELDS, check_record, clean_value
 from xinfang.core.fields import find_field as _find_field
 from xinfang.core.numbering import next_in_sequence, parse_case_number, short_number
 from xinfang.core.states import ACTIONS, Status, check_step, refusal
-from xinfang.core.validate import clean_text
+from xinfang.core.validate import clean_text, parse_int
 from xinfang.store.db import transaction
 
 REPLY_RESULTS = ("已解决", "正在解决", "暂时无法解决", "不能解决")
@@ -25,7 +26,6 @@ FINDINGS = ("属实", "部分属实", "不属实")
 RETENTIONS = ("永久", "30年", "10年")
 NOTICE_METHODS = ("书面告知书", "当场告知", "电话告知", "短信告知", "网上告知")
 DISSATISFIED = "不满意"
-SIDE_ACTIONS = ("note", "correct", "notify")
 
 
 def actor_name(conn: sqlite3.Connection, given: str | None) -> str:
@@ -89,6 +89,7 @@ def _record(
             json.dumps({k: v for k, v in data.items() if v is not None}, ensure_ascii=False),
         ),
     )
+    deadlines.sync(conn, case["id"], workdays.load(conn))
 
 
 def _act(
@@ -154,6 +155,7 @@ def register(
             "seq": seq,
             "status": Status.REGISTERED.value,
             "round": 1,
+            "rule_version": rules.current_version(conn),
             "updated_at": now().isoformat(sep=" "),
         }
         case_id = conn.execute(
@@ -453,6 +455,90 @@ def archive(
         return {"archived_on": when.text[:10], "retention": kept}, {"retention": kept}
 
     return _act(conn, ref, "archive", on, by, build)
+
+
+def pause(
+    conn: sqlite3.Connection,
+    ref: str,
+    *,
+    reason: str,
+    on: str | None = None,
+    by: str | None = None,
+) -> str:
+    """Stop the case's clock (听证, 鉴定: not counted, 条例 art. 36)."""
+    why = clean_text(reason, "暂停理由", max_length=2_000, required=True, multiline=True)
+
+    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+        if case["paused_since"]:
+            why_not = f"已于 {case['paused_since']} 暂停计时"
+            raise refusal(_case_no(case), Status(case["status"]), ACTIONS["pause"], why_not)
+        return {"paused_since": when.text[:10]}, {"reason": why}
+
+    return _act(conn, ref, "pause", on, by, build)
+
+
+def resume(
+    conn: sqlite3.Connection, ref: str, *, on: str | None = None, by: str | None = None
+) -> tuple[str, int]:
+    """Restart the clock; returns (case number, days paused)."""
+    paused: dict[str, int] = {}
+
+    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+        if not case["paused_since"]:
+            raise refusal(_case_no(case), Status(case["status"]), ACTIONS["resume"], "未暂停计时")
+        paused["days"] = (when.day - date.fromisoformat(case["paused_since"])).days
+        return {"paused_since": None}, {"paused_days": paused["days"]}
+
+    return _act(conn, ref, "resume", on, by, build), paused["days"]
+
+
+def extend(
+    conn: sqlite3.Connection,
+    ref: str,
+    *,
+    reason: str,
+    days: str | int | None = None,
+    stage: str = "reply",
+    on: str | None = None,
+    by: str | None = None,
+) -> tuple[str, str]:
+    """延期: add days to an open deadline, or with no days mark the case 疑难复杂 and give
+    it the rule set's maximum. Returns (case number, the deadline's new length, in words)."""
+    key = rules.find_stage(stage)
+    why = clean_text(reason, "延期理由", max_length=2_000, required=True, multiline=True)
+    wanted = parse_int(days, "延期天数", minimum=1, maximum=365) if days is not None else None
+    result: dict[str, str] = {}
+
+    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+        row = conn.execute(
+            "SELECT amount, unit, round FROM deadlines WHERE case_id = ? AND stage = ? "
+            "AND met_on IS NULL AND amount IS NOT NULL ORDER BY round DESC LIMIT 1",
+            (case["id"], key),
+        ).fetchone()
+        label = rules.STAGES[key].label
+        if row is None:
+            why_not = f"没有未到期的{label}期限可以延长"
+            raise refusal(_case_no(case), Status(case["status"]), ACTIONS["extend"], why_not)
+        rule = deadlines.rules_of(conn, case).get(key)
+        room = deadlines.extension_room(rule, row["amount"])
+        unit = rules.UNIT_LABELS[row["unit"]]
+        if room == 0:
+            raise InvalidInput("延期", f"{label}期限已是最长的 {row['amount']}{unit}，不能再延长")
+        add = room if wanted is None else wanted
+        if add > room:
+            raise InvalidInput(
+                "延期天数",
+                f"{label}期限最长 {row['amount'] + room}{unit}，最多还能延长 {room}{unit}",
+            )
+        result["length"] = f"{row['amount'] + add}{unit}"
+        changes = {"complex": 1} if wanted is None else {}
+        return changes, {"stage": key, "days": add, "reason": why, "complex": wanted is None}
+
+    return _act(conn, ref, "extend", on, by, build), result["length"]
+
+
+def _case_no(case: sqlite3.Row) -> str:
+    return short_number(case["year"], case["seq"])
 
 
 def note(

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import random
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from xinfang.core import cases, settings
@@ -92,36 +93,51 @@ def _id_number(rng: random.Random, born: date) -> str:
     return body + "10X98765432"[total % 11]
 
 
+@dataclass(frozen=True)
+class Step:
+    gap: int  # days after the previous step
+    action: Callable[..., object]
+    values: Mapping[str, object]
+
+
 def build(conn: sqlite3.Connection, *, seed: int = 2026) -> dict[str, int]:
-    """Fill an empty ledger; return how many cases stand at each status."""
+    """Fill an empty ledger; return how many cases stand at each status. Each case's
+    last step is a few days before today, so most stand within their deadlines and a
+    few (every sixth open one) are late, as in a real office."""
     if conn.execute("SELECT count(*) FROM cases").fetchone()[0]:
         raise XinfangError("演示数据只能写入空台账；请换一个 --db 路径。")
     rng = random.Random(seed)
     settings.set_value(conn, "clerk", "王芳")
     end = today()
-    start = end - timedelta(days=len(STAGES) + 5)
+    planned = []
     for index, stage in enumerate(STAGES):
-        received = start + timedelta(days=index)
-        _one_case(conn, rng, index, stage, received, end)
+        values = _petition(rng, index, end)
+        steps = _plan(rng, index, stage, values)
+        lag = rng.randint(0, 1) + (9 if index % 6 == 5 and stage in ORDER[:7] else 0)
+        received = end - timedelta(days=sum(step.gap for step in steps) + lag)
+        planned.append((received, index, values, steps))
+    for received, index, values, steps in sorted(planned, key=lambda p: (p[0], p[1])):
+        case_no = cases.register(conn, values, on=f"{received} {9 + index % 8:02d}:30")
+        day = received
+        for step in steps:
+            day += timedelta(days=step.gap)
+            given = {
+                key: (day + value).isoformat() if isinstance(value, timedelta) else value
+                for key, value in step.values.items()
+            }
+            step.action(conn, case_no, on=day.isoformat(), **given)
     rows = conn.execute("SELECT status, count(*) FROM cases GROUP BY status").fetchall()
     return {status: count for status, count in rows}
 
 
-def _one_case(
-    conn: sqlite3.Connection,
-    rng: random.Random,
-    index: int,
-    stage: str,
-    received: date,
-    end: date,
-) -> None:
+def _petition(rng: random.Random, index: int, end: date) -> dict[str, object]:
     category, content = MATTERS[index % len(MATTERS)]
     town = list(VILLAGES)[index % len(VILLAGES)]
     anonymous = index % 13 == 7
     upper = index % 9 == 4
     values: dict[str, object] = {
         "source": "上级交办" if upper else rng.choice(["本级", "本级", "领导接访", "12345热线"]),
-        "upper_ref": f"张信转〔{received.year}〕{100 + index}号" if upper else None,
+        "upper_ref": f"张信转〔{end.year}〕{100 + index}号" if upper else None,
         "form": rng.choice(["来信", "来访", "来访", "来电", "网上信访"]),
         "content": content,
         "category": category,
@@ -139,47 +155,50 @@ def _one_case(
             "id_number": _id_number(rng, born),
             "address": f"临泽县{town}{rng.choice(VILLAGES[town])}{rng.randint(1, 12)}社",
         }
-    day = received
-    case_no = cases.register(conn, values, on=f"{day} {9 + index % 8:02d}:30")
+    return values
 
-    def step(gap: int, action: Callable[..., object], **values: object) -> None:
-        nonlocal day
-        day = min(day + timedelta(days=gap), end)
-        action(conn, case_no, on=day.isoformat(), **values)
 
+def _plan(rng: random.Random, index: int, stage: str, values: dict[str, object]) -> list[Step]:
+    """The steps that take a new case to `stage`; a timedelta value means that many days
+    after the step's own date."""
+    anonymous = bool(values["anonymous"])
+    notice: dict[str, object] = {} if anonymous else {"notified_on": timedelta(days=0)}
     if stage == "rejected":
-        step(1, cases.reject, reason="所反映问题属劳动争议，已经或依法应当通过仲裁解决",
-             channel="向临泽县劳动人事争议仲裁委员会申请仲裁",
-             notified_on=None if anonymous else (received + timedelta(days=1)).isoformat())  # fmt: skip
-        return
+        reason = "所反映问题属劳动争议，已经或依法应当通过仲裁解决"
+        channel = "向临泽县劳动人事争议仲裁委员会申请仲裁"
+        return [Step(1, cases.reject, {"reason": reason, "channel": channel, **notice})]
     if stage == "transferred":
-        step(1, cases.transfer, to="临泽县人力资源和社会保障局", reason="不属民政职责")
-        return
+        to = "临泽县人力资源和社会保障局"
+        return [Step(1, cases.transfer, {"to": to, "reason": "不属民政职责", **notice})]
     target = ORDER.index(stage)
+    steps: list[Step] = []
     if target >= 1:
-        notice = None if anonymous else (received + timedelta(days=2)).isoformat()
-        step(1, cases.accept, notified_on=notice)
+        steps.append(Step(1, cases.accept, notice))
     # Some cases are answered by the office itself, without a 交办.
     if target >= 2 and (target <= 4 or index % 4 != 0):
-        unit = town if index % 2 else UNIT_OF_CATEGORY.get(category, town)
-        step(1, cases.assign, to=unit, due=(day + timedelta(days=15)).isoformat())
+        town = str(values["township"])
+        unit = town if index % 2 else UNIT_OF_CATEGORY.get(str(values["category"]), town)
+        steps.append(Step(1, cases.assign, {"to": unit, "due": timedelta(days=15)}))
         if target >= 3:
-            step(2, cases.unit_accept)
+            steps.append(Step(1, cases.unit_accept, {}))
         if target >= 4:
-            step(4, cases.unit_report, text=REPLIES["已解决"])
+            steps.append(Step(4, cases.unit_report, {"text": REPLIES["已解决"]}))
     if target >= 5:
         rounds = 2 if index % 7 == 2 and target >= 6 and not anonymous else 1
         for round_no in range(rounds):
             result = rng.choice(list(REPLIES))
             finding = rng.choice(["属实", "部分属实"])
-            step(3, cases.reply, result=result, finding=finding, text=REPLIES[result])
+            reply = {"result": result, "finding": finding, "text": REPLIES[result]}
+            steps.append(Step(3, cases.reply, reply))
             if target >= 6 and not anonymous:
                 feeling = "不满意" if round_no + 1 < rounds else rng.choice(["满意", "非常满意"])
                 opinion = "认为补发金额计算有误" if feeling == "不满意" else None
-                step(2, cases.revisit, method="电话回访", satisfaction=feeling, opinion=opinion)
+                revisit = {"method": "电话回访", "satisfaction": feeling, "opinion": opinion}
+                steps.append(Step(1, cases.revisit, revisit))
     if target >= 7:
-        step(2, cases.publicize, where="临泽县人民政府门户网站")
+        steps.append(Step(1, cases.publicize, {"where": "临泽县人民政府门户网站"}))
     if target >= 8:
-        step(1, cases.close, approved_by="李主任")
+        steps.append(Step(1, cases.close, {"approved_by": "李主任"}))
     if target >= 9:
-        step(3, cases.archive, retention="10年")
+        steps.append(Step(3, cases.archive, {"retention": "10年"}))
+    return steps

@@ -5,18 +5,26 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from xinfang.core import settings
+from xinfang.core import rules, settings, workdays
 from xinfang.core.cases import events_of, find
-from xinfang.core.dates import parse_date, parse_month
+from xinfang.core.dates import parse_date, parse_month, today
 from xinfang.core.errors import InvalidInput
 from xinfang.core.numbering import formal_number, short_number
+from xinfang.core.overdue import case_deadlines
 from xinfang.core.states import OPEN_STATUSES, STATUS_LABELS, Status
 from xinfang.core.validate import parse_int
 
-HIDDEN_COLUMNS = ("id", "year", "seq")
+HIDDEN_COLUMNS = ("id", "year", "seq", "rule_version")
+_DUTIES = ", ".join(f"'{name}'" for name, stage in rules.STAGES.items() if stage.office_duty)
+# The earliest open deadline the office or its unit must meet (the petitioner's own
+# windows, such as 复查申请, are not ours).
+NEXT_DUE = (
+    "(SELECT min(due_on) FROM deadlines WHERE case_id = cases.id AND met_on IS NULL "
+    f"AND stage IN ({_DUTIES}, 'assign_due'))"
+)
 
 
 @dataclass(frozen=True)
@@ -47,20 +55,16 @@ def case_dict(row: sqlite3.Row, prefixes: Prefixes) -> dict[str, Any]:
     return {**head, **fields}
 
 
-def deadlines(row: sqlite3.Row) -> list[dict[str, Any]]:
-    """The case's open deadlines. For now the 交办 due date set by the clerk."""
-    if row["assign_due"] and row["status"] in (Status.ASSIGNED, Status.HANDLING):
-        return [{"stage": "交办办结", "due": row["assign_due"], "unit": row["unit"]}]
-    return []
-
-
 def show(conn: sqlite3.Connection, ref: str) -> dict[str, Any]:
     row = find(conn, ref)
     case = case_dict(row, Prefixes.of(conn))
+    case["next_due"] = conn.execute(
+        f"SELECT {NEXT_DUE} FROM cases WHERE id = ?", (row["id"],)
+    ).fetchone()[0]
     case["events"] = [
         {k: v for k, v in event.items() if k != "case_id"} for event in events_of(conn, row["id"])
     ]
-    case["deadlines"] = deadlines(row)
+    case["deadlines"] = case_deadlines(conn, row["id"], today(), workdays.load(conn))
     return case
 
 
@@ -76,6 +80,9 @@ class Filters:
     township: str | None = None
     unit: str | None = None
     text: str | None = None
+    overdue: bool = False
+    due_within: str | int | None = None
+    sort: str = "number"
     limit: str | int | None = None
 
 
@@ -143,12 +150,25 @@ def list_cases(conn: sqlite3.Connection, filters: Filters) -> list[dict[str, Any
             params.append(value)
     if filters.text is not None:
         conditions.append(text_matches(conn, filters.text))
+    if filters.overdue or filters.due_within is not None:
+        horizon = today() - timedelta(days=1)
+        if filters.due_within is not None:
+            within = parse_int(filters.due_within, "到期工作日数", minimum=0, maximum=366)
+            horizon = workdays.load(conn).add_workdays(today(), within)
+        conditions.append(f"{NEXT_DUE} <= ?")
+        params.append(horizon.isoformat())
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+    order = {"number": "year, seq", "due": f"{NEXT_DUE} IS NULL, {NEXT_DUE}, year, seq"}
+    if filters.sort not in order:
+        raise InvalidInput(
+            "排序", f"只能是 number（按编号）或 due（按期限），不能是“{filters.sort}”"
+        )
     limit = ""
     if filters.limit is not None:
         limit = f"LIMIT {parse_int(filters.limit, '最多列出', minimum=1, maximum=1_000_000)}"
     rows = conn.execute(
-        f"SELECT * FROM cases {where} ORDER BY year, seq {limit}", params
+        f"SELECT *, {NEXT_DUE} AS next_due FROM cases {where} ORDER BY {order[filters.sort]} {limit}",
+        params,
     ).fetchall()
     prefixes = Prefixes.of(conn)
     return [case_dict(row, prefixes) for row in rows]

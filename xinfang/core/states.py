@@ -61,6 +61,8 @@ OPEN_STATUSES = frozenset(
     }
 )
 ALL_BUT_ARCHIVED = frozenset(Status) - {Status.ARCHIVED}
+# Allowed at most stages but never "the next step" of a case's life.
+SIDE_ACTIONS = ("note", "correct", "pause", "resume", "extend")
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,12 @@ ACTIONS: dict[str, Action] = {
         _action("publicize", "公示", {S.REVISITED, S.REPLIED}, S.PUBLICIZED),
         _action("close", "办结", {S.PUBLICIZED}, S.CLOSED),
         _action("archive", "归档", {S.CLOSED, S.REJECTED, S.TRANSFERRED}, S.ARCHIVED),
+        _action("pause", "暂停计时", set(OPEN_STATUSES), None),
+        _action("resume", "恢复计时", set(ALL_BUT_ARCHIVED), None),
+        # 延期 / 疑难复杂: while the reply (or the online reply) is still to come.
+        _action(
+            "extend", "延期", {S.REGISTERED, S.ACCEPTED, S.ASSIGNED, S.HANDLING, S.REPORTED}, None
+        ),
         _action("note", "备注", set(ALL_BUT_ARCHIVED), None),
         _action("correct", "更正", set(ALL_BUT_ARCHIVED), None),
     )
@@ -111,7 +119,7 @@ def next_actions(status: Status) -> list[Action]:
 def refusal(case_no: str, status: Status, action: Action, why: str = "") -> StepRefused:
     """The Chinese message for a step out of order: where the case is, what may come next."""
     # A step refused for a reason of its own is not offered back as the way forward.
-    skip = {"note", "correct"} | ({action.name} if why else set())
+    skip = set(SIDE_ACTIONS) | ({action.name} if why else set())
     steps = [a for a in next_actions(status) if a.name not in skip]
     if steps:
         nexts = "、".join(f"{a.label}（xinfang {a.name}）" for a in steps)

@@ -4,6 +4,7 @@ so a failed step rolls back and stays pending."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable
 from importlib import resources
@@ -12,9 +13,52 @@ from pathlib import Path
 from xinfang.core.errors import XinfangError
 
 Step = Callable[[sqlite3.Connection], None]
+_CREATED = re.compile(r"CREATE\s+(?:VIRTUAL\s+)?(?:TABLE|INDEX|TRIGGER)\s+(\w+)")
+
+
+def _create_from_schema(conn: sqlite3.Connection, *names: str) -> None:
+    """Run the CREATE statements of schema.sql for the named objects, so a migration
+    creates exactly what a new ledger gets."""
+    wanted = set(names)
+    for statement in _statements(schema_sql()):
+        created = _CREATED.match(statement)
+        if created and created.group(1) in wanted:
+            conn.execute(statement)
+            wanted.discard(created.group(1))
+    if wanted:
+        raise RuntimeError(f"schema.sql lacks {sorted(wanted)}")
+
+
+def _populate(conn: sqlite3.Connection) -> None:
+    """Derived tables a ledger needs from its first day: the working-day calendar."""
+    from xinfang.core import workdays
+
+    workdays.rebuild(conn)
+
+
+def _v2_deadlines(conn: sqlite3.Connection) -> None:
+    """Working-day calendar, deadline rules and the deadlines of every existing case."""
+    from xinfang.core import deadlines, rules, workdays
+
+    _create_from_schema(
+        conn, "rule_versions", "deadlines", "deadlines_open", "calendar_entries", "calendar"
+    )
+    conn.execute("ALTER TABLE cases ADD COLUMN rule_version INTEGER REFERENCES rule_versions(id)")
+    conn.execute("ALTER TABLE cases ADD COLUMN complex INTEGER NOT NULL DEFAULT 0")
+    conn.execute("ALTER TABLE cases ADD COLUMN paused_since TEXT")
+    conn.execute(
+        "INSERT OR IGNORE INTO settings (key, value) "
+        "VALUES ('rule_set', '\"seed000\"'), ('rule_overrides', '{}')"
+    )
+    workdays.rebuild(conn)
+    conn.execute("UPDATE cases SET rule_version = ?", (rules.current_version(conn),))
+    cal = workdays.load(conn)
+    for (case_id,) in conn.execute("SELECT id FROM cases").fetchall():
+        deadlines.sync(conn, case_id, cal)
+
 
 # STEPS[n] brings a ledger from version n to n + 1. Version 1 is the first schema.sql.
-STEPS: dict[int, Step] = {}
+STEPS: dict[int, Step] = {1: _v2_deadlines}
 
 LATEST = 1 + len(STEPS)
 
@@ -45,6 +89,7 @@ def migrate(conn: sqlite3.Connection) -> int:
             if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
                 for statement in _statements(schema_sql()):
                     conn.execute(statement)
+                _populate(conn)
                 conn.execute(f"PRAGMA user_version = {LATEST}")
             conn.execute("COMMIT")
         except BaseException:
@@ -70,7 +115,8 @@ def _statements(script: str) -> list[str]:
     statements: list[str] = []
     buffer = ""
     for line in script.splitlines(keepends=True):
-        if not buffer and line.lstrip().startswith("--"):
+        if not buffer.strip() and (not line.strip() or line.lstrip().startswith("--")):
+            buffer = ""
             continue
         buffer += line
         if sqlite3.complete_statement(buffer):

@@ -1,0 +1,212 @@
+-- xinfang ledger schema. This file is the schema of a new ledger; PRAGMA user_version
+-- records its version and xinfang/store/migrations.py brings older files forward to it.
+-- schema-version: 1
+
+-- Office settings: one row per key, value as JSON text.
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+-- The lists the clerk picks from (信访来源, 信访形式, 问题类型, 属地, 类别 …), in display order.
+CREATE TABLE choices (
+    list     TEXT NOT NULL,
+    value    TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (list, value)
+);
+
+-- Handling units (承办单位): townships and departments, with their liaison (联络员).
+CREATE TABLE units (
+    name     TEXT PRIMARY KEY,
+    liaison  TEXT,
+    phone    TEXT,
+    position INTEGER NOT NULL
+);
+
+-- Yearly number sequences: case numbers, 交办单, later 督办 and 联系函.
+CREATE TABLE sequences (
+    name TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    last INTEGER NOT NULL,
+    PRIMARY KEY (name, year)
+);
+
+-- A case's current state. Every change is also an event below, written in the same
+-- transaction; the events are the history, this row is where the case stands now.
+CREATE TABLE cases (
+    id               INTEGER PRIMARY KEY,
+    year             INTEGER NOT NULL,
+    seq              INTEGER NOT NULL,
+    status           TEXT NOT NULL,
+    round            INTEGER NOT NULL DEFAULT 1,
+    -- registration (登记)
+    name             TEXT,
+    persons          INTEGER NOT NULL DEFAULT 1,
+    phone            TEXT,
+    id_number        TEXT,
+    address          TEXT,
+    anonymous        INTEGER NOT NULL DEFAULT 0,
+    received_at      TEXT NOT NULL,
+    source           TEXT NOT NULL,
+    form             TEXT NOT NULL,
+    upper_ref        TEXT,
+    content          TEXT NOT NULL,
+    category         TEXT,
+    kind             TEXT,
+    township         TEXT,
+    receiver         TEXT,
+    receiver_opinion TEXT,
+    -- acceptance (受理 / 不予受理 / 转送) and notice (告知)
+    decided_on       TEXT,
+    decision_reason  TEXT,
+    reject_channel   TEXT,
+    transfer_to      TEXT,
+    notified_on      TEXT,
+    notice_method    TEXT,
+    -- assignment (交办) and the unit's answer
+    unit             TEXT REFERENCES units(name) ON UPDATE CASCADE,
+    assign_year      INTEGER,
+    assign_seq       INTEGER,
+    assigned_on      TEXT,
+    assign_due       TEXT,
+    unit_accepted_on TEXT,
+    unit_reported_on TEXT,
+    unit_report      TEXT,
+    -- reply (答复) of the current round
+    replied_on       TEXT,
+    reply_result     TEXT,
+    reply_finding    TEXT,
+    reply_text       TEXT,
+    -- revisit (回访) of the current round
+    revisited_on     TEXT,
+    revisit_method   TEXT,
+    satisfaction     TEXT,
+    revisit_opinion  TEXT,
+    -- end of the case
+    publicized_on    TEXT,
+    closed_on        TEXT,
+    archived_on      TEXT,
+    retention        TEXT,
+    updated_at       TEXT NOT NULL,
+    UNIQUE (year, seq),
+    UNIQUE (assign_year, assign_seq)
+);
+CREATE INDEX cases_status ON cases (status);
+CREATE INDEX cases_received ON cases (received_at);
+CREATE INDEX cases_unit ON cases (unit);
+CREATE INDEX cases_phone ON cases (phone);
+CREATE INDEX cases_id_number ON cases (id_number);
+
+-- The append-only history. One row per action, never changed, never removed.
+CREATE TABLE events (
+    id           INTEGER PRIMARY KEY,
+    case_id      INTEGER NOT NULL REFERENCES cases(id),
+    action       TEXT NOT NULL,
+    occurred_at  TEXT NOT NULL,   -- when it happened (the clerk's --on)
+    recorded_at  TEXT NOT NULL,   -- when it was written
+    actor        TEXT NOT NULL,
+    round        INTEGER NOT NULL,
+    status_after TEXT NOT NULL,
+    data         TEXT NOT NULL DEFAULT '{}'  -- the values given, as JSON
+);
+CREATE INDEX events_case ON events (case_id, id);
+
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+BEGIN
+    SELECT RAISE(ABORT, '事件记录只能追加，不能修改');
+END;
+
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+BEGIN
+    SELECT RAISE(ABORT, '事件记录只能追加，不能删除');
+END;
+
+-- Full-text index over what the clerk searches: names, content, address, notes.
+-- Trigram tokens give substring search that works for Chinese without word splitting.
+-- Kept by triggers, so every way of writing a case keeps it in step.
+CREATE VIRTUAL TABLE cases_fts USING fts5 (
+    name, content, address, notes, tokenize = 'trigram'
+);
+
+CREATE TRIGGER cases_fts_insert AFTER INSERT ON cases
+BEGIN
+    INSERT INTO cases_fts (rowid, name, content, address, notes)
+    VALUES (new.id, new.name, new.content, new.address, '');
+END;
+
+CREATE TRIGGER cases_fts_update AFTER UPDATE OF name, content, address ON cases
+BEGIN
+    UPDATE cases_fts SET name = new.name, content = new.content, address = new.address
+    WHERE rowid = new.id;
+END;
+
+CREATE TRIGGER cases_fts_note AFTER INSERT ON events WHEN new.action = 'note'
+BEGIN
+    UPDATE cases_fts SET notes = notes || char(10) || json_extract(new.data, '$.text')
+    WHERE rowid = new.case_id;
+END;
+
+-- A new ledger starts with the seeds' office (临泽县民政局) so that `xinfang register`
+-- works at once; `xinfang init` and `xinfang config` change all of it.
+INSERT INTO settings (key, value) VALUES
+    ('unit_name', '"临泽县民政局"'),
+    ('case_prefix', '"临民信"'),
+    ('assign_prefix', '"临民交"'),
+    ('clerk', '""');
+
+INSERT INTO choices (list, value, position) VALUES
+    ('source', '本级', 1),
+    ('source', '上级交办', 2),
+    ('source', '部门转办', 3),
+    ('source', '领导接访', 4),
+    ('source', '12345热线', 5),
+    ('source', '网络舆情', 6),
+    ('form', '来信', 1),
+    ('form', '来访', 2),
+    ('form', '来电', 3),
+    ('form', '网上信访', 4),
+    ('form', '信访代办', 5),
+    ('category', '最低生活保障', 1),
+    ('category', '特困人员救助供养', 2),
+    ('category', '临时救助', 3),
+    ('category', '养老服务', 4),
+    ('category', '残疾人两项补贴', 5),
+    ('category', '儿童福利', 6),
+    ('category', '殡葬管理', 7),
+    ('category', '婚姻登记', 8),
+    ('category', '社会组织', 9),
+    ('category', '区划地名', 10),
+    ('category', '其他', 11),
+    ('kind', '建议意见类', 1),
+    ('kind', '检举控告类', 2),
+    ('kind', '申诉求决类', 3),
+    ('township', '沙河镇', 1),
+    ('township', '新华镇', 2),
+    ('township', '蓼泉镇', 3),
+    ('township', '平川镇', 4),
+    ('township', '板桥镇', 5),
+    ('township', '鸭暖镇', 6),
+    ('township', '倪家营镇', 7),
+    ('revisit_method', '现场走访', 1),
+    ('revisit_method', '电话回访', 2),
+    ('revisit_method', '网页公示', 3),
+    ('revisit_method', '当面', 4),
+    ('revisit_method', '其它', 5),
+    ('satisfaction', '非常满意', 1),
+    ('satisfaction', '满意', 2),
+    ('satisfaction', '基本满意', 3),
+    ('satisfaction', '一般', 4),
+    ('satisfaction', '不满意', 5);
+
+INSERT INTO units (name, liaison, phone, position) VALUES
+    ('沙河镇', NULL, NULL, 1),
+    ('新华镇', NULL, NULL, 2),
+    ('蓼泉镇', NULL, NULL, 3),
+    ('平川镇', NULL, NULL, 4),
+    ('板桥镇', NULL, NULL, 5),
+    ('鸭暖镇', NULL, NULL, 6),
+    ('倪家营镇', NULL, NULL, 7),
+    ('社会救助股', NULL, NULL, 8),
+    ('养老服务股', NULL, NULL, 9),
+    ('社会事务股', NULL, NULL, 10);

@@ -1,0 +1,113 @@
+"""`xinfang overdue`: the morning check, for the clerk and for cron."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from xinfang.cli.app import command
+from xinfang.cli.base import DbOption, JsonOption, open_ledger, print_json
+from xinfang.core import overdue
+from xinfang.core.dates import parse_date, today
+from xinfang.core.validate import parse_int
+
+HEADER = ("情况", "环节", "承办", "编号", "期限", "剩余/超期", "信访人", "反映问题", "当前状态")
+
+
+def _rows(report: overdue.Scan) -> list[list[str]]:
+    rows = []
+    for kind, items in (("已超期", report.overdue), ("即将到期", report.due_soon)):
+        for item in items:
+            left = item.days_left
+            when = f"超期 {-left}{item.day_unit}" if left < 0 else f"剩 {left}{item.day_unit}"
+            if item.provisional:
+                when += "（按周末估算）"
+            rows.append(
+                [
+                    kind,
+                    item.label + (f"（第{item.round}轮）" if item.round > 1 else ""),
+                    item.handled_by,
+                    item.case_no,
+                    item.due_on,
+                    when,
+                    item.petitioner or "",
+                    item.content.replace("\n", " ")[:40],
+                    item.status,
+                ]
+            )
+    return rows
+
+
+@command("overdue")
+def overdue_command(
+    as_of: Annotated[str | None, typer.Option("--as-of", help="按哪一天检查，默认今天")] = None,
+    within: Annotated[str, typer.Option("--within", help="提前几个工作日提示“即将到期”")] = "3",
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="另存清单为 .xlsx 或 .csv 文件")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件")] = False,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """期限检查：列出已超期和即将到期的期限，按环节和承办单位分组，最早的在前。
+
+    供 cron 使用：无终端时不着色、不提问；没有超期退出码 0，有超期 1，出错 2。
+    信访人姓名已打码，可放心发送到共享屏幕或邮件。
+
+    例：xinfang overdue；xinfang overdue --within 5 --output 超期清单.xlsx；xinfang overdue --json
+    """
+    day = parse_date(as_of, "检查日期") if as_of else today()
+    days = parse_int(within, "提前工作日数", minimum=0, maximum=60)
+    target = Path(output) if output else None
+    if target:
+        from xinfang.outputs.tables import check_target
+
+        check_target(target, force=force, suffixes=(".xlsx", ".csv"))
+    report = overdue.scan(open_ledger(db), day, days)
+    if as_json:
+        print_json(
+            {
+                "as_of": report.as_of,
+                "within": report.within,
+                "horizon": report.horizon,
+                "overdue": [item.as_json() for item in report.overdue],
+                "due_soon": [item.as_json() for item in report.due_soon],
+                "warnings": report.warnings,
+            }
+        )
+    else:
+        _print(report)
+    if target:
+        from xinfang.outputs import tables
+
+        if target.suffix.lower() == ".csv":
+            tables.write_csv(target, HEADER, _rows(report))
+        else:
+            tables.write_xlsx(target, f"期限检查{report.as_of}", HEADER, _rows(report))
+        sys.stderr.write(f"清单已保存：{target}\n")
+    raise typer.Exit(1 if report.overdue else 0)
+
+
+def _print(report: overdue.Scan) -> None:
+    for warning in report.warnings:
+        sys.stderr.write(f"提示：{warning}\n")
+    if not report.overdue and not report.due_soon:
+        typer.echo(f"{report.as_of}：没有超期或 {report.within} 个工作日内到期的期限。")
+        return
+    from rich.table import Table
+
+    from xinfang.cli.render import console
+
+    table = Table(
+        title=f"期限检查 {report.as_of}（已超期 {len(report.overdue)} 项，"
+        f"{report.within} 个工作日内到期 {len(report.due_soon)} 项）",
+        title_justify="left",
+    )
+    for heading in HEADER:
+        table.add_column(heading, no_wrap=heading not in ("反映问题",))
+    for row in _rows(report):
+        table.add_row(*row, style="red" if row[0] == "已超期" else None)
+    console().print(table)

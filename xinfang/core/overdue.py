@@ -1,0 +1,159 @@
+"""Reading deadlines: a case's own, with days left, and the morning scan of every open
+deadline in the ledger (one indexed query; the working-day arithmetic is a subtraction
+on the precomputed calendar)."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from xinfang.core import rules, workdays
+from xinfang.core.deadlines import days_left, resync_open, unit_words
+from xinfang.core.numbering import short_number
+from xinfang.core.rules import WORKDAY
+from xinfang.core.states import Status
+from xinfang.core.validate import mask_name
+from xinfang.core.workdays import WorkCalendar
+from xinfang.store.db import transaction
+
+OFFICE = "本单位"
+# Deadlines that fall on the handling unit rather than on the office itself.
+UNIT_STAGES = ("unit_accept", "assign_due")
+STAGE_ORDER = {name: i for i, name in enumerate([*rules.STAGES, *rules.FIXED_STAGES])}
+
+
+def _label(stage: str) -> str:
+    return (rules.STAGES.get(stage) or rules.FIXED_STAGES[stage]).label
+
+
+def _unit_word(unit: str | None) -> str:
+    return "个工作日" if unit == WORKDAY else "日"
+
+
+def case_deadlines(
+    conn: sqlite3.Connection, case_id: int, today: date, cal: WorkCalendar
+) -> list[dict[str, Any]]:
+    """Every deadline of one case, open or met, as `show` prints and `--json` gives it."""
+    rows = conn.execute(
+        "SELECT * FROM deadlines WHERE case_id = ? ORDER BY starts_on, round", (case_id,)
+    ).fetchall()
+    result = []
+    for row in rows:
+        due = date.fromisoformat(row["due_on"]) if row["due_on"] else None
+        met = date.fromisoformat(row["met_on"]) if row["met_on"] else None
+        if met:
+            state = "met" if due is None or met <= due else "met_late"
+        elif due is None:
+            state = "paused"
+        else:
+            state = "overdue" if due < today else "open"
+        duty = rules.STAGES[row["stage"]].office_duty if row["stage"] in rules.STAGES else True
+        result.append(
+            {
+                "stage": row["stage"],
+                "label": _label(row["stage"]),
+                "round": row["round"],
+                "starts_on": row["starts_on"],
+                "rule": unit_words(row["unit"], row["amount"]),
+                "unit": row["unit"] or "date",
+                "due_on": row["due_on"],
+                "met_on": row["met_on"],
+                "state": state,
+                "days_left": days_left(row["unit"], due, today, cal) if due and not met else None,
+                "paused_days": row["paused_days"],
+                "provisional": bool(row["provisional"]),
+                "office_duty": duty,
+            }
+        )
+    return result
+
+
+@dataclass
+class Item:
+    case_no: str
+    stage: str
+    label: str
+    round: int
+    handled_by: str
+    due_on: str
+    days_left: int
+    day_unit: str
+    provisional: bool
+    petitioner: str | None
+    content: str
+    status: str
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Scan:
+    as_of: str
+    within: int
+    horizon: str
+    overdue: list[Item] = field(default_factory=list)
+    due_soon: list[Item] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def refresh_calendar_if_stale(conn: sqlite3.Connection) -> bool:
+    """chinese-calendar upgraded or the table behind the clock: rebuild it and recount
+    the open deadlines that depended on it. Returns whether anything was done."""
+    if not workdays.is_stale(conn):
+        return False
+    with transaction(conn):
+        if workdays.is_stale(conn):  # another process may have done it meanwhile
+            workdays.rebuild(conn)
+            resync_open(conn, workdays.load(conn))
+    return True
+
+
+def scan(conn: sqlite3.Connection, as_of: date, within: int) -> Scan:
+    """Every open deadline of the office or its units that is past (已超期) or due within
+    `within` working days (即将到期), grouped by stage and handling unit, oldest first."""
+    refresh_calendar_if_stale(conn)
+    cal = workdays.load(conn)
+    horizon = cal.add_workdays(as_of, within)
+    duties = [name for name, stage in rules.STAGES.items() if stage.office_duty]
+    duties += list(rules.FIXED_STAGES)
+    rows = conn.execute(
+        "SELECT d.stage, d.round, d.due_on, d.unit, d.provisional, c.year, c.seq, c.name, "
+        "c.anonymous, c.unit AS handling_unit, c.content, c.status "
+        "FROM deadlines d JOIN cases c ON c.id = d.case_id "
+        f"WHERE d.met_on IS NULL AND d.due_on <= ? AND d.stage IN ({','.join('?' * len(duties))}) "
+        "ORDER BY d.due_on, c.year, c.seq",
+        (horizon.isoformat(), *duties),
+    ).fetchall()
+    result = Scan(as_of.isoformat(), within, horizon.isoformat())
+    for row in rows:
+        due = date.fromisoformat(row["due_on"])
+        stage = row["stage"]
+        handled_by = row["handling_unit"] if stage in UNIT_STAGES else OFFICE
+        if stage == "reply" and row["handling_unit"]:
+            handled_by = row["handling_unit"]
+        item = Item(
+            case_no=short_number(row["year"], row["seq"]),
+            stage=stage,
+            label=_label(stage),
+            round=row["round"],
+            handled_by=handled_by or OFFICE,
+            due_on=row["due_on"],
+            days_left=days_left(row["unit"], due, as_of, cal),
+            day_unit=_unit_word(row["unit"]),
+            provisional=bool(row["provisional"]),
+            petitioner="（匿名）" if row["anonymous"] else mask_name(row["name"]),
+            content=row["content"],
+            status=Status(row["status"]).label,
+        )
+        (result.overdue if due < as_of else result.due_soon).append(item)
+    for items in (result.overdue, result.due_soon):
+        items.sort(key=lambda i: (STAGE_ORDER[i.stage], i.handled_by, i.due_on, i.case_no))
+    warning = workdays.next_year_warning(cal, as_of)
+    if warning:
+        result.warnings.append(warning)
+    if any(item.provisional for item in result.overdue + result.due_soon):
+        result.warnings.append("标注“按周末估算”的期限跨入节假日尚未录入的年份，日期可能变化。")
+    return result

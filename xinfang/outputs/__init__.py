@@ -1,0 +1,1 @@
+"""Files xinfang writes for people: workbooks, CSV, documents."""

@@ -1,0 +1,79 @@
+"""Plain tables to files: CSV that Excel and WPS open in Chinese, and simple workbooks.
+Every value a petitioner wrote goes in as text, never as a formula."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from xinfang.core.errors import InvalidInput
+
+# Characters the xlsx format forbids (XML 1.0): removed rather than crash the export.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# What a spreadsheet would take for a formula at the start of a cell.
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def clean_cell(value: Any) -> Any:
+    if isinstance(value, str):
+        return _ILLEGAL.sub("", value)
+    return value
+
+
+def check_target(path: Path, *, force: bool, suffixes: Sequence[str]) -> None:
+    if path.suffix.lower() not in suffixes:
+        raise InvalidInput("输出文件", f"{path.name} 的扩展名只能是 {'、'.join(suffixes)}")
+    if path.exists() and not force:
+        raise InvalidInput("输出文件", f"{path} 已存在；如要覆盖请加 --force")
+    if not path.parent.exists():
+        raise InvalidInput("输出文件", f"目录 {path.parent} 不存在")
+
+
+def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    # utf-8 with BOM: Excel on Windows then opens Chinese text correctly.
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for row in rows:
+            # A leading tab keeps a spreadsheet from reading text as a formula.
+            writer.writerow(
+                [
+                    "\t" + v
+                    if isinstance(v, str) and v.startswith(FORMULA_START)
+                    else clean_cell(v)
+                    for v in row
+                ]
+            )
+
+
+def write_xlsx(
+    path: Path, title: str, header: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append(list(header))
+    for cell in sheet[1]:
+        cell.font = Font(name="宋体", bold=True)
+    for row in rows:
+        sheet.append([None] * len(row))
+        for column, value in enumerate(row, 1):
+            cell = sheet.cell(row=sheet.max_row, column=column)
+            cell.value = clean_cell(value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # after the value: openpyxl would make "=…" a formula
+            cell.font = Font(name="宋体")
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
+    for column, name in enumerate(header, 1):
+        width = max(len(str(name)) * 2 + 2, 10)
+        sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = min(
+            width, 40
+        )
+    book.save(path)
