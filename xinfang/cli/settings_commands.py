@@ -8,8 +8,9 @@ import typer
 
 from xinfang.cli.app import app, command
 from xinfang.cli.base import Command, DbOption, JsonOption, new_app, open_ledger, print_json
-from xinfang.core import settings
-from xinfang.store.db import resolve_path
+from xinfang.core import rules, settings
+from xinfang.core.validate import parse_int
+from xinfang.store.db import resolve_path, transaction
 
 config_app = new_app(
     "查看或修改本单位设置：单位名称、编号前缀、选项列表、承办单位。\n\n"
@@ -162,3 +163,99 @@ def config_unit(
     unit = settings.save_unit(conn, name, liaison=liaison, phone=phone, force=force)
     contact = "，".join(x for x in (unit.liaison, unit.phone) if x)
     typer.echo(f"承办单位：{unit.name}" + (f"（联络员 {contact}）" if contact else ""))
+
+
+rules_app = new_app(
+    "期限规则：每个环节的期限、计算方式（工作日或日）和起算事件。"
+    "新登记的案件按当时的规则计算，已登记的案件保持原规则。\n\n"
+    "例：xinfang config rules；xinfang config rules use 2022；"
+    "xinfang config rules set 答复 15 工作日 --max 30"
+)
+rules_app.info.no_args_is_help = False
+rules_app.info.invoke_without_command = True
+config_app.add_typer(rules_app, name="rules")
+
+
+@rules_app.callback()
+def rules_main(ctx: typer.Context, db: DbOption = None) -> None:
+    """查看或修改期限规则。不带子命令时显示当前规则。"""
+    if ctx.invoked_subcommand is None:
+        _print_rules(db)
+
+
+def _print_rules(db: str | None) -> None:
+    name, current = rules.effective(open_ledger(db))
+    typer.echo(f"期限规则：{rules.RULE_SETS[name][0]}（{name}）")
+    for key, stage in rules.STAGES.items():
+        rule = current.get(key)
+        text = f"{rule.describe()}，自{stage.starts}之日起" if rule else "不设期限"
+        typer.echo(f"  {stage.label}：{text}")
+    typer.echo("  交办办结：交办单所定日期")
+
+
+@rules_app.command("use", cls=Command)
+def rules_use(
+    name: Annotated[
+        str, typer.Argument(help="规则集：seed000（本单位制度，默认）或 2022（信访工作条例）")
+    ],
+    db: DbOption = None,
+) -> None:
+    """选用一套期限规则（同时清除单项调整），只影响此后登记的案件。
+
+    例：xinfang config rules use 2022
+    """
+    conn = open_ledger(db)
+    with transaction(conn):
+        key = rules.choose(conn, name)
+    typer.echo(f"已选用期限规则：{rules.RULE_SETS[key][0]}（{key}）")
+
+
+@rules_app.command("set", cls=Command)
+def rules_set(
+    stage: Annotated[str, typer.Argument(help="环节，如 答复、受理告知、回访、归档")],
+    amount: Annotated[str, typer.Argument(help="天数")],
+    unit: Annotated[str, typer.Argument(help="工作日 或 日")],
+    maximum: Annotated[
+        str | None, typer.Option("--max", help="延期（疑难复杂）最长可到多少天")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """调整一个环节的期限，只影响此后登记的案件。
+
+    例：xinfang config rules set 答复 15 工作日 --max 30
+    """
+    units = {"工作日": rules.WORKDAY, "日": rules.DAY, "workday": rules.WORKDAY, "day": rules.DAY}
+    days = parse_int(amount, "天数", minimum=1, maximum=365)
+    most = parse_int(maximum, "最长期限", minimum=1, maximum=365) if maximum else None
+    conn = open_ledger(db)
+    with transaction(conn):
+        rules.override(conn, stage, days, units.get(unit, unit), most)
+    _print_rules(db)
+
+
+@rules_app.command("off", cls=Command)
+def rules_off(
+    stage: Annotated[str, typer.Argument(help="环节，如 回访")],
+    db: DbOption = None,
+) -> None:
+    """取消一个环节的期限（此后登记的案件不再计算该期限）。
+
+    例：xinfang config rules off 公示
+    """
+    conn = open_ledger(db)
+    with transaction(conn):
+        rules.override(conn, stage, None, None, None)
+    _print_rules(db)
+
+
+@rules_app.command("reset", cls=Command)
+def rules_reset(db: DbOption = None) -> None:
+    """撤销全部单项调整，恢复所选规则集的原值。
+
+    例：xinfang config rules reset
+    """
+    conn = open_ledger(db)
+    with transaction(conn):
+        name, _ = rules.effective(conn)
+        rules.choose(conn, name)
+    _print_rules(db)

@@ -1,0 +1,27 @@
+"""`xinfang doctor`: a health check of the ledger file."""
+
+from __future__ import annotations
+
+import typer
+
+from xinfang.cli.app import command
+from xinfang.cli.base import DbOption, JsonOption, open_ledger, print_json
+from xinfang.core import doctor
+from xinfang.store.db import resolve_path
+
+
+@command("doctor")
+def doctor_command(as_json: JsonOption = False, db: DbOption = None) -> None:
+    """检查台账：完整性、外键、结构版本、文件权限、工作日历是否录入、期限是否与办理记录一致。
+
+    发现问题时退出码为 1。
+
+    例：xinfang doctor
+    """
+    findings = doctor.check(open_ledger(db), resolve_path(db))
+    if as_json:
+        print_json([finding.__dict__ for finding in findings])
+    else:
+        for finding in findings:
+            typer.echo(f"[{finding.level}] {finding.check}：{finding.detail}")
+    raise typer.Exit(1 if any(f.level == doctor.PROBLEM for f in findings) else 0)
