@@ -42,13 +42,20 @@ def list_command(
     text: Annotated[
         str | None, typer.Option("--text", help="在姓名、内容、地址、备注中查找")
     ] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="只列有已超期期限的案件")] = False,
+    due_within: Annotated[
+        str | None, typer.Option("--due-within", help="只列 N 个工作日内（含已超期）有期限到期的案件")
+    ] = None,
+    sort: Annotated[
+        str, typer.Option("--sort", help="排序：number（按编号，默认）或 due（按最近的期限）")
+    ] = "number",
     limit: Annotated[str | None, typer.Option("--limit", help="最多列出几件")] = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """按条件列出案件（按编号排序）。
+    """按条件列出案件，可按期限筛选和排序。
 
-    例：xinfang list --month 2026-11 --status 在办 --town 沙河镇
+    例：xinfang list --month 2026-11 --status 在办 --town 沙河镇；xinfang list --due-within 3 --sort due
     """
     filters = query.Filters(
         status=status,
@@ -61,6 +68,9 @@ def list_command(
         township=town,
         unit=unit,
         text=text,
+        overdue=overdue,
+        due_within=due_within,
+        sort=sort,
         limit=limit,
     )
     cases = query.list_cases(open_ledger(db), filters)

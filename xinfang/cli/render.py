@@ -170,7 +170,7 @@ def print_cases(cases: list[dict[str, Any]], *, title: str) -> None:
     # Narrow terminals: the fixed columns keep their width, the rest wrap or shorten.
     for heading, width in (("编号", 0), ("信访时间", 0), ("信访人", 6), ("问题类型", 8)):
         table.add_column(heading, no_wrap=not width, min_width=width or None)
-    for heading, width in (("属地", 6), ("承办单位", 8), ("状态", 0)):
+    for heading, width in (("属地", 6), ("承办单位", 8), ("状态", 0), ("最近期限", 0)):
         table.add_column(heading, no_wrap=not width, min_width=width or None)
     table.add_column("反映问题", overflow="ellipsis", no_wrap=True, min_width=8, max_width=36)
     for case in cases:
@@ -182,6 +182,7 @@ def print_cases(cases: list[dict[str, Any]], *, title: str) -> None:
             _value(case["township"]),
             _value(case["unit"]),
             case["status_label"].split("（")[0],
+            _value(case.get("next_due")),
             case["content"].replace("\n", " "),
         )
     out.print(table)
