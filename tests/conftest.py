@@ -4,16 +4,34 @@ and a `run` that drives the real CLI through typer's CliRunner."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer.testing
 from typer.testing import CliRunner
 
 from xinfang.cli import app
+from xinfang.store.db import connect
 
 TODAY = "2026-11-23 10:00"
+
+# typer builds the whole command tree on every CliRunner.invoke (~30 ms); build it once.
+_build_command = typer.testing._get_command
+_built: dict[int, Any] = {}
+
+
+def _built_once(app: Any) -> Any:
+    if id(app) not in _built:
+        _built[id(app)] = _build_command(app)
+    return _built[id(app)]
+
+
+typer.testing._get_command = _built_once
 
 
 @pytest.fixture(autouse=True)
@@ -27,11 +45,32 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+@pytest.fixture(scope="session")
+def template_ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new ledger made once; each test gets a copy (making one builds the calendar)."""
+    path = tmp_path_factory.mktemp("template") / "ledger.db"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XINFANG_NOW", TODAY)
+        conn = connect(path)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
+    return path
+
+
 @pytest.fixture
-def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template_ledger: Path) -> Path:
     path = tmp_path / "ledger.db"
+    shutil.copyfile(template_ledger, path)
+    os.chmod(path, 0o600)
     monkeypatch.setenv("XINFANG_DB", str(path))
     return path
+
+
+@pytest.fixture
+def no_ledger(db_path: Path) -> Path:
+    """The ledger's path with no file there yet: the first command creates it."""
+    db_path.unlink()
+    return db_path
 
 
 Run = Callable[..., "Result"]

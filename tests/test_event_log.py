@@ -167,7 +167,8 @@ def test_a_note_dated_before_the_last_step_is_still_allowed(run, history):
     assert show(run)["events"][-1]["occurred_at"] == "2026-11-02"
 
 
-def test_ledger_file_is_private_wal_and_versioned(run, db_path):
+def test_ledger_file_is_private_wal_and_versioned(run, no_ledger):
+    db_path = no_ledger
     assert not db_path.exists()
     run(*REGISTER)
     assert stat.S_IMODE(os.stat(db_path).st_mode) == 0o600

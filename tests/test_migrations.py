@@ -59,8 +59,8 @@ def test_v1_ledger_is_migrated_to_the_current_schema(tmp_path: Path) -> None:
     assert _shape(migrated) == _shape(db.connect(new))
 
 
-def test_migrated_cases_get_their_deadlines(run, db_path: Path) -> None:
-    _v1_ledger(db_path)
+def test_migrated_cases_get_their_deadlines(run, no_ledger: Path) -> None:
+    _v1_ledger(no_ledger)
     deadlines = show(run)["deadlines"]
     # Registered Wed 2026-09-30: 3 working days across National Day end Sat 10-10 (调休).
     # Accepted Fri 10-09: Sat 10-10 is a working day (调休), so 10 working days end Thu 10-22.

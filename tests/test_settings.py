@@ -21,7 +21,8 @@ def overview(run) -> dict:
     return json.loads(run("config", "show", "--json").stdout)
 
 
-def test_init_sets_the_office_and_its_prefixes(run, db_path):
+def test_init_sets_the_office_and_its_prefixes(run, no_ledger):
+    db_path = no_ledger
     out = run(
         "init", "--unit-name", "沙河镇人民政府", "--prefix", "沙信", "--assign-prefix", "沙交"
     )

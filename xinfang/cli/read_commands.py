@@ -44,7 +44,8 @@ def list_command(
     ] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="只列有已超期期限的案件")] = False,
     due_within: Annotated[
-        str | None, typer.Option("--due-within", help="只列 N 个工作日内（含已超期）有期限到期的案件")
+        str | None,
+        typer.Option("--due-within", help="只列 N 个工作日内（含已超期）有期限到期的案件"),
     ] = None,
     sort: Annotated[
         str, typer.Option("--sort", help="排序：number（按编号，默认）或 due（按最近的期限）")

@@ -11,7 +11,7 @@ import sqlite3
 from datetime import date
 from typing import Any
 
-from xinfang.core import deadlines, rules, settings, workdays
+from xinfang.core import deadlines, rules, settings
 from xinfang.core.dates import Moment, moment, now, parse_when
 from xinfang.core.errors import InvalidInput, NotFound
 from xinfang.core.fields import FIELDS_BY_KEY, REGISTRATION_FIELDS, check_record, clean_value
@@ -89,7 +89,7 @@ def _record(
             json.dumps({k: v for k, v in data.items() if v is not None}, ensure_ascii=False),
         ),
     )
-    deadlines.sync(conn, case["id"], workdays.load(conn))
+    deadlines.sync(conn, case["id"])
 
 
 def _act(

@@ -23,6 +23,7 @@ from datetime import date
 from typing import Any
 
 from xinfang.core import rules as rulebook
+from xinfang.core import workdays
 from xinfang.core.rules import WORKDAY, Rule, RuleSet
 from xinfang.core.workdays import WorkCalendar
 
@@ -182,13 +183,17 @@ def rules_of(conn: sqlite3.Connection, case: sqlite3.Row) -> RuleSet:
     return rulebook.version_rules(conn, case["rule_version"])
 
 
-def sync(conn: sqlite3.Connection, case_id: int, cal: WorkCalendar) -> list[Deadline]:
-    """Re-derive one case's deadlines and store them; inside the action's transaction."""
+def sync(conn: sqlite3.Connection, case_id: int, cal: WorkCalendar | None = None) -> list[Deadline]:
+    """Re-derive one case's deadlines and store them; inside the action's transaction.
+    Without a calendar, the days from the case's first event on are loaded."""
     case = conn.execute("SELECT * FROM cases WHERE id = ?", (case_id,)).fetchone()
     events = conn.execute(
         "SELECT action, occurred_at, round, data FROM events WHERE case_id = ? ORDER BY id",
         (case_id,),
     ).fetchall()
+    if cal is None:
+        earliest = min([_day(case["received_at"]), *(_day(e["occurred_at"]) for e in events)])
+        cal = workdays.load(conn, earliest)
     deadlines = derive(case, events, rules_of(conn, case), cal)
     conn.execute("DELETE FROM deadlines WHERE case_id = ?", (case_id,))
     conn.executemany(

@@ -64,7 +64,8 @@ def show(conn: sqlite3.Connection, ref: str) -> dict[str, Any]:
     case["events"] = [
         {k: v for k, v in event.items() if k != "case_id"} for event in events_of(conn, row["id"])
     ]
-    case["deadlines"] = case_deadlines(conn, row["id"], today(), workdays.load(conn))
+    since = min(date.fromisoformat(row["received_at"][:10]), today())
+    case["deadlines"] = case_deadlines(conn, row["id"], today(), workdays.load(conn, since))
     return case
 
 

@@ -166,11 +166,19 @@ def is_stale(conn: sqlite3.Connection) -> bool:
     return last is None or date.fromisoformat(last).year < today().year + 1
 
 
-def load(conn: sqlite3.Connection) -> WorkCalendar:
-    rows = conn.execute("SELECT workday, known FROM calendar ORDER BY day").fetchall()
-    if not rows:
-        return WorkCalendar.build(FIRST_DAY, [], [])._extend_to(FIRST_DAY)
-    return WorkCalendar.build(FIRST_DAY, [bool(r[0]) for r in rows], [bool(r[1]) for r in rows])
+def load(conn: sqlite3.Connection, since: date = FIRST_DAY) -> WorkCalendar:
+    """The calendar from `since` on (a case needs only the days from its receipt). The
+    table comes back as one string of flags: thousands of rows as Python objects would
+    cost more than the whole command."""
+    first = max(since, FIRST_DAY)
+    flags = conn.execute(
+        "SELECT group_concat(workday * 2 + known, '') FROM "
+        "(SELECT workday, known FROM calendar WHERE day >= ? ORDER BY day)",
+        (first.isoformat(),),
+    ).fetchone()[0]
+    if not flags:
+        return WorkCalendar.build(first, [], [])._extend_to(first)
+    return WorkCalendar.build(first, [f in "23" for f in flags], [f in "13" for f in flags])
 
 
 def enter_days(
