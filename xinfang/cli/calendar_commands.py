@@ -34,6 +34,24 @@ def calendar_set(
     """
     done = holidays.enter(open_ledger(db), days, kind, note)
     typer.echo(f"已录入 {done.days} 天（{kind}）；重算了 {done.cases_recounted} 件案件的期限。")
+    for year in done.unconfirmed:
+        typer.echo(
+            f"{year} 年尚未确认录入完毕，涉及的期限仍标为“按周末估算”；"
+            f"全部录入后请执行 xinfang calendar confirm {year}"
+        )
+
+
+@calendar_app.command("confirm", cls=Command)
+def calendar_confirm(
+    year: Annotated[str, typer.Argument(help="年份，如 2027")],
+    db: DbOption = None,
+) -> None:
+    """确认某年的节假日安排已全部录入：此后该年按录入的安排计算，期限不再标为估算。
+
+    例：xinfang calendar confirm 2027
+    """
+    done = holidays.confirm(open_ledger(db), year)
+    typer.echo(f"已确认 {year} 年节假日安排录入完毕；重算了 {done.cases_recounted} 件案件的期限。")
 
 
 @calendar_app.command("import", cls=Command)
@@ -41,7 +59,7 @@ def calendar_import(
     file: Annotated[Path, typer.Argument(help="文本文件：每行 日期[..日期] 休|班 [说明]")],
     db: DbOption = None,
 ) -> None:
-    """从文件录入一年的节假日安排（全部成功或全部不录入）。
+    """从文件录入一年的节假日安排（全部成功或全部不录入），文件中的年份即视为录入完毕。
 
     文件示例（# 后为注释）：
       2027-01-01..2027-01-03 休 元旦

@@ -331,6 +331,9 @@ def extend_command(
     stage: Annotated[
         str, typer.Option("--stage", help="延长哪个期限：答复（默认）或 网络舆情回复")
     ] = "答复",
+    approved_by: Annotated[
+        str | None, typer.Option("--approved-by", help="批准延期的负责人")
+    ] = None,
     on: OnOption = None,
     by: ByOption = None,
     db: DbOption = None,
@@ -340,7 +343,9 @@ def extend_command(
     例：xinfang extend 2026-0001 --reason "涉及多部门，需联合调查"；xinfang extend 2026-0001 --days 5 --reason …
     """
     conn = open_ledger(db)
-    case_no, length = cases.extend(conn, case, reason=reason, days=days, stage=stage, on=on, by=by)
+    case_no, length = cases.extend(
+        conn, case, reason=reason, days=days, stage=stage, approved_by=approved_by, on=on, by=by
+    )
     _done("已延期", case_no, f"，{stage}期限现为 {length}")
 
 

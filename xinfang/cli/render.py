@@ -148,7 +148,8 @@ def deadline_table(deadlines: list[dict[str, Any]]) -> Table:
     for heading in ("环节", "轮次", "起算", "期限", "到期日", "完成日", "情况"):
         table.add_column(heading, no_wrap=heading != "情况")
     for deadline in deadlines:
-        paused = f"（暂停 {deadline['paused_days']} 天）" if deadline["paused_days"] else ""
+        unit = "个工作日" if deadline["unit"] == "workday" else "天"
+        paused = f"（暂停 {deadline['paused_days']}{unit}）" if deadline["paused_days"] else ""
         table.add_row(
             deadline["label"],
             str(deadline["round"]),

@@ -499,6 +499,7 @@ def extend(
     reason: str,
     days: str | int | None = None,
     stage: str = "reply",
+    approved_by: str | None = None,
     on: str | None = None,
     by: str | None = None,
 ) -> tuple[str, str]:
@@ -507,17 +508,22 @@ def extend(
     key = rules.find_stage(stage)
     why = clean_text(reason, "延期理由", max_length=2_000, required=True, multiline=True)
     wanted = parse_int(days, "延期天数", minimum=1, maximum=365) if days is not None else None
+    approver = clean_text(approved_by, "批准人", max_length=50)
     result: dict[str, str] = {}
 
     def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
         row = conn.execute(
-            "SELECT amount, unit, round FROM deadlines WHERE case_id = ? AND stage = ? "
+            "SELECT amount, unit, round, due_on FROM deadlines WHERE case_id = ? AND stage = ? "
             "AND met_on IS NULL AND amount IS NOT NULL ORDER BY round DESC LIMIT 1",
             (case["id"], key),
         ).fetchone()
         label = rules.STAGES[key].label
         if row is None:
             why_not = f"没有未到期的{label}期限可以延长"
+            raise refusal(_case_no(case), Status(case["status"]), ACTIONS["extend"], why_not)
+        if row["due_on"] and row["due_on"] < when.day.isoformat():
+            # 条例 art. 34: an extension is approved within the period, not after it.
+            why_not = f"{label}期限已于 {row['due_on']} 届满，不能事后延期"
             raise refusal(_case_no(case), Status(case["status"]), ACTIONS["extend"], why_not)
         rule = deadlines.rules_of(conn, case).get(key)
         room = deadlines.extension_room(rule, row["amount"])
@@ -532,7 +538,8 @@ def extend(
             )
         result["length"] = f"{row['amount'] + add}{unit}"
         changes = {"complex": 1} if wanted is None else {}
-        return changes, {"stage": key, "days": add, "reason": why, "complex": wanted is None}
+        data = {"stage": key, "days": add, "reason": why, "complex": wanted is None}
+        return changes, {**data, "approved_by": approver}
 
     return _act(conn, ref, "extend", on, by, build), result["length"]
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from xinfang.core import rules as rulebook
@@ -114,8 +114,12 @@ class _Replay:
                 self.open("reply", round_no + 1, day)
             else:
                 self.open("publicize", round_no, day)
-        elif action in ("publicize", "archive"):
+        elif action == "publicize":
             self.meet(action, None, day)
+        elif action == "archive":
+            # The case is over: whatever is still open ends here (late, if it was due).
+            for deadline in self.deadlines.values():
+                deadline.met_on = deadline.met_on or day
         elif action == "close":
             self.open("archive", round_no, day)
         elif action == "pause":
@@ -145,6 +149,10 @@ def derive(
 def _compute_due(
     deadline: Deadline, pauses: list[tuple[date, date | None]], cal: WorkCalendar
 ) -> None:
+    """A pause covers the days from the pause day up to the day before the resume: those
+    are not counted. The count is kept in the deadline's own unit: working days for a
+    working-day deadline, days for the others (added to the period's own last day, before
+    it is moved off a holiday)."""
     start = deadline.starts_on
     # A deadline opened while the clock was stopped starts counting at the resume.
     for paused, resumed in pauses:
@@ -152,31 +160,40 @@ def _compute_due(
             if resumed is None:
                 deadline.due_on = None
                 return
-            deadline.paused_days += (resumed - start).days
+            deadline.paused_days += _stopped(deadline, start, resumed, cal)
             start = resumed
-    due = _count(deadline, start, cal)
+    shift = 0
+    due = _count(deadline, start, shift, cal)
     for paused, resumed in pauses:
         if not (start < paused <= due) or (deadline.met_on and deadline.met_on <= paused):
             continue
         if resumed is None:
             deadline.due_on = None
             return
-        deadline.paused_days += (resumed - paused).days
-        if deadline.unit == WORKDAY:
-            due = cal.add_workdays(due, cal.workdays_between(paused, resumed))
-        else:
-            due = cal.next_workday(due + (resumed - paused))
+        stopped = _stopped(deadline, paused, resumed, cal)
+        deadline.paused_days += stopped
+        shift += stopped
+        due = _count(deadline, start, shift, cal)
     deadline.due_on = due
     deadline.provisional = bool(cal.unknown_years(deadline.starts_on, due))
 
 
-def _count(deadline: Deadline, start: date, cal: WorkCalendar) -> date:
+def _stopped(deadline: Deadline, paused: date, resumed: date, cal: WorkCalendar) -> int:
+    """Days in [paused, resumed) in the deadline's unit."""
+    if deadline.unit == WORKDAY:
+        return cal.workdays_between(paused - timedelta(days=1), resumed - timedelta(days=1))
+    return (resumed - paused).days
+
+
+def _count(deadline: Deadline, start: date, shift: int, cal: WorkCalendar) -> date:
+    """The due date from `start`, with `shift` stopped days added in the deadline's unit."""
     if deadline.fixed_due is not None:
-        return deadline.fixed_due + (start - deadline.starts_on)
+        moved = deadline.fixed_due + (start - deadline.starts_on) + timedelta(days=shift)
+        return moved if moved == deadline.fixed_due else cal.next_workday(moved)
     assert deadline.amount is not None
     if deadline.unit == WORKDAY:
-        return cal.add_workdays(start, deadline.amount)
-    return cal.add_days(start, deadline.amount)
+        return cal.add_workdays(start, deadline.amount + shift)
+    return cal.add_days(start, deadline.amount + shift)
 
 
 def rules_of(conn: sqlite3.Connection, case: sqlite3.Row) -> RuleSet:
@@ -219,13 +236,14 @@ def sync(conn: sqlite3.Connection, case_id: int, cal: WorkCalendar | None = None
 
 
 def resync_open(conn: sqlite3.Connection, cal: WorkCalendar, since: date | None = None) -> int:
-    """After the calendar changed: re-derive every case with an open deadline that is
-    provisional or reaches past `since`. Returns how many cases were touched."""
+    """After the calendar changed: re-derive every case with a provisional deadline (met
+    or not: 按期 figures depend on it) or an open one reaching past `since`. Returns how
+    many cases were touched."""
     ids = [
         row[0]
         for row in conn.execute(
-            "SELECT DISTINCT case_id FROM deadlines WHERE met_on IS NULL "
-            "AND (provisional = 1 OR due_on IS NULL OR due_on >= ?)",
+            "SELECT DISTINCT case_id FROM deadlines WHERE provisional = 1 "
+            "OR (met_on IS NULL AND (due_on IS NULL OR due_on >= ?))",
             ((since or date.min).isoformat(),),
         )
     ]

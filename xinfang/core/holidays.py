@@ -14,7 +14,7 @@ from xinfang.core import workdays
 from xinfang.core.dates import parse_date, parse_month
 from xinfang.core.deadlines import resync_open
 from xinfang.core.errors import InvalidInput
-from xinfang.core.validate import clean_text
+from xinfang.core.validate import clean_text, parse_int
 from xinfang.store.db import transaction
 
 _RANGE = re.compile(r"^\s*(.+?)\s*(?:\.\.|～|~|至)\s*(.+?)\s*$")
@@ -33,23 +33,47 @@ def parse_range(text: str) -> tuple[date, date]:
 class Entered:
     days: int
     cases_recounted: int
+    unconfirmed: list[int]  # years with entries that are not yet confirmed complete
 
 
-def _apply(conn: sqlite3.Connection, entries: list[tuple[date, date, str, str | None]]) -> Entered:
+def _apply(
+    conn: sqlite3.Connection,
+    entries: list[tuple[date, date, str, str | None]],
+    *,
+    confirm: bool,
+) -> Entered:
     with transaction(conn):
         count = sum(
             len(workdays.enter_days(conn, first, last, kind, note))
             for first, last, kind, note in entries
         )
+        years = {day.year for first, last, _, _ in entries for day in (first, last)}
+        if confirm:
+            for year in years:
+                workdays.confirm_year(conn, year)
         workdays.rebuild(conn)
         since = min(first for first, _, _, _ in entries)
         touched = resync_open(conn, workdays.load(conn), since)
-    return Entered(count, touched)
+        cal = workdays.load(conn, date(min(years), 1, 1))
+        pending = sorted(year for year in years if not cal.year_known(year))
+    return Entered(count, touched, pending)
 
 
 def enter(conn: sqlite3.Connection, days: str, kind: str, note: str | None = None) -> Entered:
     first, last = parse_range(days)
-    return _apply(conn, [(first, last, kind, clean_text(note, "说明", max_length=100))])
+    return _apply(
+        conn, [(first, last, kind, clean_text(note, "说明", max_length=100))], confirm=False
+    )
+
+
+def confirm(conn: sqlite3.Connection, year: str) -> Entered:
+    """The office has entered the whole notice for `year`: count it as known."""
+    number = parse_int(year, "年份", minimum=2004, maximum=2100)
+    with transaction(conn):
+        workdays.confirm_year(conn, number)
+        workdays.rebuild(conn)
+        touched = resync_open(conn, workdays.load(conn), date(number, 1, 1))
+    return Entered(0, touched, [])
 
 
 def import_file(conn: sqlite3.Connection, path: Path) -> Entered:
@@ -78,7 +102,8 @@ def import_file(conn: sqlite3.Connection, path: Path) -> Entered:
         entries.append((first, last, parts[1], parts[2] if len(parts) > 2 else None))
     if not entries:
         raise InvalidInput("文件", f"{path} 中没有任何日期")
-    return _apply(conn, entries)
+    # A file is the whole notice: its years count as entered completely.
+    return _apply(conn, entries, confirm=True)
 
 
 @dataclass(frozen=True)

@@ -149,8 +149,19 @@ def scan(conn: sqlite3.Connection, as_of: date, within: int) -> Scan:
             status=Status(row["status"]).label,
         )
         (result.overdue if due < as_of else result.due_soon).append(item)
+    # Units in the office's own order (config unit), the office itself first.
+    positions = {
+        name: n
+        for n, (name,) in enumerate(conn.execute("SELECT name FROM units ORDER BY position"), 1)
+    }
+    positions[OFFICE] = 0
     for items in (result.overdue, result.due_soon):
-        items.sort(key=lambda i: (STAGE_ORDER[i.stage], i.handled_by, i.due_on, i.case_no))
+        items.sort(
+            key=lambda i: (
+                STAGE_ORDER[i.stage], positions.get(i.handled_by, len(positions)), i.handled_by,
+                i.due_on, i.case_no,
+            )
+        )  # fmt: skip
     warning = workdays.next_year_warning(cal, as_of)
     if warning:
         result.warnings.append(warning)

@@ -61,6 +61,7 @@ OPEN_STATUSES = frozenset(
     }
 )
 ALL_BUT_ARCHIVED = frozenset(Status) - {Status.ARCHIVED}
+LATE_NOTICE_ONLY = frozenset({Status.REPLIED, Status.REVISITED, Status.PUBLICIZED, Status.CLOSED})
 # Allowed at most stages but never "the next step" of a case's life.
 SIDE_ACTIONS = ("note", "correct", "pause", "resume", "extend")
 
@@ -84,12 +85,8 @@ ACTIONS: dict[str, Action] = {
         _action("accept", "受理", {S.REGISTERED}, S.ACCEPTED),
         _action("reject", "不予受理", {S.REGISTERED}, S.REJECTED),
         _action("transfer", "转送", {S.REGISTERED}, S.TRANSFERRED),
-        _action(
-            "notify",
-            "告知",
-            {S.ACCEPTED, S.ASSIGNED, S.HANDLING, S.REPORTED, S.REJECTED, S.TRANSFERRED},
-            None,
-        ),
+        # A notice given late is still recorded, at any stage after the decision.
+        _action("notify", "告知", set(ALL_BUT_ARCHIVED) - {S.REGISTERED}, None),
         _action("assign", "交办", {S.ACCEPTED}, S.ASSIGNED),
         _action("unit-accept", "承办受理", {S.ASSIGNED}, S.HANDLING),
         _action("unit-report", "承办报送", {S.HANDLING}, S.REPORTED),
@@ -118,8 +115,11 @@ def next_actions(status: Status) -> list[Action]:
 
 def refusal(case_no: str, status: Status, action: Action, why: str = "") -> StepRefused:
     """The Chinese message for a step out of order: where the case is, what may come next."""
-    # A step refused for a reason of its own is not offered back as the way forward.
+    # A step refused for a reason of its own is not offered back as the way forward;
+    # a late notice is allowed later on but is not what comes next there.
     skip = set(SIDE_ACTIONS) | ({action.name} if why else set())
+    if status in LATE_NOTICE_ONLY:
+        skip.add("notify")
     steps = [a for a in next_actions(status) if a.name not in skip]
     if steps:
         nexts = "、".join(f"{a.label}（xinfang {a.name}）" for a in steps)

@@ -13,6 +13,7 @@ running count of working days), so counting working days is a subtraction and ne
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from bisect import bisect_left
 from dataclasses import dataclass
@@ -127,12 +128,29 @@ def _office_entries(conn: sqlite3.Connection) -> dict[date, bool]:
     return {date.fromisoformat(day): kind == WORKDAY for day, kind in rows}
 
 
+def confirmed_years(conn: sqlite3.Connection) -> set[int]:
+    """Years whose whole notice the office has entered (`calendar confirm`, or a file
+    import): only these count as known. A year with a few days entered is not."""
+    row = conn.execute("SELECT value FROM settings WHERE key = 'calendar_confirmed'").fetchone()
+    return set(json.loads(row[0])) if row else set()
+
+
+def confirm_year(conn: sqlite3.Connection, year: int) -> None:
+    years = sorted(confirmed_years(conn) | {year})
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES ('calendar_confirmed', ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (json.dumps(years),),
+    )
+
+
 def rebuild(conn: sqlite3.Connection) -> None:
     """Fold the three sources into the `calendar` table. Call inside a transaction."""
     version, package_days, package_years = _package_calendar()
     office = _office_entries(conn)
-    known_years = package_years | {day.year for day in office}
-    last = date(max(*known_years, today().year) + YEARS_AHEAD, 12, 31)
+    known_years = package_years | confirmed_years(conn)
+    entered_years = {day.year for day in office}
+    last = date(max(*known_years, *entered_years, today().year) + YEARS_AHEAD, 12, 31)
     rows = []
     count = 0
     day = FIRST_DAY
@@ -238,8 +256,9 @@ def next_year_warning(cal: WorkCalendar, today: date) -> str | None:
         return None
     year = today.year + 1
     return (
-        f"{year} 年的节假日安排尚未录入（已安装的 chinese-calendar 不含 {year} 年），"
+        f"{year} 年的节假日安排尚未录入完毕（已安装的 chinese-calendar 不含 {year} 年），"
         f"涉及 {year} 年的期限暂按周末计算。国务院办公厅通知发布后请录入："
         f"xinfang calendar set {year}-01-01..{year}-01-03 休（调休上班用“班”），"
-        f"或 xinfang calendar import 文件；也可升级 chinese-calendar。"
+        f"全部录入后执行 xinfang calendar confirm {year}；或用 xinfang calendar import 文件"
+        f"一次录入；也可升级 chinese-calendar。"
     )
