@@ -86,7 +86,11 @@ def overdue_command(
         if target.suffix.lower() == ".csv":
             tables.write_csv(target, HEADER, _rows(report))
         else:
-            tables.write_xlsx(target, f"期限检查{report.as_of}", HEADER, _rows(report))
+            from xinfang.outputs import workbook
+
+            book, sheet = workbook.new_book(f"期限检查{report.as_of}")
+            workbook.list_sheet(sheet, HEADER, _rows(report))
+            workbook.save(book, target, force=force)
         sys.stderr.write(f"清单已保存：{target}\n")
     raise typer.Exit(1 if report.overdue else 0)
 

@@ -47,33 +47,3 @@ def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[Any]]) 
                     for v in row
                 ]
             )
-
-
-def write_xlsx(
-    path: Path, title: str, header: Sequence[str], rows: Sequence[Sequence[Any]]
-) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append(list(header))
-    for cell in sheet[1]:
-        cell.font = Font(name="宋体", bold=True)
-    for row in rows:
-        sheet.append([None] * len(row))
-        for column, value in enumerate(row, 1):
-            cell = sheet.cell(row=sheet.max_row, column=column)
-            cell.value = clean_cell(value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # after the value: openpyxl would make "=…" a formula
-            cell.font = Font(name="宋体")
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "A2"
-    for column, name in enumerate(header, 1):
-        width = max(len(str(name)) * 2 + 2, 10)
-        sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = min(
-            width, 40
-        )
-    book.save(path)

@@ -1,0 +1,112 @@
+"""`xinfang report`: the monthly tables sent upward and the analysis for the leaders."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from xinfang.cli.app import app
+from xinfang.cli.base import Command, DbOption, new_app, open_ledger
+from xinfang.core import periods
+from xinfang.core.dates import parse_date, today
+
+report_app = new_app(
+    "月度报表：信访问题受理情况汇总表、办理情况汇总表（Excel，可直接打印盖章上报）和统计分析。\n\n"
+    "例：xinfang report accept --month 2026-11；xinfang report handle --quarter 2026Q4；"
+    "xinfang report stats --month 2026-11"
+)
+app.add_typer(report_app, name="report")
+
+Month = Annotated[str | None, typer.Option("--month", help="月份，如 2026-11")]
+Quarter = Annotated[str | None, typer.Option("--quarter", help="季度，如 2026Q4")]
+Year = Annotated[str | None, typer.Option("--year", help="年份，如 2026")]
+From = Annotated[str | None, typer.Option("--from", help="起始日期（含），与 --to 同用")]
+To = Annotated[str | None, typer.Option("--to", help="截止日期（含）")]
+AsOf = Annotated[
+    str | None, typer.Option("--as-of", help="按哪一天的办理状态填写，默认统计期间的最后一天")
+]
+Output = Annotated[
+    str | None, typer.Option("--output", "-o", help="输出文件（.xlsx），默认按表名和期间命名")
+]
+Force = Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")]
+
+
+def _period_and_day(
+    month: str | None,
+    quarter: str | None,
+    year: str | None,
+    date_from: str | None,
+    date_to: str | None,
+    as_of: str | None,
+) -> tuple[periods.Period, date]:
+    period = periods.choose(
+        month=month, quarter=quarter, year=year, date_from=date_from, date_to=date_to
+    )
+    # A period not over yet is reported as it stands today.
+    return period, parse_date(as_of, "截至日期") if as_of else min(period.last, today())
+
+
+def _target(output: str | None) -> Path | None:
+    if output is None:
+        return None
+    path = Path(output)
+    if path.suffix.lower() != ".xlsx":
+        path = path.with_suffix(path.suffix + ".xlsx") if path.suffix else path.with_suffix(".xlsx")
+    return path
+
+
+@report_app.command("accept", cls=Command)
+def report_accept(
+    month: Month = None,
+    quarter: Quarter = None,
+    year: Year = None,
+    date_from: From = None,
+    date_to: To = None,
+    as_of: AsOf = None,
+    output: Output = None,
+    force: Force = False,
+    db: DbOption = None,
+) -> None:
+    """信访问题受理情况汇总表：统计期间内【登记】的全部信访事项，一件一行。
+
+    是否受理、是否告知按期间最后一天（或 --as-of）的情况填写。
+
+    例：xinfang report accept --month 2026-11；xinfang report accept --from 2026-11-01 --to 2026-11-15 -o 上半月.xlsx
+    """
+    from xinfang.outputs import summary
+
+    period, day = _period_and_day(month, quarter, year, date_from, date_to, as_of)
+    written = summary.write_accept(
+        open_ledger(db), period, as_of=day, filled_on=today(), path=_target(output), force=force
+    )
+    typer.echo(f"已生成：{written.path}（{period.label}，{written.rows} 件）")
+
+
+@report_app.command("handle", cls=Command)
+def report_handle(
+    month: Month = None,
+    quarter: Quarter = None,
+    year: Year = None,
+    date_from: From = None,
+    date_to: To = None,
+    as_of: AsOf = None,
+    output: Output = None,
+    force: Force = False,
+    db: DbOption = None,
+) -> None:
+    """信访问题办理情况汇总表：统计期间内【受理】的全部信访事项，一件一行。
+
+    办理情况、是否属实、是否办结按期间最后一天（或 --as-of）的状态填写。
+
+    例：xinfang report handle --month 2026-11；xinfang report handle --quarter 2026Q4 --as-of 2027-01-10
+    """
+    from xinfang.outputs import summary
+
+    period, day = _period_and_day(month, quarter, year, date_from, date_to, as_of)
+    written = summary.write_handle(
+        open_ledger(db), period, as_of=day, filled_on=today(), path=_target(output), force=force
+    )
+    typer.echo(f"已生成：{written.path}（{period.label}，{written.rows} 件）")

@@ -1,0 +1,196 @@
+"""The two monthly tables sent upward (seed 000): which cases belong to a period and what
+each column says, as the ledger stood at the end of the period. Plain data; the
+workbook is drawn by xinfang/outputs/summary.py.
+
+- 受理情况汇总表: the cases *registered* in the period.
+- 办理情况汇总表: the cases *accepted* in the period, in the state they were in at the
+  period's end (or an earlier or later --as-of day).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from xinfang.core.dates import chinese_date
+from xinfang.core.numbering import short_number
+from xinfang.core.periods import Period
+
+ACCEPT_COLUMNS = (
+    "序号", "投诉人", "联系电话", "信访来源", "投诉时间", "投诉问题", "接访人", "是否受理", "是否告知", "备注",
+)  # fmt: skip
+HANDLE_COLUMNS = (
+    "序号", "信访来源", "投诉问题", "受理时间", "问题类型", "是否属实", "办理情况及处理结果", "是否办结", "备注",
+)  # fmt: skip
+FINISHED = ("closed", "archived")
+COLLECTIVE = 5  # 人数 ≥ 5: 集体访
+
+
+@dataclass
+class AsOf:
+    """What the ledger said about a case at the end of a given day."""
+
+    status: str = "registered"
+    decision: str | None = None  # accept | reject | transfer
+    decided_on: date | None = None
+    decision_detail: str | None = None
+    notified_on: date | None = None
+    unit: str | None = None
+    unit_reported: bool = False
+    replied_on: date | None = None
+    reply_result: str | None = None
+    reply_finding: str | None = None
+    reply_text: str | None = None
+    round: int = 1
+    extended: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def fold(events: list[sqlite3.Row], day: date) -> AsOf:
+    """Replay a case's events up to the end of `day`."""
+    state = AsOf()
+    for event in events:
+        when = date.fromisoformat(event["occurred_at"][:10])
+        if when > day:
+            break
+        data: dict[str, Any] = json.loads(event["data"])
+        action = event["action"]
+        state.status = event["status_after"]
+        state.round = event["round"]
+        if action in ("accept", "reject", "transfer"):
+            state.decision, state.decided_on = action, when
+            state.decision_detail = data.get("channel") or data.get("to")
+            if data.get("notified_on"):
+                state.notified_on = date.fromisoformat(data["notified_on"][:10])
+        elif action == "notify":
+            state.notified_on = when
+        elif action == "assign":
+            state.unit, state.unit_reported = data.get("to"), False
+        elif action == "unit-report":
+            state.unit_reported = True
+        elif action == "reply":
+            state.replied_on = when
+            state.reply_result, state.reply_finding = data.get("result"), data.get("finding")
+            state.reply_text = data.get("text")
+        elif action == "revisit" and data.get("satisfaction") == "不满意":
+            state.replied_on = state.reply_result = state.reply_finding = state.reply_text = None
+            state.round += 1
+        elif action == "extend":
+            state.extended = True
+    return state
+
+
+def _source(case: sqlite3.Row) -> str:
+    """信访来源 as the paper form means it: the channel, with where it came from."""
+    if case["source"] == "本级":
+        return case["form"]
+    detail = f" {case['upper_ref']}" if case["upper_ref"] else ""
+    return f"{case['form']}（{case['source']}{detail}）"
+
+
+def _events_by_case(conn: sqlite3.Connection, ids: list[int]) -> dict[int, list[sqlite3.Row]]:
+    grouped: dict[int, list[sqlite3.Row]] = {case_id: [] for case_id in ids}
+    for start in range(0, len(ids), 900):  # SQLite's limit on bound parameters
+        chunk = ids[start : start + 900]
+        rows = conn.execute(
+            "SELECT case_id, action, occurred_at, round, status_after, data FROM events "
+            f"WHERE case_id IN ({','.join('?' * len(chunk))}) ORDER BY id",
+            chunk,
+        )
+        for row in rows:
+            grouped[row["case_id"]].append(row)
+    return grouped
+
+
+def _remarks(case: sqlite3.Row, *extra: str | None) -> str:
+    parts = [short_number(case["year"], case["seq"])]
+    if case["persons"] >= COLLECTIVE:
+        parts.append(f"集体访 {case['persons']} 人")
+    parts.extend(text for text in extra if text)
+    return "；".join(parts)
+
+
+def accept_rows(conn: sqlite3.Connection, period: Period, as_of: date) -> list[list[Any]]:
+    """受理情况汇总表: every case registered in the period, in order of receipt."""
+    cases = conn.execute(
+        "SELECT * FROM cases WHERE received_at >= ? AND received_at < date(?, '+1 day') "
+        "ORDER BY received_at, year, seq",
+        (period.first.isoformat(), period.last.isoformat()),
+    ).fetchall()
+    events = _events_by_case(conn, [case["id"] for case in cases])
+    rows = []
+    for number, case in enumerate(cases, 1):
+        state = fold(events[case["id"]], as_of)
+        accepted = {"accept": "是", "reject": "否（不予受理）", "transfer": "否（转送）"}
+        if case["anonymous"]:
+            told = "匿名，无需告知"
+        elif state.notified_on:
+            told = f"是（{state.notified_on.month}月{state.notified_on.day}日）"
+        else:
+            told = "否"
+        detail = None
+        if state.decision == "reject":
+            detail = f"告知途径：{state.decision_detail}"
+        elif state.decision == "transfer":
+            detail = f"转送{state.decision_detail}"
+        rows.append(
+            [
+                number,
+                "匿名" if case["anonymous"] else case["name"],
+                case["phone"] or "",
+                _source(case),
+                chinese_date(date.fromisoformat(case["received_at"][:10])),
+                case["content"],
+                case["receiver"] or "",
+                accepted.get(state.decision or "", "待定"),
+                told,
+                _remarks(case, detail),
+            ]
+        )
+    return rows
+
+
+def handle_rows(conn: sqlite3.Connection, period: Period, as_of: date) -> list[list[Any]]:
+    """办理情况汇总表: every case accepted in the period, as it stood on `as_of`."""
+    cases = conn.execute(
+        "SELECT c.*, e.occurred_at AS accepted_at FROM cases c "
+        "JOIN events e ON e.case_id = c.id AND e.action = 'accept' "
+        "WHERE e.occurred_at >= ? AND e.occurred_at < date(?, '+1 day') "
+        "ORDER BY e.occurred_at, c.year, c.seq",
+        (period.first.isoformat(), period.last.isoformat()),
+    ).fetchall()
+    events = _events_by_case(conn, [case["id"] for case in cases])
+    rows = []
+    for number, case in enumerate(cases, 1):
+        state = fold(events[case["id"]], as_of)
+        if state.replied_on:
+            progress = f"{state.reply_result}。{state.reply_text}"
+            if state.unit:
+                progress = f"交{state.unit}办理；{progress}"
+        elif state.unit:
+            progress = f"已交{state.unit}办理" + (
+                "，已报送办理情况，待答复" if state.unit_reported else ""
+            )
+        else:
+            progress = "正在办理"
+        remarks = [
+            f"第 {state.round} 轮办理" if state.round > 1 else None,
+            "疑难复杂，已延期" if state.extended else None,
+        ]
+        rows.append(
+            [
+                number,
+                _source(case),
+                case["content"],
+                chinese_date(date.fromisoformat(case["accepted_at"][:10])),
+                case["category"] or "",
+                state.reply_finding or "",
+                progress,
+                "是" if state.status in FINISHED else "否",
+                _remarks(case, *remarks),
+            ]
+        )
+    return rows
