@@ -9,6 +9,7 @@ from xinfang.cli import case_commands  # noqa: F401
 from xinfang.cli import read_commands  # noqa: F401
 from xinfang.cli import overdue_command  # noqa: F401
 from xinfang.cli import report_commands  # noqa: F401
+from xinfang.cli import stats_command  # noqa: F401
 from xinfang.cli import calendar_commands  # noqa: F401
 from xinfang.cli import doctor_command  # noqa: F401
 from xinfang.cli import settings_commands  # noqa: F401

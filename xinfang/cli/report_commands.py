@@ -34,7 +34,7 @@ Output = Annotated[
 Force = Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")]
 
 
-def _period_and_day(
+def period_and_day(
     month: str | None,
     quarter: str | None,
     year: str | None,
@@ -49,7 +49,7 @@ def _period_and_day(
     return period, parse_date(as_of, "截至日期") if as_of else min(period.last, today())
 
 
-def _target(output: str | None) -> Path | None:
+def xlsx_target(output: str | None) -> Path | None:
     if output is None:
         return None
     path = Path(output)
@@ -78,9 +78,9 @@ def report_accept(
     """
     from xinfang.outputs import summary
 
-    period, day = _period_and_day(month, quarter, year, date_from, date_to, as_of)
+    period, day = period_and_day(month, quarter, year, date_from, date_to, as_of)
     written = summary.write_accept(
-        open_ledger(db), period, as_of=day, filled_on=today(), path=_target(output), force=force
+        open_ledger(db), period, as_of=day, filled_on=today(), path=xlsx_target(output), force=force
     )
     typer.echo(f"已生成：{written.path}（{period.label}，{written.rows} 件）")
 
@@ -105,8 +105,8 @@ def report_handle(
     """
     from xinfang.outputs import summary
 
-    period, day = _period_and_day(month, quarter, year, date_from, date_to, as_of)
+    period, day = period_and_day(month, quarter, year, date_from, date_to, as_of)
     written = summary.write_handle(
-        open_ledger(db), period, as_of=day, filled_on=today(), path=_target(output), force=force
+        open_ledger(db), period, as_of=day, filled_on=today(), path=xlsx_target(output), force=force
     )
     typer.echo(f"已生成：{written.path}（{period.label}，{written.rows} 件）")
