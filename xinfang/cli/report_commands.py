@@ -58,55 +58,53 @@ def xlsx_target(output: str | None) -> Path | None:
     return path
 
 
-@report_app.command("accept", cls=Command)
-def report_accept(
-    month: Month = None,
-    quarter: Quarter = None,
-    year: Year = None,
-    date_from: From = None,
-    date_to: To = None,
-    as_of: AsOf = None,
-    output: Output = None,
-    force: Force = False,
-    db: DbOption = None,
-) -> None:
+def _table_command(name: str, help_text: str) -> None:
+    """`report accept` and `report handle`: the same options, a different form."""
+
+    def command(
+        month: Month = None,
+        quarter: Quarter = None,
+        year: Year = None,
+        date_from: From = None,
+        date_to: To = None,
+        as_of: AsOf = None,
+        output: Output = None,
+        force: Force = False,
+        db: DbOption = None,
+    ) -> None:
+        from xinfang.outputs import summary
+
+        period, day = period_and_day(month, quarter, year, date_from, date_to, as_of)
+        written = summary.write(
+            open_ledger(db),
+            summary.TABLES[name],
+            period,
+            as_of=day,
+            filled_on=today(),
+            path=xlsx_target(output),
+            force=force,
+        )
+        typer.echo(f"已生成：{written.path}（{period.label}，{written.rows} 件）")
+
+    command.__doc__ = help_text
+    report_app.command(name, cls=Command)(command)
+
+
+_table_command(
+    "accept",
     """信访问题受理情况汇总表：统计期间内【登记】的全部信访事项，一件一行。
 
     是否受理、是否告知按期间最后一天（或 --as-of）的情况填写。
 
     例：xinfang report accept --month 2026-11；xinfang report accept --from 2026-11-01 --to 2026-11-15 -o 上半月.xlsx
-    """
-    from xinfang.outputs import summary
-
-    period, day = period_and_day(month, quarter, year, date_from, date_to, as_of)
-    written = summary.write_accept(
-        open_ledger(db), period, as_of=day, filled_on=today(), path=xlsx_target(output), force=force
-    )
-    typer.echo(f"已生成：{written.path}（{period.label}，{written.rows} 件）")
-
-
-@report_app.command("handle", cls=Command)
-def report_handle(
-    month: Month = None,
-    quarter: Quarter = None,
-    year: Year = None,
-    date_from: From = None,
-    date_to: To = None,
-    as_of: AsOf = None,
-    output: Output = None,
-    force: Force = False,
-    db: DbOption = None,
-) -> None:
+    """,
+)
+_table_command(
+    "handle",
     """信访问题办理情况汇总表：统计期间内【受理】的全部信访事项，一件一行。
 
     办理情况、是否属实、是否办结按期间最后一天（或 --as-of）的状态填写。
 
     例：xinfang report handle --month 2026-11；xinfang report handle --quarter 2026Q4 --as-of 2027-01-10
-    """
-    from xinfang.outputs import summary
-
-    period, day = period_and_day(month, quarter, year, date_from, date_to, as_of)
-    written = summary.write_handle(
-        open_ledger(db), period, as_of=day, filled_on=today(), path=xlsx_target(output), force=force
-    )
-    typer.echo(f"已生成：{written.path}（{period.label}，{written.rows} 件）")
+    """,
+)

@@ -138,9 +138,12 @@ def list_sheet(sheet: Worksheet, header: Sequence[str], rows: Sequence[Sequence[
     print_setup(sheet, 1)
 
 
-def save(book: Workbook, path: Path, *, force: bool) -> Path:
+def save(book: Workbook | None, path: Path, *, force: bool) -> Path:
+    """Save, never over an existing file without `force` (book None: only that check)."""
     if path.exists() and not force:
         raise InvalidInput("输出文件", f"{path} 已存在；如要覆盖请加 --force")
+    if book is None:
+        return path
     try:
         book.save(path)
     except OSError as error:
