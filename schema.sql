@@ -1,6 +1,6 @@
 -- xinfang ledger schema. This file is the schema of a new ledger; PRAGMA user_version
 -- records its version and xinfang/store/migrations.py brings older files forward to it.
--- schema-version: 2
+-- schema-version: 3
 
 -- Office settings: one row per key, value as JSON text.
 CREATE TABLE settings (
@@ -172,6 +172,45 @@ CREATE TABLE calendar (
     known           INTEGER NOT NULL
 ) WITHOUT ROWID;
 
+-- Files the clerk added to a case (scanned letters, photos …), copied into the ledger's
+-- folder and hashed so that an archived file can be verified later.
+CREATE TABLE attachments (
+    id            INTEGER PRIMARY KEY,
+    case_id       INTEGER NOT NULL REFERENCES cases(id),
+    kind          TEXT NOT NULL,   -- 来源材料 | 调查材料 | 其他材料
+    title         TEXT NOT NULL,
+    original_name TEXT NOT NULL,
+    stored_path   TEXT NOT NULL,   -- relative to the ledger's files folder
+    sha256        TEXT NOT NULL,
+    size          INTEGER NOT NULL,
+    pages         INTEGER NOT NULL DEFAULT 1,
+    added_at      TEXT NOT NULL
+);
+CREATE INDEX attachments_case ON attachments (case_id, id);
+
+-- The files of a case's archive folder (一案一卷) as written, in catalogue order.
+CREATE TABLE archive_files (
+    case_id  INTEGER NOT NULL REFERENCES cases(id),
+    position INTEGER NOT NULL,
+    path     TEXT NOT NULL,      -- relative to the ledger's files folder
+    sha256   TEXT NOT NULL,
+    PRIMARY KEY (case_id, position)
+) WITHOUT ROWID;
+
+-- 查阅/借阅登记 (seed 000 八): who took an archived file, approved by whom, until when.
+CREATE TABLE loans (
+    id          INTEGER PRIMARY KEY,
+    case_id     INTEGER NOT NULL REFERENCES cases(id),
+    borrower    TEXT NOT NULL,
+    unit        TEXT NOT NULL,
+    approved_by TEXT NOT NULL,
+    purpose     TEXT,
+    lent_on     TEXT NOT NULL,
+    due_on      TEXT NOT NULL,
+    returned_on TEXT
+);
+CREATE INDEX loans_open ON loans (due_on) WHERE returned_on IS NULL;
+
 -- Full-text index over what the clerk searches: names, content, address, notes.
 -- Trigram tokens give substring search that works for Chinese without word splitting.
 -- Kept by triggers, so every way of writing a case keeps it in step.
@@ -204,6 +243,9 @@ INSERT INTO settings (key, value) VALUES
     ('case_prefix', '"临民信"'),
     ('assign_prefix', '"临民交"'),
     ('clerk', '""'),
+    ('review_government', '"临泽县人民政府"'),
+    ('review_department', '"张掖市民政局"'),
+    ('templates_dir', '""'),
     ('rule_set', '"seed000"'),
     ('rule_overrides', '{}');
 

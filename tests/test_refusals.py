@@ -114,7 +114,7 @@ def test_nothing_more_on_an_archived_case(run, db_path, args):
     message = refused(run, db_path, *args)
     assert message == (
         f"错误：案件 2026-0001 当前状态为「已归档」，不能{ACTIONS[args[0]].label}。"
-        "案件已归档，不能再办理；如需查阅请用 xinfang show。\n"
+        "案件已归档，不能再办理；如需查阅请用 xinfang show，借阅案卷用 xinfang lend。\n"
     )
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 # isort: off
 from xinfang.cli import register_command  # noqa: F401
 from xinfang.cli import case_commands  # noqa: F401
+from xinfang.cli import document_commands  # noqa: F401
+from xinfang.cli import loan_commands  # noqa: F401
 from xinfang.cli import read_commands  # noqa: F401
 from xinfang.cli import overdue_command  # noqa: F401
 from xinfang.cli import report_commands  # noqa: F401

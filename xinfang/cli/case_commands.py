@@ -3,6 +3,7 @@ core function and prints one line."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -230,16 +231,28 @@ def revisit_command(
 def publicize_command(
     case: CaseArgument,
     where: Annotated[str | None, typer.Option("--where", help="公示位置，如 单位门户网站")] = None,
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="另存公示文本为 .txt 文件")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
     on: OnOption = None,
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """公示办理结果（办结后 3 日内；不含信访人个人信息）。
+    """公示办理结果（办结后 3 日内），并给出公示文本：不含信访人姓名、电话、地址和身份证号。
 
     例：xinfang publicize 2026-0001 --where 县政府门户网站
     """
     conn = open_ledger(db)
-    _done("已公示", cases.publicize(conn, case, where=where, on=on, by=by))
+    case_no, notice = cases.publicize(conn, case, where=where, on=on, by=by)
+    _done("已公示", case_no, "；公示内容（不含信访人个人信息）：")
+    typer.echo(notice)
+    if output:
+        from xinfang.outputs.tables import check_target
+
+        target = Path(output)
+        check_target(target, force=force, suffixes=(".txt",))
+        target.write_text(notice + "\n", encoding="utf-8")
 
 
 @command("close")
@@ -274,12 +287,19 @@ def archive_command(
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """归档（一案一卷，办结后 5 个工作日内）。
+    """归档（一案一卷，办结后 5 个工作日内）：按案卷目录顺序生成案卷文件夹和压缩包。
+
+    文件夹含案卷封面、案卷目录（含页次）、各项文书和 xinfang attach 添加的材料，
+    每个文件都记录校验值，日后可用 xinfang verify 核对。
 
     例：xinfang archive 2026-0001 --retention 10年
     """
-    conn = open_ledger(db)
-    _done("已归档", cases.archive(conn, case, retention=retention, on=on, by=by))
+    from xinfang.outputs import archive as case_file
+
+    done = case_file.build(open_ledger(db), case, retention=retention, on=on, by=by)
+    _done("已归档", done.case_no, f"（卷内共 {done.pages} 页）")
+    typer.echo(f"案卷文件夹：{done.folder}")
+    typer.echo(f"压缩包：{done.zip_path}")
 
 
 @command("note")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -9,6 +10,7 @@ import typer
 from xinfang.cli.app import app, command
 from xinfang.cli.base import Command, DbOption, JsonOption, new_app, open_ledger, print_json
 from xinfang.core import rules, settings
+from xinfang.core.errors import InvalidInput
 from xinfang.core.validate import parse_int
 from xinfang.store.db import resolve_path, transaction
 
@@ -259,3 +261,30 @@ def rules_reset(db: DbOption = None) -> None:
         name, _ = rules.effective(conn)
         rules.choose(conn, name)
     _print_rules(db)
+
+
+@config_app.command("templates", cls=Command)
+def config_templates(
+    folder: Annotated[str | None, typer.Argument(help="本单位文书模板所在目录")] = None,
+    reset: Annotated[bool, typer.Option("--reset", help="恢复使用随程序提供的模板")] = False,
+    db: DbOption = None,
+) -> None:
+    """使用本单位修改过的文书模板：目录中有的模板优先，没有的仍用随程序提供的。
+
+    例：xinfang templates export ./我的模板；（用 Word/WPS 修改后）xinfang config templates ./我的模板
+    """
+    conn = open_ledger(db)
+    if reset:
+        settings.set_value(conn, "templates_dir", "")
+        typer.echo("已恢复使用随程序提供的文书模板。")
+        return
+    if not folder:
+        current = settings.get(conn, "templates_dir")
+        typer.echo(f"文书模板目录：{current or '（随程序提供的模板）'}")
+        return
+    path = Path(folder).expanduser().resolve()
+    own = sorted(p.stem for p in path.glob("*.docx")) if path.is_dir() else []
+    if not own:
+        raise InvalidInput("文书模板目录", f"{path} 不存在或其中没有 .docx 模板")
+    settings.set_value(conn, "templates_dir", str(path))
+    typer.echo(f"已启用 {path} 中的模板：{'、'.join(own)}")

@@ -8,6 +8,7 @@ import getpass
 import json
 import os
 import sqlite3
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -16,6 +17,7 @@ from xinfang.core.dates import Moment, moment, now, parse_when
 from xinfang.core.errors import InvalidInput, NotFound
 from xinfang.core.fields import FIELDS_BY_KEY, REGISTRATION_FIELDS, check_record, clean_value
 from xinfang.core.fields import find_field as _find_field
+from xinfang.core.notice import public_notice
 from xinfang.core.numbering import next_in_sequence, parse_case_number, short_number
 from xinfang.core.states import ACTIONS, Status, check_step, refusal
 from xinfang.core.validate import clean_text, parse_int
@@ -92,15 +94,18 @@ def _record(
     deadlines.sync(conn, case["id"])
 
 
-def _act(
+def act(
     conn: sqlite3.Connection,
     ref: str,
     action: str,
     on: str | None,
     by: str | None,
     build: Any,
+    after: Callable[[sqlite3.Row], None] | None = None,
 ) -> str:
-    """Run one action: `build(case, when)` returns (changes, data) or raises StepRefused."""
+    """Run one action: `build(case, when)` returns (changes, data) or raises StepRefused;
+    `after(case)` does the action's other writes (files, manifests) inside the same
+    transaction, so that they and the case's state land together or not at all."""
     when = moment(on)
     with transaction(conn):
         case = find(conn, ref)
@@ -120,6 +125,8 @@ def _act(
         if step.leads_to is not None and "status" not in changes:
             changes["status"] = step.leads_to.value
         _record(conn, case, action, when, actor_name(conn, by), changes, data)
+        if after is not None:
+            after(case)
     return case_no
 
 
@@ -198,7 +205,7 @@ def accept(
         notice = _notice(case, when, notified_on, notice_method)
         return {"decided_on": when.text[:10], **notice}, dict(notice)
 
-    return _act(conn, ref, "accept", on, by, build)
+    return act(conn, ref, "accept", on, by, build)
 
 
 def reject(
@@ -221,7 +228,7 @@ def reject(
         changes = {"decided_on": when.text[:10], "decision_reason": why, "reject_channel": where}
         return {**changes, **notice}, {"reason": why, "channel": where, **notice}
 
-    return _act(conn, ref, "reject", on, by, build)
+    return act(conn, ref, "reject", on, by, build)
 
 
 def transfer(
@@ -243,7 +250,7 @@ def transfer(
         changes = {"decided_on": when.text[:10], "transfer_to": body, "decision_reason": why}
         return {**changes, **notice}, {"to": body, "reason": why, **notice}
 
-    return _act(conn, ref, "transfer", on, by, build)
+    return act(conn, ref, "transfer", on, by, build)
 
 
 def notify(
@@ -266,7 +273,7 @@ def notify(
         notice = _notice(case, when, when.text, method)
         return notice, dict(notice)
 
-    return _act(conn, ref, "notify", on, by, build)
+    return act(conn, ref, "notify", on, by, build)
 
 
 def assign(
@@ -302,7 +309,7 @@ def assign(
         data = {"to": unit, "due": changes["assign_due"], "number": taken["seq"]}
         return changes, data
 
-    case_no = _act(conn, ref, "assign", on, by, build)
+    case_no = act(conn, ref, "assign", on, by, build)
     return case_no, taken["year"], taken["seq"]
 
 
@@ -312,7 +319,7 @@ def unit_accept(
     def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
         return {"unit_accepted_on": when.text[:10]}, {"unit": case["unit"]}
 
-    return _act(conn, ref, "unit-accept", on, by, build)
+    return act(conn, ref, "unit-accept", on, by, build)
 
 
 def unit_report(
@@ -329,7 +336,7 @@ def unit_report(
         changes = {"unit_reported_on": when.text[:10], "unit_report": report}
         return changes, {"unit": case["unit"], "text": report}
 
-    return _act(conn, ref, "unit-report", on, by, build)
+    return act(conn, ref, "unit-report", on, by, build)
 
 
 def reply(
@@ -354,7 +361,7 @@ def reply(
         data = {"result": result, "finding": finding, "text": values["reply_text"]}
         return {**values, "replied_on": when.text[:10]}, data
 
-    return _act(conn, ref, "reply", on, by, build)
+    return act(conn, ref, "reply", on, by, build)
 
 
 def revisit(
@@ -397,7 +404,7 @@ def revisit(
         }
         return changes, data
 
-    case_no = _act(conn, ref, "revisit", on, by, build)
+    case_no = act(conn, ref, "revisit", on, by, build)
     return case_no, rounds["now"]
 
 
@@ -408,18 +415,19 @@ def publicize(
     where: str | None = None,
     on: str | None = None,
     by: str | None = None,
-) -> str:
+) -> tuple[str, str]:
+    """公示; returns (case number, the public notice text, kept in the event too)."""
     place = clean_text(where, "公示位置", max_length=200)
+    text: dict[str, str] = {}
 
     def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
         if case["status"] == Status.REPLIED and not case["anonymous"]:
             why = "答复后须先回访信访人（匿名信访除外）"
-            raise refusal(
-                short_number(case["year"], case["seq"]), Status.REPLIED, ACTIONS["publicize"], why
-            )
-        return {"publicized_on": when.text[:10]}, {"where": place}
+            raise refusal(_case_no(case), Status.REPLIED, ACTIONS["publicize"], why)
+        text["notice"] = public_notice(conn, case)
+        return {"publicized_on": when.text[:10]}, {"where": place, "notice": text["notice"]}
 
-    return _act(conn, ref, "publicize", on, by, build)
+    return act(conn, ref, "publicize", on, by, build), text["notice"]
 
 
 def close(
@@ -438,7 +446,7 @@ def close(
     def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
         return {"closed_on": when.text[:10]}, {"opinion": words, "approved_by": approver}
 
-    return _act(conn, ref, "close", on, by, build)
+    return act(conn, ref, "close", on, by, build)
 
 
 def archive(
@@ -448,13 +456,18 @@ def archive(
     retention: str,
     on: str | None = None,
     by: str | None = None,
+    folder: str | None = None,
+    after: Callable[[sqlite3.Row], None] | None = None,
 ) -> str:
+    """归档. The case file itself (folder, zip, manifest) is built by
+    xinfang/outputs/archive.py, which passes its writes in as `after`."""
     kept = _choice(retention, RETENTIONS, "保管期限")
 
     def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
-        return {"archived_on": when.text[:10], "retention": kept}, {"retention": kept}
+        changes = {"archived_on": when.text[:10], "retention": kept}
+        return changes, {"retention": kept, "folder": folder}
 
-    return _act(conn, ref, "archive", on, by, build)
+    return act(conn, ref, "archive", on, by, build, after)
 
 
 def pause(
@@ -474,7 +487,7 @@ def pause(
             raise refusal(_case_no(case), Status(case["status"]), ACTIONS["pause"], why_not)
         return {"paused_since": when.text[:10]}, {"reason": why}
 
-    return _act(conn, ref, "pause", on, by, build)
+    return act(conn, ref, "pause", on, by, build)
 
 
 def resume(
@@ -489,7 +502,7 @@ def resume(
         paused["days"] = (when.day - date.fromisoformat(case["paused_since"])).days
         return {"paused_since": None}, {"paused_days": paused["days"]}
 
-    return _act(conn, ref, "resume", on, by, build), paused["days"]
+    return act(conn, ref, "resume", on, by, build), paused["days"]
 
 
 def extend(
@@ -541,7 +554,7 @@ def extend(
         data = {"stage": key, "days": add, "reason": why, "complex": wanted is None}
         return changes, {**data, "approved_by": approver}
 
-    return _act(conn, ref, "extend", on, by, build), result["length"]
+    return act(conn, ref, "extend", on, by, build), result["length"]
 
 
 def _case_no(case: sqlite3.Row) -> str:
@@ -556,7 +569,7 @@ def note(
     def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
         return {}, {"text": words}
 
-    return _act(conn, ref, "note", on, by, build)
+    return act(conn, ref, "note", on, by, build)
 
 
 def correct(
@@ -592,7 +605,7 @@ def correct(
         data = {"field": target.key, "label": target.label, "old": old, "new": new, "reason": why}
         return {target.key: new}, data
 
-    return _act(conn, ref, "correct", on, by, build)
+    return act(conn, ref, "correct", on, by, build)
 
 
 def events_of(conn: sqlite3.Connection, case_id: int) -> list[dict[str, Any]]:

@@ -200,5 +200,7 @@ def _plan(rng: random.Random, index: int, stage: str, values: dict[str, object])
     if target >= 8:
         steps.append(Step(1, cases.close, {"approved_by": "李主任"}))
     if target >= 9:
-        steps.append(Step(3, cases.archive, {"retention": "10年"}))
+        from xinfang.outputs import archive as case_file  # the case file needs the templates
+
+        steps.append(Step(3, case_file.build, {"retention": "10年"}))
     return steps

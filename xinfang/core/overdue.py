@@ -21,10 +21,13 @@ from xinfang.store.db import transaction
 OFFICE = "本单位"
 # Deadlines that fall on the handling unit rather than on the office itself.
 UNIT_STAGES = ("unit_accept", "assign_due")
-STAGE_ORDER = {name: i for i, name in enumerate([*rules.STAGES, *rules.FIXED_STAGES])}
+LOAN = "loan"  # an archived case file lent out and due back
+STAGE_ORDER = {name: i for i, name in enumerate([*rules.STAGES, *rules.FIXED_STAGES, LOAN])}
 
 
 def _label(stage: str) -> str:
+    if stage == LOAN:
+        return "案卷借阅归还"
     return (rules.STAGES.get(stage) or rules.FIXED_STAGES[stage]).label
 
 
@@ -147,6 +150,27 @@ def scan(conn: sqlite3.Connection, as_of: date, within: int) -> Scan:
             petitioner="（匿名）" if row["anonymous"] else mask_name(row["name"]),
             content=row["content"],
             status=Status(row["status"]).label,
+        )
+        (result.overdue if due < as_of else result.due_soon).append(item)
+    for loan in conn.execute(
+        "SELECT l.*, c.year, c.seq, c.content, c.status FROM loans l JOIN cases c ON c.id = l.case_id "
+        "WHERE l.returned_on IS NULL AND l.due_on <= ? ORDER BY l.due_on",
+        (horizon.isoformat(),),
+    ):
+        due = date.fromisoformat(loan["due_on"])
+        item = Item(
+            case_no=short_number(loan["year"], loan["seq"]),
+            stage=LOAN,
+            label=_label(LOAN),
+            round=1,
+            handled_by=loan["unit"],
+            due_on=loan["due_on"],
+            days_left=(due - as_of).days,
+            day_unit="日",
+            provisional=False,
+            petitioner=f"借阅人 {loan['borrower']}",
+            content=loan["content"],
+            status=Status(loan["status"]).label,
         )
         (result.overdue if due < as_of else result.due_soon).append(item)
     # Units in the office's own order (config unit), the office itself first.

@@ -18,6 +18,9 @@ SETTINGS: dict[str, str] = {
     "case_prefix": "案件编号前缀",
     "assign_prefix": "交办单编号前缀",
     "clerk": "经办人",
+    "review_government": "复查机关（同级人民政府）",
+    "review_department": "复查机关（上级部门）",
+    "templates_dir": "文书模板目录",
 }
 
 # list name -> Chinese label. Legal terms (答复结果, 是否属实, 保管期限) are fixed in code.
@@ -114,7 +117,8 @@ def overview(conn: sqlite3.Connection) -> Overview:
 
 def set_value(conn: sqlite3.Connection, name: str, value: str) -> None:
     key = setting_key(name)
-    text = clean_text(value, SETTINGS[key], max_length=100, required=key != "clerk") or ""
+    optional = key in ("clerk", "templates_dir")
+    text = clean_text(value, SETTINGS[key], max_length=300, required=not optional) or ""
     with transaction(conn):
         conn.execute(
             "INSERT INTO settings (key, value) VALUES (?, ?) "

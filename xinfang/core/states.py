@@ -63,7 +63,7 @@ OPEN_STATUSES = frozenset(
 ALL_BUT_ARCHIVED = frozenset(Status) - {Status.ARCHIVED}
 LATE_NOTICE_ONLY = frozenset({Status.REPLIED, Status.REVISITED, Status.PUBLICIZED, Status.CLOSED})
 # Allowed at most stages but never "the next step" of a case's life.
-SIDE_ACTIONS = ("note", "correct", "pause", "resume", "extend")
+SIDE_ACTIONS = ("note", "correct", "pause", "resume", "extend", "attach", "lend", "return")
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,10 @@ ACTIONS: dict[str, Action] = {
         _action(
             "extend", "延期", {S.REGISTERED, S.ACCEPTED, S.ASSIGNED, S.HANDLING, S.REPORTED}, None
         ),
+        _action("attach", "添加材料", set(ALL_BUT_ARCHIVED), None),
+        # 查阅/借阅: only an archived file is lent, and it comes back.
+        _action("lend", "借阅", {S.ARCHIVED}, None),
+        _action("return", "归还", {S.ARCHIVED}, None),
         _action("note", "备注", set(ALL_BUT_ARCHIVED), None),
         _action("correct", "更正", set(ALL_BUT_ARCHIVED), None),
     )
@@ -125,7 +129,7 @@ def refusal(case_no: str, status: Status, action: Action, why: str = "") -> Step
         nexts = "、".join(f"{a.label}（xinfang {a.name}）" for a in steps)
         hint = f"下一步可以：{nexts}。"
     else:
-        hint = "案件已归档，不能再办理；如需查阅请用 xinfang show。"
+        hint = "案件已归档，不能再办理；如需查阅请用 xinfang show，借阅案卷用 xinfang lend。"
     reason = why or f"不能{action.label}"
     return StepRefused(f"案件 {case_no} 当前状态为「{status.label}」，{reason}。{hint}")
 

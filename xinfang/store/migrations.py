@@ -57,8 +57,20 @@ def _v2_deadlines(conn: sqlite3.Connection) -> None:
         deadlines.sync(conn, case_id, cal)
 
 
+def _v3_documents(conn: sqlite3.Connection) -> None:
+    """Attachments, the archive folder's manifest, loans; the settings documents need."""
+    _create_from_schema(
+        conn, "attachments", "attachments_case", "archive_files", "loans", "loans_open"
+    )
+    conn.execute(
+        "INSERT OR IGNORE INTO settings (key, value) VALUES "
+        "('review_government', '\"临泽县人民政府\"'), ('review_department', '\"张掖市民政局\"'), "
+        "('templates_dir', '\"\"')"
+    )
+
+
 # STEPS[n] brings a ledger from version n to n + 1. Version 1 is the first schema.sql.
-STEPS: dict[int, Step] = {1: _v2_deadlines}
+STEPS: dict[int, Step] = {1: _v2_deadlines, 2: _v3_documents}
 
 LATEST = 1 + len(STEPS)
 

@@ -1,0 +1,235 @@
+"""The documents the clerk prints, opened back with python-docx."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import REGISTER, show
+from docx import Document
+
+from xinfang.core.documents import DOCUMENTS
+
+CASE = "2026-0001"
+NAME, PHONE = "张三", "13812345678"
+TRICKY = "低保金 < 100 元 & 200 元 <b>不公</b> “照顾关系户”"
+
+
+def text_of(path: Path) -> str:
+    """Every paragraph of a .docx, in the body and in its tables."""
+    document = Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    return "\n".join(parts)
+
+
+def printed(run, tmp_path: Path, document: str, case: str = CASE) -> str:
+    target = tmp_path / f"{document}.docx"
+    run("print", case, document, "-o", str(target), "--force")
+    text = text_of(target)
+    assert "{{" not in text and "{%" not in text, document
+    return text
+
+
+STEPS = [
+    ("accept", "--on", "2026-11-03", "--notified-on", "2026-11-03"),
+    ("assign", "--to", "沙河镇", "--due", "2026-11-20", "--on", "2026-11-04"),
+    ("unit-accept", "--on", "2026-11-05"),
+    ("unit-report", "--text", "经入户核查属实，已重新评定", "--on", "2026-11-09"),
+    ("reply", "--result", "已解决", "--finding", "属实", "--text", "已纳入低保并补发", "--on", "2026-11-10"),
+    ("revisit", "--method", "电话回访", "--satisfaction", "满意", "--on", "2026-11-11"),
+    ("publicize", "--where", "县政府门户网站", "--on", "2026-11-12"),
+    ("close", "--approved-by", "李主任", "--on", "2026-11-13"),
+]  # fmt: skip
+LAST_STEP = {
+    "registered": None, "accepted": "accept", "assigned": "assign", "handling": "unit-accept",
+    "reported": "unit-report", "replied": "reply", "revisited": "revisit",
+    "publicized": "publicize", "closed": "close",
+}  # fmt: skip
+
+
+def advance(run, until: str) -> None:
+    """Take the case on from where it stands up to (and including) the step `until`."""
+    actions = [step[0] for step in STEPS]
+    done = LAST_STEP[show(run)["status"]]
+    start = actions.index(done) + 1 if done else 0
+    for action, *options in STEPS[start : actions.index(until) + 1]:
+        run(action, CASE, *options)
+
+
+@pytest.fixture
+def case(run):
+    run(*REGISTER[:10], "--content", TRICKY, *REGISTER[12:], "--address", "临泽县沙河镇西寨村5社",
+        "--id-number", "11010519491231002X")  # fmt: skip
+    return CASE
+
+
+def test_the_list_of_documents(run):
+    assert run("print", "--list").stdout.split() == [d.title for d in DOCUMENTS]
+    assert len(DOCUMENTS) == 14
+
+
+def test_each_document_at_its_stage_carries_the_case(run, case, tmp_path):
+    registration = printed(run, tmp_path, "受理登记表")
+    assert all(word in registration for word in (NAME, PHONE, TRICKY, "2026年11月2日"))
+    advance(run, "accept")
+    notice = printed(run, tmp_path, "受理告知书")
+    # Accepted Tue 11-03: 10 working days end Tue 11-17, the date the notice promises.
+    assert all(word in notice for word in (NAME, TRICKY, "2026年11月17日", "临泽县民政局"))
+    advance(run, "assign")
+    order = printed(run, tmp_path, "交办单")
+    assert all(word in order for word in ("沙河镇", TRICKY, "2026年11月20日"))
+    assert "1" in order and "2026" in order
+    advance(run, "reply")
+    letter = printed(run, tmp_path, "处理意见答复书")
+    assert all(
+        word in letter for word in (NAME, "已纳入低保并补发", "临泽县人民政府", "张掖市民政局")
+    )
+    survey = printed(run, tmp_path, "回访及满意度调查表")
+    assert PHONE in survey and "已纳入低保并补发" in survey
+    advance(run, "publicize")
+    closing = printed(run, tmp_path, "结案审批表")
+    assert all(word in closing for word in (NAME, "经入户核查属实", "县政府门户网站"))
+    advance(run, "close")
+    cover = printed(run, tmp_path, "案卷封面")
+    assert "2026年11月13日" in cover
+
+
+def test_a_document_that_does_not_fit_is_refused(run, case, tmp_path):
+    out = run("print", CASE, "受理告知书", "-o", str(tmp_path / "x.docx"), expect=2)
+    assert "不能打印受理告知书：案件未受理" in out.stderr
+    assert not (tmp_path / "x.docx").exists()
+    assert "没有“告知单”这种文书" in run("print", CASE, "告知单", expect=2).stderr
+
+
+def test_petitioners_text_comes_out_whole_and_fonts_are_east_asian(run, case, tmp_path):
+    advance(run, "accept")
+    target = tmp_path / "notice.docx"
+    run("print", CASE, "受理告知书", "-o", str(target))
+    assert TRICKY in text_of(target)
+    xml = zipfile.ZipFile(target).read("word/document.xml").decode("utf-8")
+    assert 'w:eastAsia="仿宋"' in xml or 'w:eastAsia="宋体"' in xml
+
+
+def _office_templates(run, tmp_path: Path, title: str, old: str, new: str) -> Path:
+    folder = tmp_path / "mine"
+    run("templates", "export", str(folder))
+    path = folder / f"{title}.docx"
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    xml = parts["word/document.xml"].decode("utf-8")
+    assert old in xml, f"{old} not in the shipped {title}"
+    parts["word/document.xml"] = xml.replace(old, new).encode("utf-8")
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    run("config", "templates", str(folder))
+    return folder
+
+
+def test_the_offices_own_template_wins(run, case, tmp_path):
+    _office_templates(run, tmp_path, "受理登记表", "受理登记表", "受理登记表（沙河镇）")
+    assert "受理登记表（沙河镇）" in printed(run, tmp_path, "受理登记表")
+
+
+def test_a_misspelt_placeholder_is_named(run, case, tmp_path):
+    _office_templates(run, tmp_path, "受理登记表", "{{ name }}", "{{ nmae }}")
+    out = run("print", CASE, "受理登记表", "-o", str(tmp_path / "x.docx"), expect=2)
+    assert "{{ nmae }}" in out.stderr and "无法识别" in out.stderr
+    assert not (tmp_path / "x.docx").exists()
+
+
+def test_a_missing_placeholder_is_named(run, case, tmp_path):
+    advance(run, "accept")
+    _office_templates(run, tmp_path, "受理告知书", "{{ reply_due_cn }}", "（日期）")
+    out = run("print", CASE, "受理告知书", "-o", str(tmp_path / "x.docx"), expect=2)
+    assert "缺少必需的占位符 {{ reply_due_cn }}" in out.stderr
+
+
+def test_archive_builds_the_case_file_in_catalogue_order(run, case, tmp_path, db_path):
+    scan = tmp_path / "来信扫描.pdf"
+    scan.write_bytes(
+        b"%PDF-1.4\n1 0 obj <</Type /Pages /Count 2>>\n2 0 obj <</Type /Page>>\n3 0 obj <</Type /Page>>\n"
+    )
+    photo = tmp_path / "现场照片.jpg"
+    photo.write_bytes(b"\xff\xd8\xff fake jpeg")
+    run("attach", CASE, str(scan), "--kind", "来源材料", "--title", "信访人来信")
+    run("attach", CASE, str(photo), "--kind", "调查材料", "--title", "现场照片")
+    advance(run, "close")
+    out = run("archive", CASE, "--retention", "10年", "--on", "2026-11-16")
+    assert "卷内共 7 页" in out.stdout
+    folder = next((db_path.parent / "ledger-files" / "archive").glob("2026-0001*"))
+    names = sorted(path.name for path in folder.iterdir())
+    assert [name.split(" ", 1)[1] for name in names] == [
+        "案卷封面.docx", "案卷目录.docx", "受理登记表.docx", "信访人来信.pdf", "受理告知书.docx",
+        "交办单.docx", "现场照片.jpg", "处理意见答复书.docx", "结案审批表.docx", "回访及满意度调查表.docx",
+    ]  # fmt: skip
+    catalogue = text_of(folder / names[1])
+    for pages in ("2-3", "4", "5-6", "7"):  # 来源材料 is two PDF pages
+        assert pages in catalogue
+    assert "7" in text_of(folder / names[0])
+    bundle = zipfile.ZipFile(f"{folder}.zip")
+    assert sorted(Path(n).name for n in bundle.namelist()) == names
+    ok = run("verify", CASE)
+    assert ok.stdout.count("[完好]") == 12  # two attachments and ten archived files
+    (folder / names[3]).write_bytes(b"changed")
+    changed = run("verify", CASE, expect=1)
+    assert "[已改动]" in changed.stdout and names[3] in changed.stdout
+    shutil.rmtree(folder)
+    assert run("verify", CASE, expect=1).stdout.count("[缺失]") == 10
+
+
+def test_archive_is_refused_until_the_case_is_closed(run, case, db_path):
+    advance(run, "publicize")
+    out = run("archive", CASE, "--retention", "10年", expect=2)
+    assert "不能归档" in out.stderr
+    assert not (db_path.parent / "ledger-files" / "archive").exists() or not any(
+        (db_path.parent / "ledger-files" / "archive").iterdir()
+    )
+
+
+def test_attach_refusals(run, case, tmp_path):
+    assert "不存在" in run("attach", CASE, str(tmp_path / "none.pdf"), expect=2).stderr
+    (tmp_path / "a.txt").write_text("x")
+    assert (
+        "材料类别"
+        in run("attach", CASE, str(tmp_path / "a.txt"), "--kind", "杂项", expect=2).stderr
+    )
+
+
+def test_lending_an_archived_file(run, case, monkeypatch):
+    assert "不能借阅" in run("lend", CASE, "--to", "王五", "--unit", "县纪委", "--approved-by", "李主任",
+                              "--due", "2026-11-30", expect=2).stderr  # fmt: skip
+    advance(run, "close")
+    run("archive", CASE, "--retention", "10年", "--on", "2026-11-16")
+    run("lend", CASE, "--to", "王五", "--unit", "县纪委", "--approved-by", "李主任",
+        "--due", "2026-11-20", "--on", "2026-11-17")  # fmt: skip
+    again = run("lend", CASE, "--to", "赵六", "--unit", "县法院", "--approved-by", "李主任",
+                "--due", "2026-11-30", expect=2)  # fmt: skip
+    assert "已借出尚未归还" in again.stderr
+    register = run("loans").stdout
+    assert "王五（县纪委）" in register and "【逾期未还】" in register
+    report = run("overdue", "--json", expect=1).stdout
+    assert "案卷借阅归还" in report
+    run("return", CASE, "--on", "2026-11-23")
+    assert "已于 2026-11-23 归还" in run("loans").stdout
+    assert "没有借出" in run("return", CASE, expect=2).stderr
+
+
+def test_the_public_notice_names_nobody(run, monkeypatch):
+    content = f"我叫{NAME}，住临泽县沙河镇西寨村5社，电话{PHONE}，身份证11010519491231002X，西寨村5社低保不公"
+    run("register", "--name", NAME, "--phone", PHONE, "--id-number", "11010519491231002X",
+        "--address", "临泽县沙河镇西寨村5社", "--source", "本级", "--form", "来访",
+        "--content", content, "--on", "2026-11-02")  # fmt: skip
+    run("accept", CASE, "--on", "2026-11-03", "--notified-on", "2026-11-03")
+    run("reply", CASE, "--result", "已解决", "--finding", "属实",
+        "--text", f"经核实，{NAME}（电话 138-1234-5678）家庭符合条件，已纳入低保", "--on", "2026-11-10")  # fmt: skip
+    run("revisit", CASE, "--method", "电话回访", "--satisfaction", "满意", "--on", "2026-11-11")
+    out = run("publicize", CASE, "--on", "2026-11-12").stdout
+    for secret in (NAME, PHONE, "138-1234-5678", "11010519491231002X", "西寨村", "5社"):
+        assert secret not in out, secret
+    assert "低保不公" in out and "已纳入低保" in out and "满意" in out

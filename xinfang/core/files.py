@@ -1,0 +1,144 @@
+"""The ledger's folder of files next to the database: attachments the clerk added and the
+archived case files (一案一卷). Every file is hashed when it is written, so that
+`verify` can tell later whether anything was changed or lost."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from xinfang.core.cases import act, find
+from xinfang.core.dates import Moment, now
+from xinfang.core.errors import InvalidInput
+from xinfang.core.numbering import short_number
+from xinfang.core.validate import clean_text
+
+KINDS = ("来源材料", "调查材料", "其他材料")  # where an attachment goes in the 案卷目录
+_PDF_PAGE = re.compile(rb"/Type\s*/Page(?![s\w])")
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def files_dir(conn: sqlite3.Connection) -> Path:
+    """`xinfang.db` keeps its files in `xinfang-files/` beside it."""
+    main = next(row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main")
+    path = Path(main)
+    return path.parent / f"{path.stem}-files"
+
+
+def private_dir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def count_pages(path: Path) -> int:
+    """Pages for the 案卷目录: a PDF's own count; a scan, photo or letter is one."""
+    if path.suffix.lower() == ".pdf":
+        found = len(_PDF_PAGE.findall(path.read_bytes()))
+        return max(found, 1)
+    return 1
+
+
+def safe_name(text: str, limit: int = 40) -> str:
+    return _UNSAFE.sub("_", text).strip()[:limit] or "文件"
+
+
+@dataclass(frozen=True)
+class Attached:
+    case_no: str
+    title: str
+    stored: Path
+    sha256: str
+    pages: int
+
+
+def attach(
+    conn: sqlite3.Connection,
+    ref: str,
+    source: Path,
+    *,
+    kind: str = "其他材料",
+    title: str | None = None,
+    on: str | None = None,
+    by: str | None = None,
+) -> Attached:
+    """Copy a file into the ledger's folder, hash it, and record it as an event."""
+    if kind not in KINDS:
+        raise InvalidInput("材料类别", f"只能是 {'、'.join(KINDS)}，不能是“{kind}”")
+    if not source.is_file():
+        raise InvalidInput("文件", f"{source} 不存在或不是文件")
+    name = clean_text(title, "材料名称", max_length=100) or source.stem
+    result: dict[str, Any] = {}
+    base = files_dir(conn)
+
+    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+        case_no = short_number(case["year"], case["seq"])
+        folder = private_dir(base / "attachments" / case_no)
+        number = len(list(folder.iterdir())) + 1
+        stored = folder / f"{number:02d}-{safe_name(source.name, 80)}"
+        shutil.copyfile(source, stored)
+        os.chmod(stored, 0o600)
+        result.update(
+            case_no=case_no, stored=stored, sha256=sha256(stored), pages=count_pages(stored)
+        )
+        data = {"title": name, "kind": kind, "file": stored.name, "sha256": result["sha256"]}
+        return {}, data
+
+    def record(case: sqlite3.Row) -> None:
+        conn.execute(
+            "INSERT INTO attachments (case_id, kind, title, original_name, stored_path, sha256, "
+            "size, pages, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                case["id"], kind, name, source.name,
+                str(result["stored"].relative_to(base)), result["sha256"],
+                result["stored"].stat().st_size, result["pages"], now().isoformat(sep=" "),
+            ),
+        )  # fmt: skip
+
+    try:
+        act(conn, ref, "attach", on, by, build, record)
+    except BaseException:
+        if "stored" in result:
+            result["stored"].unlink(missing_ok=True)  # the copy goes with the refused action
+        raise
+    return Attached(result["case_no"], name, result["stored"], result["sha256"], result["pages"])
+
+
+@dataclass(frozen=True)
+class Checked:
+    path: str
+    state: str  # 完好 | 已改动 | 缺失
+
+
+def verify(conn: sqlite3.Connection, ref: str) -> list[Checked]:
+    """Every attachment and archived file of a case against the hash taken when it was
+    written."""
+    case = find(conn, ref)
+    base = files_dir(conn)
+    recorded = conn.execute(
+        "SELECT stored_path, sha256 FROM attachments WHERE case_id = ? "
+        "UNION ALL SELECT path, sha256 FROM archive_files WHERE case_id = ?",
+        (case["id"], case["id"]),
+    ).fetchall()
+    results = []
+    for relative, digest in recorded:
+        path = base / relative
+        if not path.is_file():
+            state = "缺失"
+        else:
+            state = "完好" if sha256(path) == digest else "已改动"
+        results.append(Checked(relative, state))
+    return results

@@ -1,0 +1,93 @@
+"""Word documents from the office-editable templates (docxtpl: Jinja2 inside Word).
+
+Rendering is strict: a placeholder the ledger does not provide (a misspelling, say)
+fails with its name instead of printing a blank, and a template that lost one of the
+placeholders its document needs fails too. Values are XML-escaped (autoescape), so a
+petitioner's `<` or `&` comes out whole instead of silently truncating the paragraph."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from xinfang.core import settings
+from xinfang.core.errors import XinfangError
+
+# Placeholders without which a document would say the wrong thing.
+REQUIRED: dict[str, set[str]] = {
+    "受理告知书": {"name", "content", "received_cn", "reply_due_cn", "office"},
+    "不予受理告知书": {"name", "content", "reject_reason", "reject_channel", "office"},
+    "处理意见答复书": {"name", "content", "reply_text", "review_government", "office"},
+    "交办单": {"unit", "content", "assign_due_cn", "office"},
+    "督办通知": {"supervise_to", "supervise_due_cn", "office"},
+}
+
+
+def shipped_templates() -> Path:
+    """The templates that come with xinfang: in the installed package or the checkout."""
+    packaged = resources.files("xinfang").joinpath("templates")
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+def template_for(conn: sqlite3.Connection, title: str) -> Path:
+    """The office's own copy wins (`config templates DIR`); else the shipped one."""
+    office_dir = settings.get(conn, "templates_dir")
+    if office_dir:
+        own = Path(office_dir) / f"{title}.docx"
+        if own.is_file():
+            return own
+    shipped = shipped_templates() / f"{title}.docx"
+    if not shipped.is_file():
+        raise XinfangError(f"找不到文书模板“{title}.docx”（{shipped.parent}）")
+    return shipped
+
+
+def render(template: Path, context: dict[str, Any], target: Path) -> None:
+    import jinja2
+    from docxtpl import DocxTemplate
+
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    try:
+        document = DocxTemplate(template)
+        used = document.get_undeclared_template_variables(env)
+    except jinja2.TemplateSyntaxError as error:
+        raise XinfangError(
+            f"文书模板 {template.name} 有语法错误：{error.message}（第 {error.lineno} 行）"
+        ) from None
+    except Exception as error:  # a file that is not a Word document at all
+        raise XinfangError(f"无法读取文书模板 {template}：{error}") from None
+    unknown = sorted(used - set(context))
+    if unknown:
+        names = "、".join(f"{{{{ {name} }}}}" for name in unknown)
+        raise XinfangError(
+            f"文书模板 {template.name} 中的占位符 {names} 无法识别（拼写错误？可用的占位符见 templates/README.md）"
+        )
+    missing = sorted(REQUIRED.get(template.stem, set()) - used)
+    if missing:
+        names = "、".join(f"{{{{ {name} }}}}" for name in missing)
+        raise XinfangError(f"文书模板 {template.name} 缺少必需的占位符 {names}")
+    try:
+        document.render(context, jinja_env=env, autoescape=True)
+    except jinja2.UndefinedError as error:
+        raise XinfangError(f"文书模板 {template.name}：{error.message}") from None
+    document.save(str(target))
+
+
+def export_templates(target: Path, *, force: bool) -> list[Path]:
+    """Copy the shipped templates out for the office to edit."""
+    target.mkdir(parents=True, exist_ok=True)
+    sources = [*sorted(shipped_templates().glob("*.docx")), shipped_templates() / "README.md"]
+    clashes = [source.name for source in sources if (target / source.name).exists()]
+    if clashes and not force:
+        raise XinfangError(f"{target} 中已有 {'、'.join(clashes)}；如要覆盖请加 --force")
+    copied = []
+    for source in sources:
+        if source.exists():
+            shutil.copyfile(source, target / source.name)
+            copied.append(target / source.name)
+    return copied
