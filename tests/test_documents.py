@@ -63,7 +63,7 @@ def advance(run, until: str) -> None:
 
 @pytest.fixture
 def case(run):
-    run(*REGISTER[:10], "--content", TRICKY, *REGISTER[12:], "--address", "临泽县沙河镇西寨村5社",
+    run(*REGISTER[:9], "--content", TRICKY, *REGISTER[11:], "--address", "临泽县沙河镇西寨村5社",
         "--id-number", "11010519491231002X")  # fmt: skip
     return CASE
 
@@ -93,7 +93,7 @@ def test_each_document_at_its_stage_carries_the_case(run, case, tmp_path):
     assert PHONE in survey and "已纳入低保并补发" in survey
     advance(run, "publicize")
     closing = printed(run, tmp_path, "结案审批表")
-    assert all(word in closing for word in (NAME, "经入户核查属实", "县政府门户网站"))
+    assert all(word in closing for word in (NAME, "已纳入低保并补发", "县政府门户网站"))
     advance(run, "close")
     cover = printed(run, tmp_path, "案卷封面")
     assert "2026年11月13日" in cover
@@ -161,7 +161,8 @@ def test_archive_builds_the_case_file_in_catalogue_order(run, case, tmp_path, db
     run("attach", CASE, str(photo), "--kind", "调查材料", "--title", "现场照片")
     advance(run, "close")
     out = run("archive", CASE, "--retention", "10年", "--on", "2026-11-16")
-    assert "卷内共 7 页" in out.stdout
+    # 登记表 1, 来信 2 (a two-page PDF), 告知书 1, 交办单 and photo 2, 答复书 1, 审批表 1, 回访表 1.
+    assert "卷内共 9 页" in out.stdout
     folder = next((db_path.parent / "ledger-files" / "archive").glob("2026-0001*"))
     names = sorted(path.name for path in folder.iterdir())
     assert [name.split(" ", 1)[1] for name in names] == [
@@ -169,9 +170,9 @@ def test_archive_builds_the_case_file_in_catalogue_order(run, case, tmp_path, db
         "交办单.docx", "现场照片.jpg", "处理意见答复书.docx", "结案审批表.docx", "回访及满意度调查表.docx",
     ]  # fmt: skip
     catalogue = text_of(folder / names[1])
-    for pages in ("2-3", "4", "5-6", "7"):  # 来源材料 is two PDF pages
+    for pages in ("2-3", "5-6", "8", "9"):
         assert pages in catalogue
-    assert "7" in text_of(folder / names[0])
+    assert "9" in text_of(folder / names[0])
     bundle = zipfile.ZipFile(f"{folder}.zip")
     assert sorted(Path(n).name for n in bundle.namelist()) == names
     ok = run("verify", CASE)

@@ -12,6 +12,12 @@ from conftest import REGISTER
 
 from xinfang.cli import app
 
+DOCUMENT_SETTINGS = {
+    "review_government": "临泽县人民政府",
+    "review_department": "张掖市民政局",
+    "templates_dir": "",
+}
+
 
 def show(run, case_no: str = "2026-0001") -> dict:
     return json.loads(run("show", case_no, "--json").stdout)
@@ -39,6 +45,7 @@ def test_init_sets_the_office_and_its_prefixes(run, no_ledger):
         "case_prefix": "沙信",
         "assign_prefix": "沙交",
         "clerk": "",
+        **DOCUMENT_SETTINGS,
     }
 
 
@@ -53,6 +60,7 @@ def test_config_set_by_label_or_key(run):
         "case_prefix": "临信",
         "assign_prefix": "临民交",
         "clerk": "李四",
+        **DOCUMENT_SETTINGS,
     }
     assert run(*REGISTER).stdout == "已登记：2026-0001（临信〔2026〕1号）\n"
 

@@ -23,6 +23,9 @@ from xinfang.core.states import ACTIONS, Status, check_step, refusal
 from xinfang.core.validate import clean_text, parse_int
 from xinfang.store.db import transaction
 
+# Records about a case that may be dated before its latest step (a note written later
+# about an earlier call, a scan added today of a letter from last week).
+UNORDERED = ("note", "correct", "attach")
 REPLY_RESULTS = ("已解决", "正在解决", "暂时无法解决", "不能解决")
 FINDINGS = ("属实", "部分属实", "不属实")
 RETENTIONS = ("永久", "30年", "10年")
@@ -57,7 +60,7 @@ def _choice(value: str, allowed: tuple[str, ...], label: str) -> str:
 def _last_step(conn: sqlite3.Connection, case_id: int) -> str:
     row = conn.execute(
         "SELECT max(occurred_at) FROM events WHERE case_id = ? "
-        "AND action NOT IN ('note', 'correct')",
+        f"AND action NOT IN ({', '.join(repr(a) for a in UNORDERED)})",
         (case_id,),
     ).fetchone()
     return str(row[0])
@@ -112,7 +115,7 @@ def act(
         case_no = short_number(case["year"], case["seq"])
         status = Status(case["status"])
         step = check_step(case_no, status, action)
-        if action not in ("note", "correct"):
+        if action not in UNORDERED:
             last = _last_step(conn, case["id"])
             if when.is_before(last):
                 if not when.has_time:
