@@ -196,7 +196,9 @@ def context(conn: sqlite3.Connection, case: sqlite3.Row) -> dict[str, Any]:
         "decided_upper": _upper(case["decided_on"]),
         "reply_due_cn": _cn(reply_due[0]) if reply_due and reply_due[0] else "",
         "reply_due_upper": _upper(reply_due[0]) if reply_due and reply_due[0] else "",
-        "reject_reason": case["decision_reason"] or "" if decision == "reject" else "",
+        "reject_reason": (case["decision_reason"] or "").rstrip("。；，.;, ")
+        if decision == "reject"
+        else "",
         "reject_channel": case["reject_channel"] or "",
         "transfer_to": case["transfer_to"] or "",
         "unit": case["unit"] or "",

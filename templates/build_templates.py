@@ -1,0 +1,720 @@
+"""Write the office-editable Word templates for the documents xinfang prints.
+
+    python templates/build_templates.py      # rewrites every template next to this file
+
+Each template is an ordinary .docx with docxtpl placeholders (`{{ name }}`), laid out
+like the paper forms of the seeds (seed 000: 临泽县民政局; 002: 镜湖新区开发办; 003:
+临沂市民政局): A4 portrait, 2.5 cm margins, 宋体 bold 22 pt titles, 仿宋 16 pt letters,
+宋体 12 pt bordered tables. Every placeholder is written as one run so docxtpl sees it
+whole. The output is byte-for-byte reproducible (fixed zip times and properties), so a
+rebuild that changes nothing shows no diff. templates/README.md lists the placeholders.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.styles import CT_Style
+from docx.oxml.text.run import CT_R
+from docx.shared import Cm, Pt
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+HERE = Path(__file__).resolve().parent
+SONG, FANG, HEI = "宋体", "仿宋", "黑体"
+TITLE_PT, LETTER_PT, TABLE_PT = 22, 16, 12
+TEXT_WIDTH_CM = 16.0  # 21 cm less two 2.5 cm margins
+LETTER_LINE_PT = 28  # exact line pitch of the letters (公文: 22 lines a page)
+FIXED_TIME = datetime(2026, 1, 1)
+
+ALIGN = {
+    "left": WD_ALIGN_PARAGRAPH.LEFT,
+    "center": WD_ALIGN_PARAGRAPH.CENTER,
+    "right": WD_ALIGN_PARAGRAPH.RIGHT,
+    "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+}
+VALIGN = {
+    "top": WD_CELL_VERTICAL_ALIGNMENT.TOP,
+    "center": WD_CELL_VERTICAL_ALIGNMENT.CENTER,
+    "bottom": WD_CELL_VERTICAL_ALIGNMENT.BOTTOM,
+}
+DATE_BLANK = "年　　月　　日"  # for a hand-written date beside a signature
+
+
+# ---------------------------------------------------------------- building blocks
+
+
+@dataclass
+class P:
+    """One paragraph: its text is a single run (so a placeholder is never split)."""
+
+    text: str = ""
+    align: str = "left"
+    bold: bool = False
+    font: str | None = None  # None: the document's body font
+    pt: float | None = None  # None: the document's body size
+    indent: int = 0  # first-line indent, in characters
+    left_cm: float = 0.0
+    right_chars: float = 0.0
+    before: float = 0.0  # space before, pt
+    after: float = 0.0
+    page_break_before: bool = False
+
+
+@dataclass
+class C:
+    """One table cell spanning `span` grid columns."""
+
+    paras: list[P]
+    span: int = 1
+    valign: str = "center"
+
+
+@dataclass
+class Row:
+    cells: list[C]
+    height_cm: float = 0.9
+    exact: bool = False
+
+
+@dataclass
+class Form:
+    """A document being built, with the font and size of its body text."""
+
+    doc: DocxDocument
+    font: str
+    pt: float
+    letter: bool = False  # letters: 仿宋, exact 28 pt line pitch
+
+
+def set_fonts(rpr_owner: CT_R | CT_Style, font: str) -> None:
+    """Name the font for Latin and East Asian text alike (Word uses w:eastAsia for CJK)."""
+    rpr = rpr_owner.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for key in list(fonts.attrib):
+        if key.endswith("Theme"):
+            del fonts.attrib[key]
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), font)
+
+
+def new_form(font: str, pt: float, *, letter: bool) -> Form:
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    for side in ("top_margin", "bottom_margin", "left_margin", "right_margin"):
+        setattr(section, side, Cm(2.5))
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    fonts = rpr.find(qn("w:rFonts"))
+    for key in list(fonts.attrib):
+        del fonts.attrib[key]
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), font)
+    for tag in ("w:sz", "w:szCs"):
+        rpr.find(qn(tag)).set(qn("w:val"), str(int(pt * 2)))
+    lang = rpr.find(qn("w:lang"))
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    spacing = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
+    spacing.set(qn("w:after"), "0")
+    spacing.set(qn("w:line"), "240")
+    normal = doc.styles["Normal"]
+    normal.font.name = font
+    normal.font.size = Pt(pt)
+    set_fonts(normal.element, font)
+    properties = doc.core_properties
+    properties.author = properties.last_modified_by = "xinfang"
+    properties.title = properties.subject = properties.keywords = properties.comments = ""
+    properties.created = properties.modified = FIXED_TIME
+    properties.revision = 1
+    return Form(doc, font, pt, letter=letter)
+
+
+def write_para(form: Form, paragraph: Paragraph, spec: P, *, in_table: bool) -> None:
+    font = spec.font or form.font
+    size = spec.pt or form.pt
+    fmt = paragraph.paragraph_format
+    paragraph.alignment = ALIGN[spec.align]
+    fmt.space_before, fmt.space_after = Pt(spec.before), Pt(spec.after)
+    if form.letter and not in_table and size <= LETTER_PT:
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Pt(LETTER_LINE_PT)
+    else:
+        fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    if spec.left_cm:
+        fmt.left_indent = Cm(spec.left_cm)
+    if spec.right_chars:
+        fmt.right_indent = Pt(spec.right_chars * size)
+    if spec.indent:
+        fmt.first_line_indent = Pt(spec.indent * size)
+        ind = paragraph._p.get_or_add_pPr().find(qn("w:ind"))
+        ind.set(qn("w:firstLineChars"), str(spec.indent * 100))  # follows the font size
+    if spec.page_break_before:
+        fmt.page_break_before = True
+    if spec.text:
+        run = paragraph.add_run(spec.text)
+        run.font.name = font
+        run.font.size = Pt(size)
+        if spec.bold:
+            run.font.bold = True
+        set_fonts(run._element, font)
+    else:  # an empty line keeps the size, so the gap is the same in Word and WPS
+        mark = paragraph._p.get_or_add_pPr()
+        rpr = OxmlElement("w:rPr")
+        size_el = OxmlElement("w:sz")
+        size_el.set(qn("w:val"), str(int(size * 2)))
+        rpr.append(size_el)
+        mark.append(rpr)
+
+
+def add(form: Form, *specs: P) -> None:
+    for spec in specs:
+        write_para(form, form.doc.add_paragraph(), spec, in_table=False)
+
+
+def blank(form: Form, count: int = 1) -> None:
+    add(form, *[P() for _ in range(count)])
+
+
+def title(form: Form, *lines: str, after: float = 12) -> None:
+    for index, line in enumerate(lines):
+        last = index == len(lines) - 1
+        add(form, P(line, "center", bold=True, font=SONG, pt=TITLE_PT, after=after if last else 0))
+
+
+def signature(form: Form, date: str, who: str = "{{ office }}（盖章）") -> None:
+    """The signature block on the right: the office (stamped) and, under it, the date."""
+    add(form, P(who, "right", right_chars=2), P(date, "right", right_chars=4))
+
+
+def set_borders(table: Table) -> None:
+    """Every border drawn, like the paper form: 1 pt outside, 0.5 pt inside."""
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "single")
+        element.set(qn("w:sz"), "4" if edge.startswith("inside") else "8")
+        element.set(qn("w:space"), "0")
+        element.set(qn("w:color"), "000000")
+        borders.append(element)
+    later = {qn(f"w:{tag}") for tag in ("shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption")}
+    follower = next((child for child in tbl_pr if child.tag in later), None)
+    if follower is None:  # keep the schema's element order: Word is strict about it
+        tbl_pr.append(borders)
+    else:
+        follower.addprevious(borders)
+
+
+def table(form: Form, widths_cm: list[float], rows: list[Row]) -> None:
+    assert abs(sum(widths_cm) - TEXT_WIDTH_CM) < 0.01, widths_cm
+    doc = form.doc
+    grid = doc.add_table(rows=len(rows), cols=len(widths_cm))
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    grid.autofit = False  # w:tblLayout fixed: the columns keep their widths
+    width = grid._tbl.tblPr.find(qn("w:tblW"))
+    width.set(qn("w:type"), "dxa")
+    width.set(qn("w:w"), str(round(TEXT_WIDTH_CM / 2.54 * 1440)))
+    set_borders(grid)
+    for col, width in zip(grid.columns, widths_cm, strict=True):
+        col.width = Cm(width)
+    for r, row in enumerate(rows):
+        assert sum(c.span for c in row.cells) == len(widths_cm), (r, row)
+        tr = grid.rows[r]
+        tr.height = Cm(row.height_cm)
+        tr.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY if row.exact else WD_ROW_HEIGHT_RULE.AT_LEAST
+        tr._tr.get_or_add_trPr().insert(0, OxmlElement("w:cantSplit"))  # before w:trHeight
+        for col, width in enumerate(widths_cm):
+            grid.cell(r, col).width = Cm(width)
+        col = 0
+        for spec in row.cells:
+            cell = grid.cell(r, col)
+            if spec.span > 1:
+                cell = cell.merge(grid.cell(r, col + spec.span - 1))
+            cell.vertical_alignment = VALIGN[spec.valign]
+            write_para(form, cell.paragraphs[0], spec.paras[0], in_table=True)
+            for extra in spec.paras[1:]:
+                write_para(form, cell.add_paragraph(), extra, in_table=True)
+            col += spec.span
+    add(form, P(pt=4))  # Word needs a paragraph after a table; keep it small
+
+
+def label(text: str, span: int = 1) -> C:
+    return C([P(text, "center")], span)
+
+
+def value(text: str, span: int = 1, align: str = "left") -> C:
+    return C([P(text, align)], span)
+
+
+def block(lines: list[str], span: int, *, sign: str | None = None, gap: int = 1) -> C:
+    """A tall cell: text from the top, then (for the paper form) a signature and date."""
+    paras = [P(line, "justify") for line in lines] or [P()]
+    if sign is not None:
+        paras += [P() for _ in range(gap)]
+        paras += [P(sign, left_cm=6.0), P(DATE_BLANK, "right", right_chars=1)]
+    return C(paras, span, valign="top")
+
+
+def number_line(form: Form, text: str) -> None:
+    add(form, P(text, "right", after=4))
+
+
+# ---------------------------------------------------------------- letters (仿宋 16)
+
+
+def letter(*heading: str) -> Form:
+    form = new_form(FANG, LETTER_PT, letter=True)
+    title(form, *heading)
+    return form
+
+
+def body(form: Form, *texts: str) -> None:
+    add(form, *[P(text, "justify", indent=2) for text in texts])
+
+
+def section_head(form: Form, text: str) -> None:
+    add(form, P(text, "left", font=HEI, indent=2))
+
+
+def accept_notice() -> Form:
+    form = letter("{{ office }}", "信访来访受理告知书")
+    add(form, P("{{ formal_no }}", "center"))
+    blank(form)
+    add(form, P("{{ name }}："))
+    body(
+        form,
+        "您反映的“{{ content }}”的问题，我们于{{ received_cn }}接到并决定予以受理。"
+        "按照《信访工作条例》等有关规定，将于{{ reply_due_cn }}前办结并书面答复您。",
+        "在办理期间，您以同一事实和理由提出同一信访事项的，本级和上级行政机关不予受理。",
+        "特此告知。",
+    )
+    blank(form, 3)
+    signature(form, "{{ today_upper }}")
+    return form
+
+
+def reject_notice() -> Form:
+    form = letter("{{ office }}", "信访事项不予受理告知书")
+    add(form, P("{{ formal_no }}", "center"))
+    blank(form)
+    add(form, P("{{ name }}："))
+    body(
+        form,
+        "您于{{ received_cn }}反映的“{{ content }}”的问题，我们已收到。"
+        "经审查，{{ reject_reason }}，根据《信访工作条例》等有关规定，"
+        "我们于{{ decided_cn }}决定不予受理。",
+        "请依照有关法律、行政法规规定的程序向{{ reject_channel }}提出。",
+        "特此告知。",
+    )
+    blank(form, 3)
+    signature(form, "{{ today_upper }}")
+    return form
+
+
+def reply_letter() -> Form:
+    form = letter("{{ office }}", "信访问题处理意见答复书")
+    add(form, P("{{ formal_no }}", "center"))
+    blank(form)
+    add(form, P("{{ name }}："))
+    body(
+        form,
+        "您反映的“{{ content }}”的问题，我们于{{ received_cn }}接到并受理。"
+        "{{ investigated_cn }}，{{ investigated_by }}对您反映的情况进行了调查，"
+        "现就处理情况答复如下。",
+        "经调查，{% if reply_finding %}您反映的问题{{ reply_finding }}。{% endif %}{{ reply_text }}",
+        "现将上述信访调查处理情况向您书面予以答复。如不服本处理意见，可自收到本处理意见书之日起"
+        "30日内向{{ review_government }}或{{ review_department }}提出复查申请，"
+        "如逾期不提出复查申请，各级人民政府和其他行政机关不再受理。",
+    )
+    blank(form, 3)
+    signature(form, "{{ replied_upper }}")
+    return form
+
+
+def assign_order() -> Form:
+    form = letter("{{ office }}", "信访问题交办单")
+    add(form, P("{{ assign_no }}", "center"))
+    blank(form)
+    add(form, P("{{ unit }}："))
+    body(
+        form,
+        "按照“属地管理”原则，现将{{ name }}反映的“{{ content }}”信访事项交办你单位，"
+        "请及时调查处理，于{{ assign_due_cn }}前办结并上报办理情况，同时将处理情况反馈投诉人，"
+        "并在你单位门户网站公示。",
+        "请做好投诉人信息保密工作，保障投诉人的合法权益。",
+    )
+    blank(form, 3)
+    signature(form, "{{ assigned_upper }}")
+    return form
+
+
+def supervise_notice() -> Form:
+    form = letter("{{ office }}", "信访问题督办通知")
+    add(form, P("{{ supervise_prefix_no }}", "center"))
+    blank(form)
+    add(form, P("{{ supervise_to }}："))
+    body(
+        form,
+        "为切实解决群众反映的信访问题，按照《信访工作条例》和本单位信访办理工作制度的规定，"
+        "现将{{ name }}反映的“{{ content }}”信访问题"
+        "{% if assign_no %}（交办单{{ assign_no }}）{% endif %}进行督办"
+        "（督办事由：{{ supervise_reason }}），请你单位按照职责和办理要求及时调查处理，"
+        "于{{ supervise_due_cn }}前办结该信访问题并报送处理结果，同时将办结处理情况反馈投诉人，"
+        "并在你单位门户网站公示。",
+        "请做好投诉人信息保密工作，保障信访人的合法权益。",
+    )
+    blank(form, 3)
+    signature(form, "{{ today_upper }}")
+    return form
+
+
+def liaison_letter() -> Form:
+    form = letter("信访事项联系函")
+    number_line(form, "编号：{{ liaison_no }}")
+    add(form, P("{{ liaison_to }}："))
+    body(
+        form,
+        "信访事项（编号：{{ case_no }}{% if upper_ref %}，上级信访件编号：{{ upper_ref }}{% endif %}）"
+        "为我单位主办件，因涉贵单位有关职责，现将有关事项联系如下：",
+    )
+    section_head(form, "一、基本情况")
+    body(
+        form,
+        "信访人{{ name }}（联系电话：{{ phone }}）于{{ received_cn }}以{{ form }}方式反映"
+        "“{{ content }}”的问题。",
+    )
+    section_head(form, "二、协调联系事项")
+    body(form, "{{ liaison_matter }}", "请予以支持为感。")
+    blank(form, 2)
+    signature(form, "{{ today_upper }}", who="{{ office }}（盖章）")
+    return form
+
+
+# ---------------------------------------------------------------- forms (宋体 12)
+# Tables are written one row a line, like the paper form (hence fmt: off).
+# fmt: off
+
+
+def form_sheet(*heading: str, number: str | None = "编号：{{ case_no }}") -> Form:
+    form = new_form(SONG, TABLE_PT, letter=False)
+    title(form, *heading, after=6)
+    if number:
+        number_line(form, number)
+    return form
+
+
+def registration() -> Form:
+    form = form_sheet("{{ office }}", "信访问题受理登记表")
+    boxes = "　".join(f"{f}{{{{ form_boxes.{f} }}}}" for f in ("来信", "来访", "来电", "网上信访", "信访代办"))
+    table(
+        form,
+        [2.6, 4.6, 2.2, 3.2, 1.6, 1.8],
+        [
+            Row([label("信访人"), value("{{ name }}"), label("联系电话"), value("{{ phone }}"),
+                 label("人数"), value("{{ persons }}")]),
+            Row([label("身份证号码"), value("{{ id_number }}"), label("信访时间"),
+                 value("{{ received_time }}", 3)]),
+            Row([label("通讯地址"), value("{{ address }}", 5)]),
+            Row([label("信访来源"),
+                 value("{{ source_line }}{% if upper_ref %}（信访件编号：{{ upper_ref }}）{% endif %}"),
+                 label("接访人"), value("{{ receiver }}", 3)]),
+            Row([label("信访形式"), value(boxes, 5)]),
+            Row([label("问题类型"), value("{{ category }}"), label("事项类别"), value("{{ kind }}"),
+                 label("属地"), value("{{ township }}")]),
+            Row([label("反映问题"), block(["{{ content }}"], 5)], 5.6),
+            Row([label("接访人意见"), block(["{{ receiver_opinion }}"], 5, sign="签名：", gap=2)], 3.6),
+            Row([label("承办机构\n负责人意见"), block([], 5, sign="签名：", gap=2)], 3.2),
+            Row([label("备注"), block([], 5)], 1.6),
+        ],
+    )
+    return form
+
+
+def closing_form() -> Form:
+    form = form_sheet("{{ office }}", "信访案件结案审批表")
+    table(
+        form,
+        [2.6, 2.2, 2.2, 3.2, 2.2, 3.6],
+        [
+            Row([label("信访人"), value("{{ name }}"), label("联系电话"), value("{{ phone }}"),
+                 label("通讯地址"), value("{{ address }}")]),
+            Row([label("信访来源"), value("{{ source_line }}", 2), label("信访时间"),
+                 value("{{ received_cn }}", 2)]),
+            Row([label("反映问题"), block(["{{ content }}"], 5)], 3.0),
+            Row([label("调查处\n理情况"), block([
+                "调查单位：{{ investigated_by }}　　是否属实：{{ reply_finding }}",
+                "{% if unit_report %}调查情况：{{ unit_report }}{% endif %}",
+                "处理结果：{{ reply_result }}。{{ reply_text }}",
+                "答复时间：{{ replied_cn }}",
+            ], 5)], 4.2),
+            Row([label("回访情况"), block([
+                "回访时间：{{ revisited_cn }}　　回访人：{{ revisit_by }}",
+                "回访方式：{{ revisit_method }}　　满意度：{{ revisit_satisfaction }}",
+                "信访人意见：{{ revisit_opinion }}",
+            ], 5)], 2.2),
+            Row([label("公示情况"), block([
+                "已公示：{{ publicized_box }}　　公示时间：{{ publicized_cn }}",
+                "公示渠道：{{ publicize_where }}",
+            ], 5)], 1.5),
+            Row([label("承办人意见"), block(["{{ close_opinion }}"], 5, sign="签名：")], 2.8),
+            Row([label("承办机构\n负责人意见"), block([], 5, sign="签名：")], 2.8),
+            Row([label("备注"), block([
+                "办结：{{ closed_box }}　　办结日期：{{ closed_cn }}",
+                "审批人：{{ approved_by }}",
+            ], 5)], 1.3),
+        ],
+    )
+    return form
+
+
+def revisit_form() -> Form:
+    form = form_sheet("{{ office }}", "信访问题处理情况回访及满意度调查表")
+    methods = "　".join(f"{m}{{{{ method_boxes.{m} }}}}" for m in ("现场走访", "电话回访", "网页公示", "其它"))
+    scale = "　　".join(f"{s} {{{{ satisfaction_boxes.{s} }}}}" for s in ("非常满意", "满意", "一般", "不满意"))
+    table(
+        form,
+        [2.6, 5.4, 2.6, 5.4],
+        [
+            Row([label("信访人"), value("{{ name }}"), label("联系电话"), value("{{ phone }}")]),
+            Row([label("信访来源"), value("{{ source_line }}"), label("信访时间"), value("{{ received_cn }}")]),
+            Row([label("反映问题"), block(["{{ content }}"], 3)], 3.6),
+            Row([label("处理意见"), block(["办理结果：{{ reply_result }}", "{{ reply_text }}"], 3)], 4.4),
+            Row([label("回访人员"), value("{{ revisit_by }}"), label("回访时间"), value("{{ revisited_cn }}")]),
+            Row([label("回访方式"), value(methods, 3)]),
+            Row([label("满意度"), value(scale, 3)]),
+            Row([label("信访人意见"), block(["{{ revisit_opinion }}"], 3, sign="签名：", gap=2)], 4.4),
+            Row([label("备注"), block([], 3)], 1.6),
+        ],
+    )
+    return form
+
+
+def cover() -> Form:
+    form = new_form(SONG, 14, letter=False)
+    blank(form, 2)
+    title(form, "{{ office }}", "信访案件案卷", after=30)
+    number_line(form, "案卷编号：{{ case_no }}")
+    tall = 1.5
+    table(
+        form,
+        [3.4, 4.6, 3.4, 4.6],
+        [
+            Row([label("信访事由"), C([P("{{ content }}", "justify")], 3)], 4.0),
+            Row([label("承 办 人"), value("{{ handler }}", 3)], tall),
+            Row([label("信访日期"), value("{{ received_cn }}", 3)], tall),
+            Row([label("办结日期"), value("{{ closed_cn }}", 3)], tall),
+            Row([label("办结情况"), value("{{ closed_box }}", 3)], tall),
+            Row([label("公示情况"), value("{{ publicized_box }}", 3)], tall),
+            Row([label("归档日期"), value("{{ archived_cn }}", 3)], tall),
+            Row([value("", 4)], 0.6),
+            Row([label("卷内共 {{ pages_total }} 页", 2), label("保管期限"), value("{{ retention }}", align="center")], tall),
+        ],
+    )
+    return form
+
+
+CATALOGUE = (
+    "信访来访登记表",
+    "来访记录、信件、电话记录、部门转办、交办信访案件的函、县委、县政府领导批办单、"
+    "舆情转办单等信访受理来源资料",
+    "信访来访受理告知书（送达回执）",
+    "信访调查办理过程中形成的书面文字资料",
+    "信访答复意见书（送达回执）",
+    "信访结案审批登记表",
+    "信访回访及满意度调查情况表",
+    "其他涉及信访案件的资料",
+)
+
+
+def catalogue() -> Form:
+    form = form_sheet("{{ office }}", "信访问题案卷目录", number="案卷编号：{{ case_no }}")
+    rows = [Row([label("序号"), label("材料名称"), label("页　次")], 1.1)]
+    for index, name in enumerate(CATALOGUE):
+        rows.append(Row([
+            label(str(index + 1)),
+            C([P(name, "justify")], 1),
+            value(f"{{{{ catalogue[{index}].pages }}}}", align="center"),
+        ], 1.6))
+    rows += [Row([value(""), value(""), value("")], 1.6) for _ in range(2)]
+    table(form, [2.0, 11.0, 3.0], rows)
+    add(form, P("承办人：{{ handler }}　　归档日期：{{ archived_cn }}　　卷内共 {{ pages_total }} 页",
+                before=4))
+    return form
+
+
+def dissatisfied_check() -> Form:
+    form = form_sheet("{{ case_no }}号信访件信访人不满意核实件", number=None)
+    add(form, P("单位名称（盖章）：{{ office }}　　　　核实轮次：第{{ check_round }}轮", after=4))
+    forms = "　".join(f"{f}{{{{ form_boxes.{f} }}}}" for f in ("来信", "来访", "来电", "网上信访", "信访代办"))
+    upper = ("上级{{ '☑' if is_upper else '□' }}（信访件编号：{{ upper_ref }}）　"
+             "本级{{ '□' if is_upper else '☑' }}")
+
+    def wide(head: str, lines: list[str], height: float, who: str = "签名：") -> Row:
+        paras = [P(head)] + [P(line, "justify", indent=2) for line in lines]
+        paras += [P(who, left_cm=7.0), P(DATE_BLANK, "right", right_chars=2)]
+        return Row([C(paras, 6, valign="top")], height)
+
+    table(
+        form,
+        [2.6, 3.0, 1.4, 2.4, 2.2, 4.4],
+        [
+            Row([label("信访人姓名"), value("{{ name }}"), label("人数"), value("{{ persons }}"),
+                 label("联系电话"), value("{{ phone }}")]),
+            Row([label("身份证号码"), value("{{ id_number }}", 3), label("信访日期"), value("{{ received_cn }}")]),
+            Row([label("单位及住址"), value("{{ address }}", 5)]),
+            Row([label("信访件来源"), value(upper, 5)]),
+            Row([label("信访形式"), value(forms, 5)]),
+            Row([label("信访诉求"), block(["{{ content }}"], 5)], 2.4),
+            Row([C([P("核实件要求："), P("{{ check_requirement }}", "justify", indent=2)], 6, "top")], 1.8),
+            Row([C([P("原处理（答复）意见及结论："), P("{{ original_reply }}", "justify", indent=2)], 6, "top")], 2.2),
+            wide("主职领导交办签批：", [], 2.0),
+            wide("事项分管领导批示意见：", [], 2.0),
+            wide("承办部门负责人办理意见：", [], 2.0),
+            wide("信访事项核实情况说明：（可另附页）", ["{{ check_findings }}"], 3.2,
+                 who="核实人：{{ check_by }}　　事项承办人签名："),
+        ],
+    )
+    # the 核实情况说明 (seed 002 附件6), a letter on the next page
+    add(
+        form,
+        P("关于{{ name }}（编号{{ case_no }}）信访事项", "center", bold=True, font=SONG,
+          pt=TITLE_PT, page_break_before=True),
+        P("核实情况说明", "center", bold=True, font=SONG, pt=TITLE_PT, after=6),
+        P("签发人：　　　　　　", "right", font=FANG, pt=LETTER_PT, after=12),
+    )
+    form.letter, form.font, form.pt = True, FANG, LETTER_PT
+    add(form, P("××信访局："))
+    body(
+        form,
+        "{{ case_no }}号信访事项{% if upper_ref %}（上级信访件编号：{{ upper_ref }}）{% endif %}"
+        "信访人评价为不满意，经我单位再次调查核实，现将基本情况汇报如下：",
+    )
+    section_head(form, "一、基本情况")
+    body(
+        form,
+        "信访人{{ name }}于{{ received_cn }}以{{ form }}方式反映“{{ content }}”的问题。"
+        "原处理（答复）意见：{{ original_reply }}",
+        "信访人不满意的意见：{{ check_requirement }}",
+    )
+    section_head(form, "二、调查核实情况")
+    body(form, "{{ check_findings }}")
+    section_head(form, "三、目前处理沟通情况")
+    body(form, "已与信访人{{ name }}进行了联系沟通，答复如下：{{ check_reply }}")
+    blank(form, 2)
+    signature(form, "{{ today_upper }}")
+    return form
+
+
+def reception_order() -> Form:
+    form = form_sheet("{{ office }}", "接访交办通知单", number="编号：{{ assign_no }}")
+    table(
+        form,
+        [2.6, 5.4, 2.6, 5.4],
+        [
+            Row([label("接访领导"), value("{{ leader }}"), label("接访时间"), value("{{ reception_cn }}")]),
+            Row([label("接访地点"), value("{{ reception_place }}"), label("联 络 人"), value("{{ contact_person }}")]),
+            Row([label("信访人"), value("{{ name }}"), label("人　　数"), value("{{ persons }}")]),
+            Row([label("联系电话"), value("{{ phone }}"), label("身份证号码"), value("{{ id_number }}")]),
+            Row([label("住　　址"), value("{{ address }}", 3)]),
+            Row([label("反映问题"), block(["{{ content }}"], 3)], 4.4),
+            Row([label("领导批示\n办理意见"), block(["{{ receiver_opinion }}"], 3, sign="接访领导签名：", gap=2)], 3.6),
+            Row([label("承办单位"), value("{{ unit }}"), label("办结时限"), value("{{ assign_due_cn }}")]),
+            Row([label("办理要求"), block([
+                "请按照领导批示的办理意见，安排专人调查落实，与信访群众面对面沟通，"
+                "在办理结束后第一时间向信访群众反馈，并于{{ assign_due_cn }}前填写《办理结果回复单》"
+                "将办理结果反馈联络人。请做好信访人信息保密工作。",
+            ], 3)], 2.6),
+            Row([label("备注"), block([], 3)], 1.4),
+        ],
+    )
+    blank(form)
+    signature(form, "{{ assigned_upper }}")
+    return form
+
+
+def reception_result() -> Form:
+    form = form_sheet("{{ office }}", "办理结果回复单", number="编号：{{ assign_no }}")
+    table(
+        form,
+        [2.6, 5.4, 2.6, 5.4],
+        [
+            Row([label("接访领导"), value("{{ leader }}"), label("接访时间"), value("{{ reception_cn }}")]),
+            Row([label("信访人"), value("{{ name }}"), label("联系电话"), value("{{ phone }}")]),
+            Row([label("反映问题"), block(["{{ content }}"], 3)], 2.6),
+            Row([label("承办单位"), value("{{ unit }}"), label("交办时间"), value("{{ assigned_cn }}")]),
+            Row([label("承办联系人"), value("{{ unit_liaison }}"), label("联系电话"), value("{{ unit_phone }}")]),
+            Row([label("调查办理\n情况"), block(["{{ unit_report }}"], 3)], 3.6),
+            Row([label("办理结果"), block([
+                "办理结果：{{ reply_result }}　　是否属实：{{ reply_finding }}",
+                "答复信访人时间：{{ replied_cn }}",
+                "{{ reply_text }}",
+            ], 3)], 3.0),
+            Row([label("承办单位\n负责人意见"), block([], 3, sign="签名：")], 2.2),
+            Row([label("联络人意见"), block([], 3, sign="联络人签名：")], 2.2),
+            Row([label("归档销号"), block([], 3, sign="信访办公室签名：", gap=0)], 1.4),
+        ],
+    )
+    add(form, P("承办单位（盖章）：{{ unit }}　　　　回复时间：{{ unit_reported_cn }}", before=4))
+    return form
+
+
+# fmt: on
+
+TEMPLATES = {
+    "受理登记表": registration,
+    "受理告知书": accept_notice,
+    "不予受理告知书": reject_notice,
+    "处理意见答复书": reply_letter,
+    "交办单": assign_order,
+    "督办通知": supervise_notice,
+    "结案审批表": closing_form,
+    "回访及满意度调查表": revisit_form,
+    "案卷封面": cover,
+    "案卷目录": catalogue,
+    "不满意核实件": dissatisfied_check,
+    "信访事项联系函": liaison_letter,
+    "接访交办通知单": reception_order,
+    "办理结果回复单": reception_result,
+}
+
+
+def save_reproducibly(form: Form, target: Path) -> None:
+    """Save with fixed zip timestamps, so an unchanged template rebuilds to the same bytes."""
+    raw = io.BytesIO()
+    form.doc.save(raw)
+    raw.seek(0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dest:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dest.writestr(fixed, source.read(info.filename))
+    target.write_bytes(out.getvalue())
+
+
+def main() -> None:
+    for name, build in TEMPLATES.items():
+        save_reproducibly(build(), HERE / f"{name}.docx")
+        print(f"wrote {name}.docx")
+
+
+if __name__ == "__main__":
+    main()
