@@ -234,3 +234,45 @@ def test_the_public_notice_names_nobody(run, monkeypatch):
     for secret in (NAME, PHONE, "138-1234-5678", "11010519491231002X", "西寨村", "5社"):
         assert secret not in out, secret
     assert "低保不公" in out and "已纳入低保" in out and "满意" in out
+
+
+def test_the_other_documents_at_their_stages(run, tmp_path):
+    run("register", "--name", "李四", "--source", "本级", "--form", "来信", "--content", "劳动报酬被拖欠",
+        "--on", "2026-11-02")  # fmt: skip
+    run("reject", "2026-0001", "--reason", "属劳动争议。", "--channel", "县劳动人事争议仲裁委员会",
+        "--on", "2026-11-03")  # fmt: skip
+    refusal = printed(run, tmp_path, "不予受理告知书", "2026-0001")
+    assert (
+        "属劳动争议，" in refusal
+        and "。，" not in refusal
+        and "县劳动人事争议仲裁委员会" in refusal
+    )
+    run("register", "--name", "王五", "--phone", PHONE, "--source", "领导接访", "--form", "来访",
+        "--content", "敬老院冬季供暖不足", "--receiver", "刘局长", "--on", "2026-11-02")  # fmt: skip
+    second = "2026-0002"
+    run("accept", second, "--on", "2026-11-03", "--notified-on", "2026-11-03")
+    run("assign", second, "--to", "沙河镇", "--due", "2026-11-20", "--on", "2026-11-04")
+    order = printed(run, tmp_path, "接访交办通知单", second)
+    assert all(word in order for word in ("刘局长", "王五", "敬老院冬季供暖不足", "沙河镇"))
+    run("unit-accept", second, "--on", "2026-11-04")
+    run("unit-report", second, "--text", "锅炉老化", "--on", "2026-11-05")
+    run("reply", second, "--result", "正在解决", "--finding", "属实", "--text", "已更换锅炉",
+        "--on", "2026-11-06")  # fmt: skip
+    result = printed(run, tmp_path, "办理结果回复单", second)
+    assert "已更换锅炉" in result and "正在解决" in result
+    run("revisit", second, "--method", "电话回访", "--satisfaction", "不满意", "--opinion", "仍然很冷",
+        "--on", "2026-11-07")  # fmt: skip
+    run("reply", second, "--result", "已解决", "--finding", "属实", "--text", "已加装暖气片",
+        "--on", "2026-11-10")  # fmt: skip
+    check = printed(run, tmp_path, "不满意核实件", second)
+    assert all(word in check for word in ("仍然很冷", "已更换锅炉", "已加装暖气片"))
+
+
+def test_verify_notices_a_changed_attachment(run, case, tmp_path, db_path):
+    letter = tmp_path / "来信.txt"
+    letter.write_text("原件", encoding="utf-8")
+    run("attach", CASE, str(letter), "--kind", "来源材料")
+    assert run("verify", CASE).stdout.strip().startswith("[完好]")
+    stored = next((db_path.parent / "ledger-files" / "attachments" / CASE).iterdir())
+    stored.write_text("改过", encoding="utf-8")
+    assert run("verify", CASE, expect=1).stdout.startswith("[已改动]")

@@ -114,7 +114,8 @@ def act(
         case = find(conn, ref)
         case_no = short_number(case["year"], case["seq"])
         status = Status(case["status"])
-        step = check_step(case_no, status, action)
+        noticed = case["notified_on"] or case["anonymous"]
+        step = check_step(case_no, status, action, frozenset({"notify"} if noticed else ()))
         if action not in UNORDERED:
             last = _last_step(conn, case["id"])
             if when.is_before(last):

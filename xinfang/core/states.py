@@ -117,11 +117,14 @@ def next_actions(status: Status) -> list[Action]:
     return [action for action in ACTIONS.values() if status in action.allowed_from]
 
 
-def refusal(case_no: str, status: Status, action: Action, why: str = "") -> StepRefused:
-    """The Chinese message for a step out of order: where the case is, what may come next."""
+def refusal(
+    case_no: str, status: Status, action: Action, why: str = "", done: frozenset[str] = frozenset()
+) -> StepRefused:
+    """The Chinese message for a step out of order: where the case is, what may come next
+    (leaving out `done`: steps this case no longer needs, such as a notice already given)."""
     # A step refused for a reason of its own is not offered back as the way forward;
     # a late notice is allowed later on but is not what comes next there.
-    skip = set(SIDE_ACTIONS) | ({action.name} if why else set())
+    skip = set(SIDE_ACTIONS) | set(done) | ({action.name} if why else set())
     if status in LATE_NOTICE_ONLY:
         skip.add("notify")
     steps = [a for a in next_actions(status) if a.name not in skip]
@@ -134,8 +137,10 @@ def refusal(case_no: str, status: Status, action: Action, why: str = "") -> Step
     return StepRefused(f"案件 {case_no} 当前状态为「{status.label}」，{reason}。{hint}")
 
 
-def check_step(case_no: str, status: Status, action_name: str) -> Action:
+def check_step(
+    case_no: str, status: Status, action_name: str, done: frozenset[str] = frozenset()
+) -> Action:
     action = ACTIONS[action_name]
     if status not in action.allowed_from:
-        raise refusal(case_no, status, action)
+        raise refusal(case_no, status, action, done=done)
     return action
