@@ -1,6 +1,6 @@
 -- xinfang ledger schema. This file is the schema of a new ledger; PRAGMA user_version
 -- records its version and xinfang/store/migrations.py brings older files forward to it.
--- schema-version: 3
+-- schema-version: 4
 
 -- Office settings: one row per key, value as JSON text.
 CREATE TABLE settings (
@@ -101,6 +101,12 @@ CREATE TABLE cases (
     rule_version     INTEGER REFERENCES rule_versions(id),
     complex          INTEGER NOT NULL DEFAULT 0,
     paused_since     TEXT,
+    -- supervision scope, repeats and online opinion (issue 5/8)
+    raised_by        TEXT,     -- 人大代表 | 政协委员 | 社会知名人士
+    repeat_of        INTEGER REFERENCES cases(id),
+    platform         TEXT,     -- 网络舆情: where it was posted
+    post_url         TEXT,
+    posted_at        TEXT,
     UNIQUE (year, seq),
     UNIQUE (assign_year, assign_seq)
 );
@@ -109,6 +115,7 @@ CREATE INDEX cases_received ON cases (received_at);
 CREATE INDEX cases_unit ON cases (unit);
 CREATE INDEX cases_phone ON cases (phone);
 CREATE INDEX cases_id_number ON cases (id_number);
+CREATE INDEX cases_repeat_of ON cases (repeat_of);
 
 -- The append-only history. One row per action, never changed, never removed.
 CREATE TABLE events (
@@ -211,6 +218,15 @@ CREATE TABLE loans (
 );
 CREATE INDEX loans_open ON loans (due_on) WHERE returned_on IS NULL;
 
+-- 领导接访日程安排表 (seed 003): the days a leader receives petitioners.
+CREATE TABLE reception_days (
+    day        TEXT PRIMARY KEY,
+    starts     TEXT NOT NULL,   -- 09:00
+    ends       TEXT NOT NULL,   -- 11:00
+    leader     TEXT NOT NULL,
+    place      TEXT
+) WITHOUT ROWID;
+
 -- Full-text index over what the clerk searches: names, content, address, notes.
 -- Trigram tokens give substring search that works for Chinese without word splitting.
 -- Kept by triggers, so every way of writing a case keeps it in step.
@@ -246,6 +262,10 @@ INSERT INTO settings (key, value) VALUES
     ('review_government', '"临泽县人民政府"'),
     ('review_department', '"张掖市民政局"'),
     ('templates_dir', '""'),
+    ('supervise_prefix', '"临民督办字"'),
+    ('liaison_prefix', '"临民联"'),
+    ('repeat_window_days', '180'),
+    ('reception_place', '"局接访室"'),
     ('rule_set', '"seed000"'),
     ('rule_overrides', '{}');
 

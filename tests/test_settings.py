@@ -16,6 +16,10 @@ DOCUMENT_SETTINGS = {
     "review_government": "临泽县人民政府",
     "review_department": "张掖市民政局",
     "templates_dir": "",
+    "supervise_prefix": "临民督办字",
+    "liaison_prefix": "临民联",
+    "repeat_window_days": 180,
+    "reception_place": "局接访室",
 }
 
 

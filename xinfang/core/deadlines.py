@@ -65,6 +65,7 @@ class _Replay:
         self.deadlines: dict[tuple[str, int], Deadline] = {}
         self.extra: dict[tuple[str, int], int] = {}
         self.pauses: list[list[date | None]] = []
+        self.supervisions = 0
 
     def open(self, stage: str, round_no: int, start: date, fixed_due: date | None = None) -> None:
         if fixed_due is not None:
@@ -87,7 +88,9 @@ class _Replay:
         if action == "register":
             self.open("notice", round_no, _day(self.case["received_at"]))
             if self.case["source"] == ONLINE_SOURCE:
-                self.open("online_reply", round_no, day)
+                # 网络舆情: counted from the post itself when the clerk knows when it was.
+                posted = _day(self.case["posted_at"]) if self.case["posted_at"] else day
+                self.open("online_reply", round_no, posted)
                 if self.case["upper_ref"]:
                     self.open("upper_report", round_no, day)
         elif action in ("accept", "reject", "transfer"):
@@ -108,6 +111,19 @@ class _Replay:
             for stage in ("reply", "online_reply", "upper_report"):
                 self.meet(stage, None if stage != "reply" else round_no, day)
             self.open("publicize" if self.anonymous else "revisit", round_no, day)
+            self.open("review_request", round_no, day)  # the petitioner's 30 days
+        elif action == "supervise":
+            self.supervisions += 1
+            self.open("supervise_due", self.supervisions, day, fixed_due=_day(data["due"]))
+        elif action == "supervise-answer":
+            self.meet("supervise_due", None, day)
+        elif action == "review":
+            if data.get("requested_on"):
+                requested = _day(data["requested_on"])
+                self.meet("review_request", None, requested)
+                self.open("review", round_no, requested)
+            if data.get("outcome"):
+                self.meet("review", None, day)
         elif action == "revisit":
             self.meet("revisit", round_no, day)
             if data.get("satisfaction") == DISSATISFIED:

@@ -38,7 +38,10 @@ STAGES: dict[str, Stage] = {
     "upper_report": Stage("上级转办舆情书面报告", "收到转办"),
 }
 # Deadlines whose date the clerk sets (no rule): 交办 due date; 督办 due date later.
-FIXED_STAGES: dict[str, Stage] = {"assign_due": Stage("交办办结", "交办单所定日期")}
+FIXED_STAGES: dict[str, Stage] = {
+    "assign_due": Stage("交办办结", "交办单所定日期"),
+    "supervise_due": Stage("督办办结", "督办通知所定日期"),
+}
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,10 @@ SETTINGS: dict[str, str] = {
     "review_government": "复查机关（同级人民政府）",
     "review_department": "复查机关（上级部门）",
     "templates_dir": "文书模板目录",
+    "supervise_prefix": "督办通知编号前缀",
+    "liaison_prefix": "联系函编号前缀",
+    "repeat_window_days": "重复信访查找天数",
+    "reception_place": "领导接访地点",
 }
 
 # list name -> Chinese label. Legal terms (答复结果, 是否属实, 保管期限) are fixed in code.

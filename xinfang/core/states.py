@@ -63,7 +63,10 @@ OPEN_STATUSES = frozenset(
 ALL_BUT_ARCHIVED = frozenset(Status) - {Status.ARCHIVED}
 LATE_NOTICE_ONLY = frozenset({Status.REPLIED, Status.REVISITED, Status.PUBLICIZED, Status.CLOSED})
 # Allowed at most stages but never "the next step" of a case's life.
-SIDE_ACTIONS = ("note", "correct", "pause", "resume", "extend", "attach", "lend", "return")
+SIDE_ACTIONS = (
+    "note", "correct", "pause", "resume", "extend", "attach", "lend", "return", "supervise",
+    "supervise-answer", "instruct", "liaise", "liaise-answer", "reexamine", "review",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,21 @@ ACTIONS: dict[str, Action] = {
             "extend", "延期", {S.REGISTERED, S.ACCEPTED, S.ASSIGNED, S.HANDLING, S.REPORTED}, None
         ),
         _action("attach", "添加材料", set(ALL_BUT_ARCHIVED), None),
+        # Supervision, leaders' instructions and cross-unit letters (seed 000 六, 002 附件7).
+        _action("supervise", "督办", set(OPEN_STATUSES), None),
+        _action("supervise-answer", "督办回复", set(ALL_BUT_ARCHIVED), None),
+        _action("instruct", "领导批示", set(ALL_BUT_ARCHIVED), None),
+        _action("liaise", "发联系函", set(OPEN_STATUSES), None),
+        _action("liaise-answer", "联系函回复", set(ALL_BUT_ARCHIVED), None),
+        # 不满意: who re-examined and what was found (seed 002 附件5、6).
+        _action("reexamine", "核实", set(ALL_BUT_ARCHIVED), None),
+        # 复查 / 复核: asked for after the written reply, even once the file is archived.
+        _action(
+            "review",
+            "复查",
+            {S.REPLIED, S.REVISITED, S.PUBLICIZED, S.CLOSED, S.ARCHIVED},
+            None,
+        ),
         # 查阅/借阅: only an archived file is lent, and it comes back.
         _action("lend", "借阅", {S.ARCHIVED}, None),
         _action("return", "归还", {S.ARCHIVED}, None),

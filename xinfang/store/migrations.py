@@ -69,8 +69,26 @@ def _v3_documents(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v4_supervision(conn: sqlite3.Connection) -> None:
+    """Who raised a case, repeats, online posts; the leaders' reception days."""
+    for column in (
+        "raised_by TEXT",
+        "repeat_of INTEGER REFERENCES cases(id)",
+        "platform TEXT",
+        "post_url TEXT",
+        "posted_at TEXT",
+    ):
+        conn.execute(f"ALTER TABLE cases ADD COLUMN {column}")
+    _create_from_schema(conn, "cases_repeat_of", "reception_days")
+    conn.execute(
+        "INSERT OR IGNORE INTO settings (key, value) VALUES "
+        "('supervise_prefix', '\"临民督办字\"'), ('liaison_prefix', '\"临民联\"'), "
+        "('repeat_window_days', '180'), ('reception_place', '\"局接访室\"')"
+    )
+
+
 # STEPS[n] brings a ledger from version n to n + 1. Version 1 is the first schema.sql.
-STEPS: dict[int, Step] = {1: _v2_deadlines, 2: _v3_documents}
+STEPS: dict[int, Step] = {1: _v2_deadlines, 2: _v3_documents, 3: _v4_supervision}
 
 LATEST = 1 + len(STEPS)
 
