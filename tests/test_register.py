@@ -91,11 +91,12 @@ def test_register_json_prints_the_new_case(run):
 
 
 def test_numbers_run_per_year(run):
+    # The same petition again is also found as a repeat; the first line is the number.
     lines = [
-        run(*REGISTER).stdout,
-        run(*REGISTER[:-1], "2025-12-30").stdout,
-        run(*REGISTER[:-1], "2026-11-20").stdout,
-        run(*REGISTER[:-1], "2025-12-31 17:00").stdout,
+        run(*REGISTER).stdout.splitlines(keepends=True)[0],
+        run(*REGISTER[:-1], "2025-12-30").stdout.splitlines(keepends=True)[0],
+        run(*REGISTER[:-1], "2026-11-20").stdout.splitlines(keepends=True)[0],
+        run(*REGISTER[:-1], "2025-12-31 17:00").stdout.splitlines(keepends=True)[0],
     ]
     assert lines == [
         "已登记：2026-0001（临民信〔2026〕1号）\n",
@@ -215,7 +216,8 @@ ANSWERS = [
 
 
 def interview(run, answers: list[str], expect: int = 0):
-    return run("register", "-i", input="\n".join(answers) + "\n", expect=expect)
+    # The last question, 反映人身份 (人大代表/政协委员/…), is left empty.
+    return run("register", "-i", input="\n".join([*answers, ""]) + "\n", expect=expect)
 
 
 def times_asked(stdout: str, label: str) -> int:

@@ -12,7 +12,15 @@ from xinfang.cli.app import command
 from xinfang.cli.base import ByOption, DbOption, JsonOption, open_ledger, print_json
 from xinfang.core import cases, query, settings
 from xinfang.core.errors import InvalidInput
-from xinfang.core.fields import FIELDS_BY_KEY, REQUIRED, Field, check_record, clean_value
+from xinfang.core.fields import (
+    FIELDS_BY_KEY,
+    ONLINE_FIELDS,
+    ONLINE_SOURCE,
+    REQUIRED,
+    Field,
+    check_record,
+    clean_value,
+)
 from xinfang.core.numbering import formal_number, parse_case_number
 
 
@@ -43,13 +51,15 @@ def _interview(conn: sqlite3.Connection, *, force: bool) -> dict[str, Any]:
     values["anonymous"] = typer.confirm("匿名信访？", default=False)
     order = [
         "name", "persons", "phone", "id_number", "address", "received_at", "source",
-        "upper_ref", "form", "content", "category", "kind", "township", "receiver",
-        "receiver_opinion",
+        "upper_ref", "platform", "post_url", "posted_at", "form", "content", "category",
+        "kind", "township", "receiver", "receiver_opinion", "raised_by",
     ]  # fmt: skip
     for key in order:
         if values["anonymous"] and key in ("name", "phone", "id_number", "address"):
             continue
         if key == "upper_ref" and values.get("source") != "上级交办":
+            continue
+        if key in ONLINE_FIELDS and values.get("source") != ONLINE_SOURCE:
             continue
         required = key in REQUIRED or key == "upper_ref" or (key == "name")
         values[key] = _ask(conn, FIELDS_BY_KEY[key], required=required, force=force)
@@ -84,6 +94,19 @@ def register_command(
     upper_ref: Annotated[
         str | None, typer.Option("--upper-ref", help="上级信访件编号（上级交办时必填）")
     ] = None,
+    raised_by: Annotated[
+        str | None, typer.Option("--raised-by", help="反映人身份：人大代表、政协委员、社会知名人士")
+    ] = None,
+    platform: Annotated[
+        str | None, typer.Option("--platform", help="网络舆情：发布平台，如 人民网领导留言板")
+    ] = None,
+    url: Annotated[str | None, typer.Option("--url", help="网络舆情：原帖网址")] = None,
+    posted_at: Annotated[
+        str | None, typer.Option("--posted-at", help="网络舆情：发帖时间（回复期限自此起算）")
+    ] = None,
+    new_matter: Annotated[
+        bool, typer.Option("--new-matter", help="不是重复信访：找到相似的旧件也不关联")
+    ] = False,
     force: Annotated[bool, typer.Option("--force", help="确认不常见的电话或身份证号")] = False,
     interactive: Annotated[
         bool, typer.Option("--interactive", "-i", help="逐项提问登记（终端中不带选项时默认）")
@@ -116,15 +139,39 @@ def register_command(
         "receiver_opinion": opinion,
         "anonymous": anonymous,
         "upper_ref": upper_ref,
+        "raised_by": raised_by,
+        "platform": platform,
+        "post_url": url,
+        "posted_at": posted_at,
     }
     given = any(value not in (None, False) for value in values.values())
     conn = open_ledger(db)
     if interactive or (not given and sys.stdin.isatty()):
         values = _interview(conn, force=force)
-    case_no = cases.register(conn, values, on=on, by=by, force=force)
+    done = cases.register(conn, values, on=on, by=by, force=force, link_repeats=not new_matter)
     if as_json:
-        print_json(query.show(conn, case_no))
+        print_json(query.show(conn, done.case_no))
         return
-    year, seq = parse_case_number(case_no)
+    year, seq = parse_case_number(done.case_no)
     formal = formal_number(query.Prefixes.of(conn).case, year, seq)
-    typer.echo(f"已登记：{case_no}（{formal}）")
+    typer.echo(f"已登记：{done.case_no}（{formal}）")
+    _say_repeats(done)
+
+
+def _say_repeats(done: cases.Registered) -> None:
+    """Show the clerk the earlier petitions of the same matter."""
+    if not done.repeats:
+        return
+    typer.echo("可能是重复信访，找到以下旧件：")
+    for match in done.repeats[:5]:
+        typer.echo(f"  {match.case_no}（{match.status.label}）：{'、'.join(match.reasons)}")
+    linked = done.linked_to
+    if linked is None:
+        typer.echo("  （按 --new-matter 未关联）")
+        return
+    typer.echo(f"已作为重复信访关联到 {linked.case_no} 所属事项。")
+    if linked.being_handled:
+        typer.echo(
+            "  注意：该事项正在办理中。办理期间以同一事实和理由提出的，不再重复受理"
+            "（可不予受理或并案办理）。"
+        )

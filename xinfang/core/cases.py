@@ -9,6 +9,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -19,6 +20,7 @@ from xinfang.core.fields import FIELDS_BY_KEY, REGISTRATION_FIELDS, check_record
 from xinfang.core.fields import find_field as _find_field
 from xinfang.core.notice import public_notice
 from xinfang.core.numbering import next_in_sequence, parse_case_number, short_number
+from xinfang.core.repeats import Match, find_earlier
 from xinfang.core.states import ACTIONS, Status, check_step, refusal
 from xinfang.core.validate import clean_text, parse_int
 from xinfang.store.db import transaction
@@ -134,6 +136,16 @@ def act(
     return case_no
 
 
+@dataclass(frozen=True)
+class Registered:
+    case_no: str
+    repeats: list[Match]  # earlier cases that look like the same matter, most recent first
+
+    @property
+    def linked_to(self) -> Match | None:
+        return self.repeats[0] if self.repeats else None
+
+
 def register(
     conn: sqlite3.Connection,
     values: dict[str, Any],
@@ -141,8 +153,11 @@ def register(
     on: str | None = None,
     by: str | None = None,
     force: bool = False,
-) -> str:
-    """登记: validate every field, take the next number of the year, write case + event."""
+    link_repeats: bool = True,
+) -> Registered:
+    """登记: validate every field, take the next number of the year, look for earlier
+    petitions of the same matter (linking the new case to the first of them unless the
+    clerk says it is a new matter), write case + event."""
     unknown = set(values) - set(FIELDS_BY_KEY)
     if unknown:
         raise InvalidInput("字段", f"未知字段：{'、'.join(sorted(unknown))}")
@@ -159,6 +174,8 @@ def register(
     record["received_at"] = when.text
     actor = actor_name(conn, by)
     with transaction(conn):
+        matches = find_earlier(conn, record, when.day)
+        link = matches[0] if matches and link_repeats else None
         seq = next_in_sequence(conn, "case", when.day.year)
         columns = {
             **record,
@@ -167,6 +184,7 @@ def register(
             "status": Status.REGISTERED.value,
             "round": 1,
             "rule_version": rules.current_version(conn),
+            "repeat_of": link.root if link else None,
             "updated_at": now().isoformat(sep=" "),
         }
         case_id = conn.execute(
@@ -175,8 +193,12 @@ def register(
         ).lastrowid
         case = conn.execute("SELECT * FROM cases WHERE id = ?", (case_id,)).fetchone()
         data = {k: v for k, v in record.items() if v not in (None, False)}
+        if link:
+            data["repeat_of"] = link.case_no
+            data["repeat_reasons"] = list(link.reasons)
+            data["during_handling"] = link.being_handled
         _record(conn, case, "register", when, actor, {}, data)
-    return short_number(when.day.year, seq)
+    return Registered(short_number(when.day.year, seq), matches)
 
 
 def _notice(

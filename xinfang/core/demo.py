@@ -119,7 +119,7 @@ def build(conn: sqlite3.Connection, *, seed: int = 2026) -> dict[str, int]:
     for received, index, values, steps in sorted(planned, key=lambda p: (p[0], p[1])):
         # A time of day, except today, when it might still be ahead of the clock.
         when = f"{received} {9 + index % 8:02d}:30" if received < end else received.isoformat()
-        case_no = cases.register(conn, values, on=when)
+        case_no = cases.register(conn, values, on=when).case_no
         day = received
         for step in steps:
             day += timedelta(days=step.gap)

@@ -22,6 +22,7 @@ class Field:
     choice_list: str | None = None  # a settings list the value must come from
     multiline: bool = False
     kind: str = "text"  # text | int | phone | id | when | bool
+    fixed: tuple[str, ...] = ()  # values fixed by law or the seeds, not by the office
 
 
 REGISTRATION_FIELDS: tuple[Field, ...] = (
@@ -41,7 +42,13 @@ REGISTRATION_FIELDS: tuple[Field, ...] = (
     Field("township", "属地", 50, choice_list="township"),
     Field("receiver", "接访人", 50),
     Field("receiver_opinion", "接访人意见", 2_000, multiline=True),
+    Field("raised_by", "反映人身份", 20, fixed=("人大代表", "政协委员", "社会知名人士")),
+    Field("platform", "发布平台", 50),
+    Field("post_url", "原帖网址", 500),
+    Field("posted_at", "发帖时间", kind="when"),
 )
+ONLINE_FIELDS = ("platform", "post_url", "posted_at")
+ONLINE_SOURCE = "网络舆情"
 FIELDS_BY_KEY = {field.key: field for field in REGISTRATION_FIELDS}
 REQUIRED = ("source", "form", "content")
 UPPER_SOURCE = "上级交办"
@@ -84,6 +91,8 @@ def clean_value(conn: sqlite3.Connection, field: Field, value: Any, *, force: bo
     )
     if text is not None and field.choice_list:
         settings.check_choice(conn, field.choice_list, text, field.label)
+    if text is not None and field.fixed and text not in field.fixed:
+        raise InvalidInput(field.label, f"“{text}”不可用；可选：{'、'.join(field.fixed)}")
     return text
 
 
@@ -100,3 +109,6 @@ def check_record(record: dict[str, Any]) -> None:
         raise InvalidInput("必填项", "缺少 " + "、".join(missing))
     if record.get("source") == UPPER_SOURCE and not record.get("upper_ref"):
         raise InvalidInput("上级信访件编号", "信访来源为“上级交办”时必须填写上级的信访件编号")
+    online = [FIELDS_BY_KEY[key].label for key in ONLINE_FIELDS if record.get(key)]
+    if online and record.get("source") != ONLINE_SOURCE:
+        raise InvalidInput("、".join(online), f"只用于信访来源为“{ONLINE_SOURCE}”的案件")

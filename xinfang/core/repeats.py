@@ -1,0 +1,91 @@
+"""Repeat petitions: at registration, the earlier cases of the same petitioner (ID number,
+phone, or name and address) or with closely similar content, within the office's window
+(`repeat_window_days`). Similarity is counted on Chinese character pairs, so a complaint
+retold with other punctuation or in another order still matches; no word splitting."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from xinfang.core import settings
+from xinfang.core.numbering import short_number
+from xinfang.core.states import OPEN_STATUSES, Status
+
+SIMILAR = 0.5  # Dice coefficient of character pairs above which two complaints match
+_NOT_TEXT = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def _pairs(text: str) -> set[str]:
+    plain = _NOT_TEXT.sub("", unicodedata.normalize("NFKC", text)).lower()
+    return {plain[i : i + 2] for i in range(len(plain) - 1)}
+
+
+def similarity(first: str, second: str) -> float:
+    a, b = _pairs(first), _pairs(second)
+    if not a or not b:
+        return 0.0
+    return 2 * len(a & b) / (len(a) + len(b))
+
+
+@dataclass(frozen=True)
+class Match:
+    case_id: int
+    case_no: str
+    root: int  # the first case of the matter: repeats are all linked to it
+    reasons: tuple[str, ...]
+    status: Status
+
+    @property
+    def being_handled(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+def find_earlier(conn: sqlite3.Connection, record: dict[str, Any], received: date) -> list[Match]:
+    """Earlier cases that look like the same matter, most recent first."""
+    window = int(settings.get(conn, "repeat_window_days") or 180)
+    since = (received - timedelta(days=window)).isoformat()
+    rows = conn.execute(
+        "SELECT id, year, seq, name, phone, id_number, address, anonymous, content, status, "
+        "repeat_of FROM cases WHERE received_at >= ? AND received_at < date(?, '+1 day') "
+        "ORDER BY received_at DESC, id DESC",
+        (since, received.isoformat()),
+    ).fetchall()
+    matches = []
+    for row in rows:
+        reasons = []
+        if not record.get("anonymous") and not row["anonymous"]:
+            if record.get("id_number") and record["id_number"] == row["id_number"]:
+                reasons.append("同一身份证号")
+            if record.get("phone") and record["phone"] == row["phone"]:
+                reasons.append("同一联系电话")
+            same_name = record.get("name") and record["name"] == row["name"]
+            if same_name and record.get("address") and record["address"] == row["address"]:
+                reasons.append("同一姓名和地址")
+        score = similarity(record.get("content") or "", row["content"])
+        if score >= SIMILAR:
+            reasons.append(f"内容相似（{score:.0%}）")
+        if reasons:
+            matches.append(
+                Match(
+                    row["id"],
+                    short_number(row["year"], row["seq"]),
+                    row["repeat_of"] or row["id"],
+                    tuple(reasons),
+                    Status(row["status"]),
+                )
+            )
+    return matches
+
+
+def count_in_matter(conn: sqlite3.Connection, case: sqlite3.Row) -> int:
+    """How many petitions the matter has had, this one included (1: not a repeat)."""
+    root = case["repeat_of"] or case["id"]
+    row = conn.execute(
+        "SELECT count(*) FROM cases WHERE id = ? OR repeat_of = ?", (root, root)
+    ).fetchone()
+    return int(row[0])
