@@ -33,6 +33,21 @@ DATA_LABELS = {
     "approved_by": "审批人",
     "notified_on": "告知日期",
     "notice_method": "告知方式",
+    "repeat_of": "重复信访，同",
+    "requested_on": "复查申请日期",
+    "late_reason": "逾期理由",
+    "outcome": "复查结论",
+    "upper_outcome": "复核结论",
+    "upper_body": "复核机关",
+    "upper_text": "复核意见",
+    "examiner": "核实人",
+    "findings": "核实情况",
+    "leader": "批示领导",
+    "matter": "联系事项",
+    "borrower": "借阅人",
+    "title": "材料",
+    "kind": "类别",
+    "days": "延长天数",
 }
 
 CASE_SECTIONS: list[tuple[str, str]] = [
@@ -96,6 +111,14 @@ def describe_event(event: dict[str, Any]) -> str:
 def print_case(case: dict[str, Any]) -> None:
     out = console()
     round_text = f" · 第 {case['round']} 轮办理" if case["round"] > 1 else ""
+    if case.get("collective"):
+        round_text += f" · 集体访（{case['persons']} 人）"
+    if case.get("repeat_of"):
+        round_text += (
+            f" · 重复信访（同 {case['repeat_of']}，该事项第 {case['petitions_in_matter']} 次）"
+        )
+    elif case.get("petitions_in_matter", 1) > 1:
+        round_text += f" · 此后重复信访 {case['petitions_in_matter'] - 1} 次"
     out.print(
         f"[bold]{case['case_no']}[/]  {case['formal_no']}  [cyan]{case['status_label']}[/]{round_text}"
     )
@@ -178,7 +201,9 @@ def print_cases(cases: list[dict[str, Any]], *, title: str) -> None:
         table.add_row(
             case["case_no"],
             case["received_at"][:10],
-            "（匿名）" if case["anonymous"] else _value(case["name"]),
+            ("（匿名）" if case["anonymous"] else _value(case["name"]))
+            + (f"等{case['persons']}人" if case.get("collective") else "")
+            + ("（重复）" if case.get("repeat_of") else ""),
             _value(case["category"]),
             _value(case["township"]),
             _value(case["unit"]),

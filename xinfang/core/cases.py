@@ -140,10 +140,7 @@ def act(
 class Registered:
     case_no: str
     repeats: list[Match]  # earlier cases that look like the same matter, most recent first
-
-    @property
-    def linked_to(self) -> Match | None:
-        return self.repeats[0] if self.repeats else None
+    linked_to: Match | None  # the one the new case was linked to (None: a new matter)
 
 
 def register(
@@ -198,7 +195,7 @@ def register(
             data["repeat_reasons"] = list(link.reasons)
             data["during_handling"] = link.being_handled
         _record(conn, case, "register", when, actor, {}, data)
-    return Registered(short_number(when.day.year, seq), matches)
+    return Registered(short_number(when.day.year, seq), matches, link)
 
 
 def _notice(

@@ -14,10 +14,13 @@ from xinfang.core.dates import parse_date, parse_month, today
 from xinfang.core.errors import InvalidInput
 from xinfang.core.numbering import formal_number, short_number
 from xinfang.core.overdue import case_deadlines
+from xinfang.core.repeats import count_in_matter
 from xinfang.core.states import OPEN_STATUSES, STATUS_LABELS, Status
 from xinfang.core.validate import parse_int
 
-HIDDEN_COLUMNS = ("id", "year", "seq", "rule_version")
+HIDDEN_COLUMNS = ("id", "year", "seq", "rule_version", "repeat_of", "repeat_of_no")
+REPEAT_OF = "(SELECT printf('%d-%04d', r.year, r.seq) FROM cases r WHERE r.id = cases.repeat_of)"
+COLLECTIVE = 5  # 人数 ≥ 5: 集体访
 _DUTIES = ", ".join(f"'{name}'" for name, stage in rules.STAGES.items() if stage.office_duty)
 # The earliest open deadline the office or its unit must meet (the petitioner's own
 # windows, such as 复查申请, are not ours).
@@ -40,6 +43,8 @@ class Prefixes:
 def case_dict(row: sqlite3.Row, prefixes: Prefixes) -> dict[str, Any]:
     fields = {key: row[key] for key in row.keys() if key not in HIDDEN_COLUMNS}  # noqa: SIM118
     fields["anonymous"] = bool(fields["anonymous"])
+    fields["collective"] = row["persons"] >= COLLECTIVE
+    fields["repeat_of"] = row["repeat_of_no"] if "repeat_of_no" in row.keys() else None  # noqa: SIM118
     status = Status(row["status"])
     head = {
         "case_no": short_number(row["year"], row["seq"]),
@@ -56,8 +61,11 @@ def case_dict(row: sqlite3.Row, prefixes: Prefixes) -> dict[str, Any]:
 
 
 def show(conn: sqlite3.Connection, ref: str) -> dict[str, Any]:
-    row = find(conn, ref)
+    row = conn.execute(
+        f"SELECT *, {REPEAT_OF} AS repeat_of_no FROM cases WHERE id = ?", (find(conn, ref)["id"],)
+    ).fetchone()
     case = case_dict(row, Prefixes.of(conn))
+    case["petitions_in_matter"] = count_in_matter(conn, row)
     case["next_due"] = conn.execute(
         f"SELECT {NEXT_DUE} FROM cases WHERE id = ?", (row["id"],)
     ).fetchone()[0]
@@ -168,7 +176,8 @@ def list_cases(conn: sqlite3.Connection, filters: Filters) -> list[dict[str, Any
     if filters.limit is not None:
         limit = f"LIMIT {parse_int(filters.limit, '最多列出', minimum=1, maximum=1_000_000)}"
     rows = conn.execute(
-        f"SELECT *, {NEXT_DUE} AS next_due FROM cases {where} ORDER BY {order[filters.sort]} {limit}",
+        f"SELECT *, {NEXT_DUE} AS next_due, {REPEAT_OF} AS repeat_of_no FROM cases {where} "
+        f"ORDER BY {order[filters.sort]} {limit}",
         params,
     ).fetchall()
     prefixes = Prefixes.of(conn)
