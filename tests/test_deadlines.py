@@ -277,7 +277,11 @@ def test_a_case_keeps_the_rule_set_it_was_registered_under(run):
     assert due(run, after, "reply") == "2026-12-29"  # 90 日 from 09-30: Tue 12-29
     reply(run, after, "2026-11-23")
     # The 2022 rules set no revisit deadline.
-    assert [d["stage"] for d in show(run, after)["deadlines"]] == ["notice", "reply", "review_request"]
+    assert [d["stage"] for d in show(run, after)["deadlines"]] == [
+        "notice",
+        "reply",
+        "review_request",
+    ]
     assert [d["stage"] for d in show(run, before)["deadlines"]] == ["notice", "reply"]
 
 
@@ -304,4 +308,8 @@ def test_an_override_applies_only_to_cases_registered_afterwards(run):
     for case in (first, third):
         reply(run, case, "2026-11-05")
     assert due(run, first, "revisit") == "2026-11-09"  # 3 日 ends Sun 11-08: Monday
-    assert [d["stage"] for d in show(run, third)["deadlines"]] == ["notice", "reply", "review_request"]
+    assert [d["stage"] for d in show(run, third)["deadlines"]] == [
+        "notice",
+        "reply",
+        "review_request",
+    ]
