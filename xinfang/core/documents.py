@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from xinfang.core import settings
+from xinfang.core import settings, supervision
 from xinfang.core.dates import chinese_date, chinese_upper_date, today
 from xinfang.core.errors import StepRefused
 from xinfang.core.numbering import formal_number, short_number
@@ -251,15 +251,8 @@ def context(conn: sqlite3.Connection, case: sqlite3.Row) -> dict[str, Any]:
         "reception_cn": _cn(received) if case["source"] == "领导接访" else "",
         "reception_place": "",
         "contact_person": last["register"]["actor"] if "register" in last else "",
-        "supervise_no": "",
-        "supervise_prefix_no": "",
-        "supervise_due_cn": "",
-        "supervise_due_upper": "",
-        "supervise_reason": "",
-        "supervise_to": "",
-        "liaison_no": "",
-        "liaison_to": "",
-        "liaison_matter": "",
+        # 督办通知 and 联系函: from the latest supervise and liaise events.
+        **supervision.print_values(conn, events),
     }
     values.update(_dissatisfied(events))
     return values
