@@ -176,3 +176,33 @@ def test_upper_transferred_online_opinion_needs_a_written_report_in_two_days(run
         "--upper-ref", "张舆转〔2026〕7号", "--on", "2026-11-19 09:00")  # fmt: skip
     report = next(d for d in show(run)["deadlines"] if d["stage"] == "upper_report")
     assert (report["starts_on"], report["due_on"]) == ("2026-11-19", "2026-11-23")  # Sat → Mon
+
+
+# --- leader reception days ------------------------------------------------------------------
+
+
+def test_a_reception_case_takes_the_leader_and_day_from_the_plan(run, monkeypatch):
+    run("reception", "plan", "--year", "2026", "--rule", "last-friday 09:00-11:00",
+        "--leaders", "张局长,李副局长")  # fmt: skip
+    monkeypatch.setenv("XINFANG_NOW", "2026-11-30 10:00")  # the Monday after Fri 11-27
+    run("register", "--source", "领导接访", "--form", "来访", "--name", "张三",
+        "--content", "反映养老院收费过高")  # fmt: skip
+    case = show(run)
+    # November is the 11th month: the rotation of two leaders gives the first.
+    assert (case["receiver"], case["received_at"]) == ("张局长", "2026-11-27 09:00:00")
+    run("register", "--source", "领导接访", "--form", "来访", "--name", "李四",
+        "--content", "反映临时救助", "--receiver", "王书记", "--on", "2026-11-27 10:00")  # fmt: skip
+    assert show(run, "2026-0002")["receiver"] == "王书记"  # what the clerk says wins
+    monkeypatch.setenv("XINFANG_NOW", "2026-12-10 10:00")  # two weeks on: no reception nearby
+    run(
+        "register",
+        "--source",
+        "领导接访",
+        "--form",
+        "来访",
+        "--name",
+        "王五",
+        "--content",
+        "反映残补",
+    )
+    assert show(run, "2026-0003")["receiver"] is None

@@ -10,7 +10,7 @@ import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from xinfang.core import deadlines, rules, settings
@@ -159,6 +159,8 @@ def register(
     if unknown:
         raise InvalidInput("字段", f"未知字段：{'、'.join(sorted(unknown))}")
     received = values.get("received_at") or on
+    if values.get("source") == RECEPTION_SOURCE:
+        values, received = _from_reception_plan(conn, values, received)
     when = moment(received, "信访时间")
     record = {
         field.key: clean_value(conn, field, values.get(field.key), force=force)
@@ -196,6 +198,25 @@ def register(
             data["during_handling"] = link.being_handled
         _record(conn, case, "register", when, actor, {}, data)
     return Registered(short_number(when.day.year, seq), matches, link)
+
+
+RECEPTION_SOURCE = "领导接访"
+RECEPTION_LOOKBACK = timedelta(days=7)  # petitions written up in the week after a reception
+
+
+def _from_reception_plan(
+    conn: sqlite3.Connection, values: dict[str, Any], received: str | None
+) -> tuple[dict[str, Any], str | None]:
+    """A 领导接访 case takes the leader (as 接访人) and the day from the reception plan:
+    the reception of that day, or the latest one within the week before it."""
+    from xinfang.core import reception
+
+    day = moment(received, "信访时间").day
+    plan = reception.day_for(conn, day) or reception.latest_on_or_before(conn, day)
+    if plan is None or day - plan.day > RECEPTION_LOOKBACK:
+        return values, received
+    values = {**values, "receiver": values.get("receiver") or plan.leader}
+    return values, received or f"{plan.day.isoformat()} {plan.starts}"
 
 
 def _notice(
