@@ -382,7 +382,7 @@ def supervise_notice() -> Form:
         "请做好投诉人信息保密工作，保障信访人的合法权益。",
     )
     blank(form, 3)
-    signature(form, "{{ today_upper }}")
+    signature(form, "{{ supervised_upper }}")
     return form
 
 
@@ -404,7 +404,7 @@ def liaison_letter() -> Form:
     section_head(form, "二、协调联系事项")
     body(form, "{{ liaison_matter }}", "请予以支持为感。")
     blank(form, 2)
-    signature(form, "{{ today_upper }}", who="{{ office }}（盖章）")
+    signature(form, "{{ liaised_upper }}", who="{{ office }}（盖章）")
     return form
 
 

@@ -278,9 +278,16 @@ def _dissatisfied(events: list[dict[str, Any]]) -> dict[str, Any]:
         if event["action"] == "reply":
             previous_reply = data
         if event["action"] == "revisit" and data.get("satisfaction") == "不满意":
-            later = [e for e in events[index + 1 :] if e["action"] in ("reply", "unit-report")]
+            later = [
+                e
+                for e in events[index + 1 :]
+                if e["action"] in ("reply", "unit-report", "reexamine")
+            ]
             reply = next((e["data"] for e in later if e["action"] == "reply"), None)
-            report = next((e["data"] for e in later if e["action"] == "unit-report"), None)
+            report = next(
+                (e["data"] for e in later if e["action"] in ("reexamine", "unit-report")), None
+            )
+            examiner = (report or {}).get("examiner")
             found.update(
                 check_round=str(event["round"]),
                 check_requirement=data.get("opinion") or "信访人对处理结果不满意",
@@ -289,9 +296,11 @@ def _dissatisfied(events: list[dict[str, Any]]) -> dict[str, Any]:
                     if previous_reply
                     else ""
                 ),
-                check_findings=(report or {}).get("text", "") or (reply or {}).get("text", ""),
+                check_findings=(report or {}).get("findings")
+                or (report or {}).get("text", "")
+                or (reply or {}).get("text", ""),
                 check_reply=f"{reply['result']}。{reply['text']}" if reply else "",
-                check_by=event["actor"],
+                check_by=examiner or event["actor"],
             )
     return found
 

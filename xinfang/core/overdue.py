@@ -20,7 +20,7 @@ from xinfang.store.db import transaction
 
 OFFICE = "本单位"
 # Deadlines that fall on the handling unit rather than on the office itself.
-UNIT_STAGES = ("unit_accept", "assign_due")
+UNIT_STAGES = ("unit_accept", "assign_due", "supervise_due")
 LOAN = "loan"  # an archived case file lent out and due back
 STAGE_ORDER = {name: i for i, name in enumerate([*rules.STAGES, *rules.FIXED_STAGES, LOAN])}
 
