@@ -124,7 +124,7 @@ def test_correct_by_label_or_key_and_search_sees_the_new_value(run, registered, 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--field", "联系电话", "--value", "1234"), "联系电话：“1234”不是有效的手机号"),
+        (("--field", "联系电话", "--value", "1234"), "联系电话：所填号码（4 位）不是有效的手机号"),
         (("--field", "联系电话", "--value", "13812345678"), "联系电话：新值与原值相同，无需更正"),
         (("--field", "身份证号码", "--value", "110105194912310021"), "身份证号码：校验位应为 X"),
         (("--field", "信访来源", "--value", "乡里转来"), "信访来源：“乡里转来”不在列表中"),

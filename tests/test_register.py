@@ -132,7 +132,8 @@ def test_dates_as_clerks_write_them(run, typed):
 def test_bad_phone_refused_unless_forced(run, sql):
     args = [*without("--phone"), "--phone", "12345"]
     out = run(*args, expect=2)
-    assert out.stderr.startswith("错误：联系电话：“12345”不是有效的手机号")
+    assert out.stderr.startswith("错误：联系电话：所填号码（5 位）不是有效的手机号")
+    assert "12345" not in out.stderr  # no personal data in error messages
     assert "--force" in out.stderr
     assert cases_in(sql) == 0
     run(*args, "--force")
@@ -253,7 +254,7 @@ def test_interactive_register(run):
 def test_interactive_asks_again_after_a_bad_answer(run):
     answers = [*ANSWERS[:3], "12345", *ANSWERS[3:]]
     out = interview(run, answers)
-    assert "联系电话：“12345”不是有效的手机号" in out.stdout
+    assert "联系电话：所填号码（5 位）不是有效的手机号" in out.stdout
     assert times_asked(out.stdout, "联系电话") == 2
     assert show(run, "2026-0001")["phone"] == "13812345678"
 

@@ -85,7 +85,9 @@ def test_normalize_phone_refuses(typed: str) -> None:
     with pytest.raises(InvalidInput) as info:
         normalize_phone(typed)
     assert info.value.field == "联系电话"
-    assert info.value.message == f"联系电话：“{typed}”{PHONE_HINT}"
+    # The number is not echoed back (no personal data in error messages), only its length.
+    assert info.value.message == f"联系电话：所填号码（{len(typed.strip())} 位）{PHONE_HINT}"
+    assert f"“{typed.strip()}”" not in info.value.message
 
 
 def test_normalize_phone_empty_and_control() -> None:
@@ -162,11 +164,11 @@ def test_normalize_id_number_wrong_check_digit() -> None:
 @pytest.mark.parametrize(
     ("first17", "problem"),
     [
-        ("11010519490229001", "出生日期无效：19490229 不是真实的日期"),
-        ("11010519491301001", "出生日期无效：19491301 不是真实的日期"),
-        ("44052418800101001", "出生日期无效：18800101 早于 1900 年"),
-        ("11010520261123001", "出生日期无效：20261123 晚于今天"),
-        ("01010519491231002", "前 6 位地区码 010105 不能以 0 开头"),
+        ("11010519490229001", "出生日期（第 7 至 14 位）不是真实的日期"),
+        ("11010519491301001", "出生日期（第 7 至 14 位）不是真实的日期"),
+        ("44052418800101001", "出生日期（第 7 至 14 位）早于 1900 年"),
+        ("11010520261123001", "出生日期（第 7 至 14 位）晚于今天"),
+        ("01010519491231002", "前 6 位地区码不能以 0 开头"),
     ],
 )
 def test_normalize_id_number_bad_fields(first17: str, problem: str) -> None:
@@ -188,7 +190,7 @@ def test_normalize_id_number_born_today_is_fine() -> None:
         ("11010519491231002XX", "长度应为 18 位（旧证 15 位），实际为 19 位"),
         ("1101051949123100AX", "前 17 位只能是数字，最后一位是数字或 X"),
         ("11010549123100X", "15 位旧证号码只能是数字"),
-        ("110105491331002", "出生日期无效：19491331 不是真实的日期"),
+        ("110105491331002", "出生日期（第 7 至 14 位）不是真实的日期"),
     ],
 )
 def test_normalize_id_number_shape(typed: str, problem: str) -> None:

@@ -64,7 +64,8 @@ def normalize_phone(value: str, *, force: bool = False) -> str:
         return _forced(raw, PHONE_FIELD)
     if any(_is_control(ch) for ch in raw):
         raise InvalidInput(PHONE_FIELD, "含有控制字符，请重新输入")
-    raise InvalidInput(PHONE_FIELD, f"“{_show(raw)}”{_PHONE_HINT}")
+    # The number itself is not repeated back: error messages carry no personal data.
+    raise InvalidInput(PHONE_FIELD, f"所填号码（{len(raw)} 位）{_PHONE_HINT}")
 
 
 def _normal_phone(raw: str) -> str | None:
@@ -121,16 +122,16 @@ def _id_problem(s: str) -> str | None:
     if len(s) == 18 and not re.fullmatch(r"[0-9]{17}[0-9X]", s):
         return "前 17 位只能是数字，最后一位是数字或 X"
     if s[0] == "0":
-        return f"前 6 位地区码 {s[:6]} 不能以 0 开头"
+        return "前 6 位地区码不能以 0 开头"
     birth = s[6:14] if len(s) == 18 else "19" + s[6:12]
     try:
         born = date(int(birth[:4]), int(birth[4:6]), int(birth[6:]))
     except ValueError:
-        return f"出生日期无效：{birth} 不是真实的日期"
+        return "出生日期（第 7 至 14 位）不是真实的日期"
     if born.year < 1900:
-        return f"出生日期无效：{birth} 早于 1900 年"
+        return "出生日期（第 7 至 14 位）早于 1900 年"
     if born > dates.today():
-        return f"出生日期无效：{birth} 晚于今天"
+        return "出生日期（第 7 至 14 位）晚于今天"
     if len(s) == 18:
         expected = _ID_CHECK[sum(int(c) * w for c, w in zip(s[:17], _ID_WEIGHTS, strict=True)) % 11]
         if s[17] != expected:
