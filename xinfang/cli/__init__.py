@@ -17,6 +17,7 @@ from xinfang.cli import stats_command  # noqa: F401
 from xinfang.cli import calendar_commands  # noqa: F401
 from xinfang.cli import reception_commands  # noqa: F401
 from xinfang.cli import doctor_command  # noqa: F401
+from xinfang.cli import backup_commands  # noqa: F401
 from xinfang.cli import settings_commands  # noqa: F401
 from xinfang.cli import demo_command  # noqa: F401
 

@@ -10,14 +10,22 @@ from xinfang.cli.app import command
 from xinfang.cli.base import CaseArgument, DbOption, JsonOption, open_ledger, print_json
 from xinfang.core import query
 
+MaskOption = Annotated[
+    bool, typer.Option("--mask", help="隐去姓名、电话、身份证号和地址（共享屏幕或发送时用）")
+]
+
 
 @command("show")
-def show_command(case: CaseArgument, as_json: JsonOption = False, db: DbOption = None) -> None:
+def show_command(
+    case: CaseArgument, mask: MaskOption = False, as_json: JsonOption = False, db: DbOption = None
+) -> None:
     """查看一件案件：登记信息、当前状态、期限和全部办理过程。
 
     例：xinfang show 2026-0001；xinfang show 临民信〔2026〕1号 --json
     """
     result = query.show(open_ledger(db), case)
+    if mask:
+        result = query.masked(result)
     if as_json:
         print_json(result)
         return
@@ -51,6 +59,7 @@ def list_command(
         str, typer.Option("--sort", help="排序：number（按编号，默认）或 due（按最近的期限）")
     ] = "number",
     limit: Annotated[str | None, typer.Option("--limit", help="最多列出几件")] = None,
+    mask: MaskOption = False,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -75,6 +84,8 @@ def list_command(
         limit=limit,
     )
     cases = query.list_cases(open_ledger(db), filters)
+    if mask:
+        cases = [query.masked(case) for case in cases]
     if as_json:
         print_json(cases)
         return
@@ -86,6 +97,7 @@ def list_command(
 @command("search")
 def search_command(
     text: Annotated[str, typer.Argument(help="要查找的文字（任意片段，如姓名、地名、事由）")],
+    mask: MaskOption = False,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -94,6 +106,8 @@ def search_command(
     例：xinfang search 低保金
     """
     cases = query.search(open_ledger(db), text)
+    if mask:
+        cases = [query.masked(case) for case in cases]
     if as_json:
         print_json(cases)
         return

@@ -52,8 +52,54 @@ def check(conn: sqlite3.Connection, path: Path) -> list[Finding]:
         else Finding(OK, "文件权限", "仅本人可读写（0600）")
     )
     found.extend(_calendar(conn))
+    found.append(_history(conn))
+    found.append(_sequences(conn))
     found.append(_deadlines(conn))
     return found
+
+
+def _numbers(rows: list[sqlite3.Row]) -> str:
+    return "、".join(f"{row[0]}-{row[1]:04d}" for row in rows[:10])
+
+
+def _history(conn: sqlite3.Connection) -> Finding:
+    """Every case begins with its registration and stands where its last event left it."""
+    unregistered = conn.execute(
+        "SELECT year, seq FROM cases c WHERE (SELECT action FROM events e WHERE e.case_id = c.id "
+        "ORDER BY e.id LIMIT 1) IS NOT 'register'"
+    ).fetchall()
+    drifted = conn.execute(
+        "SELECT year, seq FROM cases c WHERE status IS NOT (SELECT status_after FROM events e "
+        "WHERE e.case_id = c.id ORDER BY e.id DESC LIMIT 1)"
+    ).fetchall()
+    if unregistered:
+        return Finding(
+            PROBLEM, "办理记录", f"{len(unregistered)} 件案件没有登记记录：{_numbers(unregistered)}"
+        )
+    if drifted:
+        return Finding(
+            PROBLEM, "办理记录", f"{len(drifted)} 件案件的状态与办理记录不符：{_numbers(drifted)}"
+        )
+    total = conn.execute("SELECT count(*) FROM cases").fetchone()[0]
+    return Finding(OK, "办理记录", f"{total} 件案件的状态与办理记录一致")
+
+
+def _sequences(conn: sqlite3.Connection) -> Finding:
+    """No number can be handed out twice: each yearly sequence is past its highest use."""
+    behind = conn.execute(
+        "SELECT used.name, used.year, used.top, s.last FROM ("
+        "  SELECT 'case' AS name, year, max(seq) AS top FROM cases GROUP BY year"
+        "  UNION ALL SELECT 'assign', assign_year, max(assign_seq) FROM cases "
+        "  WHERE assign_seq IS NOT NULL GROUP BY assign_year) used "
+        "LEFT JOIN sequences s ON s.name = used.name AND s.year = used.year "
+        "WHERE s.last IS NULL OR s.last < used.top"
+    ).fetchall()
+    if behind:
+        detail = "、".join(
+            f"{name} {year} 年（已用到 {top}，序号为 {last}）" for name, year, top, last in behind
+        )
+        return Finding(PROBLEM, "编号", f"编号序列落后于已用编号：{detail}")
+    return Finding(OK, "编号", "各年度编号序列正常，无重号")
 
 
 def _calendar(conn: sqlite3.Connection) -> list[Finding]:

@@ -16,7 +16,7 @@ from xinfang.core.numbering import formal_number, short_number
 from xinfang.core.overdue import case_deadlines
 from xinfang.core.repeats import count_in_matter
 from xinfang.core.states import OPEN_STATUSES, STATUS_LABELS, Status
-from xinfang.core.validate import parse_int
+from xinfang.core.validate import mask_id_number, mask_name, mask_phone, parse_int
 
 HIDDEN_COLUMNS = ("id", "year", "seq", "rule_version", "repeat_of", "repeat_of_no")
 REPEAT_OF = "(SELECT printf('%d-%04d', r.year, r.seq) FROM cases r WHERE r.id = cases.repeat_of)"
@@ -93,6 +93,29 @@ class Filters:
     due_within: str | int | None = None
     sort: str = "number"
     limit: str | int | None = None
+
+
+def masked(case: dict[str, Any]) -> dict[str, Any]:
+    """The same case for a shared screen or a mail: no name, phone, ID number or address.
+    The events' copies of them go too."""
+    hidden = {
+        "name": mask_name(case.get("name")),
+        "phone": mask_phone(case.get("phone")),
+        "id_number": mask_id_number(case.get("id_number")),
+        "address": "***" if case.get("address") else case.get("address"),
+    }
+    result = {**case, **hidden}
+    if "events" in result:
+        result["events"] = [
+            {
+                **event,
+                "data": {
+                    k: hidden.get(k, v) if k in hidden else v for k, v in event["data"].items()
+                },
+            }
+            for event in result["events"]
+        ]
+    return result
 
 
 def parse_status(text: str) -> set[str]:

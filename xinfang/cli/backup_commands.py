@@ -1,0 +1,51 @@
+"""`backup` and `restore`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from xinfang.cli.app import command
+from xinfang.cli.base import DbOption, open_ledger
+from xinfang.core.validate import parse_int
+
+
+@command("backup")
+def backup_command(
+    folder: Annotated[
+        Path | None, typer.Argument(help="备份目录，默认为台账旁的 xinfang-backups/")
+    ] = None,
+    keep: Annotated[str, typer.Option("--keep", help="保留最近几份备份")] = "30",
+    db: DbOption = None,
+) -> None:
+    """备份台账：办理中也可备份（SQLite 在线备份），文件名带日期时间，只保留最近 N 份。
+
+    例：xinfang backup；xinfang backup /mnt/备份盘/信访 --keep 60
+    """
+    from xinfang.store import backup
+
+    done = backup.backup(
+        open_ledger(db), folder, keep=parse_int(keep, "保留份数", minimum=1, maximum=10_000)
+    )
+    typer.echo(f"已备份：{done.path}")
+    if done.removed:
+        typer.echo(f"已删除较早的备份 {len(done.removed)} 份")
+
+
+@command("restore")
+def restore_command(
+    file: Annotated[Path, typer.Argument(help="要恢复的备份文件")],
+    db: DbOption = None,
+) -> None:
+    """从备份恢复台账：先校验备份文件，再把当前台账另存一份，然后恢复。
+
+    例：xinfang restore ~/.local/share/xinfang/xinfang-backups/xinfang-20261123-073000.db
+    """
+    from xinfang.store import backup
+
+    backup.check(file)  # before the current ledger is even opened
+    done = backup.restore(open_ledger(db), file)
+    typer.echo(f"已恢复：{done.ledger}")
+    typer.echo(f"恢复前的台账已另存为：{done.kept_aside}")
