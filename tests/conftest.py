@@ -145,3 +145,31 @@ def registered(run: Run) -> str:
     """A freshly registered case; returns its number."""
     out = run(*REGISTER)
     return out.stdout.split("：")[1].split("（")[0]
+
+
+# A case's whole life, dated in November 2026, for tests that need a case at some stage.
+LIFE = [
+    ("accept", "--on", "2026-11-03", "--notified-on", "2026-11-03"),
+    ("assign", "--to", "沙河镇", "--due", "2026-11-30", "--on", "2026-11-04"),
+    ("unit-accept", "--on", "2026-11-05"),
+    ("unit-report", "--text", "经入户核查属实，已重新评定", "--on", "2026-11-09"),
+    ("reply", "--result", "已解决", "--finding", "属实", "--text", "已纳入低保并补发", "--on", "2026-11-10"),
+    ("revisit", "--method", "电话回访", "--satisfaction", "满意", "--on", "2026-11-11"),
+    ("publicize", "--where", "县政府门户网站", "--on", "2026-11-12"),
+    ("close", "--approved-by", "李主任", "--on", "2026-11-13"),
+    ("archive", "--retention", "10年", "--on", "2026-11-16"),
+]  # fmt: skip
+_LAST_STEP = {
+    "registered": None, "accepted": "accept", "assigned": "assign", "handling": "unit-accept",
+    "reported": "unit-report", "replied": "reply", "revisited": "revisit",
+    "publicized": "publicize", "closed": "close", "archived": "archive",
+}  # fmt: skip
+
+
+def advance(run: Run, case: str, until: str) -> None:
+    """Take a case on from where it stands through LIFE, up to and including `until`."""
+    actions = [step[0] for step in LIFE]
+    done = _LAST_STEP[show(run, case)["status"]]
+    start = actions.index(done) + 1 if done else 0
+    for action, *options in LIFE[start : actions.index(until) + 1]:
+        run(action, case, *options)

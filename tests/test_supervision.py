@@ -8,33 +8,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import REGISTER, dump, show
+from conftest import REGISTER, advance, dump, show
 from docx import Document
 
 CASE = "2026-0001"
 
+
 # A case's life up to where it can be supervised, and on to the end (dates ≤ 2026-11-23).
-STEPS = [
-    ("accept", "--on", "2026-11-03", "--notified-on", "2026-11-03"),
-    ("assign", "--to", "沙河镇", "--due", "2026-11-30", "--on", "2026-11-04"),
-    ("unit-accept", "--on", "2026-11-05"),
-    ("unit-report", "--text", "经入户核查属实，已重新评定", "--on", "2026-11-09"),
-    ("reply", "--result", "已解决", "--finding", "属实", "--text", "已纳入低保并补发", "--on", "2026-11-10"),
-    ("revisit", "--method", "电话回访", "--satisfaction", "满意", "--on", "2026-11-11"),
-    ("publicize", "--where", "县政府门户网站", "--on", "2026-11-12"),
-    ("close", "--approved-by", "李主任", "--on", "2026-11-13"),
-    ("archive", "--retention", "10年", "--on", "2026-11-16"),
-]  # fmt: skip
-
-
-def steps(run, case: str, until: str) -> None:
-    """Take a registered case through STEPS up to and including `until`."""
-    for action, *options in STEPS:
-        run(action, case, *options)
-        if action == until:
-            return
-
-
 def register(
     run,
     db_path: Path,
@@ -115,7 +95,7 @@ def supervise_deadlines(case: dict) -> list[tuple]:
 def test_supervision_numbers_run_per_year_in_the_formal_form(run, db_path, sql):
     first = register(run, db_path, 1)
     second = register(run, db_path, 2)
-    steps(run, first, "assign")
+    advance(run, first, "assign")
     run("accept", second, "--on", "2026-11-03")
     run("assign", second, "--to", "新华镇", "--due", "2026-11-30", "--on", "2026-11-04")
 
@@ -162,7 +142,7 @@ def test_the_number_year_is_the_supervision_year(run, db_path):
 
 
 def test_the_due_date_is_a_deadline_overdue_once_past_and_met_by_the_answer(run, db_path):
-    steps(run, register(run, db_path, 1), "unit-accept")
+    advance(run, register(run, db_path, 1), "unit-accept")
     run("supervise", CASE, "--due", "2026-11-20", "--reason", "县长批示", "--on", "2026-11-10")
     assert supervise_deadlines(show(run)) == [(1, "2026-11-10", "2026-11-20", None, "overdue")]
     late = json.loads(run("overdue", "--json", expect=1).stdout)
@@ -191,7 +171,7 @@ def test_the_due_date_is_a_deadline_overdue_once_past_and_met_by_the_answer(run,
 
 
 def test_an_answer_in_time_meets_every_open_supervision(run, db_path):
-    steps(run, register(run, db_path, 1), "assign")
+    advance(run, register(run, db_path, 1), "assign")
     run("supervise", CASE, "--due", "2026-11-30", "--reason", "领导批示", "--on", "2026-11-10")
     run("supervise", CASE, "--due", "2026-12-04", "--reason", "再次督办", "--on", "2026-11-20")
     assert [d[-1] for d in supervise_deadlines(show(run))] == ["open", "open"]
@@ -206,7 +186,7 @@ def test_an_answer_in_time_meets_every_open_supervision(run, db_path):
 
 
 def test_refused_without_a_unit_and_nothing_written(run, db_path):
-    steps(run, register(run, db_path, 1), "accept")
+    advance(run, register(run, db_path, 1), "accept")
     before = dump(db_path)
     out = run("supervise", CASE, "--due", "2026-12-04", "--reason", "县长批示", expect=2)
     assert out.stderr == (
@@ -229,7 +209,7 @@ def test_refused_without_a_unit_and_nothing_written(run, db_path):
     ],
 )
 def test_refused_when_due_is_not_after_the_supervision(run, db_path, due, message):
-    steps(run, register(run, db_path, 1), "assign")
+    advance(run, register(run, db_path, 1), "assign")
     before = dump(db_path)
     out = run(
         "supervise", CASE, "--due", due, "--reason", "县长批示", "--on", "2026-11-10", expect=2
@@ -239,7 +219,7 @@ def test_refused_when_due_is_not_after_the_supervision(run, db_path, due, messag
 
 
 def test_refused_answer_without_supervision(run, db_path):
-    steps(run, register(run, db_path, 1), "assign")
+    advance(run, register(run, db_path, 1), "assign")
     before = dump(db_path)
     out = run("supervise-answer", CASE, "--text", "已办结", expect=2)
     assert out.stderr == (
@@ -251,7 +231,7 @@ def test_refused_answer_without_supervision(run, db_path):
 
 @pytest.mark.parametrize(("until", "label"), [("close", "已办结（待归档）"), ("archive", "已归档")])
 def test_refused_on_a_finished_case(run, db_path, until, label):
-    steps(run, register(run, db_path, 1), until)
+    advance(run, register(run, db_path, 1), until)
     before = dump(db_path)
     out = run("supervise", CASE, "--due", "2026-12-04", "--reason", "县长批示", expect=2)
     assert out.stderr.startswith(f"错误：案件 2026-0001 当前状态为「{label}」，不能督办。")
@@ -259,7 +239,7 @@ def test_refused_on_a_finished_case(run, db_path, until, label):
 
 
 def test_the_notice_prints_with_number_unit_dates_and_reason(run, db_path, tmp_path):
-    steps(run, register(run, db_path, 1), "assign")
+    advance(run, register(run, db_path, 1), "assign")
     refused = run("print", CASE, "督办通知", "-o", str(tmp_path / "x.docx"), expect=2)
     assert "不能打印督办通知：案件没有督办记录" in refused.stderr
     run("supervise", CASE, "--due", "2026-11-30", "--reason", "县长批示", "--on", "2026-11-10")
@@ -500,7 +480,7 @@ def test_every_reason_of_one_case_and_the_open_supervision_mark(run, db_path):
     set_column(db_path, CASE, "raised_by", "政协委员")
     set_column(db_path, "2026-0002", "repeat_of", CASE)
     run("instruct", CASE, "--leader", "县长", "--text", "抓紧办", "--on", "2026-11-03")
-    steps(run, CASE, "assign")
+    advance(run, CASE, "assign")
     run("supervise", CASE, "--due", "2026-12-04", "--reason", "县长批示", "--on", "2026-11-10")
 
     found = suggestions(run)
@@ -543,7 +523,7 @@ def test_a_finished_case_is_never_suggested(run, db_path, until):
     set_column(db_path, CASE, "raised_by", "人大代表")
     run("instruct", CASE, "--leader", "县长", "--text", "抓紧办", "--on", "2026-11-03")
     assert list(reasons_of(suggestions(run))) == [CASE]
-    steps(run, CASE, until)
+    advance(run, CASE, until)
     assert suggestions(run)["cases"] == []
     assert run("suggest").stdout == "截至 2026-11-23，没有属于督办范围的在办案件。\n"
 
