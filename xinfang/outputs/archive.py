@@ -125,7 +125,8 @@ def build(
     base = private_dir(files_dir(conn) / "archive")
     final = base / safe_name(f"{case_no} {case['content'][:16]}", 60)
     staging = base / f".{case_no}.{os.getpid()}.tmp"
-    shutil.rmtree(staging, ignore_errors=True)
+    for stale in base.glob(f".{case_no}.*.tmp"):  # left by an archive that was killed
+        shutil.rmtree(stale, ignore_errors=True)
     staging.mkdir(mode=0o700)
     written: list[Path] = []
     try:

@@ -27,9 +27,20 @@ def default_dir(conn: sqlite3.Connection) -> Path:
 
 
 def _copy(source: sqlite3.Connection, target: Path) -> None:
-    """Copy a live database into a new private file, and check the copy."""
-    fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    """Copy a live database into a new private file, and check the copy. It is written
+    under a temporary name and renamed once checked, so nobody (a pruning backup run, a
+    restore) ever sees half a copy."""
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    fd = os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
+    try:
+        _fill(source, partial)
+        os.link(partial, target)  # fails if the name was taken meanwhile: never overwrites
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _fill(source: sqlite3.Connection, target: Path) -> None:
     copy = sqlite3.connect(target)
     try:
         source.backup(copy)
@@ -38,7 +49,6 @@ def _copy(source: sqlite3.Connection, target: Path) -> None:
     finally:
         copy.close()
     if result != "ok":
-        target.unlink(missing_ok=True)
         raise XinfangError(f"备份文件校验未通过：{result}")
 
 
@@ -58,20 +68,33 @@ def backup(conn: sqlite3.Connection, folder: Path | None = None, *, keep: int = 
         raise XinfangError(f"无法创建备份目录 {target_dir}：{error.strerror}") from None
     stem = _main_path(conn).stem
     stamp = now().strftime("%Y%m%d-%H%M%S")
-    target = target_dir / f"{stem}-{stamp}.db"
-    number = 1
-    while target.exists():
-        number += 1
-        target = target_dir / f"{stem}-{stamp}-{number}.db"
-    _copy(conn, target)
-    # Oldest first by the time they were written (names alone misorder "-2" copies).
-    backups = sorted(
-        target_dir.glob(f"{stem}-????????-??????*.db"), key=lambda p: (p.stat().st_mtime_ns, p.name)
-    )
-    removed = backups[: max(len(backups) - keep, 0)]
+    for number in range(1, 1000):
+        # Two backups in the same second (cron and the clerk) take the next free name.
+        target = target_dir / (
+            f"{stem}-{stamp}.db" if number == 1 else f"{stem}-{stamp}-{number}.db"
+        )
+        try:
+            _copy(conn, target)
+            break
+        except FileExistsError:
+            continue
+    return BackedUp(target, _prune(target_dir, stem, keep))
+
+
+def _prune(folder: Path, stem: str, keep: int) -> list[Path]:
+    """Keep the newest `keep` backups. Another backup run may be pruning at the same
+    moment: a file that is already gone is simply skipped."""
+    dated = []
+    for path in folder.glob(f"{stem}-????????-??????*.db"):
+        try:
+            dated.append((path.stat().st_mtime_ns, path.name, path))
+        except FileNotFoundError:
+            continue
+    dated.sort()
+    removed = [path for _, _, path in dated[: max(len(dated) - keep, 0)]]
     for old in removed:
-        old.unlink()
-    return BackedUp(target, removed)
+        old.unlink(missing_ok=True)
+    return removed
 
 
 def check(path: Path) -> int:
