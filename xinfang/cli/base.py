@@ -58,8 +58,16 @@ def _translate(error: click.ClickException) -> str:
     return message
 
 
+MESSAGE_LIMIT = 300
+
+
 def fail(message: str, code: int = 2) -> None:
-    sys.stderr.write(f"错误：{message}\n")
+    """One line, whatever the user typed into it: no control characters or escape
+    sequences reach the terminal, and a huge value is not repeated whole."""
+    line = "".join(ch for ch in message if ch.isprintable())
+    if len(line) > MESSAGE_LIMIT:
+        line = line[:MESSAGE_LIMIT] + "…"
+    sys.stderr.write(f"错误：{line}\n")
     sys.exit(code)
 
 

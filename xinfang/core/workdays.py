@@ -98,12 +98,17 @@ class WorkCalendar:
 
     def unknown_years(self, start: date, end: date) -> list[int]:
         """Years in (start, end] whose holidays nobody has told us."""
-        years = {
-            day.year
-            for day in (start + timedelta(days=i) for i in range(1, (end - start).days + 1))
-            if not self.is_known(day)
-        }
-        return sorted(years)
+        if end <= start:
+            return []
+        cal = self._extend_to(end)  # once, not per day
+        first, last = cal._index(start) + 1, cal._index(end)
+        return sorted(
+            {
+                (cal.first + timedelta(days=i)).year
+                for i in range(first, last + 1)
+                if not cal.known[i]
+            }
+        )
 
     def year_known(self, year: int) -> bool:
         return self.is_known(date(year, 6, 30))
