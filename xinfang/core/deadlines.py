@@ -225,7 +225,8 @@ def sync(conn: sqlite3.Connection, case_id: int, cal: WorkCalendar | None = None
         (case_id,),
     ).fetchall()
     if cal is None:
-        earliest = min([_day(case["received_at"]), *(_day(e["occurred_at"]) for e in events)])
+        known = [case["received_at"], case["posted_at"], *(e["occurred_at"] for e in events)]
+        earliest = min(_day(text) for text in known if text)
         cal = workdays.load(conn, earliest)
     deadlines = derive(case, events, rules_of(conn, case), cal)
     conn.execute("DELETE FROM deadlines WHERE case_id = ?", (case_id,))

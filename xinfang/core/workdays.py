@@ -101,7 +101,8 @@ class WorkCalendar:
         if end <= start:
             return []
         cal = self._extend_to(end)  # once, not per day
-        first, last = cal._index(start) + 1, cal._index(end)
+        # Days before the loaded range count as known only if the caller never asks.
+        first, last = max((start - cal.first).days + 1, 0), cal._index(end)
         return sorted(
             {
                 (cal.first + timedelta(days=i)).year
