@@ -173,3 +173,17 @@ def advance(run: Run, case: str, until: str) -> None:
     start = actions.index(done) + 1 if done else 0
     for action, *options in LIFE[start : actions.index(until) + 1]:
         run(action, case, *options)
+
+
+def long_form(request: pytest.FixtureRequest) -> bool:
+    """The long crash and concurrency runs: XINFANG_LONG=1 or `-m long`."""
+    marks = request.config.getoption("markexpr", "") or ""
+    return os.environ.get("XINFANG_LONG") == "1" or ("long" in marks and "not long" not in marks)
+
+
+def subprocess_env() -> dict[str, str]:
+    """The environment for a real `python -m xinfang` process: the test's ledger and clock."""
+    env = dict(os.environ)
+    for key in ("XINFANG_DB", "XINFANG_NOW", "XDG_DATA_HOME"):
+        assert env.get(key), key
+    return env

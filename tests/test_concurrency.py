@@ -21,7 +21,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import REGISTER
+from conftest import REGISTER, long_form, subprocess_env
 
 from xinfang.store import backup
 
@@ -54,18 +54,6 @@ while time.monotonic() < stop:
 """
 
 Ran = tuple[tuple[str, ...], int, str, float]  # args, exit code, stderr, seconds
-
-
-def long_form(request: pytest.FixtureRequest) -> bool:
-    marks = request.config.getoption("markexpr", "") or ""
-    return os.environ.get("XINFANG_LONG") == "1" or ("long" in marks and "not long" not in marks)
-
-
-def subprocess_env() -> dict[str, str]:
-    env = dict(os.environ)
-    for key in ("XINFANG_DB", "XINFANG_NOW", "XDG_DATA_HOME"):
-        assert env.get(key), key
-    return env
 
 
 def xinfang(log: list[Ran], *args: str, tmp: Path) -> str | None:

@@ -8,7 +8,6 @@ Short form by default; the long form runs with XINFANG_LONG=1 or `-m long`."""
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
 import signal
@@ -21,6 +20,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import long_form, subprocess_env
 
 SEED = 20261123
 FIGURES: dict[str, dict[str, object]] = {}
@@ -70,18 +70,6 @@ while True:
 
 # The status each action leaves a case in (None: unchanged).
 LEADS_TO = {"register": "registered", "accept": "accepted", "assign": "assigned", "note": None}
-
-
-def long_form(request: pytest.FixtureRequest) -> bool:
-    marks = request.config.getoption("markexpr", "") or ""
-    return os.environ.get("XINFANG_LONG") == "1" or ("long" in marks and "not long" not in marks)
-
-
-def subprocess_env() -> dict[str, str]:
-    env = dict(os.environ)
-    for key in ("XINFANG_DB", "XINFANG_NOW", "XDG_DATA_HOME"):
-        assert env.get(key), key
-    return env
 
 
 def xinfang(*args: str, tmp: Path) -> subprocess.CompletedProcess[str]:
