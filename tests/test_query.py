@@ -173,12 +173,12 @@ def test_bad_filters_refused(run, ledger, args, message):
 
 def test_empty_search_is_refused(run, ledger):
     out = run("search", "", "--json", expect=2)
-    assert "检索词：不能为空" in out.stderr
+    assert "检索词：必填，不能为空" in out.stderr
 
 
 def test_blank_search_is_refused(run, ledger):
     out = run("search", "   ", "--json", expect=2)
-    assert out.stderr == "错误：检索词：不能为空\n"
+    assert out.stderr == "错误：检索词：必填，不能为空\n"
 
 
 def test_empty_ledger_lists_nothing(run):

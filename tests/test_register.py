@@ -286,3 +286,34 @@ def test_interactive_future_time_is_asked_again(run):
     out = interview(run, answers)
     assert times_asked(out.stdout, "信访时间") == 2
     assert show(run, "2026-0001")["received_at"] == "2026-11-02 09:30:00"
+
+
+ONLINE = ("register", "--name", "王某", "--source", "网络舆情", "--form", "网上信访", "--content", "x")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("posted", "received", "accepted"),
+    [
+        ("2026-11-20", "2026-11-20 09:00", True),  # a day without a time is the whole day
+        ("2026-11-20 08:59", "2026-11-20 09:00", True),
+        ("2026-11-20 09:01", "2026-11-20 09:00", False),
+        ("2026-11-21", "2026-11-20", False),
+    ],
+)
+def test_a_post_cannot_be_later_than_the_petition_it_became(run, posted, received, accepted):
+    out = run(*ONLINE, "--posted-at", posted, "--on", received, expect=0 if accepted else 2)
+    assert accepted or "发帖时间" in out.stderr
+
+
+def test_the_received_time_may_be_corrected_only_to_before_the_next_step(run, registered):
+    run("accept", registered, "--on", "2026-11-05")
+    out = run("correct", registered, "--field", "信访时间", "--value", "2026-11-06", expect=2)
+    assert "晚于本案已记录的“受理”（2026-11-05" in out.stderr
+    run("correct", registered, "--field", "信访时间", "--value", "2026-11-04")
+    assert show(run, registered)["received_at"] == "2026-11-04"
+
+
+@pytest.mark.parametrize("value", ["9999-01-01", "1899-12-31", "0001-01-01"])
+def test_a_year_outside_1900_to_2100_is_a_slip(run, value):
+    out = run("list", "--from", value, expect=2)
+    assert "年超出范围；只能是 1900 到 2100 年" in out.stderr

@@ -243,15 +243,16 @@ def publicize_command(
 
     例：xinfang publicize 2026-0001 --where 县政府门户网站
     """
+    target = Path(output) if output else None
+    if target:
+        from xinfang.outputs.tables import check_target
+
+        check_target(target, force=force, suffixes=(".txt",))  # before the 公示 is recorded
     conn = open_ledger(db)
     case_no, notice = cases.publicize(conn, case, where=where, on=on, by=by)
     _done("已公示", case_no, "；公示内容（不含信访人个人信息）：")
     typer.echo(notice)
-    if output:
-        from xinfang.outputs.tables import check_target
-
-        target = Path(output)
-        check_target(target, force=force, suffixes=(".txt",))
+    if target:
         target.write_text(notice + "\n", encoding="utf-8")
 
 

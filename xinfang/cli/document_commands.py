@@ -37,6 +37,7 @@ def print_command(
             "参数", "请给出案件编号和文书名称，如 xinfang print 2026-0001 受理告知书"
         )
     from xinfang.outputs import docx
+    from xinfang.outputs.tables import check_target
 
     conn = open_ledger(db)
     row = cases.find(conn, case)
@@ -49,10 +50,7 @@ def print_command(
             f"案件 {case_no}（{Status(row['status']).label}）不能打印{wanted.title}：{why}。"
         )
     target = Path(output) if output else Path(f"{case_no}_{wanted.title}.docx")
-    if target.suffix.lower() != ".docx":
-        raise InvalidInput("输出文件", "扩展名须为 .docx")
-    if target.exists() and not force:
-        raise InvalidInput("输出文件", f"{target} 已存在；如要覆盖请加 --force")
+    check_target(target, force=force, suffixes=(".docx",))
     docx.render(docx.template_for(conn, wanted.title), context, target)
     typer.echo(f"已生成：{target}")
 

@@ -11,7 +11,7 @@ import typer
 from xinfang.cli.app import app
 from xinfang.cli.base import Command, DbOption, new_app, open_ledger
 from xinfang.core import periods
-from xinfang.core.dates import parse_date, today
+from xinfang.core.dates import today
 
 report_app = new_app(
     "月度报表：信访问题受理情况汇总表、办理情况汇总表（Excel，可直接打印盖章上报）和统计分析。\n\n"
@@ -45,8 +45,7 @@ def period_and_day(
     period = periods.choose(
         month=month, quarter=quarter, year=year, date_from=date_from, date_to=date_to
     )
-    # A period not over yet is reported as it stands today.
-    return period, parse_date(as_of, "截至日期") if as_of else min(period.last, today())
+    return period, periods.as_of_day(period, as_of)
 
 
 def xlsx_target(output: str | None) -> Path | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,7 +9,6 @@ import typer
 from xinfang.cli.app import app, command
 from xinfang.cli.base import Command, DbOption, JsonOption, new_app, open_ledger, print_json
 from xinfang.core import rules, settings
-from xinfang.core.errors import InvalidInput
 from xinfang.core.validate import parse_int
 from xinfang.store.db import resolve_path, transaction
 
@@ -282,9 +280,7 @@ def config_templates(
         current = settings.get(conn, "templates_dir")
         typer.echo(f"文书模板目录：{current or '（随程序提供的模板）'}")
         return
-    path = Path(folder).expanduser().resolve()
-    own = sorted(p.stem for p in path.glob("*.docx")) if path.is_dir() else []
-    if not own:
-        raise InvalidInput("文书模板目录", f"{path} 不存在或其中没有 .docx 模板")
-    settings.set_value(conn, "templates_dir", str(path))
+    from xinfang.outputs.docx import use_templates
+
+    path, own = use_templates(conn, folder)
     typer.echo(f"已启用 {path} 中的模板：{'、'.join(own)}")

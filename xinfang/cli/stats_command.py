@@ -19,7 +19,7 @@ from xinfang.cli.report_commands import (
     xlsx_target,
 )
 from xinfang.core import settings, stats
-from xinfang.core.dates import chinese_date, today
+from xinfang.core.dates import chinese_date
 
 AsOf = Annotated[
     str | None,
@@ -69,9 +69,6 @@ def report_stats(
     例：xinfang report stats --month 2026-11；xinfang report stats --quarter 2026Q4 --xlsx；xinfang report stats --year 2026 -o 2026年信访分析.xlsx --force
     """
     period, day = period_and_day(month, quarter, year, date_from, date_to, as_of)
-    if as_of is None:
-        # A period still running is counted up to today: nothing after it has happened.
-        day = min(day, today())
     target = xlsx_target(output)
     if xlsx or target is not None:
         from xinfang.outputs import stats_workbook

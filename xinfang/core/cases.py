@@ -16,7 +16,13 @@ from typing import Any
 from xinfang.core import deadlines, rules, settings
 from xinfang.core.dates import Moment, moment, now, parse_when
 from xinfang.core.errors import InvalidInput, NotFound
-from xinfang.core.fields import FIELDS_BY_KEY, REGISTRATION_FIELDS, check_record, clean_value
+from xinfang.core.fields import (
+    FIELDS_BY_KEY,
+    REGISTRATION_FIELDS,
+    check_record,
+    clean_value,
+    later,
+)
 from xinfang.core.fields import find_field as _find_field
 from xinfang.core.notice import public_notice
 from xinfang.core.numbering import next_in_sequence, parse_case_number, short_number
@@ -112,6 +118,7 @@ def act(
     `after(case)` does the action's other writes (files, manifests) inside the same
     transaction, so that they and the case's state land together or not at all."""
     when = moment(on)
+    actor = actor_name(conn, by)  # refused before build() touches any file
     with transaction(conn):
         case = find(conn, ref)
         case_no = short_number(case["year"], case["seq"])
@@ -130,7 +137,7 @@ def act(
         changes, data = build(case, when)
         if step.leads_to is not None and "status" not in changes:
             changes["status"] = step.leads_to.value
-        _record(conn, case, action, when, actor_name(conn, by), changes, data)
+        _record(conn, case, action, when, actor, changes, data)
         if after is not None:
             after(case)
     return case_no
@@ -169,8 +176,8 @@ def register(
     }
     record["anonymous"] = bool(record.get("anonymous"))
     record["persons"] = record.get("persons") or 1
-    check_record(record)
     record["received_at"] = when.text
+    check_record(record)
     actor = actor_name(conn, by)
     with transaction(conn):
         matches = find_earlier(conn, record, when.day)
@@ -638,6 +645,16 @@ def correct(
             year = int(str(new)[:4])
             if year != case["year"]:
                 raise InvalidInput("信访时间", "更正后不能跨年（案件编号按年编排）")
+            step = conn.execute(
+                "SELECT occurred_at, action FROM events WHERE case_id = ? AND action != 'register' "
+                "ORDER BY occurred_at LIMIT 1",
+                (case["id"],),
+            ).fetchone()
+            if step and later(new, step["occurred_at"]):
+                raise InvalidInput(
+                    "信访时间",
+                    f"{new} 晚于本案已记录的“{_label(step['action'])}”（{step['occurred_at']}）",
+                )
         record = {f.key: case[f.key] for f in REGISTRATION_FIELDS}
         record[target.key] = new
         check_record(record)
@@ -650,6 +667,10 @@ def correct(
         return {target.key: new}, data
 
     return act(conn, ref, "correct", on, by, build)
+
+
+def _label(action: str) -> str:
+    return ACTIONS[action].label if action in ACTIONS else action
 
 
 def events_of(conn: sqlite3.Connection, case_id: int) -> list[dict[str, Any]]:

@@ -9,11 +9,15 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from xinfang.core.errors import InvalidInput
+from xinfang.core.errors import InvalidInput, shorten
 
 _DATE_HINT = "请写成 2026-11-22、2026/11/22 或 2026年11月22日"
 _TIME_HINT = "请写成 2026-11-22、2026-11-22 14:30 或 2026年11月22日14时30分"
 _MONTH_HINT = "请写成 2026-11、2026/11 或 2026年11月"
+
+# Years a ledger can hold. A petition is dated within a lifetime; beyond these bounds a
+# year is a typing slip (9999, 0001), and date arithmetic near year 1 or 9999 overflows.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 # A date written without a time still needs a moment of day when it sets the clock.
 _DEFAULT_CLOCK_TIME = time(9, 0)
@@ -54,12 +58,12 @@ def now() -> datetime:
     # No 今天/昨天 here: they are defined in terms of this very clock.
     parsed = _split(raw, relative=False)
     if parsed is None:
-        raise InvalidInput("XINFANG_NOW", f"无法识别“{_show(raw)}”；{_TIME_HINT}")
+        raise InvalidInput("XINFANG_NOW", f"无法识别“{shorten(raw)}”；{_TIME_HINT}")
     day, rest = parsed
     try:
         clock = _parse_time(rest)
     except ValueError:
-        raise InvalidInput("XINFANG_NOW", f"无法识别“{_show(raw)}”；{_TIME_HINT}") from None
+        raise InvalidInput("XINFANG_NOW", f"无法识别“{shorten(raw)}”；{_TIME_HINT}") from None
     return datetime.combine(day, clock or _DEFAULT_CLOCK_TIME)
 
 
@@ -67,11 +71,18 @@ def today() -> date:
     return now().date()
 
 
+def check_year(year: int, field: str) -> int:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InvalidInput(field, f"{year} 年超出范围；只能是 {FIRST_YEAR} 到 {LAST_YEAR} 年")
+    return year
+
+
 def parse_date(text: str, field: str = "日期") -> date:
     """A calendar date in any of the forms clerks write; year, month and day all required."""
     parsed = _split(text, relative=True)
     if parsed is None or parsed[1].strip():
-        raise InvalidInput(field, f"无法识别“{_show(text.strip())}”；{_DATE_HINT}")
+        raise InvalidInput(field, f"无法识别“{shorten(text.strip())}”；{_DATE_HINT}")
+    check_year(parsed[0].year, field)
     return parsed[0]
 
 
@@ -83,7 +94,8 @@ def parse_when(text: str, field: str = "时间") -> tuple[datetime, bool]:
             raise ValueError
         clock = _parse_time(parsed[1])
     except ValueError:
-        raise InvalidInput(field, f"无法识别“{_show(text.strip())}”；{_TIME_HINT}") from None
+        raise InvalidInput(field, f"无法识别“{shorten(text.strip())}”；{_TIME_HINT}") from None
+    check_year(parsed[0].year, field)
     return datetime.combine(parsed[0], clock or time()), clock is not None
 
 
@@ -97,8 +109,8 @@ def parse_month(text: str, field: str = "月份") -> tuple[date, date]:
     match = _MONTH_FORM.fullmatch(_normalize(text))
     month = int(match["a"] or match["b"] or match["c"]) if match else 0
     if match is None or not 1 <= month <= 12 or int(match["y"]) < 1:
-        raise InvalidInput(field, f"无法识别“{_show(text.strip())}”；{_MONTH_HINT}")
-    year = int(match["y"])
+        raise InvalidInput(field, f"无法识别“{shorten(text.strip())}”；{_MONTH_HINT}")
+    year = check_year(int(match["y"]), field)
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
 
 
@@ -117,11 +129,6 @@ def _small_upper(n: int) -> str:
         return _UPPER_DIGITS[n]
     tens, ones = divmod(n, 10)
     return (_UPPER_DIGITS[tens] if tens > 1 else "") + "十" + (_UPPER_DIGITS[ones] if ones else "")
-
-
-def _show(text: str) -> str:
-    # Echo the input in messages, but not a whole pasted paragraph.
-    return text if len(text) <= 40 else text[:40] + "…"
 
 
 def _normalize(text: str) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 from xinfang.core import settings, supervision
 from xinfang.core.dates import chinese_date, chinese_upper_date, today
-from xinfang.core.errors import StepRefused
+from xinfang.core.errors import StepRefused, shorten
 from xinfang.core.numbering import formal_number, short_number
 from xinfang.core.states import Status
 
@@ -118,7 +118,7 @@ def find_document(name: str) -> Document:
         if name in (document.key, document.title):
             return document
     raise StepRefused(
-        f"没有“{name}”这种文书；可打印：{'、'.join(d.title for d in DOCUMENTS)}（xinfang print --list）"
+        f"没有“{shorten(name)}”这种文书；可打印：{'、'.join(d.title for d in DOCUMENTS)}（xinfang print --list）"
     )
 
 

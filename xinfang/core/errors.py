@@ -27,3 +27,9 @@ class NotFound(XinfangError):
 
 class StepRefused(XinfangError):
     """A step out of order for the case's current state."""
+
+
+def shorten(text: object, limit: int = 40) -> str:
+    """What was typed, for echoing in a message: not a whole pasted paragraph."""
+    shown = str(text)
+    return shown if len(shown) <= limit else shown[:limit] + "…"

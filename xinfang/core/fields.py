@@ -100,6 +100,14 @@ def _when_text(value: Any, label: str) -> str:
     return moment(str(value), label).text
 
 
+def later(first: str, second: str) -> bool:
+    """Whether stored moment `first` is after `second`. A date without a time of day is the
+    whole day, so it is later than neither a time on that day nor the same day."""
+    if first[:10] != second[:10] or len(first) == 10 or len(second) == 10:
+        return first[:10] > second[:10]
+    return first > second
+
+
 def check_record(record: dict[str, Any]) -> None:
     """Rules across fields, for a new case and for a corrected one alike."""
     missing = [FIELDS_BY_KEY[key].label for key in REQUIRED if not record.get(key)]
@@ -112,3 +120,6 @@ def check_record(record: dict[str, Any]) -> None:
     online = [FIELDS_BY_KEY[key].label for key in ONLINE_FIELDS if record.get(key)]
     if online and record.get("source") != ONLINE_SOURCE:
         raise InvalidInput("、".join(online), f"只用于信访来源为“{ONLINE_SOURCE}”的案件")
+    posted, received = record.get("posted_at"), record.get("received_at")
+    if posted and received and later(posted, received):
+        raise InvalidInput("发帖时间", f"{posted} 晚于信访时间 {received}；帖子须先发布才能登记")

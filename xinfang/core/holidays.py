@@ -81,8 +81,12 @@ def import_file(conn: sqlite3.Connection, path: Path) -> Entered:
     comment. All lines or none: a bad line is named and nothing is written."""
     try:
         text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InvalidInput("文件", f"无法读取 {path}：{error}") from None
+    except UnicodeDecodeError:
+        raise InvalidInput(
+            "文件", f"{path} 不是 UTF-8 编码的文本文件；请用记事本“另存为”UTF-8 编码的 .txt"
+        ) from None
+    except OSError as error:
+        raise InvalidInput("文件", f"无法读取 {path}：{error.strerror or error}") from None
     entries = []
     for number, raw in enumerate(text.splitlines(), 1):
         line = raw.split("#", 1)[0].replace(",", " ").replace("，", " ").strip()

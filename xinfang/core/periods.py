@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from xinfang.core.dates import parse_date, parse_month
+from xinfang.core.dates import check_year, parse_date, parse_month, today
 from xinfang.core.errors import InvalidInput
 
 _QUARTER = re.compile(r"^\s*(\d{4})\s*[-年]?\s*[Qq第]?\s*([1-4])\s*季?度?\s*$")
@@ -108,12 +108,12 @@ def choose(
         match = _QUARTER.match(quarter)
         if not match:
             raise InvalidInput("季度", f"无法识别“{quarter}”；请写成 2026Q4 或 2026年第4季度")
-        return quarter_of(date(int(match.group(1)), int(match.group(2)) * 3, 1))
+        return quarter_of(date(check_year(int(match.group(1)), "季度"), int(match.group(2)) * 3, 1))
     if year:
         match = _YEAR.match(year)
         if not match:
             raise InvalidInput("年份", f"无法识别“{year}”；请写成 2026")
-        number = int(match.group(1))
+        number = check_year(int(match.group(1)), "年份")
         return Period(date(number, 1, 1), date(number, 12, 31), "year")
     if not (date_from and date_to):
         raise InvalidInput("统计期间", "--from 和 --to 须同时给出")
@@ -121,3 +121,14 @@ def choose(
     if last < first:
         raise InvalidInput("截止日期", "不能早于起始日期")
     return Period(first, last, "range")
+
+
+def as_of_day(period: Period, text: str | None) -> date:
+    """The day a report is drawn up to: --as-of, else the period's end, or today while the
+    period is still running (nothing after today has happened)."""
+    if text is None:
+        return min(period.last, today())
+    day = parse_date(text, "截至日期")
+    if day < period.first:
+        raise InvalidInput("截至日期", f"{day} 早于统计期间的第一天 {period.first}")
+    return day

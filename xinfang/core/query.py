@@ -16,7 +16,7 @@ from xinfang.core.numbering import formal_number, short_number
 from xinfang.core.overdue import case_deadlines
 from xinfang.core.repeats import count_in_matter
 from xinfang.core.states import OPEN_STATUSES, STATUS_LABELS, Status
-from xinfang.core.validate import mask_id_number, mask_name, mask_phone, parse_int
+from xinfang.core.validate import clean_text, mask_id_number, mask_name, mask_phone, parse_int
 
 HIDDEN_COLUMNS = ("id", "year", "seq", "rule_version", "repeat_of", "repeat_of_no")
 REPEAT_OF = "(SELECT printf('%d-%04d', r.year, r.seq) FROM cases r WHERE r.id = cases.repeat_of)"
@@ -144,9 +144,7 @@ def _period(filters: Filters) -> tuple[date | None, date | None]:
 def text_matches(conn: sqlite3.Connection, text: str) -> str:
     """A SQL condition on cases.id for a substring search over names, content, address
     and notes. Three characters or more use the trigram index; shorter ones scan it."""
-    needle = text.strip()
-    if not needle:
-        raise InvalidInput("检索词", "不能为空")
+    needle = clean_text(text, "检索词", max_length=200, required=True) or ""
     if len(needle) >= 3:
         phrase = '"' + needle.replace('"', '""') + '"'
         return f"id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH {_quote(phrase)})"

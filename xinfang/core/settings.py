@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from xinfang.core.errors import InvalidInput, XinfangError
-from xinfang.core.validate import clean_text, normalize_phone
+from xinfang.core.validate import clean_text, normalize_phone, parse_int
 from xinfang.store.db import transaction
 
 # key -> Chinese label; the clerk may type either.
@@ -26,6 +26,9 @@ SETTINGS: dict[str, str] = {
     "repeat_window_days": "重复信访查找天数",
     "reception_place": "领导接访地点",
 }
+
+# Settings that are counts, with what they may be; the rest are text.
+NUMBERS: dict[str, tuple[int, int]] = {"repeat_window_days": (1, 3650)}
 
 # list name -> Chinese label. Legal terms (答复结果, 是否属实, 保管期限) are fixed in code.
 LISTS: dict[str, str] = {
@@ -121,13 +124,18 @@ def overview(conn: sqlite3.Connection) -> Overview:
 
 def set_value(conn: sqlite3.Connection, name: str, value: str) -> None:
     key = setting_key(name)
-    optional = key in ("clerk", "templates_dir")
-    text = clean_text(value, SETTINGS[key], max_length=300, required=not optional) or ""
+    stored: str | int
+    if key in NUMBERS:
+        minimum, maximum = NUMBERS[key]
+        stored = parse_int(value, SETTINGS[key], minimum=minimum, maximum=maximum)
+    else:
+        optional = key in ("clerk", "templates_dir")
+        stored = clean_text(value, SETTINGS[key], max_length=300, required=not optional) or ""
     with transaction(conn):
         conn.execute(
             "INSERT INTO settings (key, value) VALUES (?, ?) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (key, json.dumps(text, ensure_ascii=False)),
+            (key, json.dumps(stored, ensure_ascii=False)),
         )
 
 

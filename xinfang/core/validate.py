@@ -10,7 +10,7 @@ import unicodedata
 from datetime import date
 
 from xinfang.core import dates
-from xinfang.core.errors import InvalidInput
+from xinfang.core.errors import InvalidInput, shorten
 
 PHONE_FIELD = "联系电话"
 ID_FIELD = "身份证号码"
@@ -37,10 +37,6 @@ def _is_control(ch: str) -> bool:
     return (
         code < 0x20 or 0x7F <= code <= 0x9F or code in (0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF
     )
-
-
-def _show(text: str) -> str:
-    return text if len(text) <= 40 else text[:40] + "…"
 
 
 def _forced(value: str, field: str) -> str:
@@ -176,9 +172,9 @@ def parse_int(value: str | int, field: str, *, minimum: int, maximum: int) -> in
     else:
         s = unicodedata.normalize("NFKC", value).strip()
         if not re.fullmatch(r"[+-]?[0-9]+", s):
-            raise InvalidInput(field, f"“{_show(s)}”不是整数；{allowed}")
+            raise InvalidInput(field, f"“{shorten(s)}”不是整数；{allowed}")
         if len(s.lstrip("+-0")) > 18:  # also keeps int() clear of its huge-string limit
-            raise InvalidInput(field, f"“{_show(s)}”超出范围；{allowed}")
+            raise InvalidInput(field, f"“{shorten(s)}”超出范围；{allowed}")
         number = int(s)
     if not minimum <= number <= maximum:
         raise InvalidInput(field, f"{number} 超出范围；{allowed}")

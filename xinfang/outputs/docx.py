@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from xinfang.core import settings
-from xinfang.core.errors import XinfangError
+from xinfang.core.errors import InvalidInput, XinfangError, shorten
 
 # Placeholders without which a document would say the wrong thing.
 REQUIRED: dict[str, set[str]] = {
@@ -78,9 +78,30 @@ def render(template: Path, context: dict[str, Any], target: Path) -> None:
     document.save(str(target))
 
 
+def use_templates(conn: sqlite3.Connection, folder: str) -> tuple[Path, list[str]]:
+    """Make the office's folder of edited templates win over the shipped ones."""
+    label = settings.SETTINGS["templates_dir"]
+    try:
+        path = Path(folder).expanduser().resolve()
+        own = sorted(p.stem for p in path.glob("*.docx")) if path.is_dir() else []
+    except (OSError, ValueError):  # a NUL byte or a name too long for the file system
+        raise InvalidInput(label, "不是可用的目录名") from None
+    if not own:
+        raise InvalidInput(label, f"{shorten(path, 200)} 不存在或其中没有 .docx 模板")
+    settings.set_value(conn, "templates_dir", str(path))
+    return path, own
+
+
 def export_templates(target: Path, *, force: bool) -> list[Path]:
     """Copy the shipped templates out for the office to edit."""
-    target.mkdir(parents=True, exist_ok=True)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise InvalidInput("目录", f"{shorten(target, 200)} 是一个文件，不是目录") from None
+    except (OSError, ValueError) as error:
+        raise InvalidInput(
+            "目录", f"无法创建 {shorten(target, 200)}：{getattr(error, 'strerror', None) or error}"
+        ) from None
     sources = [*sorted(shipped_templates().glob("*.docx")), shipped_templates() / "README.md"]
     clashes = [source.name for source in sources if (target / source.name).exists()]
     if clashes and not force:

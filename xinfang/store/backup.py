@@ -99,6 +99,8 @@ def _prune(folder: Path, stem: str, keep: int) -> list[Path]:
 
 def check(path: Path) -> int:
     """Is this file a sound xinfang ledger? Returns its schema version."""
+    if path.is_dir():
+        raise XinfangError(f"{path} 是一个目录，不是备份文件；请给出其中的某个 .db 文件")
     if not path.is_file():
         raise XinfangError(f"{path} 不存在")
     try:
