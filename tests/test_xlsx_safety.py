@@ -93,6 +93,11 @@ WORKBOOKS = {
         (CMD, HYPER, AT, ONE),
         ("借阅人 -2+3",),
     ),
+    "export": (
+        ("export", "-o", "export.xlsx"),
+        (CMD, ONE, AT, HYPER, PLUS, MINUS),
+        (),
+    ),
     "reception plan": (
         ("reception", "plan", "--year", "2027", "--rule", "last-friday 09:00-11:00",
          "--leaders", f"{LEADER},{PLUS},{MINUS},{AT},{ONE}", "--place", HYPER,

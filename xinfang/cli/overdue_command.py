@@ -81,16 +81,9 @@ def overdue_command(
     else:
         _print(report)
     if target:
-        from xinfang.outputs import tables
+        from xinfang.outputs.tables import write_list
 
-        if target.suffix.lower() == ".csv":
-            tables.write_csv(target, HEADER, _rows(report))
-        else:
-            from xinfang.outputs import workbook
-
-            book, sheet = workbook.new_book(f"期限检查{report.as_of}")
-            workbook.list_sheet(sheet, HEADER, _rows(report))
-            workbook.save(book, target, force=force)
+        write_list(target, f"期限检查{report.as_of}", HEADER, _rows(report), force=force)
         sys.stderr.write(f"清单已保存：{target}\n")
     raise typer.Exit(1 if report.overdue else 0)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -34,31 +37,44 @@ def show_command(
     print_case(result)
 
 
+Status = Annotated[
+    str | None, typer.Option("--status", help="状态，如 已受理、已答复；在办 = 全部未办结")
+]
+Month = Annotated[str | None, typer.Option("--month", help="信访月份，如 2026-11")]
+From = Annotated[str | None, typer.Option("--from", help="信访时间起（含）")]
+To = Annotated[str | None, typer.Option("--to", help="信访时间止（含）")]
+Source = Annotated[str | None, typer.Option("--source", help="信访来源")]
+Form = Annotated[str | None, typer.Option("--form", help="信访形式")]
+Category = Annotated[str | None, typer.Option("--category", help="问题类型")]
+Town = Annotated[str | None, typer.Option("--town", help="属地")]
+Unit = Annotated[str | None, typer.Option("--unit", help="承办单位")]
+Text = Annotated[str | None, typer.Option("--text", help="在姓名、内容、地址、备注中查找")]
+Overdue = Annotated[bool, typer.Option("--overdue", help="只列有已超期期限的案件")]
+DueWithin = Annotated[
+    str | None, typer.Option("--due-within", help="只列 N 个工作日内（含已超期）有期限到期的案件")
+]
+Sort = Annotated[
+    str, typer.Option("--sort", help="排序：number（按编号，默认）或 due（按最近的期限）")
+]
+Limit = Annotated[str | None, typer.Option("--limit", help="最多列出几件")]
+
+
 @command("list")
 def list_command(
-    status: Annotated[
-        str | None, typer.Option("--status", help="状态，如 已受理、已答复；在办 = 全部未办结")
-    ] = None,
-    month: Annotated[str | None, typer.Option("--month", help="信访月份，如 2026-11")] = None,
-    date_from: Annotated[str | None, typer.Option("--from", help="信访时间起（含）")] = None,
-    date_to: Annotated[str | None, typer.Option("--to", help="信访时间止（含）")] = None,
-    source: Annotated[str | None, typer.Option("--source", help="信访来源")] = None,
-    form: Annotated[str | None, typer.Option("--form", help="信访形式")] = None,
-    category: Annotated[str | None, typer.Option("--category", help="问题类型")] = None,
-    town: Annotated[str | None, typer.Option("--town", help="属地")] = None,
-    unit: Annotated[str | None, typer.Option("--unit", help="承办单位")] = None,
-    text: Annotated[
-        str | None, typer.Option("--text", help="在姓名、内容、地址、备注中查找")
-    ] = None,
-    overdue: Annotated[bool, typer.Option("--overdue", help="只列有已超期期限的案件")] = False,
-    due_within: Annotated[
-        str | None,
-        typer.Option("--due-within", help="只列 N 个工作日内（含已超期）有期限到期的案件"),
-    ] = None,
-    sort: Annotated[
-        str, typer.Option("--sort", help="排序：number（按编号，默认）或 due（按最近的期限）")
-    ] = "number",
-    limit: Annotated[str | None, typer.Option("--limit", help="最多列出几件")] = None,
+    status: Status = None,
+    month: Month = None,
+    date_from: From = None,
+    date_to: To = None,
+    source: Source = None,
+    form: Form = None,
+    category: Category = None,
+    town: Town = None,
+    unit: Unit = None,
+    text: Text = None,
+    overdue: Overdue = False,
+    due_within: DueWithin = None,
+    sort: Sort = "number",
+    limit: Limit = None,
     mask: MaskOption = False,
     as_json: JsonOption = False,
     db: DbOption = None,
@@ -68,21 +84,9 @@ def list_command(
     例：xinfang list --month 2026-11 --status 在办 --town 沙河镇；xinfang list --due-within 3 --sort due
     """
     filters = query.Filters(
-        status=status,
-        month=month,
-        date_from=date_from,
-        date_to=date_to,
-        source=source,
-        form=form,
-        category=category,
-        township=town,
-        unit=unit,
-        text=text,
-        overdue=overdue,
-        due_within=due_within,
-        sort=sort,
-        limit=limit,
-    )
+        status, month, date_from, date_to, source, form, category, town, unit, text,
+        overdue, due_within, sort, limit,
+    )  # fmt: skip
     cases = query.list_cases(open_ledger(db), filters)
     if mask:
         cases = [query.masked(case) for case in cases]
@@ -92,6 +96,67 @@ def list_command(
     from xinfang.cli.render import print_cases
 
     print_cases(cases, title="案件列表")
+
+
+@command("export")
+def export_command(
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output", "-o", help="输出文件：.csv、.json 或 .xlsx；不给则写到屏幕（CSV）"
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
+    mask: Annotated[
+        bool,
+        typer.Option(
+            "--mask", help="用于统计或外送：去掉姓名、电话、身份证号、地址，并从文字中删去"
+        ),
+    ] = False,
+    status: Status = None,
+    month: Month = None,
+    date_from: From = None,
+    date_to: To = None,
+    source: Source = None,
+    form: Form = None,
+    category: Category = None,
+    town: Town = None,
+    unit: Unit = None,
+    text: Text = None,
+    overdue: Overdue = False,
+    due_within: DueWithin = None,
+    db: DbOption = None,
+) -> None:
+    """导出案件（全部字段和未完成的期限），供其他软件使用；条件同 list。
+
+    例：xinfang export -o 全部案件.xlsx；xinfang export --month 2026-11 --mask -o 统计用.csv；xinfang export -o cases.json
+    """
+    from xinfang.core import export
+
+    target = Path(output) if output else None
+    if target:
+        from xinfang.outputs.tables import check_target
+
+        check_target(target, force=force, suffixes=(".csv", ".json", ".xlsx"))
+    filters = query.Filters(
+        status, month, date_from, date_to, source, form, category, town, unit, text,
+        overdue, due_within,
+    )  # fmt: skip
+    rows = export.cases(open_ledger(db), filters, mask=mask)
+    if target and target.suffix.lower() == ".json":
+        target.write_text(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    else:
+        from xinfang.outputs.tables import write_csv, write_list
+
+        header = export.columns(mask=mask)
+        labels = [label for _, label in header]
+        table = [[export.flat(row[key]) for key, _ in header] for row in rows]
+        if target:
+            write_list(target, "案件", labels, table, force=force)
+        else:
+            write_csv(None, labels, table)
+    if target:
+        sys.stderr.write(f"已导出 {len(rows)} 件：{target}\n")
 
 
 @command("search")

@@ -9,7 +9,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from xinfang.core.fields import REGISTRATION_FIELDS
+from xinfang.core.fields import CASE_SECTIONS, REGISTRATION_FIELDS
 from xinfang.core.states import ACTIONS
 
 ACTION_LABELS = {"register": "登记", **{name: a.label for name, a in ACTIONS.items()}}
@@ -50,34 +50,6 @@ DATA_LABELS = {
     "kind": "类别",
     "days": "延长天数",
 }
-
-CASE_SECTIONS: list[tuple[str, str]] = [
-    ("decided_on", "受理决定日期"),
-    ("decision_reason", "理由"),
-    ("reject_channel", "法定途径/有权机关"),
-    ("transfer_to", "转送机关"),
-    ("notified_on", "告知日期"),
-    ("notice_method", "告知方式"),
-    ("assign_no", "交办单号"),
-    ("unit", "承办单位"),
-    ("assigned_on", "交办日期"),
-    ("assign_due", "办结期限"),
-    ("unit_accepted_on", "承办单位受理"),
-    ("unit_reported_on", "承办单位报送"),
-    ("unit_report", "办理情况"),
-    ("replied_on", "答复日期"),
-    ("reply_result", "答复结果"),
-    ("reply_finding", "是否属实"),
-    ("reply_text", "答复意见"),
-    ("revisited_on", "回访日期"),
-    ("revisit_method", "回访方式"),
-    ("satisfaction", "满意度"),
-    ("revisit_opinion", "信访人意见"),
-    ("publicized_on", "公示日期"),
-    ("closed_on", "办结日期"),
-    ("archived_on", "归档日期"),
-    ("retention", "保管期限"),
-]
 
 
 def console() -> Console:

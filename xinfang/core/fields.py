@@ -47,6 +47,34 @@ REGISTRATION_FIELDS: tuple[Field, ...] = (
     Field("post_url", "原帖网址", 500),
     Field("posted_at", "发帖时间", kind="when"),
 )
+# What happened to the case after registration, in the order of its life.
+CASE_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("decided_on", "受理决定日期"),
+    ("decision_reason", "理由"),
+    ("reject_channel", "法定途径/有权机关"),
+    ("transfer_to", "转送机关"),
+    ("notified_on", "告知日期"),
+    ("notice_method", "告知方式"),
+    ("assign_no", "交办单号"),
+    ("unit", "承办单位"),
+    ("assigned_on", "交办日期"),
+    ("assign_due", "办结期限"),
+    ("unit_accepted_on", "承办单位受理"),
+    ("unit_reported_on", "承办单位报送"),
+    ("unit_report", "办理情况"),
+    ("replied_on", "答复日期"),
+    ("reply_result", "答复结果"),
+    ("reply_finding", "是否属实"),
+    ("reply_text", "答复意见"),
+    ("revisited_on", "回访日期"),
+    ("revisit_method", "回访方式"),
+    ("satisfaction", "满意度"),
+    ("revisit_opinion", "信访人意见"),
+    ("publicized_on", "公示日期"),
+    ("closed_on", "办结日期"),
+    ("archived_on", "归档日期"),
+    ("retention", "保管期限"),
+)
 ONLINE_FIELDS = ("platform", "post_url", "posted_at")
 ONLINE_SOURCE = "网络舆情"
 FIELDS_BY_KEY = {field.key: field for field in REGISTRATION_FIELDS}

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Mapping
+from typing import Any
 
 from xinfang.core import settings
 from xinfang.core.dates import chinese_date, today
@@ -18,7 +20,7 @@ _LANDLINE = re.compile(r"(?<![0-9])0\d{2,3}[- ]?\d{7,8}(?![0-9])")
 _ADDRESS_PARTS = re.compile(r"[^省市县区镇乡街道村社组号]+(?:村|社|组|号|街道|小区|巷)")
 
 
-def scrub(text: str, case: sqlite3.Row) -> str:
+def scrub(text: str, case: sqlite3.Row | Mapping[str, Any]) -> str:
     """Take the petitioner's identity out of a text."""
     words = [case["name"], case["address"], case["phone"], case["id_number"]]
     if case["address"]:

@@ -3,8 +3,10 @@ Every value a petitioner wrote goes in as text, never as a formula."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import re
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -40,9 +42,13 @@ def check_target(path: Path, *, force: bool, suffixes: Sequence[str]) -> None:
         raise InvalidInput("输出文件", f"“{shorten(path, 200)}”不是可用的文件名") from None
 
 
-def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    # utf-8 with BOM: Excel on Windows then opens Chinese text correctly.
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+def write_csv(path: Path | None, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """To a file (with a BOM, so that Excel on Windows reads the Chinese), or to stdout."""
+    with (
+        path.open("w", encoding="utf-8-sig", newline="")
+        if path
+        else contextlib.nullcontext(sys.stdout)
+    ) as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
         for row in rows:
@@ -55,3 +61,17 @@ def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[Any]]) 
                     for v in row
                 ]
             )
+
+
+def write_list(
+    path: Path, title: str, header: Sequence[str], rows: Sequence[Sequence[Any]], *, force: bool
+) -> None:
+    """A list as .csv or as a one-sheet .xlsx, by the file's extension."""
+    if path.suffix.lower() == ".csv":
+        write_csv(path, header, rows)
+        return
+    from xinfang.outputs import workbook
+
+    book, sheet = workbook.new_book(title)
+    workbook.list_sheet(sheet, header, rows)
+    workbook.save(book, path, force=force)
