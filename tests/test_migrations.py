@@ -69,3 +69,9 @@ def test_migrated_cases_get_their_deadlines(run, no_ledger: Path) -> None:
         ("reply", "2026-10-22", None),
     ]
     assert run("accept", "2026-0001", expect=2).exit_code == 2  # its state came along too
+
+
+def test_the_store_knows_the_latest_version_without_importing_the_migrations():
+    from xinfang.store import db, migrations
+
+    assert db.SCHEMA_VERSION == migrations.LATEST

@@ -84,6 +84,7 @@ def test_older_ledger_is_migrated_forward_one_step_at_a_time(
 
     monkeypatch.setitem(migrations.STEPS, migrations.LATEST, add_column)
     monkeypatch.setattr(migrations, "LATEST", migrations.LATEST + 1)
+    monkeypatch.setattr(db, "SCHEMA_VERSION", migrations.LATEST)
     conn = db.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST
     columns = [row[1] for row in conn.execute("PRAGMA table_info(cases)")]
@@ -103,6 +104,7 @@ def test_failed_migration_rolls_back_and_stays_pending(
 
     monkeypatch.setitem(migrations.STEPS, version, half_then_fail)
     monkeypatch.setattr(migrations, "LATEST", version + 1)
+    monkeypatch.setattr(db, "SCHEMA_VERSION", version + 1)
     with pytest.raises(XinfangError):
         db.connect(path)
     raw = sqlite3.connect(path)
@@ -146,17 +148,52 @@ def test_a_failed_action_rolls_back_everything(tmp_path: Path) -> None:
     assert conn.execute("SELECT count(*) FROM settings WHERE key = 'half'").fetchone()[0] == 0
 
 
-def test_show_does_not_load_heavy_modules(run, registered: str, db_path: Path) -> None:
-    """Start-up stays light: showing a case needs neither openpyxl nor sqlite-utils."""
+def _modules_after(*args: str) -> set[str]:
+    """The modules a real run of `xinfang ARGS` has imported by the time it ends."""
     probe = (
         "import sys\n"
         "from xinfang.cli import main\n"
-        f"sys.argv = ['xinfang', 'show', '{registered}', '--db', {str(db_path)!r}]\n"
+        f"sys.argv = ['xinfang', *{list(args)!r}]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = {'openpyxl', 'sqlite_utils', 'chinese_calendar', 'docx', 'docxtpl', 'pydantic'}\n"
-        "print(sorted(heavy & {name.split('.')[0] for name in sys.modules}))\n"
+        "print(' '.join(sorted(sys.modules)))\n"
     )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return set(out.stdout.strip().splitlines()[-1].split())
+
+
+HEAVY = {"openpyxl", "sqlite_utils", "chinese_calendar", "docx", "docxtpl", "pydantic", "jinja2"}
+
+
+def test_show_loads_only_what_it_uses(registered: str, db_path: Path) -> None:
+    """Start-up is most of a command's time: `show` loads its own command module and
+    the reading core, not the other commands, the actions, migrations or the libraries
+    for workbooks, documents and holidays; with --json not even rich."""
+    loaded = _modules_after("show", registered, "--db", str(db_path), "--json")
+    assert "xinfang.core.query" in loaded  # the probe really ran the command
+    top = {name.split(".")[0] for name in loaded}
+    assert HEAVY & top == set()
+    assert "rich" not in top
+    assert "importlib.metadata" not in loaded
+    unused = {"xinfang.core.cases", "xinfang.store.migrations", "xinfang.cli.case_commands"}
+    assert unused & loaded == set()
+    human = _modules_after("show", registered, "--db", str(db_path))
+    assert "rich" in {name.split(".")[0] for name in human}
+    assert HEAVY & {name.split(".")[0] for name in human} == set()
+
+
+def test_help_still_lists_every_command() -> None:
+    from xinfang.cli import MODULES
+
     out = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "xinfang", "--help"], capture_output=True, text=True, check=True
     ).stdout
-    assert out.strip().splitlines()[-1] == "[]"
+    for names in MODULES.values():
+        for name in names:
+            assert f" {name} " in out, name
+
+
+def test_the_lazy_map_names_every_command_of_each_module() -> None:
+    from xinfang.cli import MODULES, app
+
+    registered = {c.name for c in app.registered_commands} | {g.name for g in app.registered_groups}
+    assert registered == {name for names in MODULES.values() for name in names}

@@ -1,31 +1,67 @@
-"""The `xinfang` command line: thin commands over `xinfang.core`."""
+"""The `xinfang` command line: thin commands over `xinfang.core`.
+
+A command module registers its commands on `app` when imported. `main()` imports only
+the module of the command being run (the clerk types `xinfang show …` dozens of times a
+day, and building all ~50 commands and importing their cores costs more than the rest
+of the start-up); `--help`, an unknown command and `from xinfang.cli import app` load
+them all.
+"""
 
 from __future__ import annotations
 
-# Importing a command module registers its commands; the order here is the order in --help.
-# isort: off
-from xinfang.cli import register_command  # noqa: F401
-from xinfang.cli import case_commands  # noqa: F401
-from xinfang.cli import supervision_commands  # noqa: F401
-from xinfang.cli import review_commands  # noqa: F401
-from xinfang.cli import document_commands  # noqa: F401
-from xinfang.cli import loan_commands  # noqa: F401
-from xinfang.cli import read_commands  # noqa: F401
-from xinfang.cli import overdue_command  # noqa: F401
-from xinfang.cli import report_commands  # noqa: F401
-from xinfang.cli import stats_command  # noqa: F401
-from xinfang.cli import calendar_commands  # noqa: F401
-from xinfang.cli import reception_commands  # noqa: F401
-from xinfang.cli import doctor_command  # noqa: F401
-from xinfang.cli import backup_commands  # noqa: F401
-from xinfang.cli import settings_commands  # noqa: F401
-from xinfang.cli import demo_command  # noqa: F401
+import importlib
+import sys
+from typing import Any
 
-# isort: on
-from xinfang.cli.app import app
+# Modules in --help order, each with the commands (or command groups) it registers.
+MODULES: dict[str, tuple[str, ...]] = {
+    "register_command": ("register",),
+    "case_commands": (
+        "accept", "reject", "transfer", "notify", "assign", "unit-accept", "unit-report",
+        "reply", "revisit", "publicize", "close", "archive", "note", "correct", "extend",
+        "pause", "resume",
+    ),
+    "supervision_commands": (
+        "supervise", "supervise-answer", "instruct", "liaise", "liaise-answer", "suggest",
+    ),
+    "review_commands": ("review", "reexamine"),
+    "document_commands": ("print", "templates", "attach", "verify"),
+    "loan_commands": ("lend", "return", "loans"),
+    "read_commands": ("show", "list", "export", "search"),
+    "overdue_command": ("overdue",),
+    "report_commands": ("report",),
+    "stats_command": ("report",),
+    "calendar_commands": ("calendar",),
+    "reception_commands": ("reception",),
+    "doctor_command": ("doctor",),
+    "backup_commands": ("backup", "restore"),
+    "settings_commands": ("init", "config"),
+    "demo_command": ("demo",),
+}  # fmt: skip
 
 __all__ = ["app", "main"]
 
 
+def load(modules: list[str]) -> Any:
+    for module in modules:
+        importlib.import_module(f"xinfang.cli.{module}")
+    from xinfang.cli.root import app as group
+
+    return group
+
+
+def modules_for(args: list[str]) -> list[str]:
+    """The modules that register the command in `args`; all of them when it is unknown."""
+    name = next((arg for arg in args if not arg.startswith("-")), None)
+    needed = [module for module, names in MODULES.items() if name in names]
+    return needed or list(MODULES)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":  # `from xinfang.cli import app`: tests and tools get every command
+        return load(list(MODULES))
+    raise AttributeError(name)
+
+
 def main() -> None:
-    app()
+    load(modules_for(sys.argv[1:]))()

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from xinfang.cli.app import command
 from xinfang.cli.base import DbOption, open_ledger
+from xinfang.cli.root import command
 from xinfang.core.validate import parse_int
 
 

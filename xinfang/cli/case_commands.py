@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from xinfang.cli.app import command
 from xinfang.cli.base import ByOption, CaseArgument, DbOption, OnOption, open_ledger
+from xinfang.cli.root import command
 from xinfang.core import cases
 from xinfang.core.numbering import formal_number
 from xinfang.core.settings import get as setting

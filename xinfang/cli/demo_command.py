@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from xinfang.cli.app import command
+from xinfang.cli.root import command
 from xinfang.core import demo
 from xinfang.core.states import Status
 from xinfang.store.db import connect

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from xinfang.cli.app import command
 from xinfang.cli.base import DbOption, JsonOption, open_ledger, print_json
+from xinfang.cli.root import command
 from xinfang.core import doctor
 from xinfang.store.db import resolve_path
 

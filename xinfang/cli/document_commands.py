@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from xinfang.cli.app import app, command
 from xinfang.cli.base import ByOption, Command, DbOption, OnOption, new_app, open_ledger
-from xinfang.core import cases, documents, files
+from xinfang.cli.root import app, command
+from xinfang.core import documents, files, ledger
 from xinfang.core.errors import InvalidInput, StepRefused
 from xinfang.core.numbering import short_number
 from xinfang.core.states import Status
@@ -40,7 +40,7 @@ def print_command(
     from xinfang.outputs.tables import check_target
 
     conn = open_ledger(db)
-    row = cases.find(conn, case)
+    row = ledger.find(conn, case)
     wanted = documents.find_document(document)
     context = documents.context(conn, row)
     why = wanted.fits(context)

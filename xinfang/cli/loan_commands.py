@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from xinfang.cli.app import command
 from xinfang.cli.base import (
     ByOption,
     CaseArgument,
@@ -16,6 +15,7 @@ from xinfang.cli.base import (
     open_ledger,
     print_json,
 )
+from xinfang.cli.root import command
 from xinfang.core import loans
 from xinfang.core.dates import today
 

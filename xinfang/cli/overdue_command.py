@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from xinfang.cli.app import command
 from xinfang.cli.base import DbOption, JsonOption, open_ledger, print_json
+from xinfang.cli.root import command
 from xinfang.core import overdue
 from xinfang.core.dates import parse_date, today
 from xinfang.core.validate import parse_int

@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from xinfang.cli.app import command
 from xinfang.cli.base import CaseArgument, DbOption, JsonOption, open_ledger, print_json
+from xinfang.cli.root import command
 from xinfang.core import query
 
 MaskOption = Annotated[

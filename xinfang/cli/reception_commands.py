@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from xinfang.cli.app import app
 from xinfang.cli.base import Command, DbOption, JsonOption, new_app, open_ledger, print_json
+from xinfang.cli.root import app
 from xinfang.core import reception
 from xinfang.core.dates import chinese_date, today
 

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
-from xinfang.cli.app import command
 from xinfang.cli.base import ByOption, DbOption, JsonOption, open_ledger, print_json
+from xinfang.cli.root import command
 from xinfang.core import cases, query, settings
 from xinfang.core.errors import InvalidInput
 from xinfang.core.fields import (

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from xinfang.cli.app import app
 from xinfang.cli.base import Command, DbOption, new_app, open_ledger
+from xinfang.cli.root import app
 from xinfang.core import periods
 from xinfang.core.dates import today
 

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from xinfang.cli.app import command
 from xinfang.cli.base import ByOption, CaseArgument, DbOption, OnOption, open_ledger
+from xinfang.cli.root import command
 from xinfang.core import review
 from xinfang.core.errors import InvalidInput
 

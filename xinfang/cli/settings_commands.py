@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from xinfang.cli.app import app, command
 from xinfang.cli.base import Command, DbOption, JsonOption, new_app, open_ledger, print_json
+from xinfang.cli.root import app, command
 from xinfang.core import rules, settings
 from xinfang.core.validate import parse_int
 from xinfang.store.db import resolve_path, transaction

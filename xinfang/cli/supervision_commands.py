@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from xinfang.cli.app import command
 from xinfang.cli.base import (
     ByOption,
     CaseArgument,
@@ -18,6 +17,7 @@ from xinfang.cli.base import (
     open_ledger,
     print_json,
 )
+from xinfang.cli.root import command
 from xinfang.core import supervision
 from xinfang.core.dates import parse_date, today
 

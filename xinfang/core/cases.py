@@ -15,7 +15,7 @@ from typing import Any
 
 from xinfang.core import deadlines, rules, settings
 from xinfang.core.dates import Moment, moment, now, parse_when
-from xinfang.core.errors import InvalidInput, NotFound
+from xinfang.core.errors import InvalidInput
 from xinfang.core.fields import (
     FIELDS_BY_KEY,
     REGISTRATION_FIELDS,
@@ -24,8 +24,9 @@ from xinfang.core.fields import (
     later,
 )
 from xinfang.core.fields import find_field as _find_field
+from xinfang.core.ledger import find
 from xinfang.core.notice import public_notice
-from xinfang.core.numbering import next_in_sequence, parse_case_number, short_number
+from xinfang.core.numbering import next_in_sequence, short_number
 from xinfang.core.repeats import Match, find_earlier
 from xinfang.core.states import ACTIONS, Status, check_step, refusal
 from xinfang.core.validate import clean_text, parse_int
@@ -49,14 +50,6 @@ def actor_name(conn: sqlite3.Connection, given: str | None) -> str:
         except (KeyError, OSError):
             name = "未知"
     return clean_text(name, "经办人", max_length=50, required=True) or ""
-
-
-def find(conn: sqlite3.Connection, ref: str) -> sqlite3.Row:
-    year, seq = parse_case_number(ref)
-    row = conn.execute("SELECT * FROM cases WHERE year = ? AND seq = ?", (year, seq)).fetchone()
-    if row is None:
-        raise NotFound(f"没有编号为 {short_number(year, seq)} 的案件。")
-    return row
 
 
 def _choice(value: str, allowed: tuple[str, ...], label: str) -> str:
@@ -671,8 +664,3 @@ def correct(
 
 def _label(action: str) -> str:
     return ACTIONS[action].label if action in ACTIONS else action
-
-
-def events_of(conn: sqlite3.Connection, case_id: int) -> list[dict[str, Any]]:
-    rows = conn.execute("SELECT * FROM events WHERE case_id = ? ORDER BY id", (case_id,)).fetchall()
-    return [{**dict(row), "data": json.loads(row["data"])} for row in rows]

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from xinfang.core.cases import act, find
+from xinfang.core.cases import act
 from xinfang.core.dates import Moment, now
 from xinfang.core.errors import InvalidInput
+from xinfang.core.ledger import find
 from xinfang.core.numbering import short_number
 from xinfang.core.validate import clean_text
 

@@ -9,9 +9,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from xinfang.core import rules, settings, workdays
-from xinfang.core.cases import events_of, find
 from xinfang.core.dates import parse_date, parse_month, today
 from xinfang.core.errors import InvalidInput
+from xinfang.core.ledger import events_of, find
 from xinfang.core.numbering import formal_number, short_number
 from xinfang.core.overdue import case_deadlines
 from xinfang.core.repeats import count_in_matter

@@ -16,9 +16,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from xinfang.core import settings
-from xinfang.core.cases import act, events_of
+from xinfang.core.cases import act
 from xinfang.core.dates import Moment, chinese_date, chinese_upper_date, parse_date
 from xinfang.core.errors import InvalidInput, StepRefused
+from xinfang.core.ledger import events_of
 from xinfang.core.numbering import formal_number, next_in_sequence, short_number
 from xinfang.core.states import ACTIONS, OPEN_STATUSES, Status, refusal
 from xinfang.core.validate import clean_text

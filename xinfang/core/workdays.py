@@ -18,7 +18,6 @@ import sqlite3
 from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, timedelta
-from importlib import metadata
 from itertools import accumulate
 
 from xinfang.core.dates import today
@@ -126,7 +125,13 @@ def _package_calendar() -> tuple[str, dict[date, bool], set[int]]:
     for day in constants.workdays:
         overrides[day] = True
     years = set(range(min(d.year for d in constants.holidays), max(constants.holidays).year + 1))
-    return metadata.version("chinese_calendar"), overrides, years
+    return _package_version(), overrides, years
+
+
+def _package_version() -> str:
+    from importlib import metadata  # ~10 ms: not for commands that only count days
+
+    return metadata.version("chinese_calendar")
 
 
 def _office_entries(conn: sqlite3.Connection) -> dict[date, bool]:
@@ -184,7 +189,7 @@ def is_stale(conn: sqlite3.Connection) -> bool:
     """Has chinese-calendar been upgraded since the table was built, or has the table
     fallen behind the clock? (Checked by the overdue scan and doctor, not on every run.)"""
     built = conn.execute("SELECT value FROM settings WHERE key = 'calendar_source'").fetchone()
-    if built is None or built[0] != f'"chinese_calendar {metadata.version("chinese_calendar")}"':
+    if built is None or built[0] != f'"chinese_calendar {_package_version()}"':
         return True
     last = conn.execute("SELECT max(day) FROM calendar").fetchone()[0]
     return last is None or date.fromisoformat(last).year < today().year + 1

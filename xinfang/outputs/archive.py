@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from xinfang.core import cases, documents
+from xinfang.core import cases, documents, ledger
 from xinfang.core.dates import chinese_date, moment
 from xinfang.core.files import files_dir, private_dir, safe_name, sha256
 from xinfang.core.numbering import short_number
@@ -109,7 +109,7 @@ def build(
     on: str | None = None,
     by: str | None = None,
 ) -> Archived:
-    case = cases.find(conn, ref)
+    case = ledger.find(conn, ref)
     case_no = short_number(case["year"], case["seq"])
     check_step(case_no, Status(case["status"]), "archive")  # before any file is written
     when = moment(on)

@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from xinfang.core.errors import XinfangError
-from xinfang.store import migrations
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -43,6 +42,9 @@ def _create_private_file(path: Path) -> None:
     os.close(fd)
 
 
+SCHEMA_VERSION = 4  # = migrations.LATEST (a test checks); known here to skip importing them
+
+
 def connect(path: str | Path | None = None, *, create: bool = True) -> sqlite3.Connection:
     """Open (creating and migrating if needed) the ledger and return a connection in
     autocommit mode; writes go through `transaction()`."""
@@ -62,7 +64,10 @@ def connect(path: str | Path | None = None, *, create: bool = True) -> sqlite3.C
         conn.execute("PRAGMA synchronous = FULL")
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
-        migrations.migrate(conn)
+        if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+            from xinfang.store import migrations  # only when the file is new or older
+
+            migrations.migrate(conn)
     except sqlite3.DatabaseError as error:
         raise XinfangError(
             f"无法打开台账文件 {db_path}：{error}（不是 xinfang 台账或已损坏）"

@@ -16,3 +16,9 @@ app = new_app(
 
 def command(name: str, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return app.command(name, cls=Command, **kwargs)
+
+
+@app.callback()
+def group() -> None:
+    # A callback keeps `app` a group even when main() has loaded a single command.
+    pass
