@@ -109,6 +109,13 @@ def test_search(run, ledger, needle, expected):
     assert numbers(run, "search", needle) == [f"2026-{n}" for n in expected]
 
 
+@pytest.mark.parametrize("needle", ["不", "要求"])
+def test_search_puts_the_latest_petitions_first(run, ledger, needle):
+    found = numbers(run, "search", needle)
+    assert len(found) > 1 and found == sorted(found, reverse=True)
+    assert numbers(run, "list", "--text", needle) == sorted(found)
+
+
 def test_search_human_output(run, ledger):
     out = run("search", "公墓收费").stdout
     assert "2026-0003" in out

@@ -54,7 +54,10 @@ DueWithin = Annotated[
     str | None, typer.Option("--due-within", help="只列 N 个工作日内（含已超期）有期限到期的案件")
 ]
 Sort = Annotated[
-    str, typer.Option("--sort", help="排序：number（按编号，默认）或 due（按最近的期限）")
+    str,
+    typer.Option(
+        "--sort", help="排序：number（按编号，默认）、newest（最新的在前）或 due（按最近的期限）"
+    ),
 ]
 Limit = Annotated[str | None, typer.Option("--limit", help="最多列出几件")]
 
@@ -166,7 +169,7 @@ def search_command(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """全文检索：在信访人姓名、反映问题、地址和备注中查找任意文字片段。
+    """全文检索：在信访人姓名、反映问题、地址和备注中查找任意文字片段，最新的在前，最多 200 件。
 
     例：xinfang search 低保金
     """

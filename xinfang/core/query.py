@@ -150,9 +150,10 @@ def text_matches(conn: sqlite3.Connection, text: str) -> str:
         return f"id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH {_quote(phrase)})"
     like = _quote("%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
     columns = " OR ".join(
-        f"{c} LIKE {like} ESCAPE '\\'" for c in ("name", "content", "address", "notes")
+        f"f.{c} LIKE {like} ESCAPE '\\'" for c in ("name", "content", "address", "notes")
     )
-    return f"id IN (SELECT rowid FROM cases_fts WHERE {columns})"
+    # Probed case by case in the list's order, so that a LIMIT stops the scan early.
+    return f"EXISTS (SELECT 1 FROM cases_fts f WHERE f.rowid = cases.id AND ({columns}))"
 
 
 def _quote(value: str) -> str:
@@ -188,10 +189,15 @@ def list_cases(conn: sqlite3.Connection, filters: Filters) -> list[dict[str, Any
         conditions.append(f"{NEXT_DUE} <= ?")
         params.append(horizon.isoformat())
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
-    order = {"number": "year, seq", "due": f"{NEXT_DUE} IS NULL, {NEXT_DUE}, year, seq"}
+    order = {
+        "number": "year, seq",
+        "newest": "year DESC, seq DESC",
+        "due": f"{NEXT_DUE} IS NULL, {NEXT_DUE}, year, seq",
+    }
     if filters.sort not in order:
         raise InvalidInput(
-            "排序", f"只能是 number（按编号）或 due（按期限），不能是“{filters.sort}”"
+            "排序",
+            f"只能是 number（按编号）、newest（最新的在前）或 due（按期限），不能是“{filters.sort}”",
         )
     limit = ""
     if filters.limit is not None:
@@ -206,4 +212,5 @@ def list_cases(conn: sqlite3.Connection, filters: Filters) -> list[dict[str, Any
 
 
 def search(conn: sqlite3.Connection, text: str, *, limit: int | None = 200) -> list[dict[str, Any]]:
-    return list_cases(conn, Filters(text=text, limit=limit))
+    # The clerk looking something up wants the latest petitions first.
+    return list_cases(conn, Filters(text=text, sort="newest", limit=limit))

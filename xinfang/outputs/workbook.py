@@ -8,13 +8,12 @@ openpyxl is imported here, and this module only by the commands that write workb
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
@@ -38,13 +37,32 @@ def put(sheet: Worksheet, row: int, column: int, value: Any) -> Any:
 
 
 def display_width(text: str) -> int:
-    """Columns a text takes: CJK and full-width characters count two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    """Columns a text takes: CJK and full-width characters count two. GBK gives exactly
+    that for every character it has (two bytes for 汉字 and full-width forms, one for
+    ASCII), at C speed: per-character lookups cost a second for a 10,000-row table."""
+    return len(text.encode("gbk", "replace"))
 
 
 def lines_needed(text: str, width: float) -> int:
     room = max(width - 1.5, 1)
+    if len(text) * 2 <= room and "\n" not in text:  # fits even if every character is wide
+        return 1
     return sum(max(1, math.ceil(display_width(part) / room)) for part in text.split("\n"))
+
+
+def named_style(
+    sheet: Worksheet, name: str, alignment: Alignment, border: Border | None = None
+) -> str:
+    """A cell style registered once in the workbook. Setting font, border and alignment
+    cell by cell makes openpyxl hash each of them for every cell: 10,000 rows took 10 s;
+    a named style is one lookup (and shows in Excel's style gallery under its name)."""
+    book = sheet.parent
+    if name not in book.named_styles:
+        style = NamedStyle(name=name, font=Font(name=BODY_FONT, size=11), alignment=alignment)
+        if border is not None:
+            style.border = border
+        book.add_named_style(style)
+    return name
 
 
 def new_book(first_sheet: str) -> tuple[Workbook, Worksheet]:
@@ -91,17 +109,16 @@ def form_sheet(
         cell.border = BOX
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.row_dimensions[header_row].height = 30
-    body = Font(name=BODY_FONT, size=11)
-    wrap = Alignment(vertical="center", wrap_text=True)
-    middle = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    wrap = named_style(sheet, "表格正文", Alignment(vertical="center", wrap_text=True), BOX)
+    middle = named_style(
+        sheet, "表格居中", Alignment(horizontal="center", vertical="center", wrap_text=True), BOX
+    )
     for offset, row in enumerate(rows, 1):
         number = header_row + offset
         lines = 1
         for column, value in enumerate(row, 1):
             cell = put(sheet, number, column, value)
-            cell.font = body
-            cell.border = BOX
-            cell.alignment = middle if column - 1 in centered else wrap
+            cell.style = middle if column - 1 in centered else wrap
             lines = max(lines, lines_needed(str(value), widths[column - 1]))
         # Excel does not size wrapped rows itself when a file is opened: give the height.
         sheet.row_dimensions[number].height = max(lines * LINE_HEIGHT + 6, 20)
@@ -130,11 +147,10 @@ def list_sheet(sheet: Worksheet, header: Sequence[str], rows: Sequence[Sequence[
         cell.font = Font(name=BODY_FONT, bold=True)
         width = max([display_width(str(name)), *(display_width(str(r[column - 1])) for r in rows)])
         sheet.column_dimensions[get_column_letter(column)].width = min(width + 2, 50)
+    body = named_style(sheet, "清单正文", Alignment(wrap_text=True, vertical="top"))
     for number, row in enumerate(rows, 2):
         for column, value in enumerate(row, 1):
-            cell = put(sheet, number, column, value)
-            cell.font = Font(name=BODY_FONT)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            put(sheet, number, column, value).style = body
     print_setup(sheet, 1)
 
 
