@@ -28,8 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from xinfang.core import deadlines, rules, workdays  # noqa: E402
-from xinfang.store import db  # noqa: E402
+from xinfang.core import deadlines, rules, workdays
+from xinfang.store import db
 
 TODAY = date(2026, 11, 23)
 SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000, "1m": 1_000_000, "month10k": 10_000}
@@ -63,7 +63,7 @@ def id_number(rng: random.Random) -> str:
     """A valid GB 11643 number of someone born 1940-2000 in 临泽县."""
     born = date(1940, 1, 1) + timedelta(days=rng.randrange(60 * 365))
     body = f"620723{born:%Y%m%d}{rng.randrange(1000):03d}"
-    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, ID_WEIGHTS)) % 11]
+    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, ID_WEIGHTS, strict=True)) % 11]
 
 
 class Clock:
