@@ -154,4 +154,9 @@ def open_ledger(db: str | None) -> sqlite3.Connection:
 
 
 def print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+    """Indented for a person reading it; a large answer (thousands of cases) compact, as
+    indenting switches off json's C encoder and costs more than the query."""
+    text = json.dumps(value, ensure_ascii=False)
+    if len(text) < 100_000:
+        text = json.dumps(value, ensure_ascii=False, indent=2)
+    sys.stdout.write(text + "\n")
