@@ -55,6 +55,20 @@ def test_only_due_soon_exits_0_and_something_overdue_exits_1(run):
     assert "超期 12个工作日" in run("overdue", expect=1).stdout
 
 
+def test_a_long_list_is_summed_up_on_screen_and_listed_whole_with_all(run, monkeypatch):
+    from xinfang.cli import overdue_command
+
+    monkeypatch.setattr(overdue_command, "SCREEN_LIMIT", 2)
+    for day in ("2026-11-02 09:00", "2026-11-03 09:00", "2026-11-04 09:00"):
+        reg(run, day)
+    out = run("overdue", expect=1).stdout
+    assert "按环节和承办单位汇总（共 3 项）" in out
+    assert "2026-0001" in out and "2026-0003" not in out
+    assert "另有 1 项未列出" in out
+    full = run("overdue", "--all", expect=1).stdout
+    assert "2026-0003" in full and "汇总" not in full and "另有" not in full
+
+
 @pytest.mark.parametrize(
     ("options", "words"),
     [

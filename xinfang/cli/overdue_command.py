@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -14,6 +14,9 @@ from xinfang.core import overdue
 from xinfang.core.dates import parse_date, today
 from xinfang.core.validate import parse_int
 
+# A screen or a cron mail of tens of thousands of lines helps nobody, and rich takes half a
+# millisecond a row: beyond this, a count per stage and unit, then the first rows.
+SCREEN_LIMIT = 500
 HEADER = ("情况", "环节", "承办", "编号", "期限", "剩余/超期", "信访人", "反映问题", "当前状态")
 
 
@@ -49,6 +52,10 @@ def overdue_command(
         str | None, typer.Option("--output", "-o", help="另存清单为 .xlsx 或 .csv 文件")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件")] = False,
+    show_all: Annotated[
+        bool,
+        typer.Option("--all", help=f"屏幕上列出全部（默认超过 {SCREEN_LIMIT} 项时只列前面的）"),
+    ] = False,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -79,7 +86,7 @@ def overdue_command(
             }
         )
     else:
-        _print(report)
+        _print(report, show_all)
     if target:
         from xinfang.outputs.tables import write_list
 
@@ -88,7 +95,7 @@ def overdue_command(
     raise typer.Exit(1 if report.overdue else 0)
 
 
-def _print(report: overdue.Scan) -> None:
+def _print(report: overdue.Scan, show_all: bool) -> None:
     for warning in report.warnings:
         sys.stderr.write(f"提示：{warning}\n")
     if not report.overdue and not report.due_soon:
@@ -105,6 +112,36 @@ def _print(report: overdue.Scan) -> None:
     )
     for heading in HEADER:
         table.add_column(heading, no_wrap=heading not in ("反映问题",))
-    for row in _rows(report):
+    rows = _rows(report)
+    shown = rows if show_all else rows[:SCREEN_LIMIT]
+    for row in shown:
         table.add_row(*row, style="red" if row[0] == "已超期" else None)
-    console().print(table)
+    out = console()
+    if len(shown) < len(rows):
+        out.print(_counts(rows))
+    out.print(table)
+    if len(shown) < len(rows):
+        out.print(
+            f"另有 {len(rows) - len(shown)} 项未列出；全部列出：xinfang overdue --all，"
+            "或另存清单：xinfang overdue --output 期限清单.xlsx"
+        )
+
+
+def _counts(rows: list[list[str]]) -> Any:
+    """How many items per stage and handling unit: the office head's view of a long list."""
+    from collections import Counter
+
+    from rich.table import Table
+
+    counts = Counter((row[1], row[2], row[0]) for row in rows)
+    table = Table(title=f"按环节和承办单位汇总（共 {len(rows)} 项）", title_justify="left")
+    for heading in ("环节", "承办", "已超期", "即将到期"):
+        table.add_column(heading, justify="right" if heading.startswith(("已", "即")) else "left")
+    for stage, unit in dict.fromkeys((row[1], row[2]) for row in rows):
+        table.add_row(
+            stage,
+            unit,
+            str(counts[(stage, unit, "已超期")]),
+            str(counts[(stage, unit, "即将到期")]),
+        )
+    return table
