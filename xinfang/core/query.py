@@ -191,7 +191,7 @@ def list_cases(conn: sqlite3.Connection, filters: Filters) -> list[dict[str, Any
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     order = {
         "number": "year, seq",
-        "newest": "year DESC, seq DESC",
+        "newest": "id DESC",  # latest registered first; the rowid needs no sort
         "due": f"{NEXT_DUE} IS NULL, {NEXT_DUE}, year, seq",
     }
     if filters.sort not in order:
@@ -199,12 +199,14 @@ def list_cases(conn: sqlite3.Connection, filters: Filters) -> list[dict[str, Any
             "排序",
             f"只能是 number（按编号）、newest（最新的在前）或 due（按期限），不能是“{filters.sort}”",
         )
-    limit = ""
     if filters.limit is not None:
-        limit = f"LIMIT {parse_int(filters.limit, '最多列出', minimum=1, maximum=1_000_000)}"
+        limit = parse_int(filters.limit, "最多列出", minimum=1, maximum=1_000_000)
+        # Choose the cases first, then compute the derived columns for those only: sorting
+        # 100,000 matches of a search with them computed took a second.
+        where = f"WHERE id IN (SELECT id FROM cases {where} ORDER BY {order[filters.sort]} LIMIT {limit})"
     rows = conn.execute(
         f"SELECT *, {NEXT_DUE} AS next_due, {REPEAT_OF} AS repeat_of_no FROM cases {where} "
-        f"ORDER BY {order[filters.sort]} {limit}",
+        f"ORDER BY {order[filters.sort]}",
         params,
     ).fetchall()
     prefixes = Prefixes.of(conn)
