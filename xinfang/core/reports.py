@@ -91,13 +91,23 @@ def _source(case: sqlite3.Row) -> str:
     return f"{case['form']}（{case['source']}{detail}）"
 
 
+# The events fold() reads; the others (the registration's big record, notes, files) only
+# cost time to load and decode: a month of 10,000 cases spent half its time on them.
+FOLDED = (
+    "accept", "reject", "transfer", "notify", "assign", "unit-report", "reply", "revisit",
+    "extend", "publicize", "close", "archive",
+)  # fmt: skip
+
+
 def _events_by_case(conn: sqlite3.Connection, ids: list[int]) -> dict[int, list[sqlite3.Row]]:
     grouped: dict[int, list[sqlite3.Row]] = {case_id: [] for case_id in ids}
+    actions = ",".join(f"'{action}'" for action in FOLDED)
     for start in range(0, len(ids), 900):  # SQLite's limit on bound parameters
         chunk = ids[start : start + 900]
         rows = conn.execute(
             "SELECT case_id, action, occurred_at, round, status_after, data FROM events "
-            f"WHERE case_id IN ({','.join('?' * len(chunk))}) ORDER BY id",
+            f"WHERE case_id IN ({','.join('?' * len(chunk))}) AND action IN ({actions}) "
+            "ORDER BY id",
             chunk,
         )
         for row in rows:
