@@ -1,6 +1,6 @@
 -- xinfang ledger schema. This file is the schema of a new ledger; PRAGMA user_version
 -- records its version and xinfang/store/migrations.py brings older files forward to it.
--- schema-version: 4
+-- schema-version: 5
 
 -- Office settings: one row per key, value as JSON text.
 CREATE TABLE settings (
@@ -116,6 +116,7 @@ CREATE INDEX cases_unit ON cases (unit);
 CREATE INDEX cases_phone ON cases (phone);
 CREATE INDEX cases_id_number ON cases (id_number);
 CREATE INDEX cases_repeat_of ON cases (repeat_of);
+CREATE INDEX cases_name ON cases (name, address);  -- repeats: the same name and address
 
 -- The append-only history. One row per action, never changed, never removed.
 CREATE TABLE events (

@@ -1,7 +1,8 @@
 """Repeat petitions: at registration, the earlier cases of the same petitioner (ID number,
 phone, or name and address) or with closely similar content, within the office's window
-(`repeat_window_days`). Similarity is counted on Chinese character pairs, so a complaint
-retold with other punctuation or in another order still matches; no word splitting."""
+(`repeat_window_days`; content is compared with the latest 3,000 petitions of it).
+Similarity is counted on Chinese character pairs, so a complaint retold with other
+punctuation or in another order still matches; no word splitting."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from xinfang.core.numbering import short_number
 from xinfang.core.states import OPEN_STATUSES, Status
 
 SIMILAR = 0.5  # Dice coefficient of character pairs above which two complaints match
+SIMILARITY_LOOKBACK = 3000  # petitions whose content a new one is compared with
 _NOT_TEXT = re.compile(r"[\W_]+", re.UNICODE)
 
 
@@ -48,13 +50,29 @@ class Match:
 def find_earlier(conn: sqlite3.Connection, record: dict[str, Any], received: date) -> list[Match]:
     """Earlier cases that look like the same matter, most recent first."""
     window = int(settings.get(conn, "repeat_window_days") or 180)
-    since = (received - timedelta(days=window)).isoformat()
-    rows = conn.execute(
-        "SELECT id, year, seq, name, phone, id_number, address, anonymous, content, status, "
-        "repeat_of FROM cases WHERE received_at >= ? AND received_at < date(?, '+1 day') "
-        "ORDER BY received_at DESC, id DESC",
-        (since, received.isoformat()),
+    span = ((received - timedelta(days=window)).isoformat(), received.isoformat())
+    columns = (
+        "id, year, seq, name, phone, id_number, address, anonymous, content, status, repeat_of"
+    )
+    in_window = "received_at >= ? AND received_at < date(?, '+1 day')"
+    # The same person, over the whole window, through the indexes.
+    same_person = conn.execute(
+        f"SELECT {columns}, received_at FROM cases WHERE {in_window} AND "
+        "(id_number = ? OR phone = ? OR (name = ? AND address = ?))",
+        (*span, record.get("id_number"), record.get("phone"), record.get("name"),
+         record.get("address")),
+    ).fetchall()  # fmt: skip
+    # Similar content: compared in Python, so over the latest petitions of the window only
+    # (all of a town's; a city's last few weeks), which keeps registering instant.
+    recent = conn.execute(
+        f"SELECT {columns}, received_at FROM cases WHERE {in_window} ORDER BY id DESC LIMIT ?",
+        (*span, SIMILARITY_LOOKBACK),
     ).fetchall()
+    rows = sorted(
+        {row["id"]: row for row in [*same_person, *recent]}.values(),
+        key=lambda row: (row["received_at"], row["id"]),
+        reverse=True,
+    )
     matches = []
     for row in rows:
         reasons = []

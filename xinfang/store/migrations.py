@@ -87,8 +87,18 @@ def _v4_supervision(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v5_repeat_index(conn: sqlite3.Connection) -> None:
+    """Looking for repeats by name and address without reading the whole window."""
+    _create_from_schema(conn, "cases_name")
+
+
 # STEPS[n] brings a ledger from version n to n + 1. Version 1 is the first schema.sql.
-STEPS: dict[int, Step] = {1: _v2_deadlines, 2: _v3_documents, 3: _v4_supervision}
+STEPS: dict[int, Step] = {
+    1: _v2_deadlines,
+    2: _v3_documents,
+    3: _v4_supervision,
+    4: _v5_repeat_index,
+}
 
 LATEST = 1 + len(STEPS)
 
