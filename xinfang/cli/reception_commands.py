@@ -67,7 +67,7 @@ def _write_xlsx(plan: reception.Plan, unit: str, path: Path, force: bool) -> Non
     note = f"接访规则：{plan.rule.label}；接访领导按 {'、'.join(plan.leaders)} 的顺序逐月轮流。"
     if not plan.holidays_known:
         note += f"{plan.year} 年节假日安排尚未录入，日期只避开了周末，节假日公布后可能调整。"
-    book, sheet = workbook.new_book(f"领导接访日程{plan.year}年")
+    book, sheet = workbook.new_form_book(f"领导接访日程{plan.year}年")
     workbook.form_sheet(
         sheet,
         title=f"领导接访日程安排表（{plan.year}年）",

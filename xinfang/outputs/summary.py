@@ -81,7 +81,7 @@ def write(
     if target.exists() and not force:  # say so before doing the work
         workbook.save(None, target, force=False)
     rows = table.rows(conn, period, as_of)
-    book, sheet = workbook.new_book(table.sheet)
+    book, sheet = workbook.new_form_book(table.sheet)
     workbook.form_sheet(
         sheet,
         title=table.title,

@@ -13,8 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -51,14 +54,20 @@ def lines_needed(text: str, width: float) -> int:
 
 
 def named_style(
-    sheet: Worksheet, name: str, alignment: Alignment, border: Border | None = None
+    sheet: Worksheet | WriteOnlyWorksheet,
+    name: str,
+    alignment: Alignment,
+    border: Border | None = None,
+    font: Font | None = None,
 ) -> str:
     """A cell style registered once in the workbook. Setting font, border and alignment
     cell by cell makes openpyxl hash each of them for every cell: 10,000 rows took 10 s;
     a named style is one lookup (and shows in Excel's style gallery under its name)."""
     book = sheet.parent
     if name not in book.named_styles:
-        style = NamedStyle(name=name, font=Font(name=BODY_FONT, size=11), alignment=alignment)
+        style = NamedStyle(
+            name=name, font=font or Font(name=BODY_FONT, size=11), alignment=alignment
+        )
         if border is not None:
             style.border = border
         book.add_named_style(style)
@@ -72,8 +81,14 @@ def new_book(first_sheet: str) -> tuple[Workbook, Worksheet]:
     return book, sheet
 
 
+def new_form_book(first_sheet: str) -> tuple[Workbook, WriteOnlyWorksheet]:
+    """A workbook whose one sheet is streamed by form_sheet()."""
+    book = Workbook(write_only=True)
+    return book, book.create_sheet(first_sheet[:31])
+
+
 def form_sheet(
-    sheet: Worksheet,
+    sheet: WriteOnlyWorksheet,
     *,
     title: str,
     left: str,
@@ -84,50 +99,66 @@ def form_sheet(
     rows: Sequence[Sequence[Any]],
     centered: Sequence[int] = (0,),
 ) -> None:
-    """The paper form: title across the table, the 单位/时间 line, then the table."""
+    """The paper form: title across the table, the 单位/时间 line, then the table.
+
+    Streamed (a write-only sheet): everything about the layout is set first, then the
+    rows go out one by one, as fast as openpyxl writes cells at all."""
     count = len(columns)
-    last = get_column_letter(count)
-    sheet.merge_cells(f"A1:{last}1")
-    put(sheet, 1, 1, title).font = Font(name=BODY_FONT, size=18, bold=True)
-    sheet["A1"].alignment = Alignment(horizontal="center", vertical="center")
-    sheet.row_dimensions[1].height = 36
     split = max(count // 2, 1)
-    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=split)
-    sheet.merge_cells(start_row=2, start_column=split + 1, end_row=2, end_column=count)
-    put(sheet, 2, 1, left).font = Font(name=BODY_FONT, size=11)
-    put(sheet, 2, split + 1, right).font = Font(name=BODY_FONT, size=11)
-    sheet.cell(row=2, column=split + 1).alignment = Alignment(horizontal="right")
-    header_row = 3
-    if note:
-        sheet.merge_cells(start_row=3, start_column=1, end_row=3, end_column=count)
-        put(sheet, 3, 1, note).font = Font(name=BODY_FONT, size=9, color="555555")
-        header_row = 4
-    for column, (name, width) in enumerate(zip(columns, widths, strict=True), 1):
-        cell = put(sheet, header_row, column, name)
-        cell.font = Font(name=BODY_FONT, size=11, bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = BOX
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.row_dimensions[header_row].height = 30
-    wrap = named_style(sheet, "表格正文", Alignment(vertical="center", wrap_text=True), BOX)
-    middle = named_style(
-        sheet, "表格居中", Alignment(horizontal="center", vertical="center", wrap_text=True), BOX
+    header_row = 4 if note else 3
+    merged = [(1, 1, count), (2, 1, split), (2, split + 1, count)] + (
+        [(3, 1, count)] if note else []
     )
-    for offset, row in enumerate(rows, 1):
-        number = header_row + offset
-        lines = 1
-        for column, value in enumerate(row, 1):
-            cell = put(sheet, number, column, value)
-            cell.style = middle if column - 1 in centered else wrap
-            lines = max(lines, lines_needed(str(value), widths[column - 1]))
-        # Excel does not size wrapped rows itself when a file is opened: give the height.
-        sheet.row_dimensions[number].height = max(lines * LINE_HEIGHT + 6, 20)
+    for at, first, last in merged:
+        sheet.merged_cells.add(CellRange(min_row=at, max_row=at, min_col=first, max_col=last))
+    for column, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.row_dimensions[1].height = 36
+    sheet.row_dimensions[header_row].height = 30
     print_setup(sheet, header_row)
+    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    styles = {
+        "title": named_style(sheet, "表格标题", Alignment(horizontal="center", vertical="center"),
+                             font=Font(name=BODY_FONT, size=18, bold=True)),
+        "left": named_style(sheet, "表格抬头", Alignment()),
+        "right": named_style(sheet, "表格抬头右", Alignment(horizontal="right")),
+        "note": named_style(sheet, "表格说明", Alignment(),
+                            font=Font(name=BODY_FONT, size=9, color="555555")),
+        "header": named_style(sheet, "表格表头", center, BOX,
+                              font=Font(name=BODY_FONT, size=11, bold=True)),
+        "wrap": named_style(sheet, "表格正文", Alignment(vertical="center", wrap_text=True), BOX),
+        "middle": named_style(sheet, "表格居中", center, BOX),
+    }  # fmt: skip
+    sheet.append([text_cell(sheet, title, styles["title"])])
+    line = [text_cell(sheet, left, styles["left"])] + [None] * (split - 1)
+    sheet.append([*line, text_cell(sheet, right, styles["right"])])
+    if note:
+        sheet.append([text_cell(sheet, note, styles["note"])])
+    sheet.append([text_cell(sheet, name, styles["header"]) for name in columns])
+    for offset, row in enumerate(rows, 1):
+        lines = max(lines_needed(str(v), widths[i]) for i, v in enumerate(row))
+        # Excel does not size wrapped rows itself when a file is opened: give the height.
+        sheet.row_dimensions[header_row + offset].height = max(lines * LINE_HEIGHT + 6, 20)
+        sheet.append(
+            [
+                text_cell(sheet, value, styles["middle" if i in centered else "wrap"])
+                for i, value in enumerate(row)
+            ]
+        )
 
 
-def print_setup(sheet: Worksheet, header_row: int) -> None:
+def text_cell(sheet: WriteOnlyWorksheet, value: Any, style: str) -> WriteOnlyCell:
+    """A streamed cell; strings stay strings even when they start with = + - @."""
+    cell = WriteOnlyCell(sheet, clean_cell(value))
+    if isinstance(value, str):
+        cell.data_type = "s"
+    cell.style = style
+    return cell
+
+
+def print_setup(sheet: Worksheet | WriteOnlyWorksheet, header_row: int) -> None:
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0  # as many pages tall as it takes
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
