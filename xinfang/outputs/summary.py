@@ -14,6 +14,7 @@ from xinfang.core import reports, settings
 from xinfang.core.dates import chinese_date
 from xinfang.core.periods import Period
 from xinfang.outputs import workbook
+from xinfang.outputs.tables import check_target
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,7 @@ def write(
     force: bool,
 ) -> Written:
     target = path or default_name(table.title, period)
-    if target.exists() and not force:  # say so before doing the work
-        workbook.save(None, target, force=False)
+    check_target(target, force=force, suffixes=(".xlsx",))  # say so before doing the work
     rows = table.rows(conn, period, as_of)
     book, sheet = workbook.new_form_book(table.sheet)
     workbook.form_sheet(
