@@ -1,6 +1,6 @@
 -- xinfang ledger schema. This file is the schema of a new ledger; PRAGMA user_version
 -- records its version and xinfang/store/migrations.py brings older files forward to it.
--- schema-version: 5
+-- schema-version: 6
 
 -- Office settings: one row per key, value as JSON text.
 CREATE TABLE settings (
@@ -107,6 +107,9 @@ CREATE TABLE cases (
     platform         TEXT,     -- 网络舆情: where it was posted
     post_url         TEXT,
     posted_at        TEXT,
+    -- county roll-up (issue 8/8): a case merged from a town's bundle
+    origin           TEXT,     -- the town office it came from
+    origin_no        TEXT,     -- its case number there (2026-0001)
     UNIQUE (year, seq),
     UNIQUE (assign_year, assign_seq)
 );
@@ -117,6 +120,7 @@ CREATE INDEX cases_phone ON cases (phone);
 CREATE INDEX cases_id_number ON cases (id_number);
 CREATE INDEX cases_repeat_of ON cases (repeat_of);
 CREATE INDEX cases_name ON cases (name, address);  -- repeats: the same name and address
+CREATE UNIQUE INDEX cases_origin ON cases (origin, origin_no) WHERE origin IS NOT NULL;
 
 -- The append-only history. One row per action, never changed, never removed.
 CREATE TABLE events (

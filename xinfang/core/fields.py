@@ -49,6 +49,8 @@ REGISTRATION_FIELDS: tuple[Field, ...] = (
 )
 # What happened to the case after registration, in the order of its life.
 CASE_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("origin", "来源单位（汇总）"),
+    ("origin_no", "原编号"),
     ("decided_on", "受理决定日期"),
     ("decision_reason", "理由"),
     ("reject_channel", "法定途径/有权机关"),

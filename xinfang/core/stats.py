@@ -86,6 +86,7 @@ class Figures:
     by_category: Counter[str] = field(default_factory=Counter)
     by_township: Counter[str] = field(default_factory=Counter)
     by_unit: Counter[str] = field(default_factory=Counter)
+    by_origin: Counter[str] = field(default_factory=Counter)  # the county's roll-up
 
     @property
     def acceptance_rate(self) -> float | None:
@@ -137,6 +138,7 @@ BREAKDOWNS = (
     ("by_category", "问题类型", "category"),
     ("by_township", "属地", "township"),
     ("by_unit", "承办单位（交办件数）", None),
+    ("by_origin", "来源单位（汇总的下级单位；本单位自收的记为“本单位”）", None),
 )
 
 
@@ -260,6 +262,8 @@ class Analysis:
         for key, title, choices in BREAKDOWNS:
             now: Counter[str] = getattr(self.current, key)
             before: Counter[str] = getattr(self.previous, key)
+            if key == "by_origin" and set(now) | set(before) <= {OWN}:
+                continue  # a ledger that merges no one's bundles
             order = self.orders.get(choices or "units", [])
             position = {name: n for n, name in enumerate(order)}
             names = sorted(
@@ -321,12 +325,16 @@ _UNIT_BEFORE = """(
 _IN_WINDOW = "e.occurred_at >= :first AND e.occurred_at < date(:last, '+1 day')"
 
 
+OWN = "本单位"
+
+
 def figures(conn: sqlite3.Connection, period: Period, as_of: date) -> Figures:
     result = Figures(period, as_of)
     first, last = _window(period, as_of)
     params = {"first": first, "last": last, "as_of": as_of.isoformat()}
     cases = conn.execute(
-        f"SELECT c.source, c.form, c.category, c.township, c.persons, {_DECISION} AS decision, "
+        f"SELECT c.source, c.form, c.category, c.township, c.persons, c.origin, "
+        f"{_DECISION} AS decision, "
         f"{_REPEAT} AS repeat FROM cases c "
         "WHERE c.received_at >= :first AND c.received_at < date(:last, '+1 day')",
         params,
@@ -346,6 +354,7 @@ def figures(conn: sqlite3.Connection, period: Period, as_of: date) -> Figures:
             ("by_township", "township"),
         ):
             getattr(result, key)[case[column] or UNFILLED] += 1
+        result.by_origin[case["origin"] or OWN] += 1
     result.accepted, result.rejected = decisions["accept"], decisions["reject"]
     result.transferred, result.undecided = decisions["transfer"], decisions[None]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from xinfang.core.errors import XinfangError
 
 Step = Callable[[sqlite3.Connection], None]
-_CREATED = re.compile(r"CREATE\s+(?:VIRTUAL\s+)?(?:TABLE|INDEX|TRIGGER)\s+(\w+)")
+_CREATED = re.compile(r"CREATE\s+(?:UNIQUE\s+)?(?:VIRTUAL\s+)?(?:TABLE|INDEX|TRIGGER)\s+(\w+)")
 
 
 def _create_from_schema(conn: sqlite3.Connection, *names: str) -> None:
@@ -92,12 +92,20 @@ def _v5_repeat_index(conn: sqlite3.Connection) -> None:
     _create_from_schema(conn, "cases_name")
 
 
+def _v6_roll_up(conn: sqlite3.Connection) -> None:
+    """Cases merged from the towns' bundles keep their origin office and number."""
+    conn.execute("ALTER TABLE cases ADD COLUMN origin TEXT")
+    conn.execute("ALTER TABLE cases ADD COLUMN origin_no TEXT")
+    _create_from_schema(conn, "cases_origin")
+
+
 # STEPS[n] brings a ledger from version n to n + 1. Version 1 is the first schema.sql.
 STEPS: dict[int, Step] = {
     1: _v2_deadlines,
     2: _v3_documents,
     3: _v4_supervision,
     4: _v5_repeat_index,
+    5: _v6_roll_up,
 }
 
 LATEST = 1 + len(STEPS)
