@@ -36,6 +36,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "doctor_command": ("doctor",),
     "backup_commands": ("backup", "restore"),
     "settings_commands": ("init", "config"),
+    "rollup_commands": ("bundle", "merge"),
     "demo_command": ("demo",),
 }  # fmt: skip
 
