@@ -60,6 +60,8 @@ def test_two_towns_merge_into_one_county_ledger(run, tmp_path, towns):
     open_stages = {d["stage"] for d in first["deadlines"] if d["met_on"] is None}
     assert open_stages == {"reply", "unit_accept", "assign_due"}
     assert "[问题]" not in run("doctor").stdout  # state, history and deadlines agree
+    screen = run("show", merged[3]["case_no"]).stdout
+    assert "新华镇人民政府" in screen and screen.count("汇总自 新华镇人民政府 2026-0001") == 1
 
 
 def test_merging_again_changes_nothing_and_a_newer_bundle_only_adds(run, tmp_path, towns, db_path):

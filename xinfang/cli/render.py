@@ -67,9 +67,34 @@ def _value(value: Any) -> str:
 
 def describe_event(event: dict[str, Any]) -> str:
     data = event["data"]
-    if event["action"] == "register":
+    action = event["action"]
+    parts = (
+        _describe(action, data),
+        _provenance(data) if action == "register" or "imported" in data else "",
+    )
+    return "；".join(part for part in parts if part)
+
+
+def _provenance(data: dict[str, Any]) -> str:
+    """Where a step came from when it was not typed here: an old ledger, a town's bundle
+    (said once, at the registration, for a merged case)."""
+    if "imported_from" in data:
+        source = data["imported_from"]
+        where = f"{source.get('file', '')}" + (
+            f"（{source['sheet']}）" if source.get("sheet") else ""
+        )
+        return f"导入自 {where} 第 {source.get('row', '?')} 行"
+    if "merged_from" in data:
+        return f"汇总自 {data['merged_from']['office']} {data['merged_from']['case']}"
+    if data.get("imported"):
+        return "导入" + ("（原台账未记日期，按上一步）" if data.get("date_assumed") else "")
+    return ""
+
+
+def _describe(action: str, data: dict[str, Any]) -> str:
+    if action == "register":
         return f"{data.get('source', '')} · {data.get('form', '')}"
-    if event["action"] == "correct":
+    if action == "correct":
         detail = (
             f"{data['label']}：{_value(data.get('old')) or '（空）'} → {_value(data.get('new'))}"
         )

@@ -66,6 +66,9 @@ class _Replay:
         self.extra: dict[tuple[str, int], int] = {}
         self.pauses: list[list[date | None]] = []
         self.supervisions = 0
+        self.imported: set[tuple[str, int]] = set()  # opened by the imported history
+        self.current: set[tuple[str, int]] = set()  # opened by its last imported step
+        self.closed_on_import = False
 
     def open(self, stage: str, round_no: int, start: date, fixed_due: date | None = None) -> None:
         if fixed_due is not None:
@@ -146,6 +149,27 @@ class _Replay:
             key = (data["stage"], round_no)
             self.extra[key] = self.extra.get(key, 0) + int(data["days"])
 
+    def history(self, action: str, opened: set[tuple[str, int]]) -> None:
+        """An imported step: its deadlines are the old ledger's history."""
+        self.imported |= opened
+        if opened or action == "close":
+            self.current = opened
+            self.closed_on_import = action == "close"
+
+    def end_of_history(self) -> None:
+        """What the old ledger never recorded (a notice, a revisit of a case it had closed)
+        is not today's duty: of the office's deadlines only that of the step an imported
+        case was waiting for stays, none if it was closed (the petitioner's own windows
+        stay). Without this, importing years of cases would fill the morning check with
+        their history."""
+        keep = set() if self.closed_on_import else self.current
+        for key in self.imported - keep:
+            stage = rulebook.STAGES.get(key[0])
+            petitioners = stage is not None and not stage.office_duty  # 复查申请: theirs
+            if not self.deadlines[key].met_on and not petitioners:
+                del self.deadlines[key]
+        self.imported = set()
+
 
 def derive(
     case: sqlite3.Row, events: list[sqlite3.Row], rules: RuleSet, cal: WorkCalendar
@@ -153,7 +177,15 @@ def derive(
     replay = _Replay(case, rules)
     for event in events:
         data = json.loads(event["data"]) if event["data"] else {}
+        imported = bool(data.get("imported") or data.get("imported_from"))
+        if replay.imported and not imported:
+            replay.end_of_history()
+        before = set(replay.deadlines)
         replay.event(event["action"], _day(event["occurred_at"]), event["round"], data)
+        if imported:
+            replay.history(event["action"], set(replay.deadlines) - before)
+    if replay.imported:
+        replay.end_of_history()
     pauses = [(start, end) for start, end in replay.pauses if start is not None]
     for key, deadline in replay.deadlines.items():
         if deadline.amount is not None:

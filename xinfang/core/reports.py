@@ -177,7 +177,8 @@ def handle_rows(conn: sqlite3.Connection, period: Period, as_of: date) -> list[l
     for number, case in enumerate(cases, 1):
         state = fold(events[case["id"]], as_of)
         if state.replied_on:
-            progress = f"{state.reply_result}。{state.reply_text}"
+            # An imported reply may lack its result or its text: no "None" in the table.
+            progress = "。".join(part for part in (state.reply_result, state.reply_text) if part)
             if state.unit:
                 progress = f"交{state.unit}办理；{progress}"
         elif state.unit:
