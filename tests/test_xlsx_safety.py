@@ -98,6 +98,11 @@ WORKBOOKS = {
         (CMD, ONE, AT, HYPER, PLUS, MINUS),
         (),
     ),
+    "import": (  # the rows it could not read, given back with their reasons
+        ("import", "old.xlsx"),
+        (CMD, ONE, HYPER, PLUS, AT),
+        (),
+    ),
     "reception plan": (
         ("reception", "plan", "--year", "2027", "--rule", "last-friday 09:00-11:00",
          "--leaders", f"{LEADER},{PLUS},{MINUS},{AT},{ONE}", "--place", HYPER,
@@ -127,6 +132,12 @@ def workbooks(tmp_path_factory: pytest.TempPathFactory, template_ledger: Path) -
         patch.chdir(folder)
         for step in SETUP:
             _invoke(*step)
+        old = openpyxl.Workbook()
+        old.active.append(["信访人", "联系电话", "信访时间", "反映问题", "信访来源", "信访形式"])
+        old.active.append([CMD, ONE, "2026-13-45", HYPER, PLUS, AT])  # an impossible date
+        for cell in old.active[2]:
+            cell.data_type = "s"  # text in the old ledger, as a clerk typed it
+        old.save(folder / "old.xlsx")
         written = {}
         for name, (args, _, _) in WORKBOOKS.items():
             before = set(folder.glob("*.xlsx"))

@@ -37,6 +37,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "backup_commands": ("backup", "restore"),
     "settings_commands": ("init", "config"),
     "rollup_commands": ("bundle", "merge"),
+    "import_command": ("import",),
     "demo_command": ("demo",),
 }  # fmt: skip
 

@@ -230,3 +230,31 @@ def moment(text: str | None, field: str = "日期") -> Moment:
         raise InvalidInput(field, f"{value.date()} 晚于今天，不能登记将来的事")
     stored = value.isoformat(sep=" ") if has_time else value.date().isoformat()
     return Moment(stored, value.date())
+
+
+# A date written without its year, as in a ledger kept one year per sheet: 11月2日, 11.2.
+_MONTH_DAY = re.compile(
+    r"(?P<m>[0-9]{1,2})(?:月(?P<d>[0-9]{1,2})[日号]?|(?P<sep>[-/.])(?P<d2>[0-9]{1,2})(?![0-9]))",
+    re.ASCII,
+)
+
+
+def parse_month_day(
+    text: str, year: int | None, field: str = "日期"
+) -> tuple[datetime, bool] | None:
+    """“11月2日”, “11.2” or “11/2 14:30” placed in `year`, as parse_when returns it; None
+    when the text does not start with a month and day; InvalidInput when it does but no
+    year was given (a year is never guessed)."""
+    s = _normalize(text)
+    match = _MONTH_DAY.match(s)
+    if match is None or (match["sep"] and s[match.end() :].startswith(match["sep"])):
+        return None
+    if year is None:
+        raise InvalidInput(
+            field, f"“{shorten(text.strip())}”没有年份；请写全年份或指定年份（--year）"
+        )
+    day = match["d"] or match["d2"]
+    try:
+        return parse_when(f"{year}-{match['m']}-{day}{s[match.end() :]}", field)
+    except InvalidInput:
+        raise InvalidInput(field, f"无法识别“{shorten(text.strip())}”；{_DATE_HINT}") from None
