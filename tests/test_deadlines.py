@@ -242,6 +242,15 @@ def test_a_deadline_opened_while_paused_starts_at_the_resume(run):
     assert (due(run, case, "reply"), dl(run, case, "reply")["paused_days"]) == ("2026-10-22", 4)
 
 
+def test_a_case_paused_on_the_day_it_was_registered_can_be_resumed(run):
+    case = reg(run, "2026-11-18 09:00")
+    run("accept", case, "--notified-on", "2026-11-18", "--on", "2026-11-18")
+    run("pause", case, "--reason", "等待鉴定结论", "--on", "2026-11-18")
+    run("resume", case, "--on", "2026-11-20")
+    # The two working days 18, 19 stopped: counted from Fri 11-20, ten working days.
+    assert due(run, case, "reply") == "2026-12-04"
+
+
 def test_pause_on_a_calendar_day_deadline_extends_the_period_not_the_moved_date(run):
     case = reg(run, "2026-09-21 09:00")
     run("accept", case, "--notified-on", "2026-09-21", "--on", "2026-09-21")

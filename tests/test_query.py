@@ -116,6 +116,13 @@ def test_search_puts_the_latest_petitions_first(run, ledger, needle):
     assert numbers(run, "list", "--text", needle) == sorted(found)
 
 
+def test_search_says_when_the_limit_cut_the_list(run, ledger):
+    out = run("search", "不", "--limit", "1", "--json")
+    assert [case["case_no"] for case in json.loads(out.stdout)] == ["2026-0002"]
+    assert "多于 1 件，只列出最新的 1 件" in out.stderr
+    assert run("search", "不", "--limit", "2").stderr == ""
+
+
 def test_search_human_output(run, ledger):
     out = run("search", "公墓收费").stdout
     assert "2026-0003" in out

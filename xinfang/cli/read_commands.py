@@ -165,15 +165,21 @@ def export_command(
 @command("search")
 def search_command(
     text: Annotated[str, typer.Argument(help="要查找的文字（任意片段，如姓名、地名、事由）")],
+    limit: Annotated[str, typer.Option("--limit", help="最多列出几件")] = "200",
     mask: MaskOption = False,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """全文检索：在信访人姓名、反映问题、地址和备注中查找任意文字片段，最新的在前，最多 200 件。
+    """全文检索：在信访人姓名、反映问题、地址和备注中查找任意文字片段，最新的在前，默认最多 200 件。
 
     例：xinfang search 低保金
     """
-    cases = query.search(open_ledger(db), text)
+    found = query.search(open_ledger(db), text, limit=limit)
+    cases = found.cases
+    if found.more:
+        sys.stderr.write(
+            f"提示：符合的案件多于 {len(cases)} 件，只列出最新的 {len(cases)} 件；可用 --limit 增加。\n"
+        )
     if mask:
         cases = [query.masked(case) for case in cases]
     if as_json:

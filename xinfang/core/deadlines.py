@@ -259,7 +259,8 @@ def sync(conn: sqlite3.Connection, case_id: int, cal: WorkCalendar | None = None
     if cal is None:
         known = [case["received_at"], case["posted_at"], *(e["occurred_at"] for e in events)]
         earliest = min(_day(text) for text in known if text)
-        cal = workdays.load(conn, earliest)
+        # A week before: a pause counts from the day before it (case paused on day one).
+        cal = workdays.load(conn, earliest - timedelta(days=7))
     deadlines = derive(case, events, rules_of(conn, case), cal)
     conn.execute("DELETE FROM deadlines WHERE case_id = ?", (case_id,))
     conn.executemany(

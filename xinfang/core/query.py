@@ -213,6 +213,14 @@ def list_cases(conn: sqlite3.Connection, filters: Filters) -> list[dict[str, Any
     return [case_dict(row, prefixes) for row in rows]
 
 
-def search(conn: sqlite3.Connection, text: str, *, limit: int | None = 200) -> list[dict[str, Any]]:
-    # The clerk looking something up wants the latest petitions first.
-    return list_cases(conn, Filters(text=text, sort="newest", limit=limit))
+@dataclass(frozen=True)
+class Found:
+    cases: list[dict[str, Any]]
+    more: bool  # more cases match than the limit let through
+
+
+def search(conn: sqlite3.Connection, text: str, *, limit: str | int = 200) -> Found:
+    """The latest petitions first (what the clerk looking something up wants)."""
+    count = parse_int(limit, "最多列出", minimum=1, maximum=1_000_000)
+    cases = list_cases(conn, Filters(text=text, sort="newest", limit=count + 1))
+    return Found(cases[:count], len(cases) > count)

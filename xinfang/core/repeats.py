@@ -27,8 +27,10 @@ def _pairs(text: str) -> set[str]:
     return {plain[i : i + 2] for i in range(len(plain) - 1)}
 
 
-def similarity(first: str, second: str) -> float:
-    a, b = _pairs(first), _pairs(second)
+def similarity(first: str | set[str], second: str) -> float:
+    """Dice coefficient of the two texts' character pairs (`first` may be its pairs)."""
+    a = first if isinstance(first, set) else _pairs(first)
+    b = _pairs(second)
     if not a or not b:
         return 0.0
     return 2 * len(a & b) / (len(a) + len(b))
@@ -73,6 +75,7 @@ def find_earlier(conn: sqlite3.Connection, record: dict[str, Any], received: dat
         key=lambda row: (row["received_at"], row["id"]),
         reverse=True,
     )
+    pairs = _pairs(record.get("content") or "")  # once, not once per earlier case
     matches = []
     for row in rows:
         reasons = []
@@ -84,7 +87,7 @@ def find_earlier(conn: sqlite3.Connection, record: dict[str, Any], received: dat
             same_name = record.get("name") and record["name"] == row["name"]
             if same_name and record.get("address") and record["address"] == row["address"]:
                 reasons.append("同一姓名和地址")
-        score = similarity(record.get("content") or "", row["content"])
+        score = similarity(pairs, row["content"])
         if score >= SIMILAR:
             reasons.append(f"内容相似（{score:.0%}）")
         if reasons:
