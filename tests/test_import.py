@@ -159,6 +159,21 @@ def test_importing_the_same_file_again_adds_nothing(run, tmp_path, db_path):
     assert dump(db_path) == before
 
 
+def test_the_old_ledgers_own_numbers_tell_twin_rows_apart(run, tmp_path, sql):
+    book = openpyxl.Workbook()
+    book.active.append(
+        ["案件编号", "信访人", "联系电话", "信访时间", "反映问题", "信访来源", "信访形式"]
+    )
+    for number in ("2026-0007", "2026-0008", "2026-0008"):  # twins, then a real repeat row
+        book.active.append(
+            [number, "王某", "13812340001", "2026-11-02 09:00", "低保金停发", "本级", "来访"]
+        )
+    book.save(tmp_path / "编号.xlsx")
+    out = run("import", str(tmp_path / "编号.xlsx")).stdout
+    assert "已导入 2 件（已登记 2）；重复跳过 1 行" in out
+    assert sql("SELECT count(*) FROM cases")[0][0] == 2
+
+
 def test_dry_run_writes_nothing(run, tmp_path, db_path):
     rows = [
         row(1, "张三", "2026-11-02", "低保", accepted="是", unit="县民政局"),

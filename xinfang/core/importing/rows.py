@@ -63,10 +63,13 @@ class Reader:
             check_record(record)
             steps = Life(self, values, record, listed).steps()
             remarks = self.text(values, "remarks", 20_000, multiline=True)
+            # The old ledger's own number, when it has one, tells apart two cases that share
+            # a petitioner, a time and a complaint (the same person twice the same morning).
+            ledger_no = self.text(values, "ledger_no", 50)
         except InvalidInput as error:
             return [error.message]
         self.warnings += warnings
-        return Plan(number, record, steps, _fingerprint(record), remarks, listed)
+        return Plan(number, record, steps, _fingerprint(record, ledger_no), remarks, listed)
 
     def fail(self, key: str, error: InvalidInput) -> InvalidInput:
         """The same complaint, naming the column as the file names it."""
@@ -167,6 +170,8 @@ class Reader:
             ) from None
 
 
-def _fingerprint(record: dict[str, Any]) -> str:
+def _fingerprint(record: dict[str, Any], ledger_no: str | None) -> str:
     parts = [record.get(key) or "" for key in ("name", "phone", "received_at", "content")]
+    if ledger_no:
+        parts.append(ledger_no)
     return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()
