@@ -19,6 +19,7 @@ from xinfang.core.workdays import WorkCalendar
 from xinfang.store.db import transaction
 
 OFFICE = "本单位"
+UNIT_WORDS = {True: "个工作日", False: "日"}  # a working-day deadline, a calendar-day one
 # Deadlines that fall on the handling unit rather than on the office itself.
 UNIT_STAGES = ("unit_accept", "assign_due", "supervise_due")
 LOAN = "loan"  # an archived case file lent out and due back
@@ -29,10 +30,6 @@ def _label(stage: str) -> str:
     if stage == LOAN:
         return "案卷借阅归还"
     return (rules.STAGES.get(stage) or rules.FIXED_STAGES[stage]).label
-
-
-def _unit_word(unit: str | None) -> str:
-    return "个工作日" if unit == WORKDAY else "日"
 
 
 def case_deadlines(
@@ -136,6 +133,7 @@ def scan(conn: sqlite3.Connection, as_of: date, within: int) -> Scan:
     ).fetchall()
     result = Scan(as_of.isoformat(), within, horizon.isoformat())
     labels = {status.value: status.label for status in Status}
+    stage_labels = {stage: _label(stage) for stage in duties}  # once, not per row
     cutoff = as_of.isoformat()
     for stage, round_, due_on, unit, provisional, case_no, name, anonymous, handling_unit, \
             content, status, left in rows:  # fmt: skip
@@ -145,8 +143,8 @@ def scan(conn: sqlite3.Connection, as_of: date, within: int) -> Scan:
         if left is None:  # a day past the calendar table: counted the slow way
             left = days_left(unit, date.fromisoformat(due_on), as_of, cal)
         item = Item(
-            case_no, stage, _label(stage), round_, handled_by or OFFICE, due_on, left,
-            _unit_word(unit), bool(provisional),
+            case_no, stage, stage_labels[stage], round_, handled_by or OFFICE, due_on, left,
+            UNIT_WORDS[unit == WORKDAY], bool(provisional),
             "（匿名）" if anonymous else mask_name(name), content, labels[status],
         )  # fmt: skip
         (result.overdue if due_on < cutoff else result.due_soon).append(item)
