@@ -141,13 +141,16 @@ def _period(filters: Filters) -> tuple[date | None, date | None]:
     return start, end
 
 
-def text_matches(conn: sqlite3.Connection, text: str) -> str:
+def text_matches(conn: sqlite3.Connection, text: str, *, latest: int | None = None) -> str:
     """A SQL condition on cases.id for a substring search over names, content, address
-    and notes. Three characters or more use the trigram index; shorter ones scan it."""
+    and notes. Three characters or more use the trigram index; shorter ones scan it.
+    `latest`: only the last N registered matches are wanted (a search with no other
+    condition), which the index hands over without collecting the rest."""
     needle = clean_text(text, "检索词", max_length=200, required=True) or ""
     if len(needle) >= 3:
         phrase = '"' + needle.replace('"', '""') + '"'
-        return f"id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH {_quote(phrase)})"
+        first = f" ORDER BY rowid DESC LIMIT {latest}" if latest else ""
+        return f"id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH {_quote(phrase)}{first})"
     like = _quote("%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
     columns = " OR ".join(
         f"f.{c} LIKE {like} ESCAPE '\\'" for c in ("name", "content", "address", "notes")
@@ -180,7 +183,11 @@ def list_cases(conn: sqlite3.Connection, filters: Filters) -> list[dict[str, Any
             conditions.append(f"{column} = ?")
             params.append(value)
     if filters.text is not None:
-        conditions.append(text_matches(conn, filters.text))
+        alone = not conditions and not filters.overdue and filters.due_within is None
+        latest = None
+        if alone and filters.sort == "newest" and filters.limit is not None:
+            latest = parse_int(filters.limit, "最多列出", minimum=1, maximum=1_000_000)
+        conditions.append(text_matches(conn, filters.text, latest=latest))
     if filters.overdue or filters.due_within is not None:
         horizon = today() - timedelta(days=1)
         if filters.due_within is not None:
