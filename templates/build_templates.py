@@ -31,6 +31,8 @@ from docx.shared import Cm, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from xinfang.outputs.archive import CATALOGUE
+
 HERE = Path(__file__).resolve().parent
 SONG, FANG, HEI = "宋体", "仿宋", "黑体"
 TITLE_PT, LETTER_PT, TABLE_PT = 22, 16, 12
@@ -531,17 +533,6 @@ def cover() -> Form:
     return form
 
 
-CATALOGUE = (
-    "信访来访登记表",
-    "来访记录、信件、电话记录、部门转办、交办信访案件的函、县委、县政府领导批办单、"
-    "舆情转办单等信访受理来源资料",
-    "信访来访受理告知书（送达回执）",
-    "信访调查办理过程中形成的书面文字资料",
-    "信访答复意见书（送达回执）",
-    "信访结案审批登记表",
-    "信访回访及满意度调查情况表",
-    "其他涉及信访案件的资料",
-)
 
 
 def catalogue() -> Form:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import REGISTER, dump
+from conftest import LIFE, REGISTER, dump
 from typer.testing import CliRunner
 
 from xinfang.cli import app
@@ -38,17 +38,6 @@ CASE_STATES = dict(
     PAU="2026-0010",  # 已受理 and notified (11-03), paused on 11-16
     RND="2026-0011",  # 不满意 on 11-10: back to 已受理, round 2
 )
-LIFE = [
-    ("accept", "--on", "2026-11-03", "--notified-on", "2026-11-03"),
-    ("assign", "--to", "沙河镇", "--due", "2026-12-05", "--on", "2026-11-04"),
-    ("unit-accept", "--on", "2026-11-05"),
-    ("unit-report", "--text", "已入户核查", "--on", "2026-11-06"),
-    ("reply", "--result", "已解决", "--finding", "属实", "--text", "已纳入低保", "--on", "2026-11-09"),
-    ("revisit", "--method", "电话回访", "--satisfaction", "满意", "--on", "2026-11-10"),
-    ("publicize", "--on", "2026-11-11"),
-    ("close", "--on", "2026-11-12"),
-    ("archive", "--retention", "10年", "--on", "2026-11-13"),
-]  # fmt: skip
 STEPS_TAKEN = {"ASG": 2, "REP": 4, "RPL": 5, "RVS": 6, "PUB": 7, "CLO": 8, "ARC": 9, "LNT": 9}
 EXTRA = [
     ("lend", "2026-0009", "--to", "王五", "--unit", "县纪委监委", "--approved-by", "李主任",
@@ -175,7 +164,7 @@ CASES = [
     ("reply-result-newline", "reply {REP} --result 已解决<LF> --finding 属实 --text x", "答复结果："),
     ("reply-result-huge", "reply {REP} --result <BIG> --finding 属实 --text x", "答复结果："),
     ("reply-finding-unknown", "reply {REP} --result 已解决 --finding 基本属实 --text x", "是否属实：“基本属实”不可用"),
-    ("reply-on-before-report", "reply {REP} --result 已解决 --finding 属实 --text x --on 2026-11-05", "早于案件上一步的日期 2026-11-06"),
+    ("reply-on-before-report", "reply {REP} --result 已解决 --finding 属实 --text x --on 2026-11-05", "早于案件上一步的日期 2026-11-09"),
     ("revisit-no-method", "revisit {RPL} --satisfaction 满意", "缺少必填项 --method"),
     ("revisit-satisfaction-bel", "revisit {RPL} --method 电话回访 --satisfaction <BEL>", "满意度："),
     ("revisit-method-huge", "revisit {RPL} --method <BIG> --satisfaction 满意", "回访方式："),

@@ -12,7 +12,8 @@ from xinfang.core.states import ACTIONS
 
 CASE = "2026-0001"
 
-# The case's life up to a stage; a test brings the case to the stage it needs.
+# The case's life up to a stage; a test brings the case to the stage it needs. Unlike
+# conftest.LIFE the acceptance gives no notice, so that `notify` stays a next step.
 LIFE = [
     ("accept", "--on", "2026-11-03"),
     ("assign", "--to", "沙河镇", "--due", "2026-12-05", "--on", "2026-11-04"),

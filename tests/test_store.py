@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import stat
@@ -193,7 +194,29 @@ def test_help_still_lists_every_command() -> None:
 
 
 def test_the_lazy_map_names_every_command_of_each_module() -> None:
-    from xinfang.cli import MODULES, app
+    """Imported one by one in a fresh interpreter, each module registers exactly the
+    commands the map gives it (a wrong entry would make `main()` load the wrong module)."""
+    probe = (
+        "import importlib, json\n"
+        "from xinfang.cli import MODULES\n"
+        "from xinfang.cli.root import app\n"
+        "seen, found = set(), {}\n"
+        "for module in MODULES:\n"
+        "    importlib.import_module(f'xinfang.cli.{module}')\n"
+        "    names = {c.name for c in app.registered_commands}\n"
+        "    names |= {g.name for g in app.registered_groups}\n"
+        "    found[module] = sorted(names - seen)\n"
+        "    seen |= names\n"
+        "print(json.dumps(found))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    from xinfang.cli import MODULES
 
-    registered = {c.name for c in app.registered_commands} | {g.name for g in app.registered_groups}
-    assert registered == {name for names in MODULES.values() for name in names}
+    found = json.loads(out.stdout)
+    # A module sharing a group with an earlier one (report stats) adds no new name.
+    expected = {}
+    seen: set[str] = set()
+    for module, names in MODULES.items():
+        expected[module] = sorted(set(names) - seen)
+        seen |= set(names)
+    assert found == expected

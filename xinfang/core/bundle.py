@@ -174,11 +174,7 @@ def _merge_one(
         fields = {k: v for k, v in case["fields"].items() if k in columns}
         unit = fields.get("unit")
         if unit and unit not in units:  # a town's own department: known here from now on
-            conn.execute(
-                "INSERT INTO units (name, position) "
-                "VALUES (?, (SELECT coalesce(max(position), 0) + 1 FROM units))",
-                (unit,),
-            )
+            settings.append_units(conn, [unit])
             units.add(unit)
             result.units_added.append(unit)
         fields["repeat_of"] = _local_id(conn, office, case["fields"].get("repeat_of"))

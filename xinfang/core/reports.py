@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -115,6 +116,15 @@ def _events_by_case(conn: sqlite3.Connection, ids: list[int]) -> dict[int, list[
     return grouped
 
 
+def _as_of(
+    conn: sqlite3.Connection, cases: list[sqlite3.Row], day: date
+) -> Iterator[tuple[sqlite3.Row, AsOf]]:
+    """Each case with its state replayed up to `day`."""
+    events = _events_by_case(conn, [case["id"] for case in cases])
+    for case in cases:
+        yield case, fold(events[case["id"]], day)
+
+
 def _remarks(case: sqlite3.Row, *extra: str | None) -> str:
     parts = [short_number(case["year"], case["seq"])]
     if case["persons"] >= COLLECTIVE:
@@ -130,10 +140,8 @@ def accept_rows(conn: sqlite3.Connection, period: Period, as_of: date) -> list[l
         "ORDER BY received_at, year, seq",
         (period.first.isoformat(), period.last.isoformat()),
     ).fetchall()
-    events = _events_by_case(conn, [case["id"] for case in cases])
     rows = []
-    for number, case in enumerate(cases, 1):
-        state = fold(events[case["id"]], as_of)
+    for number, (case, state) in enumerate(_as_of(conn, cases, as_of), 1):
         accepted = {"accept": "是", "reject": "否（不予受理）", "transfer": "否（转送）"}
         if case["anonymous"]:
             told = "匿名，无需告知"
@@ -172,10 +180,8 @@ def handle_rows(conn: sqlite3.Connection, period: Period, as_of: date) -> list[l
         "ORDER BY e.occurred_at, c.year, c.seq",
         (period.first.isoformat(), period.last.isoformat()),
     ).fetchall()
-    events = _events_by_case(conn, [case["id"] for case in cases])
     rows = []
-    for number, case in enumerate(cases, 1):
-        state = fold(events[case["id"]], as_of)
+    for number, (case, state) in enumerate(_as_of(conn, cases, as_of), 1):
         if state.replied_on:
             # An imported reply may lack its result or its text: no "None" in the table.
             progress = "。".join(part for part in (state.reply_result, state.reply_text) if part)

@@ -143,20 +143,33 @@ def add_choices(conn: sqlite3.Connection, list_name: str, values: list[str]) -> 
     key = list_key(list_name)
     cleaned = [clean_text(v, LISTS[key], max_length=50, required=True) or "" for v in values]
     with transaction(conn):
-        existing = set(choices(conn, key))
-        position = conn.execute(
-            "SELECT coalesce(max(position), 0) FROM choices WHERE list = ?", (key,)
-        ).fetchone()[0]
-        for value in cleaned:
-            if value in existing:
-                continue
-            position += 1
-            existing.add(value)
-            conn.execute(
-                "INSERT INTO choices (list, value, position) VALUES (?, ?, ?)",
-                (key, value, position),
-            )
+        append_choices(conn, key, cleaned)
     return choices(conn, key)
+
+
+def append_choices(conn: sqlite3.Connection, key: str, values: list[str]) -> None:
+    """Values at the end of a list, those it has left out; inside the caller's
+    transaction (`config add`, an import, a merge)."""
+    new = [value for value in dict.fromkeys(values) if value not in set(choices(conn, key))]
+    position = conn.execute(
+        "SELECT coalesce(max(position), 0) FROM choices WHERE list = ?", (key,)
+    ).fetchone()[0]
+    conn.executemany(
+        "INSERT INTO choices (list, value, position) VALUES (?, ?, ?)",
+        [(key, value, position + n) for n, value in enumerate(new, 1)],
+    )
+
+
+def append_units(conn: sqlite3.Connection, names: list[str]) -> None:
+    """Handling units at the end of the list, those it has left out, with no liaison yet;
+    inside the caller's transaction (an import, a merge)."""
+    known = {unit.name for unit in units(conn)}
+    new = [name for name in dict.fromkeys(names) if name not in known]
+    position = conn.execute("SELECT coalesce(max(position), 0) FROM units").fetchone()[0]
+    conn.executemany(
+        "INSERT INTO units (name, position) VALUES (?, ?)",
+        [(name, position + n) for n, name in enumerate(new, 1)],
+    )
 
 
 def remove_choice(conn: sqlite3.Connection, list_name: str, value: str) -> list[str]:

@@ -21,9 +21,12 @@ from xinfang.core.numbering import short_number
 from xinfang.core.states import Status, check_step
 from xinfang.outputs import docx
 
+# The eight sections of 一案一卷 (seed 000), as the 案卷目录 template prints them:
+# templates/build_templates.py takes them from here.
 CATALOGUE = (
     "信访来访登记表",
-    "来访记录、信件、电话记录、转办交办函、领导批办单、舆情转办单等信访受理来源资料",
+    "来访记录、信件、电话记录、部门转办、交办信访案件的函、县委、县政府领导批办单、"
+    "舆情转办单等信访受理来源资料",
     "信访来访受理告知书（送达回执）",
     "信访调查办理过程中形成的书面文字资料",
     "信访答复意见书（送达回执）",

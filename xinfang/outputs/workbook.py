@@ -32,7 +32,10 @@ LINE_HEIGHT = 14.25  # points per line of 11 pt 宋体
 
 def put(sheet: Worksheet, row: int, column: int, value: Any) -> Any:
     """Write one value; strings stay strings even when they start with = + - @."""
-    cell = sheet.cell(row=row, column=column)
+    return _fill(sheet.cell(row=row, column=column), value)
+
+
+def _fill(cell: Any, value: Any) -> Any:
     cell.value = clean_cell(value)
     if isinstance(value, str):
         cell.data_type = "s"  # after the value: openpyxl would have made "=…" a formula
@@ -149,9 +152,7 @@ def form_sheet(
 
 def text_cell(sheet: WriteOnlyWorksheet, value: Any, style: str) -> WriteOnlyCell:
     """A streamed cell; strings stay strings even when they start with = + - @."""
-    cell = WriteOnlyCell(sheet, clean_cell(value))
-    if isinstance(value, str):
-        cell.data_type = "s"
+    cell = _fill(WriteOnlyCell(sheet), value)
     cell.style = style
     return cell
 

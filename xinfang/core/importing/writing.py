@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from xinfang.core import rules
+from xinfang.core import rules, settings
 from xinfang.core.dates import now
 from xinfang.core.deadlines import derive
 from xinfang.core.errors import InvalidInput
@@ -192,17 +192,10 @@ def _new_values(plans: list[Plan], reader: Reader) -> dict[str, list[str]]:
 def _add_to_lists(conn: sqlite3.Connection, added: dict[str, list[str]]) -> None:
     """As `config add` and `config unit` do, inside the import's transaction."""
     for name, values in added.items():
-        table, where = ("units", "") if name == UNIT_LIST else ("choices", "WHERE list = ?")
-        args = () if name == UNIT_LIST else (name,)
-        top = conn.execute(f"SELECT coalesce(max(position), 0) FROM {table} {where}", args)
-        position = top.fetchone()[0]
-        rows = [(*args, value, position + i) for i, value in enumerate(values, 1)]
         if name == UNIT_LIST:
-            conn.executemany("INSERT OR IGNORE INTO units (name, position) VALUES (?, ?)", rows)
+            settings.append_units(conn, values)
         else:
-            conn.executemany(
-                "INSERT OR IGNORE INTO choices (list, value, position) VALUES (?, ?, ?)", rows
-            )
+            settings.append_choices(conn, name, values)
 
 
 def write(
