@@ -110,6 +110,7 @@ CREATE TABLE cases (
     -- county roll-up (issue 8/8): a case merged from a town's bundle
     origin           TEXT,     -- the town office it came from
     origin_no        TEXT,     -- its case number there (2026-0001)
+    origin_office    TEXT,     -- the town's office id (settings office_id there): the key
     UNIQUE (year, seq),
     UNIQUE (assign_year, assign_seq)
 );
@@ -120,7 +121,7 @@ CREATE INDEX cases_phone ON cases (phone);
 CREATE INDEX cases_id_number ON cases (id_number);
 CREATE INDEX cases_repeat_of ON cases (repeat_of);
 CREATE INDEX cases_name ON cases (name, address);  -- repeats: the same name and address
-CREATE UNIQUE INDEX cases_origin ON cases (origin, origin_no) WHERE origin IS NOT NULL;
+CREATE UNIQUE INDEX cases_origin ON cases (origin_office, origin_no) WHERE origin_office IS NOT NULL;
 
 -- The append-only history. One row per action, never changed, never removed.
 CREATE TABLE events (

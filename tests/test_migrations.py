@@ -75,3 +75,16 @@ def test_the_store_knows_the_latest_version_without_importing_the_migrations():
     from xinfang.store import db, migrations
 
     assert db.SCHEMA_VERSION == migrations.LATEST
+
+
+def test_every_ledger_has_its_own_office_id_made_once(tmp_path: Path) -> None:
+    from xinfang.core import settings
+
+    first, second = db.connect(tmp_path / "a.db"), db.connect(tmp_path / "b.db")
+    ids = {settings.office_id(first), settings.office_id(second)}
+    assert len(ids) == 2 and all(len(i) == 32 for i in ids)
+    again = db.connect(tmp_path / "a.db")  # opening again does not change it
+    assert settings.office_id(again) == settings.office_id(first)
+    old = tmp_path / "old.db"
+    _v1_ledger(old)
+    assert len(settings.office_id(db.connect(old))) == 32  # older ledgers get one on open

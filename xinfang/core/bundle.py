@@ -43,7 +43,7 @@ FORMAT, VERSION = "xinfang-bundle", 1
 MANIFEST = "bundle.json"
 # Columns that are the ledger's own bookkeeping, not the case's facts.
 LOCAL = ("id", "year", "seq", "rule_version", "assign_year", "assign_seq", "repeat_of",
-         "origin", "origin_no")  # fmt: skip
+         "origin", "origin_no", "origin_office")  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,11 @@ def get(conn: sqlite3.Connection, key: str) -> Any:
     return json.loads(row[0]) if row else None
 
 
+def office_id(conn: sqlite3.Connection) -> str:
+    """The ledger's stable identity, made once at creation (the name may change)."""
+    return str(get(conn, "office_id"))
+
+
 def choices(conn: sqlite3.Connection, list_name: str) -> list[str]:
     rows = conn.execute(
         "SELECT value FROM choices WHERE list = ? ORDER BY position", (list_name,)

@@ -42,7 +42,7 @@ def _create_private_file(path: Path) -> None:
     os.close(fd)
 
 
-SCHEMA_VERSION = 6  # = migrations.LATEST (a test checks); known here to skip importing them
+SCHEMA_VERSION = 7  # = migrations.LATEST (a test checks); known here to skip importing them
 
 
 def connect(path: str | Path | None = None, *, create: bool = True) -> sqlite3.Connection:

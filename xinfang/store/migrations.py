@@ -4,8 +4,10 @@ so a failed step rolls back and stays pending."""
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
+import uuid
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -30,10 +32,21 @@ def _create_from_schema(conn: sqlite3.Connection, *names: str) -> None:
 
 
 def _populate(conn: sqlite3.Connection) -> None:
-    """Derived tables a ledger needs from its first day: the working-day calendar."""
+    """What a ledger needs from its first day: its office identity and the working-day
+    calendar."""
     from xinfang.core import workdays
 
+    _give_identity(conn)
     workdays.rebuild(conn)
+
+
+def _give_identity(conn: sqlite3.Connection) -> None:
+    """A random office id, made once: bundles, merges and backups know the office by it,
+    whatever its display name (two ledgers may both be called 临泽县民政局)."""
+    conn.execute(
+        "INSERT OR IGNORE INTO settings (key, value) VALUES ('office_id', ?)",
+        (json.dumps(uuid.uuid4().hex),),
+    )
 
 
 def _v2_deadlines(conn: sqlite3.Connection) -> None:
@@ -96,6 +109,19 @@ def _v6_roll_up(conn: sqlite3.Connection) -> None:
     """Cases merged from the towns' bundles keep their origin office and number."""
     conn.execute("ALTER TABLE cases ADD COLUMN origin TEXT")
     conn.execute("ALTER TABLE cases ADD COLUMN origin_no TEXT")
+    # As version 6 had it; version 7 keys it by the office id.
+    conn.execute(
+        "CREATE UNIQUE INDEX cases_origin ON cases (origin, origin_no) WHERE origin IS NOT NULL"
+    )
+
+
+def _v7_office_identity(conn: sqlite3.Connection) -> None:
+    """The office id; merged cases are keyed by their town's id, not its name. Cases merged
+    before there were ids keep their town's name as a provisional key."""
+    _give_identity(conn)
+    conn.execute("ALTER TABLE cases ADD COLUMN origin_office TEXT")
+    conn.execute("UPDATE cases SET origin_office = 'name:' || origin WHERE origin IS NOT NULL")
+    conn.execute("DROP INDEX cases_origin")
     _create_from_schema(conn, "cases_origin")
 
 
@@ -106,6 +132,7 @@ STEPS: dict[int, Step] = {
     3: _v4_supervision,
     4: _v5_repeat_index,
     5: _v6_roll_up,
+    6: _v7_office_identity,
 }
 
 LATEST = 1 + len(STEPS)
