@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import sqlite3
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -57,11 +58,21 @@ def template_ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def fresh_identity(path: Path) -> None:
+    """A copied ledger is another office: it gets an office id of its own."""
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "UPDATE settings SET value = ? WHERE key = 'office_id'", (json.dumps(uuid.uuid4().hex),)
+        )
+    conn.close()
+
+
 @pytest.fixture
 def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template_ledger: Path) -> Path:
     path = tmp_path / "ledger.db"
     shutil.copyfile(template_ledger, path)
     os.chmod(path, 0o600)
+    fresh_identity(path)
     monkeypatch.setenv("XINFANG_DB", str(path))
     return path
 
