@@ -168,14 +168,14 @@ def one_line(stderr: str) -> str:
     return lines[0]
 
 
+def no_space(handle: int) -> None:
+    """The disk fills up as the file is flushed, where every writer hands its file over."""
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
 @pytest.fixture
 def disk_fills_up(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The disk fills up as the file is flushed, where every writer hands its file over."""
-
-    def full(handle: int) -> None:
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-    monkeypatch.setattr(os, "fsync", full)
+    monkeypatch.setattr(os, "fsync", no_space)
 
 
 @pytest.mark.parametrize("name", list(WRITERS))
@@ -201,16 +201,13 @@ def test_a_full_disk_in_the_middle_of_attach_or_archive_leaves_nothing(
     scan.write_bytes(b"%PDF-1.4\n" * 1000)
     advance(run, CASE, "close")
     before = dump(db_path)
-    real_fsync = os.fsync
-    monkeypatch.setattr(
-        os, "fsync", lambda handle: (_ for _ in ()).throw(OSError(errno.ENOSPC, ""))
-    )
-    assert "磁盘已满" in one_line(run("attach", CASE, str(scan), expect=2).stderr)
-    assert "磁盘已满" in one_line(run("archive", CASE, "--retention", "10年", expect=2).stderr)
+    with monkeypatch.context() as disk:
+        disk.setattr(os, "fsync", no_space)
+        assert "磁盘已满" in one_line(run("attach", CASE, str(scan), expect=2).stderr)
+        assert "磁盘已满" in one_line(run("archive", CASE, "--retention", "10年", expect=2).stderr)
     assert dump(db_path) == before
     files = db_path.parent / "ledger-files"
-    assert [p for p in files.rglob("*") if p.is_file()] == []
-    monkeypatch.setattr(os, "fsync", real_fsync)
+    assert [p for p in files.rglob("*") if p.is_file()] == []  # no copy, no case file
     run("attach", CASE, str(scan))
     run("archive", CASE, "--retention", "10年")
     assert leftovers(tmp_path) == []
