@@ -110,7 +110,18 @@ class Group(ChineseHelp, TyperGroup):
         except typer.Exit as done:
             sys.exit(done.exit_code)
         except sqlite3.OperationalError as error:
+            from xinfang.store.db import explain
+
+            problem = explain(error, None)  # a full or read-only disk: retrying will not help
+            if problem is not None:
+                fail(problem.message, problem.exit_code)
             fail(f"台账数据库暂时无法写入：{error}；请稍后重试。", 1)
+        except BrokenPipeError:
+            raise  # `xinfang list | head`: the reader left, nothing to tell
+        except OSError as error:  # a file that could not be written: a full disk, say
+            from xinfang.store.files import disk_error
+
+            fail(disk_error(error).message, 2)
         return None
 
 

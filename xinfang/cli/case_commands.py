@@ -253,7 +253,9 @@ def publicize_command(
     _done("已公示", case_no, "；公示内容（不含信访人个人信息）：")
     typer.echo(notice)
     if target:
-        target.write_text(notice + "\n", encoding="utf-8")
+        from xinfang.store.files import write_text
+
+        write_text(target, notice + "\n")
 
 
 @command("close")

@@ -147,7 +147,9 @@ def export_command(
     )  # fmt: skip
     rows = export.cases(open_ledger(db), filters, mask=mask)
     if target and target.suffix.lower() == ".json":
-        target.write_text(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        from xinfang.store.files import write_text
+
+        write_text(target, json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
     else:
         from xinfang.outputs.tables import write_csv, write_list
 

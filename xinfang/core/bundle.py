@@ -38,6 +38,7 @@ from xinfang.core.files import files_dir, private_dir
 from xinfang.core.numbering import next_in_sequence, parse_case_number, short_number
 from xinfang.core.periods import Period
 from xinfang.store.db import transaction
+from xinfang.store.files import private_output
 
 FORMAT, VERSION = "xinfang-bundle", 1
 MANIFEST = "bundle.json"
@@ -104,12 +105,13 @@ def write(
         "created_at": now().isoformat(sep=" "),
         "cases": cases,
     }
-    partial = path.with_name(path.name + ".part")
-    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+    with (
+        private_output(path) as partial,  # a half-written bundle never carries the final name
+        zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
         archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
         for source, name in files:
             archive.write(source, name)
-    partial.replace(path)  # a half-written bundle never carries the final name
     return Bundled(path, len(cases), event_count, len(files))
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from xinfang.core import deadlines, workdays
 from xinfang.core.dates import today
+from xinfang.core.files import files_dir
 from xinfang.store import migrations
 
 PROBLEM = "问题"
@@ -45,17 +46,34 @@ def check(conn: sqlite3.Connection, path: Path) -> list[Finding]:
     )
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     found.append(Finding(OK, "结构版本", f"第 {version} 版（程序支持第 {migrations.LATEST} 版）"))
-    loose = [p.name for p in _files(path) if stat.S_IMODE(os.stat(p).st_mode) & 0o077]
-    found.append(
-        Finding(PROBLEM, "文件权限", f"{'、'.join(loose)} 可被他人读取；请执行 chmod 600")
-        if loose
-        else Finding(OK, "文件权限", "仅本人可读写（0600）")
-    )
+    found.append(_permissions(path, files_dir(conn)))
     found.extend(_calendar(conn))
     found.append(_history(conn))
     found.append(_sequences(conn))
     found.append(_deadlines(conn))
     return found
+
+
+def _open_to_others(path: Path) -> bool:
+    return bool(stat.S_IMODE(os.stat(path).st_mode) & 0o077)
+
+
+def _permissions(path: Path, folder: Path) -> Finding:
+    """The ledger's files and its files folder (attachments, archived case files), with
+    everything in it: personal data that only the clerk may read."""
+    inside: list[Path] = []
+    for root, _, names in os.walk(folder):  # nothing when there is no folder yet
+        inside += [Path(root), *(Path(root) / name for name in names)]
+    loose = [p for p in [*_files(path), *inside] if not p.is_symlink() and _open_to_others(p)]
+    if not loose:
+        return Finding(OK, "文件权限", "台账及其材料、案卷仅本人可读写（文件 0600，文件夹 0700）")
+    shown = "、".join(str(p.relative_to(path.parent)) for p in loose[:5])
+    more = f" 等 {len(loose)} 个" if len(loose) > 5 else ""
+    fix = [f"{path}*"] if set(loose) & set(_files(path)) else []
+    fix += [str(folder)] if set(loose) & set(inside) else []
+    return Finding(
+        PROBLEM, "文件权限", f"{shown}{more} 可被他人读取；请执行 chmod -R go= {' '.join(fix)}"
+    )
 
 
 def _numbers(rows: list[sqlite3.Row]) -> str:

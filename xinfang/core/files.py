@@ -5,9 +5,7 @@ archived case files (一案一卷). Every file is hashed when it is written, so 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +17,8 @@ from xinfang.core.errors import InvalidInput
 from xinfang.core.ledger import find
 from xinfang.core.numbering import short_number
 from xinfang.core.validate import clean_text
+from xinfang.store.db import ledger_path
+from xinfang.store.files import copy_private, private_dir
 
 KINDS = ("来源材料", "调查材料", "其他材料")  # where an attachment goes in the 案卷目录
 _PDF_PAGE = re.compile(rb"/Type\s*/Page(?![s\w])")
@@ -27,14 +27,8 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 def files_dir(conn: sqlite3.Connection) -> Path:
     """`xinfang.db` keeps its files in `xinfang-files/` beside it."""
-    main = next(row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main")
-    path = Path(main)
+    path = ledger_path(conn)
     return path.parent / f"{path.stem}-files"
-
-
-def private_dir(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
 
 
 def sha256(path: Path) -> str:
@@ -87,11 +81,10 @@ def attach(
 
     def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
         case_no = short_number(case["year"], case["seq"])
-        folder = private_dir(base / "attachments" / case_no)
-        number = len(list(folder.iterdir())) + 1
+        folder = private_dir(base, "attachments", case_no)
+        number = sum(not p.name.startswith(".") for p in folder.iterdir()) + 1  # not a .part
         stored = folder / f"{number:02d}-{safe_name(source.name, 80)}"
-        shutil.copyfile(source, stored)
-        os.chmod(stored, 0o600)
+        copy_private(source, stored)
         result.update(
             case_no=case_no, stored=stored, sha256=sha256(stored), pages=count_pages(stored)
         )

@@ -16,10 +16,11 @@ from typing import Any
 
 from xinfang.core import cases, documents, ledger
 from xinfang.core.dates import chinese_date, moment
-from xinfang.core.files import files_dir, private_dir, safe_name, sha256
+from xinfang.core.files import files_dir, safe_name, sha256
 from xinfang.core.numbering import short_number
 from xinfang.core.states import Status, check_step
 from xinfang.outputs import docx
+from xinfang.store.files import copy_private, private_dir, private_output
 
 # The eight sections of 一案一卷 (seed 000), as the 案卷目录 template prints them:
 # templates/build_templates.py takes them from here.
@@ -125,12 +126,12 @@ def build(
         archived_cn=chinese_date(when.day),
         retention=retention,
     )
-    base = private_dir(files_dir(conn) / "archive")
+    base = private_dir(files_dir(conn), "archive")
     final = base / safe_name(f"{case_no} {case['content'][:16]}", 60)
     staging = base / f".{case_no}.{os.getpid()}.tmp"
     for stale in base.glob(f".{case_no}.*.tmp"):  # left by an archive that was killed
         shutil.rmtree(stale, ignore_errors=True)
-    staging.mkdir(mode=0o700)
+    private_dir(staging)
     written: list[Path] = []
     try:
         for index, title in enumerate(("案卷封面", "案卷目录")):
@@ -146,10 +147,8 @@ def build(
                 target = target.with_suffix(".docx")
             else:
                 assert entry.source is not None
-                shutil.copyfile(entry.source, target)
+                copy_private(entry.source, target)
             written.append(target)
-        for path in written:
-            os.chmod(path, 0o600)
         zip_path = base / f"{final.name}.zip"
 
         def record(row: sqlite3.Row) -> None:
@@ -163,10 +162,12 @@ def build(
                     "INSERT INTO archive_files (case_id, position, path, sha256) VALUES (?, ?, ?, ?)",
                     (row["id"], position, str(moved.relative_to(relative_base)), sha256(moved)),
                 )
-            with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as bundle:
+            with (
+                private_output(zip_path) as partial,
+                zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as bundle,
+            ):
                 for path in written:
                     bundle.write(final / path.name, f"{final.name}/{path.name}")
-            os.chmod(zip_path, 0o600)
 
         cases.archive(conn, ref, retention=retention, on=on, by=by, folder=final.name, after=record)
     except BaseException:

@@ -7,6 +7,7 @@ petitioner's `<` or `&` comes out whole instead of silently truncating the parag
 
 from __future__ import annotations
 
+import io
 import shutil
 import sqlite3
 from importlib import resources
@@ -15,6 +16,7 @@ from typing import Any
 
 from xinfang.core import settings
 from xinfang.core.errors import InvalidInput, XinfangError, shorten
+from xinfang.store.files import write_bytes
 
 # Placeholders without which a document would say the wrong thing.
 REQUIRED: dict[str, set[str]] = {
@@ -75,7 +77,9 @@ def render(template: Path, context: dict[str, Any], target: Path) -> None:
         document.render(context, jinja_env=env, autoescape=True)
     except jinja2.UndefinedError as error:
         raise XinfangError(f"文书模板 {template.name}：{error.message}") from None
-    document.save(str(target))
+    stream = io.BytesIO()
+    document.save(stream)
+    write_bytes(target, stream.getbuffer())
 
 
 def use_templates(conn: sqlite3.Connection, folder: str) -> tuple[Path, list[str]]:

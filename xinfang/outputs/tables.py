@@ -3,15 +3,15 @@ Every value a petitioner wrote goes in as text, never as a formula."""
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from xinfang.core.errors import InvalidInput, shorten
+from xinfang.store.files import private_output
 
 # Characters the xlsx format forbids (XML 1.0): removed rather than crash the export.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -44,23 +44,27 @@ def check_target(path: Path, *, force: bool, suffixes: Sequence[str]) -> None:
 
 def write_csv(path: Path | None, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """To a file (with a BOM, so that Excel on Windows reads the Chinese), or to stdout."""
+    if path is None:
+        _csv_rows(sys.stdout, header, rows)
+        return
     with (
-        path.open("w", encoding="utf-8-sig", newline="")
-        if path
-        else contextlib.nullcontext(sys.stdout)
-    ) as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        for row in rows:
-            # A leading tab keeps a spreadsheet from reading text as a formula.
-            writer.writerow(
-                [
-                    "\t" + v
-                    if isinstance(v, str) and v.startswith(FORMULA_START)
-                    else clean_cell(v)
-                    for v in row
-                ]
-            )
+        private_output(path) as partial,
+        partial.open("w", encoding="utf-8-sig", newline="") as handle,
+    ):
+        _csv_rows(handle, header, rows)
+
+
+def _csv_rows(handle: TextIO, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    writer = csv.writer(handle)
+    writer.writerow(header)
+    for row in rows:
+        # A leading tab keeps a spreadsheet from reading text as a formula.
+        writer.writerow(
+            [
+                "\t" + v if isinstance(v, str) and v.startswith(FORMULA_START) else clean_cell(v)
+                for v in row
+            ]
+        )
 
 
 def write_list(

@@ -7,6 +7,7 @@ openpyxl is imported here, and this module only by the commands that write workb
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from xinfang.core.errors import InvalidInput
 from xinfang.outputs.tables import clean_cell
+from xinfang.store.files import write_bytes
 
 BODY_FONT = "宋体"
 THIN = Side(style="thin", color="000000")
@@ -192,8 +194,7 @@ def save(book: Workbook | None, path: Path, *, force: bool) -> Path:
         raise InvalidInput("输出文件", f"{path} 已存在；如要覆盖请加 --force")
     if book is None:
         return path
-    try:
-        book.save(path)
-    except OSError as error:
-        raise InvalidInput("输出文件", f"无法写入 {path}：{error.strerror}") from None
+    stream = io.BytesIO()
+    book.save(stream)
+    write_bytes(path, stream.getbuffer())
     return path

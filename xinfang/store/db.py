@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from xinfang.core.errors import XinfangError
+from xinfang.store.files import disk_error, disk_full, read_only, storage_problem
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -55,7 +56,7 @@ def connect(path: str | Path | None = None, *, create: bool = True) -> sqlite3.C
         try:
             _create_private_file(db_path)
         except OSError as error:
-            raise XinfangError(f"无法创建台账文件 {db_path}：{error.strerror}") from None
+            raise disk_error(error, db_path) from None
     try:
         conn = sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         conn.row_factory = sqlite3.Row
@@ -69,10 +70,29 @@ def connect(path: str | Path | None = None, *, create: bool = True) -> sqlite3.C
 
             migrations.migrate(conn)
     except sqlite3.DatabaseError as error:
-        raise XinfangError(
+        # A healthy ledger on a full or read-only disk is not "damaged": say what is wrong.
+        raise explain(error, db_path) or XinfangError(
             f"无法打开台账文件 {db_path}：{error}（不是 xinfang 台账或已损坏）"
         ) from None
     return conn
+
+
+def explain(error: sqlite3.Error, path: Path | None) -> XinfangError | None:
+    """The disk behind an SQLite error, if that is what it is: full, or read-only. SQLite
+    says only "disk I/O error" or "unable to open database file" when it cannot create or
+    grow the -wal and -shm files, so the disk itself is looked at."""
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF  # the primary code
+    if code == sqlite3.SQLITE_FULL:
+        return disk_full(path or "台账")
+    if code == sqlite3.SQLITE_READONLY:
+        return read_only(path, "台账")
+    if code in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN) and path is not None:
+        return storage_problem(path)
+    return None
+
+
+def ledger_path(conn: sqlite3.Connection) -> Path:
+    return Path(next(row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"))
 
 
 @contextmanager
@@ -80,10 +100,18 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """One user action = one transaction. BEGIN IMMEDIATE takes the write lock up front,
     so a concurrent writer (cron) makes us wait for the busy timeout instead of failing
     with "database is locked" halfway through, as a deferred BEGIN would."""
-    conn.execute("BEGIN IMMEDIATE")
     try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError as error:
+        problem = explain(error, ledger_path(conn))
+        if problem is None:
+            raise
+        if conn.in_transaction:  # a COMMIT that failed leaves the transaction open
+            conn.execute("ROLLBACK")
+        raise problem from None

@@ -250,4 +250,3 @@ def write_rejects(target: Path, header: list[str], rejected: list[Rejected]) -> 
     ]
     workbook.list_sheet(sheet, names, [["" if v is None else v for v in row] for row in rows])
     workbook.save(book, target, force=True)
-    target.chmod(0o600)  # the rows carry the petitioners' personal data
