@@ -186,3 +186,66 @@ def sql_write(db_path: Path, statement: str) -> None:
     conn.execute(statement)
     conn.commit()
     conn.close()
+
+
+# --- nothing is dated before the registration --------------------------------------------
+
+
+@pytest.fixture
+def registered_0930(run, tmp_path) -> Path:
+    run(*REGISTER)  # 2026-11-02 09:30
+    run("accept", "2026-0001", "--on", "2026-11-05")
+    scan = tmp_path / "来信.pdf"
+    scan.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    return scan
+
+
+@pytest.mark.parametrize(
+    ("action", "on", "shown"),
+    [
+        (("note", "2026-0001", "补记来电"), "2026-11-01", "备注日期 2026-11-01 早于本案登记的日期 2026-11-02"),
+        (("note", "2026-0001", "补记来电"), "2026-11-02 09:00", "备注日期 2026-11-02 09:00 早于本案登记的日期 2026-11-02 09:30"),
+        (("correct", "2026-0001", "--field", "联系电话", "--value", "13912345678"), "2026-10-30", "更正日期 2026-10-30 早于本案登记的日期 2026-11-02"),
+        (("attach", "2026-0001", "FILE"), "2026-11-01", "添加材料日期 2026-11-01 早于本案登记的日期 2026-11-02"),
+    ],
+)  # fmt: skip
+def test_a_record_before_the_registration_is_refused(
+    run, db_path, registered_0930, action, on, shown
+):
+    args = [str(registered_0930) if arg == "FILE" else arg for arg in action]
+    before = dump(db_path)
+    out = run(*args, "--on", on, expect=2)
+    assert out.stderr == f"错误：日期：{shown}；请核对 --on\n"
+    assert dump(db_path) == before
+    copies = [p for p in db_path.parent.rglob("*来信.pdf") if p != registered_0930]
+    assert copies == []
+
+
+def test_a_record_may_still_precede_the_latest_step(run, registered_0930):
+    """A note written later about an earlier call: after the registration, before 受理."""
+    run("note", "2026-0001", "信访人来电补充材料", "--on", "2026-11-02")
+    run("note", "2026-0001", "又来电", "--on", "2026-11-02 09:30")
+    run(
+        "correct",
+        "2026-0001",
+        "--field",
+        "联系电话",
+        "--value",
+        "13912345678",
+        "--on",
+        "2026-11-03",
+    )
+    run("attach", "2026-0001", str(registered_0930), "--on", "2026-11-04")
+    assert [e["action"] for e in show(run)["events"]][-4:] == ["note", "note", "correct", "attach"]
+
+
+def test_a_corrected_registration_date_cannot_follow_the_correction(run, db_path, registered_0930):
+    """更正 信访时间 to a day after the correction's own date would date it before the
+    registration it sets."""
+    before = dump(db_path)
+    out = run("correct", "2026-0001", "--field", "信访时间", "--value", "2026-11-04",
+              "--on", "2026-11-03", expect=2)  # fmt: skip
+    assert (
+        out.stderr == "错误：日期：更正日期 2026-11-03 早于本案登记的日期 2026-11-04；请核对 --on\n"
+    )
+    assert dump(db_path) == before
