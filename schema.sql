@@ -272,6 +272,7 @@ INSERT INTO settings (key, value) VALUES
     ('liaison_prefix', '"临民联"'),
     ('repeat_window_days', '180'),
     ('reception_place', '"局接访室"'),
+    ('time_zone', '"Asia/Shanghai"'),
     ('rule_set', '"seed000"'),
     ('rule_overrides', '{}');
 

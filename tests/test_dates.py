@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -41,10 +42,11 @@ def test_now_from_environment(clock: pytest.MonkeyPatch) -> None:
 
 def test_now_without_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("XINFANG_NOW", raising=False)
-    before = datetime.now().replace(microsecond=0)
+    beijing = ZoneInfo("Asia/Shanghai")  # the office's time, whatever the machine's zone
+    before = datetime.now(beijing).replace(tzinfo=None, microsecond=0)
     current = now()
     assert current.microsecond == 0
-    assert before <= current <= datetime.now()
+    assert before <= current <= datetime.now(beijing).replace(tzinfo=None)
 
 
 def test_now_bad_environment(monkeypatch: pytest.MonkeyPatch) -> None:

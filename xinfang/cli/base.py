@@ -158,10 +158,17 @@ JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON，供脚�
 CaseArgument = Annotated[str, typer.Argument(help="案件编号，如 2026-0001 或 临民信〔2026〕1号")]
 
 
-def open_ledger(db: str | None) -> sqlite3.Connection:
+def open_ledger(db: str | None, *, office_clock: bool = True) -> sqlite3.Connection:
+    """The ledger, with "now" read in its office's time zone, not the server's
+    (office_clock=False: `config show/set`, which must mend a zone this machine lacks)."""
+    from xinfang.core import dates, settings
     from xinfang.store.db import connect
 
-    return connect(db)
+    dates.now()  # a bad XINFANG_NOW is refused by every command, before anything is opened
+    conn = connect(db)
+    if office_clock:
+        settings.use_time_zone(conn)
+    return conn
 
 
 def print_json(value: Any) -> None:

@@ -65,7 +65,7 @@ def config_main(ctx: typer.Context, db: DbOption = None) -> None:
 
 
 def _print_overview(db: str | None, as_json: bool = False) -> None:
-    view = settings.overview(open_ledger(db))
+    view = settings.overview(open_ledger(db, office_clock=False))
     if as_json:
         print_json(
             {
@@ -97,7 +97,7 @@ def config_show(as_json: JsonOption = False, db: DbOption = None) -> None:
 @config_app.command("set", cls=Command)
 def config_set(
     key: Annotated[
-        str, typer.Argument(help="设置项：单位名称、案件编号前缀、交办单编号前缀、经办人")
+        str, typer.Argument(help="设置项：单位名称、案件编号前缀、交办单编号前缀、经办人、时区等")
     ],
     value: Annotated[str, typer.Argument(help="新值")],
     db: DbOption = None,
@@ -106,7 +106,7 @@ def config_set(
 
     例：xinfang config set 单位名称 临泽县民政局
     """
-    conn = open_ledger(db)
+    conn = open_ledger(db, office_clock=False)
     settings.set_value(conn, key, value)
     typer.echo(f"已设置 {key}：{value}")
 

@@ -67,6 +67,12 @@ def _last_step(conn: sqlite3.Connection, case_id: int) -> str:
     return str(row[0])
 
 
+def _not_before(when: Moment, earliest: str, what: str, label: str) -> None:
+    if when.is_before(earliest):
+        shown = earliest[:16] if when.has_time else earliest[:10]
+        raise InvalidInput("日期", f"{label}日期 {when.text[:16]} 早于{what} {shown}；请核对 --on")
+
+
 def _record(
     conn: sqlite3.Connection,
     case: sqlite3.Row,
@@ -118,15 +124,10 @@ def act(
         status = Status(case["status"])
         noticed = case["notified_on"] or case["anonymous"]
         step = check_step(case_no, status, action, frozenset({"notify"} if noticed else ()))
-        if action not in UNORDERED:
-            last = _last_step(conn, case["id"])
-            if when.is_before(last):
-                if not when.has_time:
-                    last = last[:10]
-                raise InvalidInput(
-                    "日期",
-                    f"{step.label}日期 {when.text[:16]} 早于案件上一步的日期 {last[:16]}；请核对 --on",
-                )
+        if action in UNORDERED:  # may precede the latest step, never the registration
+            _not_before(when, str(case["received_at"]), "本案登记的日期", step.label)
+        else:
+            _not_before(when, _last_step(conn, case["id"]), "案件上一步的日期", step.label)
         changes, data = build(case, when)
         if step.leads_to is not None and "status" not in changes:
             changes["status"] = step.leads_to.value
@@ -643,6 +644,7 @@ def correct(
                 "ORDER BY occurred_at LIMIT 1",
                 (case["id"],),
             ).fetchone()
+            _not_before(when, str(new), "本案登记的日期", ACTIONS["correct"].label)
             if step and later(new, step["occurred_at"]):
                 raise InvalidInput(
                     "信访时间",

@@ -6,14 +6,24 @@ import calendar
 import os
 import re
 import unicodedata
+import zoneinfo
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from xinfang.core.errors import InvalidInput, shorten
 
 _DATE_HINT = "请写成 2026-11-22、2026/11/22 或 2026年11月22日"
 _TIME_HINT = "请写成 2026-11-22、2026-11-22 14:30 或 2026年11月22日14时30分"
 _MONTH_HINT = "请写成 2026-11、2026/11 或 2026年11月"
+_ZONE_HINT = "请写时区数据库中的名称，如 Asia/Shanghai（北京时间）、Asia/Urumqi 或 UTC"
+
+# The office keeps Beijing time, whatever zone the server's own clock is set to: an
+# action's day is the office's day. A ledger may name another zone (setting time_zone).
+OFFICE_ZONE = "Asia/Shanghai"
+# Files of the zone database that are not a place: `localtime` is the server's own zone,
+# the very thing the setting exists to override.
+_NOT_PLACES = frozenset({"localtime", "posixrules", "Factory"})
+_zone: zoneinfo.ZoneInfo | None = None  # set when the ledger is opened (use_zone)
 
 # Years a ledger can hold. A petition is dated within a lifetime; beyond these bounds a
 # year is a typing slip (9999, 0001), and date arithmetic near year 1 or 9999 overflows.
@@ -51,20 +61,72 @@ _MONTH_FORM = re.compile(
 
 
 def now() -> datetime:
-    """Local time to the second; XINFANG_NOW (read on every call) pins it."""
+    """The office's time to the second, naive as stored. The instant is the machine's
+    clock, or XINFANG_NOW (read on every call): the office's time as written, or an
+    instant anywhere when it ends in Z or an offset (2026-11-30T23:35:00+00:00)."""
     raw = os.environ.get("XINFANG_NOW", "").strip()
-    if not raw:
-        return datetime.now().replace(microsecond=0)
+    current = _pinned(raw) if raw else datetime.now(UTC)
+    if current.tzinfo is not None:
+        current = current.astimezone(office_zone()).replace(tzinfo=None)
+    if raw:
+        check_year(current.year, "XINFANG_NOW")  # a day's shift may cross the last year
+    return current.replace(microsecond=0)
+
+
+# An offset after the time of XINFANG_NOW: Z, +08:00, -0600.
+_OFFSET = re.compile(
+    r"(?P<clock>.*[0-9])(?:Z|(?P<sign>[+-])(?P<h>[0-9]{2}):?(?P<m>[0-9]{2}))", re.ASCII
+)
+
+
+def _pinned(raw: str) -> datetime:
+    refused = InvalidInput("XINFANG_NOW", f"无法识别“{shorten(raw)}”；{_TIME_HINT}")
     # No 今天/昨天 here: they are defined in terms of this very clock.
     parsed = _split(raw, relative=False)
     if parsed is None:
-        raise InvalidInput("XINFANG_NOW", f"无法识别“{shorten(raw)}”；{_TIME_HINT}")
+        raise refused
     day, rest = parsed
+    check_year(day.year, "XINFANG_NOW")  # before any arithmetic can overflow
+    offset = _OFFSET.fullmatch(rest.strip())
+    zone = None
     try:
+        if offset:
+            rest = offset["clock"]
+            shift = timedelta(hours=int(offset["h"] or 0), minutes=int(offset["m"] or 0))
+            zone = timezone(-shift if offset["sign"] == "-" else shift)  # ValueError past 24h
         clock = _parse_time(rest)
     except ValueError:
-        raise InvalidInput("XINFANG_NOW", f"无法识别“{shorten(raw)}”；{_TIME_HINT}") from None
-    return datetime.combine(day, clock or _DEFAULT_CLOCK_TIME)
+        raise refused from None
+    return datetime.combine(day, clock or _DEFAULT_CLOCK_TIME, tzinfo=zone)
+
+
+def office_zone() -> zoneinfo.ZoneInfo:
+    """The zone "now" is read in: the opened ledger's, else Beijing time."""
+    return _zone or use_zone(OFFICE_ZONE)
+
+
+def use_zone(name: str) -> zoneinfo.ZoneInfo:
+    """Read "now" in this zone from here on (the ledger's setting, when it is opened)."""
+    global _zone
+    try:
+        if name in _NOT_PLACES:
+            raise ValueError(name)
+        _zone = zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder (Asia)
+        raise InvalidInput(
+            "时区",
+            f"台账设置的“{shorten(name)}”在本机的时区数据中找不到；"
+            f"可用 xinfang config set 时区 {OFFICE_ZONE} 改正",
+        ) from None
+    return _zone
+
+
+def check_zone(text: str) -> str:
+    """A zone the clerk names: one of the zone database's places, as it spells them."""
+    name = text.strip()
+    if name not in zoneinfo.available_timezones() or name in _NOT_PLACES:
+        raise InvalidInput("时区", f"没有“{shorten(name)}”这个时区；{_ZONE_HINT}")
+    return name
 
 
 def today() -> date:

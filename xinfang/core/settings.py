@@ -8,6 +8,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from xinfang.core import dates
 from xinfang.core.errors import InvalidInput, XinfangError
 from xinfang.core.validate import clean_text, normalize_phone, parse_int
 from xinfang.store.db import transaction
@@ -25,7 +26,11 @@ SETTINGS: dict[str, str] = {
     "liaison_prefix": "联系函编号前缀",
     "repeat_window_days": "重复信访查找天数",
     "reception_place": "领导接访地点",
+    "time_zone": "时区",
 }
+
+# What a setting is in a ledger made before it existed (no migration needed).
+DEFAULTS: dict[str, Any] = {"time_zone": dates.OFFICE_ZONE}
 
 # Settings that are counts, with what they may be; the rest are text.
 NUMBERS: dict[str, tuple[int, int]] = {"repeat_window_days": (1, 3650)}
@@ -63,7 +68,12 @@ def list_key(name: str) -> str:
 
 def get(conn: sqlite3.Connection, key: str) -> Any:
     row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-    return json.loads(row[0]) if row else None
+    return json.loads(row[0]) if row else DEFAULTS.get(key)
+
+
+def use_time_zone(conn: sqlite3.Connection) -> None:
+    """From here on "now" is the office's time in the zone the ledger names."""
+    dates.use_zone(str(get(conn, "time_zone")))
 
 
 def office_id(conn: sqlite3.Connection) -> str:
@@ -133,6 +143,8 @@ def set_value(conn: sqlite3.Connection, name: str, value: str) -> None:
     if key in NUMBERS:
         minimum, maximum = NUMBERS[key]
         stored = parse_int(value, SETTINGS[key], minimum=minimum, maximum=maximum)
+    elif key == "time_zone":
+        stored = dates.check_zone(value)
     else:
         optional = key in ("clerk", "templates_dir")
         stored = clean_text(value, SETTINGS[key], max_length=300, required=not optional) or ""
