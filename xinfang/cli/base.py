@@ -7,6 +7,7 @@ import json
 import re
 import sqlite3
 import sys
+import traceback
 from typing import Annotated, Any
 
 import typer
@@ -59,6 +60,9 @@ def _translate(error: click.ClickException) -> str:
 
 
 MESSAGE_LIMIT = 300
+# Exit statuses besides 0 and 1 (`overdue`: something is overdue) and 2 (refused input).
+BUSY = 3  # the ledger stayed locked past the busy timeout: retry later
+INTERNAL = 4  # a defect of the program
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -115,13 +119,18 @@ class Group(ChineseHelp, TyperGroup):
             problem = explain(error, None)  # a full or read-only disk: retrying will not help
             if problem is not None:
                 fail(problem.message, problem.exit_code)
-            fail(f"台账数据库暂时无法写入：{error}；请稍后重试。", 1)
+            fail(f"台账数据库暂时无法写入：{error}；请稍后重试。", BUSY)
         except BrokenPipeError:
             raise  # `xinfang list | head`: the reader left, nothing to tell
         except OSError as error:  # a file that could not be written: a full disk, say
             from xinfang.store.files import disk_error
 
             fail(disk_error(error).message, 2)
+        except Exception:
+            # A defect of ours, not the clerk's mistake: the traceback is for the report, and
+            # the status is neither 0 nor 1, which cron reads as "nothing / something overdue".
+            traceback.print_exc()
+            fail("xinfang 内部错误（程序缺陷，台账未改动）；请把以上信息报告给维护人员。", INTERNAL)
         return None
 
 
