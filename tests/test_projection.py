@@ -1,5 +1,6 @@
 """A case's row is its history folded: for every case the clerk's commands, the demo and
-the import write, projecting its events gives exactly the stored row."""
+the import write, projecting its events gives exactly the stored row; `doctor` reports
+a row its history does not give."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import openpyxl
+import pytest
 from conftest import LIFE, REGISTER, advance
 
 from xinfang.core import demo, projection
@@ -94,3 +96,25 @@ def test_every_imported_case_is_its_history(run, tmp_path, db_path):
     book.save(path)
     assert "已导入 6 件" in run("import", str(path)).stdout
     assert mismatches(db_path) == {}
+
+
+@pytest.mark.parametrize(
+    ("change", "column"),
+    [
+        ("content = '新华镇低保金停发'", "content"),  # the fields of another town's case
+        ("status = 'closed'", "status"),
+        ("reply_text = NULL", "reply_text"),
+        ("round = 2", "round"),
+    ],
+)
+def test_doctor_finds_a_row_its_history_does_not_give(run, db_path, change, column):
+    run(*REGISTER)
+    advance(run, "2026-0001", "reply")
+    assert run("doctor").exit_code == 0
+    conn = sqlite3.connect(db_path)
+    conn.execute(f"UPDATE cases SET {change}")
+    conn.commit()
+    conn.close()
+    out = run("doctor", expect=1).stdout
+    assert "[问题] 办理记录：1 件案件的状态与办理记录不符：2026-0001" in out
+    assert column in out
