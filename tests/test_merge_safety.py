@@ -26,6 +26,9 @@ from merging import (
     rows,
 )
 
+from xinfang.core import demo
+from xinfang.store.db import connect
+
 # ------------------------------------------------------------- the four towns of the issue
 
 
@@ -112,6 +115,50 @@ def test_a_bundle_claiming_another_towns_name_replaces_nothing(
     assert "新增 1 件" in out and "同名" in out
     assert_every_town_case_once_as_it_stands(db_path, [real, fake])
     assert run("doctor").exit_code == 0
+
+
+def test_every_kind_of_step_a_town_records_merges_as_it_stands(
+    run, tmp_path, template_ledger, db_path
+):
+    """The demo office (every stage, second rounds, anonymous cases, archived files) with
+    every side step on top: the county gets each case as the town has it."""
+    town = new_town(run, tmp_path, template_ledger, "demo", "沙河镇人民政府")
+    demo.build(connect(town))
+    by_status = {}
+    for case in rows(town):
+        by_status.setdefault(case["status"], f"{case['year']}-{case['seq']:04d}")
+    on = ("--on", "2026-11-23", *at(town))
+    archived, replied = by_status["archived"], by_status["replied"]
+    handling, assigned = by_status["handling"], by_status["assigned"]
+    scan = tmp_path / "照片.jpg"
+    scan.write_bytes(b"\xff\xd8 photo")
+    for args in (
+        ("lend", archived, "--to", "王五", "--unit", "县纪委", "--approved-by", "李主任",
+         "--due", "2026-11-30"),
+        ("return", archived),
+        ("review", replied, "--requested-on", "2026-11-23"),
+        ("supervise", assigned, "--due", "2026-11-30", "--reason", "群众反映强烈"),
+        ("supervise-answer", assigned, "--text", "已办结"),
+        ("instruct", assigned, "--leader", "县长", "--text", "抓紧核实"),
+        ("liaise", assigned, "--to", "县人社局", "--matter", "请核实"),
+        ("liaise-answer", assigned, "--text", "已核实"),
+        ("pause", handling, "--reason", "等待鉴定"),
+        ("resume", handling),
+        ("extend", handling, "--reason", "情况复杂", "--approved-by", "李主任"),
+        ("correct", handling, "--field", "联系电话", "--value", "13912345678"),
+        ("note", handling, "信访人来电询问"),
+        ("attach", handling, str(scan), "--kind", "调查材料"),
+    ):  # fmt: skip
+        run(*args, *on)
+    full = tmp_path / "2026.zip"
+    run("bundle", "--year", "2026", "-o", str(full), "--force", "--with-attachments", *at(town))
+    out = run("merge", str(full)).stdout
+    assert f"新增 {len(rows(town))} 件" in out and "1 个材料文件" in out
+    assert_every_town_case_once_as_it_stands(db_path, [town])
+    assert run("doctor").exit_code == 0
+    before = dump(db_path)
+    run("merge", str(full))
+    assert dump(db_path) == before
 
 
 def test_a_repeat_petition_stays_linked_to_its_first_at_the_county(
