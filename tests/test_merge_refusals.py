@@ -202,6 +202,7 @@ MALFORMED: dict[str, Change] = {
     "attachment hash malformed": attachment("sha256", "zz"),
     "attachment file climbing": attachment("file", "../../x.txt"),
     "attachment file with a folder": attachment("file", "a/b.txt"),
+    "attachment file name too long for a disk": attachment("file", "名" * 90 + ".txt"),
     "attachment kind unknown": attachment("kind", "病毒"),
     "attachment size words": attachment("size", "big"),
     "attachment listed twice": lambda m, z: m["cases"][0]["attachments"].append(

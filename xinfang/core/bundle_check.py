@@ -376,7 +376,8 @@ def _attachment(raw: Any, where: str, *, sized: bool) -> Attachment:
     if not isinstance(raw, dict):
         raise _fail(where, "应为对象")
     name = required(line(200))(raw.get("file"), f"{where} 文件名")
-    if "/" in name or "\\" in name or name.startswith(".") or name != raw.get("file"):
+    unsafe = "/" in name or "\\" in name or name.startswith(".") or name != raw.get("file")
+    if unsafe or len(name.encode()) > 245:  # a file system takes 255 bytes, "-2" included
         raise _fail(where, f"文件名“{shorten(name)}”不安全")
     digest = raw.get("sha256")
     if not isinstance(digest, str) or not _SHA256.fullmatch(digest):
