@@ -164,6 +164,8 @@ class Generator:
         if repeat_of is None and rng.random() < 0.3:
             self.people.append((case_id, who))
         register = {k: v for k, v in case.items() if k in REGISTER_DATA and v}
+        if case["anonymous"]:
+            register["anonymous"] = True  # as register() writes it
         events = [("register", case["received_at"], 1, "registered", register)]
         reached = self.stage_reached(received)
         day = received
@@ -205,7 +207,8 @@ class Generator:
         if step == "reject":
             why = "属于诉讼、仲裁途径解决的事项"
             changes = {"decided_on": on, "decision_reason": why, "reject_channel": "人民法院"}
-            return changes | {"notified_on": on}, {"reason": why, "notified_on": on}, "rejected"
+            data = {"reason": why, "channel": "人民法院", "notified_on": on}
+            return changes | {"notified_on": on}, data, "rejected"
         if step == "transfer":
             body = "县人力资源和社会保障局"
             changes = {"decided_on": on, "transfer_to": body, "notified_on": on}

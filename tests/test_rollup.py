@@ -8,7 +8,7 @@ import shutil
 import zipfile
 
 import pytest
-from conftest import dump, show
+from conftest import dump, fresh_identity, show
 from openpyxl import load_workbook
 
 TOWNS = {"沙河镇人民政府": "沙河镇", "新华镇人民政府": "新华镇"}
@@ -21,6 +21,7 @@ def towns(run, tmp_path, template_ledger):
     for office, town in TOWNS.items():
         db = tmp_path / f"{town}.db"
         shutil.copyfile(template_ledger, db)
+        fresh_identity(db)  # another office, not a copy of one
         paths[office] = db
         at = ("--db", str(db))
         run("config", "set", "单位名称", office, *at)

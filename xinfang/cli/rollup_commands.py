@@ -59,14 +59,20 @@ def merge_command(
     files: Annotated[list[Path], typer.Argument(help="各单位的汇总包（.zip），可一次给多个")],
     db: DbOption = None,
 ) -> None:
-    """汇入下级单位的汇总包：每件保留来源单位和原编号；同一期间再次汇入只更新、不重复。
+    """汇入下级单位的汇总包：每件保留来源单位和原编号；同一期间再次汇入只更新、不重复，
+    先汇入较新的、后汇入较旧的也不会倒退。单位按其单位标识识别（改名、同名都不会混淆）。
+    汇入前逐包全面检查，任何一包有问题则整批不汇入。
     汇入后 report accept/handle/stats 即覆盖全县（统计分析按来源单位分列）。
 
     例：xinfang merge 沙河镇_信访汇总包_2026年11月.zip 新华镇_信访汇总包_2026年11月.zip
     """
     for result in bundle.merge(open_ledger(db), files):
         added = f"；新增承办单位 {'、'.join(result.units_added)}" if result.units_added else ""
+        if result.values_added:
+            added += f"；列表新增 {'、'.join(result.values_added)}"
+        notes = f"（{'；'.join(result.notes)}）" if result.notes else ""
+        attached = f"，{result.files} 个材料文件" if result.files else ""
         typer.echo(
-            f"{result.office}：新增 {result.new} 件，更新 {result.updated} 件，"
-            f"无变化 {result.unchanged} 件，新增办理记录 {result.events} 条{added}"
+            f"{result.office}{notes}：新增 {result.new} 件，更新 {result.updated} 件，"
+            f"无变化 {result.unchanged} 件，新增办理记录 {result.events} 条{attached}{added}"
         )

@@ -2,24 +2,37 @@
 the towns' bundles into one ledger, keeping each case's origin office and number.
 
 A bundle is a .zip holding `bundle.json` (format below) and, when asked, the cases'
-attachments under `attachments/<case number>/`. Format `xinfang-bundle`, version 1:
+attachments under `attachments/<case number>/<file>`. Format `xinfang-bundle`, version 2:
 
-    {"format": "xinfang-bundle", "version": 1, "office": "沙河镇人民政府",
+    {"format": "xinfang-bundle", "version": 2,
+     "office": "沙河镇人民政府",          the office's name now (it may change)
+     "office_id": "9f86d081884c7d65…",   32 hex digits: who the office is (settings office_id)
      "case_prefix": "沙信", "first": "2026-11-01", "last": "2026-11-30",
      "created_at": "2026-12-01 09:00:00",
-     "cases": [{"case_no": "2026-0001", "fields": {column: value, …},
+     "cases": [{"case_no": "2026-0001",
                 "events": [{"id": 1, "action": "register", "occurred_at": …,
                             "recorded_at": …, "actor": …, "round": 1,
                             "status_after": "registered", "data": {…}}, …],
-                "attachments": [{"title": …, "kind": …, "file": …, "sha256": …}]}]}
+                "attachments": [{"title": …, "kind": …, "file": "01-来信.pdf",
+                                 "sha256": …, "size": 52311}]}]}
 
-`fields` are the columns of `cases` (schema.sql) but the ledger's own keys: no `id`,
-`rule_version`, `assign_year`/`assign_seq`; `repeat_of` is the case number of the first
-petition of the matter. A period's bundle holds the cases received in it and those with
-any step recorded in it, so sending November again after late entries brings them too.
+Each case travels as its whole history, in the order it was recorded; its fields do not
+travel: the county derives them from the events (projection.py). A period's bundle holds
+the cases received in it and those with any step recorded in it, so sending November
+again after late entries brings them too. Version 1 (no `office_id` nor `size`, a
+`fields` snapshot) is still merged: its office is known by its name (the one office known
+under that name, else the key 'name:' + name) and its snapshot is ignored.
 
-Merging is idempotent: a case already merged from the same office and number is updated
-(its fields replaced, only the events not merged before appended), never duplicated.
+Merging (`merge`): every bundle is read without trusting it (bundle_zip: bounded sizes,
+safe member names) and checked whole (bundle_check: statuses, dates, event order, types,
+lengths; text cleaned as typed text is), then staged files are checked against their
+size and sha256, and only then are all bundles merged in one transaction. A town's case
+is keyed by (office id, case number), an event by (office, case, its id there): only the
+events not merged before are added — a bundle's history must extend what was merged,
+never contradict it — and the case's row is projected from all its events, so an older
+bundle adds nothing and changes nothing. A renamed office keeps its cases under its
+latest name; two offices of one name stay two. Files are recorded as attachments under
+`merged/<office id>/<case number>/` and moved into place as the transaction commits.
 """
 
 from __future__ import annotations
@@ -29,22 +42,29 @@ import sqlite3
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from xinfang.core import deadlines, rules, settings
+from xinfang.core import bundle_check, deadlines, projection, rules, settings, workdays
+from xinfang.core.bundle_check import FORMAT, VERSION, Bundle, Case, Event
+from xinfang.core.bundle_zip import MANIFEST, Refused, Staged, Staging, open_bundle
 from xinfang.core.dates import now
-from xinfang.core.errors import InvalidInput, XinfangError, shorten
-from xinfang.core.files import files_dir, private_dir
-from xinfang.core.numbering import next_in_sequence, parse_case_number, short_number
+from xinfang.core.errors import XinfangError, shorten
+from xinfang.core.fields import REGISTRATION_FIELDS
+from xinfang.core.files import count_pages, files_dir, safe_name
+from xinfang.core.numbering import next_in_sequence, short_number
 from xinfang.core.periods import Period
 from xinfang.store.db import transaction
 from xinfang.store.files import private_output
 
-FORMAT, VERSION = "xinfang-bundle", 1
-MANIFEST = "bundle.json"
-# Columns that are the ledger's own bookkeeping, not the case's facts.
-LOCAL = ("id", "year", "seq", "rule_version", "assign_year", "assign_seq", "repeat_of",
-         "origin", "origin_no", "origin_office")  # fmt: skip
+NAME_KEY = "name:"  # an office known only by its name (version-1 bundles, merges before v7)
+OFFICES = "merged_offices"  # settings: office key -> its latest name, from the newest bundle
+FACTS = tuple(k for k in projection.PROJECTED if k not in projection.ASSIGN_NUMBER)
+# The lists a merged case's values join, as an import's do: column -> settings list.
+LISTED = {
+    **{f.key: f.choice_list for f in REGISTRATION_FIELDS if f.choice_list},
+    "revisit_method": "revisit_method",
+    "satisfaction": "satisfaction",
+}
 
 
 @dataclass(frozen=True)
@@ -61,8 +81,7 @@ def write(
     """The office's cases of `period` as a bundle at `path` (checked by the caller)."""
     span = {"first": period.first.isoformat(), "last": period.last.isoformat()}
     rows = conn.execute(
-        "SELECT c.*, (SELECT printf('%d-%04d', r.year, r.seq) FROM cases r "
-        "WHERE r.id = c.repeat_of) AS repeat_of_no FROM cases c "
+        "SELECT id, year, seq FROM cases c "
         "WHERE c.received_at >= :first AND c.received_at < date(:last, '+1 day') "
         "OR c.id IN (SELECT case_id FROM events WHERE occurred_at >= :first "
         "AND occurred_at < date(:last, '+1 day')) ORDER BY c.year, c.seq",
@@ -72,8 +91,6 @@ def write(
     cases, files, event_count = [], [], 0
     for row in rows:
         case_no = short_number(row["year"], row["seq"])
-        fields = {k: row[k] for k in row.keys() if k not in LOCAL and k != "repeat_of_no"}  # noqa: SIM118
-        fields["repeat_of"] = row["repeat_of_no"]
         events = [
             {**dict(event), "data": json.loads(event["data"])}
             for event in conn.execute(
@@ -84,22 +101,23 @@ def write(
         ]
         event_count += len(events)
         attached = []
-        for kind, title, stored, digest in conn.execute(
-            "SELECT kind, title, stored_path, sha256 FROM attachments WHERE case_id = ? "
+        for kind, title, stored, digest, size in conn.execute(
+            "SELECT kind, title, stored_path, sha256, size FROM attachments WHERE case_id = ? "
             "ORDER BY id",
             (row["id"],),
         ):
             name = Path(stored).name
-            attached.append({"title": title, "kind": kind, "file": name, "sha256": digest})
+            attached.append(
+                {"title": title, "kind": kind, "file": name, "sha256": digest, "size": size}
+            )
             if with_attachments and (base / stored).is_file():
                 files.append((base / stored, f"attachments/{case_no}/{name}"))
-        cases.append(
-            {"case_no": case_no, "fields": fields, "events": events, "attachments": attached}
-        )
+        cases.append({"case_no": case_no, "events": events, "attachments": attached})
     manifest = {
         "format": FORMAT,
         "version": VERSION,
         "office": settings.get(conn, "unit_name"),
+        "office_id": settings.office_id(conn),
         "case_prefix": settings.get(conn, "case_prefix"),
         **span,
         "created_at": now().isoformat(sep=" "),
@@ -122,141 +140,310 @@ class Merged:
     updated: int = 0
     unchanged: int = 0
     events: int = 0
+    files: int = 0
     units_added: list[str] = field(default_factory=list)
+    values_added: list[str] = field(default_factory=list)  # 问题类型：X
+    notes: list[str] = field(default_factory=list)  # about the office: renamed, same name …
 
 
-def read(path: Path) -> dict[str, Any]:
-    """A bundle's manifest, or a clear refusal of a file that is not one."""
+def load(path: Path) -> Bundle:
+    """One bundle read and checked whole, or one line saying what is wrong with it."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            manifest = json.loads(archive.read(MANIFEST))
-    except FileNotFoundError:
-        raise InvalidInput("汇总包", f"{shorten(path, 200)} 不存在") from None
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
-        raise InvalidInput(
-            "汇总包", f"{shorten(path, 200)} 不是 xinfang 汇总包（xinfang bundle 生成的 .zip）"
-        ) from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise InvalidInput("汇总包", f"{shorten(path, 200)} 不是 xinfang 汇总包")
-    if manifest.get("version") != VERSION:
-        raise XinfangError(
-            f"汇总包 {path.name} 是第 {manifest.get('version')} 版格式，本程序只能读第 {VERSION} 版；"
-            "请升级 xinfang。"
-        )
-    if not manifest.get("office"):
-        raise InvalidInput("汇总包", f"{path.name} 没有填报单位名称")
-    return manifest
+        return bundle_check.check(open_bundle(path))
+    except Refused as error:
+        raise XinfangError(f"汇总包 {shorten(path, 200)}：{error.message}") from None
 
 
 def merge(conn: sqlite3.Connection, paths: list[Path]) -> list[Merged]:
-    """Every bundle in one transaction: all of them merge, or none."""
-    manifests = [(path, read(path)) for path in paths]
-    own = settings.get(conn, "unit_name")
-    results = []
-    with transaction(conn):
-        version = rules.current_version(conn)
-        for path, manifest in manifests:
-            if manifest["office"] == own:
-                raise InvalidInput("汇总包", f"{path.name} 来自本单位（{own}）自己，不能汇入本台账")
-            results.append(_merge_one(conn, path, manifest, version))
+    """Every bundle checked first, then all merged in one transaction: all, or none."""
+    bundles = [load(path) for path in paths]
+    own, own_name = settings.office_id(conn), settings.get(conn, "unit_name")
+    for bundle in bundles:
+        where = f"汇总包 {shorten(bundle.archive.path, 200)}"
+        if bundle.office_id == own:
+            raise XinfangError(f"{where} 来自本单位（{own_name}）自己，不能汇入本台账")
+        if bundle.office_id is None and bundle.office == own_name:
+            raise XinfangError(
+                f"{where} 是第 1 版汇总包，没有单位标识，其单位名称与本单位（{own_name}）相同，"
+                "无法区分是否来自本单位；请该单位升级 xinfang 后重新生成"
+            )
+    staging = Staging(files_dir(conn))
+    try:
+        staged = _stage(staging, bundles)
+        with transaction(conn):
+            merger = _Merger(conn, staged, own_name)
+            results = [merger.merge(n, bundle) for n, bundle in enumerate(bundles)]
+            merger.save_offices()
+            staging.place(merger.moves)  # last: a failure here still rolls everything back
+    except BaseException:
+        staging.unplace()  # the commit itself failed after the files were placed
+        raise
+    finally:
+        staging.close()
     return results
 
 
-def _merge_one(
-    conn: sqlite3.Connection, path: Path, manifest: dict[str, Any], rule_version: int
-) -> Merged:
-    office = manifest["office"]
-    result = Merged(office)
-    units = {unit.name for unit in settings.units(conn)}
-    columns = {row[1] for row in conn.execute("PRAGMA table_info(cases)")} - set(LOCAL)
-    for case in manifest["cases"]:
-        changed: dict[str, Any] = {}
-        origin_no = case["case_no"]
-        year, _ = parse_case_number(origin_no)
-        fields = {k: v for k, v in case["fields"].items() if k in columns}
-        unit = fields.get("unit")
-        if unit and unit not in units:  # a town's own department: known here from now on
-            settings.append_units(conn, [unit])
-            units.add(unit)
-            result.units_added.append(unit)
-        fields["repeat_of"] = _local_id(conn, office, case["fields"].get("repeat_of"))
-        found = conn.execute(
-            f"SELECT id, {', '.join(fields)} FROM cases WHERE origin = ? AND origin_no = ?",
-            (office, origin_no),
-        ).fetchone()
-        if found is None:
-            fields |= {"year": year, "seq": next_in_sequence(conn, "case", year),
-                       "rule_version": rule_version, "origin": office, "origin_no": origin_no}  # fmt: skip
-            inserted = conn.execute(
-                f"INSERT INTO cases ({', '.join(fields)}) VALUES ({', '.join('?' * len(fields))})",
-                tuple(fields.values()),
+StagedFiles = dict[tuple[int, str, str], Staged]  # (bundle, case number, file)
+
+
+def _stage(staging: Staging, bundles: list[Bundle]) -> StagedFiles:
+    wanted = [
+        (n, bundle, case.case_no, entry, bundle.archive.files[(case.case_no, entry.file)])
+        for n, bundle in enumerate(bundles)
+        for case in bundle.cases
+        for entry in case.attachments
+        if (case.case_no, entry.file) in bundle.archive.files
+    ]
+    staging.check_room(sum(info.file_size for *_, info in wanted))
+    staged: StagedFiles = {}
+    for n, bundle, case_no, entry, info in wanted:
+        try:
+            staged[(n, case_no, entry.file)] = staging.stage(
+                bundle.archive.path, info, entry.size, entry.sha256
             )
-            case_id = int(inserted.lastrowid or 0)
+        except Refused as error:
+            raise XinfangError(
+                f"汇总包 {shorten(bundle.archive.path, 200)}：案件 {case_no} {error.message}"
+            ) from None
+    return staged
+
+
+class _Merger:
+    """One merge's transaction: the offices known, the files to place."""
+
+    def __init__(self, conn: sqlite3.Connection, staged: StagedFiles, own_name: str) -> None:
+        self.conn = conn
+        self.own_name = own_name
+        self.staged = staged
+        self.base = files_dir(conn)
+        self.rule_version = rules.current_version(conn)
+        self.stamp = now().isoformat(sep=" ")
+        self.offices = _offices(conn)
+        self.offices_before = json.dumps(self.offices, sort_keys=True)
+        self.units = {unit.name for unit in settings.units(conn)}
+        self.lists = {name: set(settings.choices(conn, name)) for name in set(LISTED.values())}
+        self.moves: list[tuple[Path, Path]] = []
+        self.calendar: workdays.WorkCalendar | None = None  # loaded once, when first needed
+
+    def merge(self, number: int, bundle: Bundle) -> Merged:
+        """Bundle `number` of this merge."""
+        key, notes = self._office(bundle)
+        result = Merged(self.offices[key]["name"], notes=notes)
+        for case in bundle.cases:
+            try:
+                self._case(number, bundle, key, case, result)
+            except Refused as error:
+                raise XinfangError(
+                    f"汇总包 {shorten(bundle.archive.path, 200)}：{error.message}"
+                ) from None
+        return result
+
+    def _office(self, bundle: Bundle) -> tuple[str, list[str]]:
+        """The key the bundle's cases are merged under, and what the clerk should know."""
+        notes = []
+        legacy = NAME_KEY + bundle.office
+        if bundle.office_id is None:
+            notes.append("第 1 版汇总包，没有单位标识，按单位名称识别")
+            same = [
+                key
+                for key, office in self.offices.items()
+                if office["name"] == bundle.office and not key.startswith(NAME_KEY)
+            ]
+            key = same[0] if len(same) == 1 else legacy
+        else:
+            key = bundle.office_id
+            if key not in self.offices and legacy in self.offices:  # its first version-2 bundle
+                taken = self.conn.execute(
+                    "UPDATE cases SET origin_office = ? WHERE origin_office = ?", (key, legacy)
+                ).rowcount
+                del self.offices[legacy]
+                notes.append(f"此前按名称汇入的 {taken} 件归入该单位")
+        known = self.offices.setdefault(key, {"name": bundle.office, "named_at": ""})
+        if known["name"] != bundle.office and bundle.made < known["named_at"]:
+            notes.append(f"汇总包中的旧名“{bundle.office}”不采用，仍记为 {known['name']}")
+        elif known["name"] != bundle.office:
+            self.conn.execute(
+                "UPDATE cases SET origin = ? WHERE origin_office = ?", (bundle.office, key)
+            )
+            notes.append(f"原名 {known['name']}，现名 {bundle.office}")
+            known["name"] = bundle.office
+        known["named_at"] = max(known["named_at"], bundle.made)
+        twins = [
+            k for k, office in self.offices.items() if k != key and office["name"] == known["name"]
+        ]
+        if twins:
+            notes.append(f"另有 {len(twins)} 个单位同名“{known['name']}”，按不同单位分别汇入")
+        if known["name"] == self.own_name:
+            notes.append("与本单位同名，按单位标识区分")
+        return key, notes
+
+    def save_offices(self) -> None:
+        if json.dumps(self.offices, sort_keys=True) != self.offices_before:
+            self.conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (OFFICES, json.dumps(self.offices, ensure_ascii=False, sort_keys=True)),
+            )
+
+    def _case(self, number: int, bundle: Bundle, key: str, case: Case, result: Merged) -> None:
+        conn = self.conn
+        found = conn.execute(
+            "SELECT * FROM cases WHERE origin_office = ? AND origin_no = ?", (key, case.case_no)
+        ).fetchone()
+        stored = _events(conn, found["id"]) if found else []
+        fresh = _fresh(case, stored)
+        name = self.offices[key]["name"]
+        for event in fresh:
+            event["data"]["merged_from"] = {
+                "office": name, "office_id": key, "case": case.case_no, "event": event["id"],
+                "bundle": bundle.archive.path.name,
+            }  # fmt: skip
+        union = [*stored, *fresh]
+        row = bundle_check.replay(case.case_no, union, in_order=False)
+        facts = {k: row[k] for k in FACTS}
+        self._known_values(facts, result)
+        repeat_of = self._repeat_of(key, union[0]["data"].get("repeat_of"))
+        if found is None:
+            year = int(case.case_no[:4])
+            columns = {
+                **facts, "year": year, "seq": next_in_sequence(conn, "case", year),
+                "rule_version": self.rule_version, "origin": name, "origin_no": case.case_no,
+                "origin_office": key, "updated_at": self.stamp, "repeat_of": repeat_of,
+            }  # fmt: skip
+            case_id = int(
+                conn.execute(
+                    f"INSERT INTO cases ({', '.join(columns)}) "
+                    f"VALUES ({', '.join('?' * len(columns))})",
+                    tuple(columns.values()),
+                ).lastrowid
+                or 0
+            )
+            changes: dict[str, Any] = columns
             result.new += 1
         else:
-            case_id = found[0]
-            changed = {k: v for k, v in fields.items() if found[k] != v}
-            if changed:  # an unchanged row is not rewritten (nor its search index)
+            case_id = found["id"]
+            changes = {k: v for k, v in facts.items() if found[k] != v}
+            if repeat_of is not None and repeat_of != found["repeat_of"]:
+                changes["repeat_of"] = repeat_of
+            if changes:  # an unchanged row is not rewritten (nor its search index)
+                changes["updated_at"] = self.stamp
                 conn.execute(
-                    f"UPDATE cases SET {', '.join(f'{k} = ?' for k in changed)} WHERE id = ?",
-                    (*changed.values(), case_id),
+                    f"UPDATE cases SET {', '.join(f'{k} = ?' for k in changes)} WHERE id = ?",
+                    (*changes.values(), case_id),
                 )
-        merged_before = {
-            row[0]
-            for row in conn.execute(
-                "SELECT json_extract(data, '$.merged_from.event') FROM events WHERE case_id = ?",
-                (case_id,),
-            )
-        }
-        fresh = [event for event in case["events"] if event["id"] not in merged_before]
+            if fresh or changes:
+                result.updated += 1
+            else:
+                result.unchanged += 1
         conn.executemany(
             "INSERT INTO events (case_id, action, occurred_at, recorded_at, actor, round, "
             "status_after, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (case_id, e["action"], e["occurred_at"], e["recorded_at"], e["actor"],
-                 e["round"], e["status_after"], json.dumps(
-                     {**e["data"], "merged_from": {"office": office, "case": origin_no,
-                                                   "event": e["id"], "bundle": path.name}},
-                     ensure_ascii=False))
+                 e["round"], e["status_after"], json.dumps(e["data"], ensure_ascii=False))
                 for e in fresh
             ],
         )  # fmt: skip
         result.events += len(fresh)
-        if found is not None and not (fresh or changed):
-            result.unchanged += 1
-            continue
-        result.updated += found is not None
-        deadlines.sync(conn, case_id)
-    _copy_attachments(conn, path, manifest)
-    return result
+        if fresh or changes:
+            self.calendar = self.calendar or workdays.load(conn)
+            deadlines.sync(conn, case_id, self.calendar)
+        self._files(number, key, case, case_id, result)
+
+    def _known_values(self, facts: dict[str, Any], result: Merged) -> None:
+        """A town's own department or list value: known here from now on."""
+        unit = facts.get("unit")
+        if unit and unit not in self.units:
+            settings.append_units(self.conn, [unit])
+            self.units.add(unit)
+            result.units_added.append(unit)
+        for column, list_name in LISTED.items():
+            value = facts.get(column)
+            if value and value not in self.lists[list_name]:
+                settings.append_choices(self.conn, list_name, [value])
+                self.lists[list_name].add(value)
+                result.values_added.append(f"{settings.LISTS[list_name]}：{value}")
+
+    def _repeat_of(self, key: str, origin_no: Any) -> int | None:
+        """The first case of the matter here, when the town's is merged already."""
+        if not isinstance(origin_no, str):
+            return None
+        row = self.conn.execute(
+            "SELECT id, repeat_of FROM cases WHERE origin_office = ? AND origin_no = ?",
+            (key, origin_no),
+        ).fetchone()
+        return (row["repeat_of"] or row["id"]) if row else None
+
+    def _files(self, number: int, key: str, case: Case, case_id: int, result: Merged) -> None:
+        """The case's files that came with the bundle, recorded once each."""
+        folder = self.base / "merged" / safe_name(key, 80) / case.case_no
+        for entry in case.attachments:
+            staged = self.staged.get((number, case.case_no, entry.file))
+            if staged is None:
+                continue
+            if self.conn.execute(
+                "SELECT 1 FROM attachments WHERE case_id = ? AND sha256 = ? AND original_name = ?",
+                (case_id, entry.sha256, entry.file),
+            ).fetchone():
+                continue
+            target = folder / entry.file
+            planned = {placed for _, placed in self.moves}
+            n = 1
+            while target.exists() or target in planned:  # never over an earlier file
+                n += 1
+                target = folder / f"{Path(entry.file).stem}-{n}{Path(entry.file).suffix}"
+            self.conn.execute(
+                "INSERT INTO attachments (case_id, kind, title, original_name, stored_path, "
+                "sha256, size, pages, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (case_id, entry.kind, entry.title, entry.file, str(target.relative_to(self.base)),
+                 entry.sha256, staged.size, count_pages(staged.path), self.stamp),
+            )  # fmt: skip
+            self.moves.append((staged.path, target))
+            result.files += 1
 
 
-def _local_id(conn: sqlite3.Connection, office: str, origin_no: str | None) -> int | None:
-    if not origin_no:
-        return None
-    row = conn.execute(
-        "SELECT id FROM cases WHERE origin = ? AND origin_no = ?", (office, origin_no)
-    ).fetchone()
-    return row[0] if row else None
+def _offices(conn: sqlite3.Connection) -> dict[str, dict[str, str]]:
+    """Every office merged from: its key -> {"name": latest name, "named_at": the newest
+    bundle's created_at}; offices merged before there was a record are known by their
+    cases."""
+    known = {
+        key: {"name": name, "named_at": ""}
+        for key, name in conn.execute(
+            "SELECT origin_office, origin FROM cases WHERE origin_office IS NOT NULL "
+            "GROUP BY origin_office"
+        )
+    }
+    recorded = settings.get(conn, OFFICES)
+    if isinstance(recorded, dict):
+        known.update(recorded)
+    return known
 
 
-def _copy_attachments(conn: sqlite3.Connection, path: Path, manifest: dict[str, Any]) -> None:
-    """Attachments that came with the bundle, into `merged/<office>/<case number>/`."""
-    with zipfile.ZipFile(path) as archive:
-        names = [
-            n for n in archive.namelist() if n.startswith("attachments/") and not n.endswith("/")
-        ]
-        if not names:
-            return
-        target = private_dir(files_dir(conn) / "merged" / _safe(manifest["office"]))
-        for name in names:
-            relative = Path(name).relative_to("attachments")
-            if ".." in relative.parts:
-                raise InvalidInput("汇总包", f"{path.name} 中有不安全的文件名：{shorten(name)}")
-            destination = target / relative
-            private_dir(destination.parent)
-            destination.write_bytes(archive.read(name))
+def _events(conn: sqlite3.Connection, case_id: int) -> list[Event]:
+    return [
+        Event(
+            id=row["id"],
+            action=row["action"],
+            occurred_at=row["occurred_at"],
+            recorded_at=row["recorded_at"],
+            actor=row["actor"],
+            round=row["round"],
+            status_after=row["status_after"],
+            data=json.loads(row["data"]),
+        )
+        for row in conn.execute("SELECT * FROM events WHERE case_id = ? ORDER BY id", (case_id,))
+    ]
 
 
-def _safe(text: str) -> str:
-    return "".join(ch if ch.isalnum() else "_" for ch in text)[:40] or "来源单位"
+def _fresh(case: Case, stored: list[Event]) -> list[Event]:
+    """The bundle's events not merged before. What was merged must be the start of the
+    bundle's history (a town's history only grows); anything else is refused."""
+    merged = [event for event in stored if "merged_from" in event["data"]]
+    for n, (old, new) in enumerate(zip(merged, case.events, strict=False), 1):
+        merged_as = (old["data"]["merged_from"].get("event"), old["action"], old["occurred_at"])
+        if merged_as != (new["id"], new["action"], new["occurred_at"]):
+            raise Refused(
+                f"案件 {case.case_no} 的第 {n} 条办理记录与已汇入的不一致（来源台账可能从备份恢复后"
+                "重新录入过）；请与该单位核对，未汇入任何内容"
+            )
+    return [cast(Event, {**e, "data": dict(e["data"])}) for e in case.events[len(merged) :]]

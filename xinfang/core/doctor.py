@@ -7,11 +7,14 @@ import os
 import sqlite3
 import stat
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 
-from xinfang.core import deadlines, workdays
+from xinfang.core import deadlines, projection, workdays
 from xinfang.core.dates import today
 from xinfang.core.files import files_dir
+from xinfang.core.numbering import short_number
 from xinfang.store import migrations
 
 PROBLEM = "问题"
@@ -76,29 +79,53 @@ def _permissions(path: Path, folder: Path) -> Finding:
     )
 
 
-def _numbers(rows: list[sqlite3.Row]) -> str:
-    return "、".join(f"{row[0]}-{row[1]:04d}" for row in rows[:10])
+def _numbers(rows: list[tuple[int, int]]) -> str:
+    return "、".join(short_number(year, seq) for year, seq in rows[:10])
 
 
 def _history(conn: sqlite3.Connection) -> Finding:
-    """Every case begins with its registration and stands where its last event left it."""
-    unregistered = conn.execute(
-        "SELECT year, seq FROM cases c WHERE (SELECT action FROM events e WHERE e.case_id = c.id "
-        "ORDER BY e.id LIMIT 1) IS NOT 'register'"
-    ).fetchall()
-    drifted = conn.execute(
-        "SELECT year, seq FROM cases c WHERE status IS NOT (SELECT status_after FROM events e "
-        "WHERE e.case_id = c.id ORDER BY e.id DESC LIMIT 1)"
-    ).fetchall()
+    """Every case begins with its registration and its row is what its events give
+    (projection.py): one ordered pass over the cases beside one over the events."""
+    cases, events = conn.cursor(), conn.cursor()
+    cases.row_factory = events.row_factory = None  # plain tuples: 100,000 cases in seconds
+    cases.execute(
+        f"SELECT id, year, seq, origin_office IS NOT NULL, {', '.join(projection.PROJECTED)} "
+        "FROM cases ORDER BY id"
+    )
+    dataless = ", ".join(f"'{action}'" for action in sorted(projection.DATALESS))
+    events.execute(  # notes and letters can be long: the fold does not read them
+        f"SELECT case_id, action, occurred_at, CASE WHEN action IN ({dataless}) THEN '' "
+        "ELSE data END FROM events ORDER BY case_id, id"
+    )
+    histories = groupby(events, key=itemgetter(0))
+    current, history = next(histories, (None, iter(())))
+    unregistered: list[tuple[int, int]] = []
+    drifted: list[tuple[int, int, list[str]]] = []
+    total = 0
+    for case_id, year, seq, merged, *stored in cases:
+        total += 1
+        while current is not None and current < case_id:
+            current, history = next(histories, (None, iter(())))
+        own = [event[1:] for event in history] if current == case_id else []
+        if not own or own[0][0] != "register":
+            unregistered.append((year, seq))
+            continue
+        try:
+            projected = projection.fold(own)
+        except (ValueError, KeyError, TypeError, AttributeError):
+            drifted.append((year, seq, ["无法重放"]))
+            continue
+        if tuple(stored) != projection.as_stored(projected, merged=bool(merged)):
+            drifted.append(
+                (year, seq, projection.differences(stored, projected, merged=bool(merged)))
+            )
     if unregistered:
         return Finding(
             PROBLEM, "办理记录", f"{len(unregistered)} 件案件没有登记记录：{_numbers(unregistered)}"
         )
     if drifted:
-        return Finding(
-            PROBLEM, "办理记录", f"{len(drifted)} 件案件的状态与办理记录不符：{_numbers(drifted)}"
-        )
-    total = conn.execute("SELECT count(*) FROM cases").fetchone()[0]
+        shown = "、".join(f"{short_number(y, s)}（{'、'.join(w[:5])}）" for y, s, w in drifted[:10])
+        return Finding(PROBLEM, "办理记录", f"{len(drifted)} 件案件的状态与办理记录不符：{shown}")
     return Finding(OK, "办理记录", f"{total} 件案件的状态与办理记录一致")
 
 
