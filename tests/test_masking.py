@@ -88,6 +88,13 @@ def test_every_masked_output_scrubs_each_written_form(run, form):
         assert MATTER in text, (form, output)
 
 
+def test_a_masked_search_does_not_repeat_what_was_searched_for(run):
+    register(run, FORMS["plain"][0])
+    for term in (PHONE, NAME):
+        out = run("search", term, "--mask").stdout
+        assert "2026-0001" in out and leaked(out, term) == [], term
+
+
 def test_ordinary_numbers_and_words_are_left_alone(run):
     content = (
         "2026年11月2日 09:30 来访，反映自2026-10-01起低保金1250元停发，"

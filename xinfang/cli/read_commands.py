@@ -185,4 +185,5 @@ def search_command(
         return
     from xinfang.cli.render import print_cases
 
-    print_cases(cases, title=f"检索“{text}”")
+    # A name or a phone number searched for is personal data too: not on a shared screen.
+    print_cases(cases, title="检索结果（检索词已隐去）" if mask else f"检索“{text}”")
