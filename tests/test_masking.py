@@ -98,7 +98,8 @@ def test_a_masked_search_does_not_repeat_what_was_searched_for(run):
 def test_ordinary_numbers_and_words_are_left_alone(run):
     content = (
         "2026年11月2日 09:30 来访，反映自2026-10-01起低保金1250元停发，"
-        "此前已按临民信〔2026〕1号答复，11月12号再次来访；全村共 35 户、112 人"
+        "此前已按临民信〔2026〕1号答复，11月12号再次来访；全村共 35 户、112 人；"
+        "2025.10.01-2026.09.30 期间补贴未发"
     )
     register(run, content)
     for args in (("list", "--mask", "--json"), ("show", "2026-0001", "--mask", "--json")):
@@ -179,3 +180,58 @@ def test_the_public_notice_scrubs_every_form(run):
     notice = run("publicize", "2026-0001", "--where", "县政府门户网站", "--on", "2026-11-12").stdout
     assert "信访事项办理情况公示" in notice and MATTER in notice
     assert leaked(notice, NAME, PHONE, ID_NUMBER) == []
+
+
+def test_numbers_and_names_written_any_which_way_never_come_through():
+    """Thousands of renderings, as a clerk or a letter might write them: grouped, spaced,
+    dotted, dashed, full-width digit by digit, +86, x or Ｘ, a name with gaps inside."""
+    from random import Random
+
+    from xinfang.core.privacy import Identity
+
+    rng = Random(2026)
+    seps = [" ", "-", ".", "－", "．", "\u3000", " - ", "—", ""]
+    wide = str.maketrans("0123456789Xx", "０１２３４５６７８９Ｘｘ")
+
+    def digits(n: int) -> str:
+        return "".join(rng.choice("0123456789") for _ in range(n))
+
+    def grouped(number: str, sizes: list[int]) -> str:
+        sep, parts, at = rng.choice(seps), [], 0
+        for size in sizes:
+            parts.append(number[at : at + size])
+            at += size
+        text = sep.join(p for p in parts if p)
+        if rng.random() < 0.3:
+            return text.translate(wide)
+        return "".join(ch.translate(wide) if rng.random() < 0.2 else ch for ch in text)
+
+    def id_sizes() -> list[int]:
+        sizes, left = [], 18
+        while left > 4:
+            size = rng.choice([3, 4, 6, 8]) if rng.random() < 0.8 else left
+            sizes.append(min(size, left))
+            left -= sizes[-1]
+        return [*sizes, left]
+
+    tried = 0
+    for _ in range(1500):
+        mobile = "1" + rng.choice("3456789") + digits(9)
+        id_number = digits(17) + rng.choice("0123456789Xx")
+        card = "62" + digits(rng.choice([14, 15, 17]))
+        name = rng.choice(["欧阳铁柱", "李秀兰", "阿依古丽买买提"])
+        mobile_text = grouped(mobile, rng.choice([[11], [3, 4, 4], [3, 3, 5], [4, 3, 4]]))
+        if rng.random() < 0.2:
+            mobile_text = rng.choice(["+86", "+86 ", "86-"]) + mobile_text
+        spaced_name = rng.choice([*seps[:4], "·"]).join(name) if rng.random() < 0.5 else name
+        text = (
+            f"{spaced_name}反映低保停发，电话{mobile_text}，身份证号 {grouped(id_number, id_sizes())}，"
+            f"卡号{grouped(card, [4] * (len(card) // 4) + [len(card) % 4])}。"
+        )
+        scrubbed = fold(Identity(name, ()).scrub(text))
+        for number in (mobile, id_number.upper(), card):
+            windows = {number[i : i + 7] for i in range(len(number) - 6)}
+            assert not [w for w in windows if w in scrubbed], (text, scrubbed)
+        assert name not in scrubbed and "低保停发" in scrubbed, (text, scrubbed)
+        tried += 1
+    assert tried == 1500

@@ -34,14 +34,17 @@ _DASHES = "-.－．‐‑–—·•・"
 _GAPS = frozenset(" \t\r\n\u3000" + _DASHES)
 _HAS_DIGIT = re.compile(r"[0-9０-９]")
 _S = rf"\s?[{re.escape(_DASHES)}]?\s?"  # one separator between digits: 137 1234 5678, 139.8765.4321
-_NUMBERS = re.compile(
-    # 15 digits or more: an ID number (old or new, with its X), a bank card, a long account.
-    rf"\d(?:{_S}\d){{14,}}(?:{_S}[Xx])?"
-    # A mobile, with or without +86.
-    rf"|(?<!\d)(?:\+?86{_S})?1{_S}[3-9](?:{_S}\d){{9}}(?!\d)"
+_PHONES = re.compile(
+    # A mobile, with or without +86, however grouped.
+    rf"(?<!\d)(?:\+?86{_S})?1{_S}[3-9](?:{_S}\d){{9}}(?!\d)"
     # A landline with its area code: 0936-5521234, (0936)5521234, 010 1234 5678.
     rf"|(?<!\d)[(（]?0\d{{2,3}}[)）]?{_S}\d(?:{_S}\d){{6,7}}(?!\d)"
 )
+# An ID number (old or new, with its X), a bank card, an account: 15 digits or more, whole
+# or in groups of 3 or more (620723 19800101 002X, 6217 0012 3456 7890 123). Groups of
+# two are dates (2025.10.01-2026.09.30) and are left alone.
+_ACCOUNT = re.compile(rf"(?<!\d)\d{{3,}}(?:{_S}\d{{3,}})*(?:{_S}\d{{1,2}})?(?:{_S}[Xx])?")
+_ACCOUNT_DIGITS = 15
 # Every number above has ten digits or more: texts without such a run (most) skip it.
 _TEN_DIGITS = re.compile(rf"\d(?:[\s(（)）{re.escape(_DASHES)}]{{0,3}}\d){{9}}")
 # The village, group and house parts of an address, scrubbed wherever they are repeated
@@ -95,7 +98,10 @@ class Identity(NamedTuple):
         if _HAS_DIGIT.search(text):
             folded = text.translate(_FOLD) if _WIDE.search(text) else text
             if _TEN_DIGITS.search(folded):
-                spans += (m.span() for m in _NUMBERS.finditer(folded))
+                spans += (m.span() for m in _PHONES.finditer(folded))
+                for m in _ACCOUNT.finditer(folded):
+                    if sum(ch.isdigit() for ch in m.group()) >= _ACCOUNT_DIGITS:
+                        spans.append(m.span())
         name = self.name
         if name and name[0] in folded:
             name = _word(name)
