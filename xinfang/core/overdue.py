@@ -149,7 +149,7 @@ def scan(conn: sqlite3.Connection, as_of: date, within: int) -> Scan:
             case_no, stage, stage_labels[stage], round_, handled_by or OFFICE, due_on, left,
             UNIT_WORDS[unit == WORKDAY], bool(provisional),
             "（匿名）" if anonymous else privacy.mask_name(name),
-            privacy.Identity(name, (address, phone, id_number)).scrub(content),
+            privacy.Identity(name, address, phone, id_number).scrub(content),
             labels[status],
         )  # fmt: skip
         (result.overdue if due_on < cutoff else result.due_soon).append(item)

@@ -66,9 +66,9 @@ def _word(text: str) -> str:
 
 @functools.lru_cache(maxsize=65_536)
 def _words_of(value: str) -> tuple[tuple[str, ...], str]:
-    """The words an address, a phone or an ID number gives, and their first characters.
-    Neighbours share a village and a group, a person petitions again: the cache spares
-    `overdue` most of the work."""
+    """The words an address (or a value replaced by a 更正) gives, and their first
+    characters. Neighbours share a village and a group, a person petitions again: the
+    cache spares `overdue` most of the work."""
     whole = _word(value)
     words = [whole, *_LOCAL.findall(value)]
     if _ADDRESS_HINT.search(whole):  # (the parts' regex is slow on names and numbers)
@@ -81,42 +81,54 @@ def _words_of(value: str) -> tuple[tuple[str, ...], str]:
 
 class Identity(NamedTuple):
     """What identifies one petitioner, ready to be found in any text. `overdue` makes one
-    for every line it prints, so it is kept cheap: no regex compiled per case, and a
-    text without the first character of any of the words is not searched for them."""
+    for every line it prints, so it is kept cheap: no regex compiled per case, a text
+    without the first character of any of the words is not searched for them, and the
+    phone and ID number are looked for only in a text that has digits."""
 
     name: str | None
-    others: tuple[str | None, ...]  # address, phone, ID number, their values before a 更正
+    address: str | None
+    phone: str | None
+    id_number: str | None
+    former: tuple[str, ...] = ()  # the values a 更正 replaced: just as secret
 
     @classmethod
     def of(cls, case: Mapping[str, Any] | sqlite3.Row, former: Iterable[str] = ()) -> Identity:
-        """`former`: earlier values of the personal fields (corrected since), just as secret."""
-        return cls(case["name"], (case["address"], case["phone"], case["id_number"], *former))
+        return cls(case["name"], case["address"], case["phone"], case["id_number"], (*former,))
 
     def scrub(self, text: str) -> str:
         spans: list[tuple[int, int]] = []
         folded = text
-        if _HAS_DIGIT.search(text):
+        if _HAS_DIGIT.search(text) is not None:
             folded = text.translate(_FOLD) if _WIDE.search(text) else text
-            if _TEN_DIGITS.search(folded):
+            long_run = _TEN_DIGITS.search(folded) is not None
+            if long_run:
                 spans += (m.span() for m in _PHONES.finditer(folded))
                 for m in _ACCOUNT.finditer(folded):
                     if sum(ch.isdigit() for ch in m.group()) >= _ACCOUNT_DIGITS:
                         spans.append(m.span())
+            for number in (self.phone, self.id_number):
+                # The case's own numbers however grouped (ten digits need a ten-digit run),
+                # and a landline without its area code.
+                if number:
+                    own: list[str] = _LOCAL.findall(number) if number[0] == "0" else []
+                    if long_run or len(number) < 10:
+                        own.append(_word(number))
+                    for word in own:
+                        spans += _occurrences(folded, word) if len(word) >= 2 else ()
         name = self.name
         if name and name[0] in folded:
             name = _word(name)
             # 张某, 张某某: the petitioner half-hidden is still the petitioner (in a 公示).
             for word in (name, name[0] + "某某", name[0] + "某") if len(name) >= 2 else ():
                 spans += _occurrences(folded, word)
-        for value in self.others:
-            if not value:
-                continue
-            words, anchors = _words_of(value)
-            for anchor in anchors:
-                if anchor in folded:
-                    for word in words:
-                        spans += _occurrences(folded, word)
-                    break
+        for value in (self.address, *self.former) if self.former else (self.address,):
+            if value:
+                words, anchors = _words_of(value)
+                for anchor in anchors:
+                    if anchor in folded:
+                        for word in words:
+                            spans += _occurrences(folded, word)
+                        break
         return _blank(text, spans) if spans else text
 
 
