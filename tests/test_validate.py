@@ -3,15 +3,8 @@ from __future__ import annotations
 import pytest
 
 from xinfang.core.errors import InvalidInput
-from xinfang.core.validate import (
-    clean_text,
-    mask_id_number,
-    mask_name,
-    mask_phone,
-    normalize_id_number,
-    normalize_phone,
-    parse_int,
-)
+from xinfang.core.privacy import mask_id_number, mask_name, mask_phone
+from xinfang.core.validate import clean_text, normalize_id_number, normalize_phone, parse_int
 
 PHONE_HINT = (
     "不是有效的手机号（11位，1开头）或固定电话（区号-号码，如 0936-5521234）；"

@@ -62,7 +62,9 @@ def overdue_command(
     """期限检查：列出已超期和即将到期的期限，按环节和承办单位分组，最早的在前。
 
     供 cron 使用：无终端时不着色、不提问；没有超期退出码 0，有超期 1，出错 2。
-    信访人姓名已打码，可放心发送到共享屏幕或邮件。
+    信访人姓名已打码，反映问题中的姓名、电话、身份证号、地址和任何电话、身份证号都已删去
+    （屏幕、--json 和 --output 文件都一样），可放心发送到共享屏幕或邮件；
+    要看全部信息请用 xinfang list --overdue 或 xinfang show 编号。
 
     例：xinfang overdue；xinfang overdue --within 5 --output 超期清单.xlsx；xinfang overdue --json
     """

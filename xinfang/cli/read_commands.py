@@ -14,7 +14,11 @@ from xinfang.cli.root import command
 from xinfang.core import query
 
 MaskOption = Annotated[
-    bool, typer.Option("--mask", help="隐去姓名、电话、身份证号和地址（共享屏幕或发送时用）")
+    bool,
+    typer.Option(
+        "--mask",
+        help="隐去姓名、电话、身份证号和地址，文字和办理过程中也删去（共享屏幕或发送时用）",
+    ),
 ]
 
 
@@ -26,9 +30,7 @@ def show_command(
 
     例：xinfang show 2026-0001；xinfang show 临民信〔2026〕1号 --json
     """
-    result = query.show(open_ledger(db), case)
-    if mask:
-        result = query.masked(result)
+    result = query.show(open_ledger(db), case, mask=mask)
     if as_json:
         print_json(result)
         return
@@ -90,9 +92,7 @@ def list_command(
         status, month, date_from, date_to, source, form, category, town, unit, text,
         overdue, due_within, sort, limit,
     )  # fmt: skip
-    cases = query.list_cases(open_ledger(db), filters)
-    if mask:
-        cases = [query.masked(case) for case in cases]
+    cases = query.list_cases(open_ledger(db), filters, mask=mask)
     if as_json:
         print_json(cases)
         return
@@ -176,17 +176,16 @@ def search_command(
 
     例：xinfang search 低保金
     """
-    found = query.search(open_ledger(db), text, limit=limit)
+    found = query.search(open_ledger(db), text, limit=limit, mask=mask)
     cases = found.cases
     if found.more:
         sys.stderr.write(
             f"提示：符合的案件多于 {len(cases)} 件，只列出最新的 {len(cases)} 件；可用 --limit 增加。\n"
         )
-    if mask:
-        cases = [query.masked(case) for case in cases]
     if as_json:
         print_json(cases)
         return
     from xinfang.cli.render import print_cases
 
-    print_cases(cases, title=f"检索“{text}”")
+    # A name or a phone number searched for is personal data too: not on a shared screen.
+    print_cases(cases, title="检索结果（检索词已隐去）" if mask else f"检索“{text}”")

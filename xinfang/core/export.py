@@ -1,8 +1,8 @@
 """`export`: every case with its fields and current deadlines, for other tools.
 
 With `mask` the export is fit for statistics or for anyone outside the office: the
-petitioner's name, phone, ID number and address are left out, and taken out of the
-free-text fields too (where petitioners and clerks often repeat them), as for the 公示.
+petitioner's name, phone, ID number and address are left out, and every text is scrubbed
+of them and of any phone or ID number (privacy.masked, as for `list --mask`).
 """
 
 from __future__ import annotations
@@ -12,17 +12,7 @@ from typing import Any
 
 from xinfang.core import query, rules
 from xinfang.core.fields import CASE_SECTIONS, REGISTRATION_FIELDS
-from xinfang.core.notice import scrub
-
-PERSONAL = ("name", "phone", "id_number", "address")
-FREE_TEXT = (
-    "content",
-    "receiver_opinion",
-    "decision_reason",
-    "unit_report",
-    "reply_text",
-    "revisit_opinion",
-)
+from xinfang.core.privacy import PERSONAL
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("case_no", "案件编号"),
@@ -44,7 +34,7 @@ def columns(*, mask: bool) -> list[tuple[str, str]]:
 
 def cases(conn: sqlite3.Connection, filters: query.Filters, *, mask: bool) -> list[dict[str, Any]]:
     """The cases the filters select, each with its open deadlines, ready to write."""
-    found = query.list_cases(conn, filters)
+    found = query.list_cases(conn, filters, mask=mask)
     open_deadlines: dict[str, list[dict[str, Any]]] = {}
     # One query for all of them: an export of 100k cases must not run 100k queries.
     for case_no, stage, round_, due_on in conn.execute(
@@ -65,11 +55,7 @@ def cases(conn: sqlite3.Connection, filters: query.Filters, *, mask: bool) -> li
     for case in found:
         row = {key: case.get(key) for key, _ in COLUMNS if key != "open_deadlines"}
         row["open_deadlines"] = open_deadlines.get(case["case_no"], [])
-        if mask:
-            for key in FREE_TEXT:
-                text = row[key]
-                if isinstance(text, str):
-                    row[key] = scrub(text, case)
+        if mask:  # the texts are scrubbed already; the fields themselves are left out
             for key in PERSONAL:
                 del row[key]
         result.append(row)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from xinfang.core import rules, settings, workdays
+from xinfang.core import privacy, rules, settings, workdays
 from xinfang.core.dates import parse_date, parse_month, today
 from xinfang.core.errors import InvalidInput
 from xinfang.core.ledger import events_of, find
@@ -16,7 +16,7 @@ from xinfang.core.numbering import formal_number, short_number
 from xinfang.core.overdue import case_deadlines
 from xinfang.core.repeats import count_in_matter
 from xinfang.core.states import OPEN_STATUSES, STATUS_LABELS, Status
-from xinfang.core.validate import clean_text, mask_id_number, mask_name, mask_phone, parse_int
+from xinfang.core.validate import clean_text, parse_int
 
 HIDDEN_COLUMNS = ("id", "year", "seq", "rule_version", "repeat_of", "repeat_of_no")
 REPEAT_OF = "(SELECT printf('%d-%04d', r.year, r.seq) FROM cases r WHERE r.id = cases.repeat_of)"
@@ -60,7 +60,8 @@ def case_dict(row: sqlite3.Row, prefixes: Prefixes) -> dict[str, Any]:
     return {**head, **fields}
 
 
-def show(conn: sqlite3.Connection, ref: str) -> dict[str, Any]:
+def show(conn: sqlite3.Connection, ref: str, *, mask: bool = False) -> dict[str, Any]:
+    """One case with its timeline; `mask`: fit for a shared screen or a mail (privacy.masked)."""
     row = conn.execute(
         f"SELECT *, {REPEAT_OF} AS repeat_of_no FROM cases WHERE id = ?", (find(conn, ref)["id"],)
     ).fetchone()
@@ -74,7 +75,7 @@ def show(conn: sqlite3.Connection, ref: str) -> dict[str, Any]:
     ]
     since = min(date.fromisoformat(row["received_at"][:10]), today())
     case["deadlines"] = case_deadlines(conn, row["id"], today(), workdays.load(conn, since))
-    return case
+    return privacy.masked(case) if mask else case
 
 
 @dataclass
@@ -93,29 +94,6 @@ class Filters:
     due_within: str | int | None = None
     sort: str = "number"
     limit: str | int | None = None
-
-
-def masked(case: dict[str, Any]) -> dict[str, Any]:
-    """The same case for a shared screen or a mail: no name, phone, ID number or address.
-    The events' copies of them go too."""
-    hidden = {
-        "name": mask_name(case.get("name")),
-        "phone": mask_phone(case.get("phone")),
-        "id_number": mask_id_number(case.get("id_number")),
-        "address": "***" if case.get("address") else case.get("address"),
-    }
-    result = {**case, **hidden}
-    if "events" in result:
-        result["events"] = [
-            {
-                **event,
-                "data": {
-                    k: hidden.get(k, v) if k in hidden else v for k, v in event["data"].items()
-                },
-            }
-            for event in result["events"]
-        ]
-    return result
 
 
 def parse_status(text: str) -> set[str]:
@@ -163,7 +141,10 @@ def _quote(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def list_cases(conn: sqlite3.Connection, filters: Filters) -> list[dict[str, Any]]:
+def list_cases(
+    conn: sqlite3.Connection, filters: Filters, *, mask: bool = False
+) -> list[dict[str, Any]]:
+    """The cases the filters select; `mask`: each fit for a shared screen (privacy.masked)."""
     conditions: list[str] = []
     params: list[Any] = []
     if filters.status:
@@ -217,7 +198,10 @@ def list_cases(conn: sqlite3.Connection, filters: Filters) -> list[dict[str, Any
         params,
     ).fetchall()
     prefixes = Prefixes.of(conn)
-    return [case_dict(row, prefixes) for row in rows]
+    if not mask:
+        return [case_dict(row, prefixes) for row in rows]
+    former = privacy.former_by_case(conn, (row["id"] for row in rows))
+    return [privacy.masked(case_dict(row, prefixes), former.get(row["id"], ())) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -226,8 +210,10 @@ class Found:
     more: bool  # more cases match than the limit let through
 
 
-def search(conn: sqlite3.Connection, text: str, *, limit: str | int = 200) -> Found:
+def search(
+    conn: sqlite3.Connection, text: str, *, limit: str | int = 200, mask: bool = False
+) -> Found:
     """The latest petitions first (what the clerk looking something up wants)."""
     count = parse_int(limit, "最多列出", minimum=1, maximum=1_000_000)
-    cases = list_cases(conn, Filters(text=text, sort="newest", limit=count + 1))
+    cases = list_cases(conn, Filters(text=text, sort="newest", limit=count + 1), mask=mask)
     return Found(cases[:count], len(cases) > count)

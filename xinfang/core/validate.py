@@ -179,33 +179,3 @@ def parse_int(value: str | int, field: str, *, minimum: int, maximum: int) -> in
     if not minimum <= number <= maximum:
         raise InvalidInput(field, f"{number} 超出范围；{allowed}")
     return number
-
-
-def mask_phone(phone: str | None) -> str | None:
-    """138****5678; 0936-*****34 (extension dropped); anything else keeps its last 2 characters."""
-    if phone is None:
-        return None
-    s = phone.strip()
-    if re.fullmatch(r"1[0-9]{10}", s):
-        return s[:3] + "****" + s[-4:]
-    landline = _LANDLINE_DASHED.fullmatch(s)
-    if landline:
-        area, number, _ = landline.groups()
-        return f"{area}-" + "*" * (len(number) - 2) + number[-2:]
-    return "*" * (len(s) - 2) + s[-2:] if len(s) > 2 else "*" * len(s)
-
-
-def mask_id_number(value: str | None) -> str | None:
-    """110105********002X: area code and last 4 kept."""
-    if value is None:
-        return None
-    s = value.strip()
-    return s[:6] + "*" * (len(s) - 10) + s[-4:] if len(s) > 10 else "*" * len(s)
-
-
-def mask_name(name: str | None) -> str | None:
-    """张三 -> 张*, 欧阳娜娜 -> 欧***; a one-character name is fully masked."""
-    if name is None:
-        return None
-    s = name.strip()
-    return s[0] + "*" * (len(s) - 1) if len(s) > 1 else "*" * len(s)
