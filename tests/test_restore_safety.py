@@ -84,8 +84,10 @@ def _older_ledger(path: Path, version: int) -> None:
     """A ledger written by an older xinfang: the first schema brought to `version`."""
     conn = sqlite3.connect(path, isolation_level=None)
     conn.executescript(migrations.v1_schema_sql())
+    conn.execute("BEGIN")
     for step in range(1, version):
         migrations.STEPS[step](conn)
+    conn.execute("COMMIT")
     conn.execute(f"PRAGMA user_version = {version}")
     conn.close()
 
