@@ -11,13 +11,11 @@ from conftest import show
 
 from xinfang.store import db, migrations
 
-V1_SCHEMA = Path(__file__).parent / "data" / "schema-v1.sql"
-
 
 def _v1_ledger(path: Path) -> None:
     """A version-1 ledger with one accepted case, as xinfang 0.1 wrote it."""
     conn = sqlite3.connect(path)
-    conn.executescript(V1_SCHEMA.read_text(encoding="utf-8"))
+    conn.executescript(migrations.v1_schema_sql())
     conn.execute(
         "INSERT INTO cases (id, year, seq, status, name, received_at, source, form, content, "
         "decided_on, notified_on, notice_method, updated_at) VALUES (1, 2026, 1, 'accepted', "

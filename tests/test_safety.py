@@ -10,6 +10,9 @@ from pathlib import Path
 
 from conftest import REGISTER, dump, show
 
+from xinfang.core import settings
+from xinfang.store.db import connect
+
 CASE = "2026-0001"
 
 
@@ -18,7 +21,8 @@ def test_backup_is_private_dated_checked_and_pruned(run, db_path, monkeypatch):
     first = run("backup").stdout.split("：", 1)[1].strip()
     path = Path(first)
     assert path.parent == db_path.parent / "ledger-backups"
-    assert path.name == "ledger-20261123-100000.db"
+    office = settings.office_id(connect(db_path))[:8]
+    assert path.name == f"ledger-{office}-20261123-100000.db"
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(path.parent).st_mode) == 0o700
     copy = sqlite3.connect(path)
@@ -30,8 +34,8 @@ def test_backup_is_private_dated_checked_and_pruned(run, db_path, monkeypatch):
         out = run("backup", "--keep", "2").stdout
     assert "已删除较早的备份" in out
     assert sorted(p.name for p in path.parent.iterdir()) == [
-        "ledger-20261123-100200.db",
-        "ledger-20261123-100300.db",
+        f"ledger-{office}-20261123-100200.db",
+        f"ledger-{office}-20261123-100300.db",
     ]
 
 

@@ -39,13 +39,15 @@ def restore_command(
     file: Annotated[Path, typer.Argument(help="要恢复的备份文件")],
     db: DbOption = None,
 ) -> None:
-    """从备份恢复台账：先校验备份文件，再把当前台账另存一份，然后恢复。
+    """从备份恢复台账：先校验备份文件（完整、结构与其版本相符），升级到当前版本，再把当前台账另存一份，然后恢复。
 
     例：xinfang restore ~/.local/share/xinfang/xinfang-backups/xinfang-20261123-073000.db
     """
     from xinfang.store import backup
+    from xinfang.store.migrations import LATEST
 
     backup.check(file)  # before the current ledger is even opened
     done = backup.restore(open_ledger(db), file)
-    typer.echo(f"已恢复：{done.ledger}")
+    forward = "" if done.version == LATEST else f"（已从第 {done.version} 版升级到第 {LATEST} 版）"
+    typer.echo(f"已恢复：{done.ledger}{forward}")
     typer.echo(f"恢复前的台账已另存为：{done.kept_aside}")

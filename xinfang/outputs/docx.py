@@ -3,7 +3,9 @@
 Rendering is strict: a placeholder the ledger does not provide (a misspelling, say)
 fails with its name instead of printing a blank, and a template that lost one of the
 placeholders its document needs fails too. Values are XML-escaped (autoescape), so a
-petitioner's `<` or `&` comes out whole instead of silently truncating the paragraph."""
+petitioner's `<` or `&` comes out whole instead of silently truncating the paragraph.
+A template may come from another office: it is rendered in a sandbox, within bounds
+(sandbox.py)."""
 
 from __future__ import annotations
 
@@ -52,8 +54,11 @@ def template_for(conn: sqlite3.Connection, title: str) -> Path:
 def render(template: Path, context: dict[str, Any], target: Path) -> None:
     import jinja2
     from docxtpl import DocxTemplate
+    from jinja2.sandbox import SecurityError
 
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    from xinfang.outputs.sandbox import Exceeded, Sandbox
+
+    env = Sandbox()  # autoescaped and strict, like the placeholders always were
     try:
         document = DocxTemplate(template)
         used = document.get_undeclared_template_variables(env)
@@ -77,9 +82,23 @@ def render(template: Path, context: dict[str, Any], target: Path) -> None:
         document.render(context, jinja_env=env, autoescape=True)
     except jinja2.UndefinedError as error:
         raise XinfangError(f"文书模板 {template.name}：{error.message}") from None
+    except Exceeded as error:
+        raise XinfangError(f"文书模板 {template.name} 超出限制：{error}，已停止") from None
+    except SecurityError as error:
+        raise XinfangError(
+            f"文书模板 {template.name} 中有不允许的操作（{_line(error)}）：模板只能填写占位符"
+        ) from None
+    except jinja2.TemplateSyntaxError as error:  # e.g. a filter xinfang does not offer
+        raise XinfangError(f"文书模板 {template.name}：{_line(error.message)}") from None
+    except Exception as error:  # whatever else a foreign template may provoke
+        raise XinfangError(f"文书模板 {template.name} 无法填写：{_line(error)}") from None
     stream = io.BytesIO()
     document.save(stream)
     write_bytes(target, stream.getbuffer())
+
+
+def _line(error: object) -> str:
+    return shorten(" ".join(str(error).split()), 200)
 
 
 def use_templates(conn: sqlite3.Connection, folder: str) -> tuple[Path, list[str]]:

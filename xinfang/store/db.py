@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from xinfang.core.errors import XinfangError
-from xinfang.store.files import disk_error, disk_full, read_only, storage_problem
+from xinfang.store.files import disk_error, disk_full, private_dir, read_only, storage_problem
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -32,15 +32,58 @@ def resolve_path(path: str | Path | None) -> Path:
     return Path(path).expanduser() if path else default_path()
 
 
-def _create_private_file(path: Path) -> None:
-    """Create the database file with mode 0600 before SQLite touches it: it holds personal
-    data. SQLite gives its -wal and -shm files the same mode as the database file."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+def _configure(conn: sqlite3.Connection) -> None:
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = FULL")
+
+
+def _create(path: Path) -> None:
+    """Make a whole new ledger under a temporary name, private (0600: it will hold personal
+    data; SQLite gives its -wal and -shm files the same mode), and link it in under its
+    name: the name never shows an empty or half-made ledger, so an empty file there is never
+    xinfang's own. Two first commands at once each make one; the first link wins, and the
+    other opens that one."""
+    from xinfang.store import migrations  # only when the file is new
+
+    private_dir(path.parent)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.new")
+    partial.unlink(missing_ok=True)  # left by a crashed run that had our process id
+    os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        conn = sqlite3.connect(partial, isolation_level=None)
+        try:
+            _configure(conn)
+            migrations.migrate(conn)
+        finally:
+            conn.close()
+        try:
+            os.link(partial, path)
+        except FileExistsError:
+            pass  # another xinfang made it first: use theirs
+        except OSError:  # a file system without hard links (FAT, some shares)
+            _copy_new(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+        partial.with_name(f"{partial.name}-journal").unlink(missing_ok=True)
+
+
+def _copy_new(source: Path, target: Path) -> None:
+    """Copy into a name nobody holds yet; if somebody does, theirs is the ledger. (Only
+    here can another command see the name empty for a moment: it refuses, and a retry
+    works.)"""
+    try:
+        fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except FileExistsError:
         return
-    os.close(fd)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(source.read_bytes())
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        target.unlink(missing_ok=True)  # no half ledger under its name
+        raise
 
 
 SCHEMA_VERSION = 7  # = migrations.LATEST (a test checks); known here to skip importing them
@@ -54,15 +97,24 @@ def connect(path: str | Path | None = None, *, create: bool = True) -> sqlite3.C
         if not create:
             raise XinfangError(f"台账文件不存在：{db_path}")
         try:
-            _create_private_file(db_path)
+            _create(db_path)
         except OSError as error:
             raise disk_error(error, db_path) from None
+        except sqlite3.Error as error:
+            raise explain(error, db_path) or XinfangError(
+                f"无法创建台账文件 {db_path}：{error}"
+            ) from None
+    elif db_path.is_file() and db_path.stat().st_size == 0:
+        # Never a ledger xinfang made (see _create): a ledger emptied, or a copy that
+        # never arrived. Filling it would hide that behind a new, empty ledger.
+        raise XinfangError(
+            f"台账文件 {db_path} 是空文件（0 字节），不是 xinfang 台账，可能已被清空或未复制完整；"
+            "请先移走这个空文件，再从备份恢复（xinfang restore 备份文件）或新建台账"
+        )
     try:
         conn = sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         conn.row_factory = sqlite3.Row
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA synchronous = FULL")
+        _configure(conn)
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
         if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:

@@ -125,7 +125,8 @@ def _v7_office_identity(conn: sqlite3.Connection) -> None:
     _create_from_schema(conn, "cases_origin")
 
 
-# STEPS[n] brings a ledger from version n to n + 1. Version 1 is the first schema.sql.
+# STEPS[n] brings a ledger from version n to n + 1. Version 1 is the first schema.sql,
+# kept beside this file as schema-v1.sql.
 STEPS: dict[int, Step] = {
     1: _v2_deadlines,
     2: _v3_documents,
@@ -144,6 +145,29 @@ def schema_sql() -> str:
     if packaged.is_file():
         return packaged.read_text(encoding="utf-8")
     return (Path(__file__).resolve().parents[2] / "schema.sql").read_text(encoding="utf-8")
+
+
+def v1_schema_sql() -> str:
+    """The first schema, as xinfang 0.1 created ledgers."""
+    return resources.files("xinfang.store").joinpath("schema-v1.sql").read_text(encoding="utf-8")
+
+
+def reference(version: int) -> sqlite3.Connection:
+    """An empty ledger of `version` in memory, made as xinfang makes them: the latest from
+    schema.sql, an older one from the first schema and the steps after it. (The two agree
+    for the latest, a test checks; a restore compares a file with its version's.)"""
+    if not 0 < version <= LATEST:
+        raise ValueError(version)
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    latest = version == LATEST
+    for statement in _statements(schema_sql() if latest else v1_schema_sql()):
+        conn.execute(statement)
+    conn.execute("BEGIN")
+    for step in range(1, 1 if latest else version):
+        STEPS[step](conn)
+    conn.execute("COMMIT")
+    conn.execute(f"PRAGMA user_version = {version}")
+    return conn
 
 
 def migrate(conn: sqlite3.Connection) -> int:
