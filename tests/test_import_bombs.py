@@ -6,6 +6,7 @@ byte; the ones that crashed the process run in a process of their own, memory ca
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import struct
@@ -396,3 +397,73 @@ def test_a_quoted_field_running_over_many_lines_is_bounded(run, tmp_path, monkey
     path.write_text(text, encoding="utf-8")
     out = run("import", str(path), expect=2)
     assert "超过 10,000 个字符" in out.stderr
+
+
+# Text with terminal escapes, C1 controls and NUL, by the import door.
+
+ESC_NAME = "_x001B_[31m张三_x001B_[0m"
+
+
+def test_escapes_and_nul_from_a_workbook_never_reach_the_ledger_or_the_terminal(run, tmp_path, sql):
+    rows = [
+        [*HEADER, "备_x001B_[5m注二"],
+        [ESC_NAME, "13812345678", "2026-10-02", "来访", "本级", "低保_x0000_停发\u0085\u009b2J"],
+        [
+            "李四",
+            "13812345679",
+            "2026-10-03",
+            "来信",
+            "本级",
+            "院墙",
+            "否（转送_x001B_]2;x_x0007_县局）",
+        ],
+        [
+            "王五",
+            "13812345670",
+            "2026-10-04",
+            "来访",
+            "本级",
+            "道路",
+            "否",
+            "告知途径：_x001B_[1m复议",
+        ],
+        ["赵六", "13812345671", "2026-13-45_x001B_[2J", "来访", "本级", "日期错"],
+    ]
+    path = xlsx(tmp_path / "台账.xlsx", xlsx_rows(rows), sheet="台&#27;账")
+    outputs = [run("import", str(path)).output]
+    outputs += [run("list").output, run("overdue", expect=None).output]
+    outputs += [run("show", case).output for case in ("2026-0001", "2026-0002", "2026-0003")]
+    outputs.append(run("show", "2026-0001", "--json").output)
+    for output in outputs:
+        assert not any(ch in output for ch in "\x1b\x00\x07\x85\x9b"), output
+    assert "[31m张三[0m" in outputs[1] and "2026-0001" in outputs[2]  # overdue: not accepted
+    texts = [value for row in sql("SELECT * FROM cases") for value in row if isinstance(value, str)]
+    for (data,) in sql("SELECT data FROM events"):
+        texts += [str(value) for value in _leaves(json.loads(data))]
+    for (value,) in sql("SELECT value FROM settings"):
+        texts += [str(leaf) for leaf in _leaves(json.loads(value))]
+    assert texts and not [
+        t
+        for t in texts
+        if any((ch < " " and ch not in "\n\t") or "\x7f" <= ch <= "\x9f" for ch in t)
+    ]
+    assert ("[31m张三[0m",) in sql("SELECT name FROM cases")  # the escape gone, the rest kept
+
+
+def _leaves(value: object) -> list[object]:
+    if isinstance(value, dict):
+        return [leaf for item in value.values() for leaf in _leaves(item)]
+    if isinstance(value, list):
+        return [leaf for item in value for leaf in _leaves(item)]
+    return [value]
+
+
+def test_a_csv_with_escapes_is_read_clean(run, tmp_path, sql):
+    path = tmp_path / "台账.csv"
+    path.write_text(
+        ",".join(HEADER) + "\n\x1b[31m张三\x1b[0m,13812345678,2026-10-02,来访,本级,低保\x9b停发\n",
+        encoding="utf-8",
+    )
+    run("import", str(path))
+    assert sql("SELECT name, content FROM cases") == [("[31m张三[0m", "低保停发")]
+    assert "\x1b" not in run("list").output
