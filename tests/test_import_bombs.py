@@ -220,6 +220,21 @@ def test_a_zip_that_is_not_a_workbook_is_unreadable(run, tmp_path):
     assert "不是有效的 Excel 文件（.xlsx）" in run("import", str(path), expect=2).stderr
 
 
+def test_one_long_shared_string_named_by_every_cell_is_refused(tmp_path, db_path):
+    """A 500 KB file: 100,000 cells naming one 32,000-character string, which the
+    reader copies into each of them (9.6 GB)."""
+    named = "".join(f'<row r="{n}"><c r="F{n}" t="s"><v>0</v></c></row>' for n in range(3, 100_000))
+    path = ledger(tmp_path / "台账.xlsx", 1, named)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "xl/sharedStrings.xml",
+            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            f"<si><t>{'长' * 32_000}</t></si></sst>",
+        )
+    assert path.stat().st_size < 1_000_000
+    refused(tmp_path, db_path, path, "台账", "同一段文字被大量单元格重复引用")
+
+
 # .ods: a row repeated, a cell repeated.
 
 
@@ -268,6 +283,17 @@ def test_an_ods_cell_repeated_across_and_down_is_refused(tmp_path, db_path):
     refused(tmp_path, db_path, path, "登记", "XFD3", "16,384 列")
 
 
+def test_an_ods_text_repeated_down_is_refused(tmp_path, db_path):
+    """One 20,000-character cell on a row repeated 100,000 times: 6 GB of copies."""
+    bomb = (
+        '<table:table-row table:number-rows-repeated="100000"><table:table-cell '
+        f'office:value-type="string"><text:p>{"长" * 20_000}</text:p></table:table-cell>'
+        "</table:table-row>"
+    )
+    path = ods(tmp_path / "台账.ods", ods_rows([HEADER[:6], row_of(1)]) + bomb)
+    refused(tmp_path, db_path, path, "登记", "同一段文字被大量单元格重复引用")
+
+
 def test_an_ods_with_empty_repeats_reads(run, tmp_path, monkeypatch):
     """Empty cells and rows repeated to the sheet's end are what LibreOffice writes."""
     monkeypatch.setattr(bounds, "MAX_CELLS", 1_000)
@@ -291,13 +317,18 @@ def biff_label(row: int, column: int, text: str) -> bytes:
     return biff_record(0x0204, struct.pack("<HHHHB", row, column, 0, len(text), 1) + chars)
 
 
-def xls_stream(rows: list[list[object]], *extra: bytes, dimensions: bytes = b"") -> bytes:
+def xls_stream(
+    rows: list[list[object]], *extra: bytes, dimensions: bytes = b"", globals_extra: bytes = b""
+) -> bytes:
     bof = struct.pack("<HHHHLL", 0x0600, 0x0005, 0, 0, 0, 0)
     name = "登记".encode("utf-16-le")
     sheet_bof = biff_record(0x0809, struct.pack("<HHHHLL", 0x0600, 0x0010, 0, 0, 0, 0))
-    globals_size = 4 + len(bof) + 4 + 8 + len(name) + 4
+    globals_size = 4 + len(bof) + len(globals_extra) + 4 + 8 + len(name) + 4
     bound = struct.pack("<LBBBB", globals_size, 0, 0, 2, 1) + name
-    workbook = biff_record(0x0809, bof) + biff_record(0x0085, bound) + biff_record(0x000A, b"")
+    workbook = (
+        biff_record(0x0809, bof) + globals_extra + biff_record(0x0085, bound)
+        + biff_record(0x000A, b"")
+    )  # fmt: skip
     assert len(workbook) == globals_size
     cells = b"".join(
         biff_label(r, c, str(value))
@@ -310,17 +341,19 @@ def xls_stream(rows: list[list[object]], *extra: bytes, dimensions: bytes = b"")
 
 
 def compound(stream: bytes, *, difat_loop: bool = False) -> bytes:
-    """A compound file (sectors of 512 bytes): FAT in sector 0, directory in 1, the
-    workbook stream from 2; `difat_loop`: a DIFAT sector (the last) naming itself next."""
+    """A compound file (sectors of 512 bytes): the FAT first, then the directory, then
+    the workbook stream; `difat_loop`: a DIFAT sector (the last) naming itself next."""
     free, end, fat_mark = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
     count = -(-len(stream) // 512)
-    fat = [fat_mark, end, *range(3, 2 + count), end]
-    fat += [free] * (128 - len(fat))
+    fats = -(-(count + 3) // 127)  # enough FAT sectors for themselves, the rest and one more
+    first = fats + 1  # the directory is sector `fats`
+    fat = [fat_mark] * fats + [end, *range(first + 1, first + count), end]
+    fat += [free] * (128 * fats - len(fat))
     header = bytearray(512)
     header[:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
     struct.pack_into("<HHHHH", header, 24, 0x3E, 3, 0xFFFE, 9, 6)
-    struct.pack_into("<LLLLLLLL", header, 44, 1, 1, 0, 4096, end, 0, end, 0)
-    header[76:512] = struct.pack("<109L", 0, *[free] * 108)
+    struct.pack_into("<LLLLLLLL", header, 44, fats, fats, 0, 4096, end, 0, end, 0)
+    header[76:512] = struct.pack("<109L", *range(fats), *[free] * (109 - fats))
 
     def entry(name: str, kind: int, child: int, start: int, size: int) -> bytes:
         raw = bytearray(128)
@@ -330,11 +363,11 @@ def compound(stream: bytes, *, difat_loop: bool = False) -> bytes:
         struct.pack_into("<LL", raw, 116, start, size)
         return bytes(raw)
 
-    directory = entry("Root Entry", 5, 1, end, 0) + entry("Workbook", 2, free, 2, len(stream))
+    directory = entry("Root Entry", 5, 1, end, 0) + entry("Workbook", 2, free, first, len(stream))
     body = stream + b"\0" * (count * 512 - len(stream))
-    sectors = struct.pack("<128L", *fat) + directory + b"\0" * 256 + body
+    sectors = struct.pack(f"<{len(fat)}L", *fat) + directory + b"\0" * 256 + body
     if difat_loop:
-        itself = 2 + count
+        itself = first + count
         struct.pack_into("<LL", header, 68, itself, 1)
         sectors += struct.pack("<128L", *[free] * 127, itself)
     return bytes(header) + sectors
@@ -364,6 +397,20 @@ def test_an_xls_asking_for_billions_of_cells_is_refused(
     path = tmp_path / "台账.xls"
     path.write_bytes(compound(xls_stream([HEADER[:6], row_of(1)], extra, dimensions=dimensions)))
     refused(tmp_path, db_path, path, *words)
+
+
+def test_an_xls_shared_string_copied_into_every_cell_is_refused(tmp_path, db_path):
+    text = "x" * 8_000
+    sst = biff_record(0x00FC, struct.pack("<LLHB", 1, 1, len(text), 0) + text.encode())
+    cells = b"".join(
+        biff_record(0x00FD, struct.pack("<HHHL", row, column, 0, 0))
+        for row in range(2, 62_502)
+        for column in range(4)
+    )
+    stream = xls_stream([HEADER[:6], row_of(1)], cells, globals_extra=sst)
+    path = tmp_path / "台账.xls"
+    path.write_bytes(compound(stream))
+    refused(tmp_path, db_path, path, "登记", "同一段文字被大量单元格重复引用")
 
 
 def test_an_xls_whose_sector_chain_loops_is_refused(tmp_path, db_path):

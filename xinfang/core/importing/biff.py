@@ -20,7 +20,8 @@ MINI_CUTOFF, MINI_SECTOR = 4096, 64
 _U16, _U32, _RECORD = struct.Struct("<H"), struct.Struct("<L"), struct.Struct("<HH")
 # Records that place one cell at (row, column), as calamine reads them.
 _CELLS = {0x0203, 0x0204, 0x00D6, 0x0205, 0x027E, 0x00FD, 0x0006}
-_MULRK, _STRING, _DIMENSIONS = 0x00BD, 0x0207, 0x0200
+_MULRK, _STRING, _DIMENSIONS, _LABELSST = 0x00BD, 0x0207, 0x0200, 0x00FD
+_SST, _CONTINUE = 0x00FC, 0x003C
 _BOF, _EOF, _BOUNDSHEET = 0x0809, 0x000A, 0x0085
 
 
@@ -133,9 +134,12 @@ def _areas(stream: bytes) -> list[Area]:
     """Each sheet's area, from its cell records; calamine's DIMENSIONS reservation
     counted as held cells."""
     sheets: list[tuple[int, str]] = []
+    strings: list[int] = []
     for kind, at, size in _records(stream, 0):
         if kind == _EOF:
             break
+        if kind == _SST:
+            strings = _string_sizes(_continued(stream, at, size))
         if kind == _BOUNDSHEET and size >= 4:
             sheets.append((_U32.unpack_from(stream, at)[0], _sheet_name(stream[at : at + size])))
     areas = []
@@ -159,6 +163,9 @@ def _areas(stream: bytes) -> list[Area]:
                 row, column = _RECORD.unpack_from(stream, at)
                 area.add(row, column)
                 area.held += 1
+                if kind == _LABELSST and size >= 10:  # a copy of the shared string
+                    index = _U32.unpack_from(stream, at + 6)[0]
+                    area.text += strings[index] if index < len(strings) else 0
             elif kind == _STRING:  # a formula's text, at the formula's place
                 area.held += 1
             elif kind == _MULRK and size >= 6:
@@ -168,6 +175,55 @@ def _areas(stream: bytes) -> list[Area]:
                     area.add(row, first, row, first + count - 1)
                     area.held += count
     return areas
+
+
+def _continued(stream: bytes, at: int, size: int) -> list[bytes]:
+    """A record's data and that of the CONTINUE records after it, as calamine joins them."""
+    blocks = [stream[at : at + size]]
+    position = at + size
+    while position + 4 <= len(stream):
+        kind, size = _RECORD.unpack_from(stream, position)
+        if kind != _CONTINUE:
+            break
+        blocks.append(stream[position + 4 : position + 4 + size])
+        position += 4 + size
+    return blocks
+
+
+def _string_sizes(blocks: list[bytes]) -> list[int]:
+    """Each shared string's size as UTF-8 (at most 3 bytes a character), walked as
+    calamine walks the SST record: a string's characters may go on in the next block,
+    which then starts with its own flags byte."""
+    sizes: list[int] = []
+    data, position, rest = blocks[0], 8, blocks[1:]  # after the two counts
+    try:
+        while position < len(data) or rest:
+            if position >= len(data):
+                data, position = rest.pop(0), 0
+                continue
+            count, flags = _U16.unpack_from(data, position)[0], data[position + 2]
+            position += 3
+            runs = 4 * _U16.unpack_from(data, position)[0] if flags & 0x8 else 0
+            position += 2 if flags & 0x8 else 0
+            extra = _U32.unpack_from(data, position)[0] if flags & 0x4 else 0
+            position += 4 if flags & 0x4 else 0
+            left, wide = count, flags & 0x1
+            while left:
+                taken = min(left, (len(data) - position) // (2 if wide else 1))
+                position, left = position + taken * (2 if wide else 1), left - taken
+                if left:
+                    data, position = rest.pop(0), 1
+                    wide = data[0] & 0x1
+            sizes.append(3 * count)
+            skip = runs + extra
+            while skip:
+                if position >= len(data):
+                    data, position = rest.pop(0), 0
+                taken = min(skip, len(data) - position)
+                position, skip = position + taken, skip - taken
+    except (IndexError, struct.error):
+        pass  # cut short: calamine refuses the file; what was read is what counts
+    return sizes
 
 
 def _reserved(record: bytes) -> int:

@@ -26,6 +26,9 @@ MAX_PARTS = 10_000  # parts of a workbook (a ledger has about ten)
 MAX_CELLS = 10_000_000
 MAX_COLUMNS = 500  # no ledger is wider; xinfang's own export has 55
 MAX_RECORD_CHARS = 1_000_000  # one CSV record (a line, or lines inside quotes)
+# Text the reader copies into cells: a shared string, or a repeated .ods cell, is copied
+# into every cell that names it, so 500 KB can ask for 10 GB.
+MAX_TEXT_BYTES = 512 * 2**20
 _ADVICE = (
     "；若是误填的内容，请在 Excel 或 WPS 中删除该格（或把表格复制到新工作表）后再导入，"
     "确有这么多数据请分成几个文件导入"
@@ -62,6 +65,7 @@ class Area:
     lowest: tuple[int, int] = (0, 0)
     rightmost: tuple[int, int] = (0, 0)
     held: int = 0  # cells the reader keeps besides the grid (each non-empty one, at least)
+    text: int = 0  # bytes of text it copies into cells (at most)
 
     def add(self, row: int, column: int, last_row: int = -1, last_column: int = -1) -> None:
         """A cell, or a block of them repeated down to last_row and across to last_column."""
@@ -119,6 +123,8 @@ def check_areas(areas: list[Area], *, together: bool) -> None:
                 f"{_where(area, area.lowest)}，要读取的区域因此达到 {area.bottom + 1:,} 行 × "
                 f"{area.width:,} 列（最多共 {MAX_CELLS:,} 格）{_ADVICE}",
             )
+        if area.text > MAX_TEXT_BYTES:
+            raise InvalidInput(FIELD, _too_much_text(area.sheet, area.text))
         if area.held > MAX_CELLS:
             raise InvalidInput(
                 FIELD,
@@ -127,6 +133,9 @@ def check_areas(areas: list[Area], *, together: bool) -> None:
             )
     if not together:
         return
+    text = sum(area.text for area in areas)
+    if text > MAX_TEXT_BYTES:
+        raise InvalidInput(FIELD, _too_much_text("、".join(area.sheet for area in areas), text))
     for total in (sum(area.cells for area in areas), sum(area.held for area in areas)):
         if total > MAX_CELLS:
             raise InvalidInput(
@@ -134,6 +143,14 @@ def check_areas(areas: list[Area], *, together: bool) -> None:
                 f"各工作表合计要读取 {total:,} 格，超过上限 {MAX_CELLS:,} 格；"
                 "请删去不需要导入的工作表，或分成几个文件导入",
             )
+
+
+def _too_much_text(sheet: str, size: int) -> str:
+    return (
+        f"工作表“{_plain(sheet)}”的单元格文字展开后达 {size / 2**20:,.0f} MB（最多 "
+        f"{MAX_TEXT_BYTES // 2**20} MB）：同一段文字被大量单元格重复引用，不像是正常的台账；"
+        "请在 Excel 或 WPS 中另存或删去重复内容后再导入"
+    )
 
 
 def _where(area: Area, cell: tuple[int, int]) -> str:

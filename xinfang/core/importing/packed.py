@@ -10,6 +10,7 @@ import re
 import struct
 import zipfile
 import zlib
+from array import array
 from collections.abc import Callable, Iterator
 from functools import partial
 from html import unescape
@@ -35,27 +36,32 @@ _PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
 # Attributes, with '>' allowed inside quotes as XML allows it.
 _ATTRIBUTES = rb"""([^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*)"""
 _EMPTY_BODY = rb"(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?(?:<v/>|<v></v>)?</c>"
-_TAGS = rb"<%s(c|row)(?=[\s/>])" + _ATTRIBUTES + rb">(" + _EMPTY_BODY + rb")?|</%s(row)\s*>"
+# After a cell's tag: the body of an empty one, or the number a value starts with (for a
+# shared string, its index).
+_BODY = rb"(?:(" + _EMPTY_BODY + rb")|<v>([0-9]{1,10})</v>)?"
+_TAGS = rb"<%s(c|row)(?=[\s/>])" + _ATTRIBUTES + rb">" + _BODY + rb"|</%s(row)\s*>"
 _PLAIN_TAGS = re.compile(_TAGS % (b"", b""))
 _ANY_TAGS = re.compile(_TAGS % (_PREFIX, _PREFIX))
-_TAG_START = re.compile(rb"<" + _PREFIX + rb"(?:c|row|table:[\w-]+)(?=[\s/>])")
+_TAG_START = re.compile(rb"<" + _PREFIX + rb"(?:c|row)(?=[\s/>])")
 _BODY_TAGS = (b"</c>", b"<f", b"</f", b"<v", b"</v")
 _MAX_CARRY = 2**20  # a text longer than this between two tags is not kept whole
 _REF = re.compile(rb'(?:^|\s)r\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
 # A cell as every writer writes it, `r` first: its reference, whether it closes itself,
 # and the body of an empty one.
 _PLAIN_CELLS = re.compile(
-    rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"(?:\s+(?!r[\s=])[\w:.-]+="[^"]*")*\s*(/?)>('
-    + _EMPTY_BODY
-    + rb")?"
+    rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"((?:\s+(?!r[\s=])[\w:.-]+="[^"]*")*)\s*(/?)>' + _BODY
 )
+_SHARED = re.compile(rb"""(?:^|\s)t\s*=\s*["']s["']""")  # a shared string's cell
+_SI = re.compile(rb"<" + _PREFIX + rb"si(?=[\s/>])")
 _OTHER_CELL = re.compile(rb'<c(?:[\t\n\r/>]| (?!r="))')
 _UPPER = bytes(range(65, 91))
 _CELL_REF = re.compile(rb"([A-Za-z]*)([0-9]*)")
 
+# An .ods table, row or cell tag, with what follows it up to the next such tag (a cell's
+# text, which calamine copies into every column and row the cell is repeated over).
 _ODS_TAGS = re.compile(
     rb"<table:(table|table-row|table-cell|covered-table-cell)(?=[\s/>])" + _ATTRIBUTES + rb">"
-    rb"|</table:(table|table-row)>"
+    rb"((?:[^<]+|<(?!/?table:))*)|</table:(table|table-row)>"
 )
 _ODS_VALUE = rb"""\s*=\s*(?:"([^"]*)"|'([^']*)')"""
 _ODS_NAME = re.compile(rb"\stable:name" + _ODS_VALUE)
@@ -76,17 +82,21 @@ def check_zip(path: Path) -> None:
         parts = archive.infolist()
         if len(parts) > MAX_PARTS:
             raise Unreadable
-        names = {part.filename for part in parts}
-        sheets = _sheet_names(archive) if "xl/workbook.xml" in names else {}
-        areas = []
         for part in parts:
             check_part(part.filename, part.file_size)
+        names = {part.filename for part in parts}
+        sheets = _sheet_names(archive) if "xl/workbook.xml" in names else {}
+        strings = Strings()
+        for part in parts:  # calamine looks for it in any case, under the workbook's folder
+            if part.filename.lower().endswith("sharedstrings.xml"):
+                strings.read(_inflate(raw, part))
+        areas = []
+        for part in parts:
             if part.filename == "content.xml":
                 check_areas(_ods_areas(_inflate(raw, part)), together=True)
             # Any part may be named a sheet by the workbook's relations: scan them all.
-            area = _xlsx_area(
-                partial(_inflate, raw, part), sheets.get(part.filename, part.filename)
-            )
+            name = sheets.get(part.filename, part.filename)
+            area = _xlsx_area(partial(_inflate, raw, part), name, strings)
             if area.bottom >= 0:
                 areas.append(area)
         check_areas(areas, together=False)
@@ -153,27 +163,26 @@ def _inflate(raw: BinaryIO, part: zipfile.ZipInfo) -> Iterator[bytes]:
         yield rest
 
 
-def _tags(
-    chunks: Iterator[bytes], pattern: re.Pattern[bytes] | None
-) -> Iterator[tuple[bytes, ...]]:
-    """The pattern's matches in the stream (None: the .xlsx tags, in the faster pattern
-    where no namespace prefix is in sight)."""
-    for buffer, end in _regions(chunks, pattern or _ANY_TAGS):
+def _tags(chunks: Iterator[bytes]) -> Iterator[tuple[bytes, ...]]:
+    """The .xlsx tags in the stream, in the faster pattern where no namespace prefix is
+    in sight."""
+    for buffer, end in _regions(chunks, _cut, _carry):
         prefixed = buffer.find(b":c", 0, end) >= 0 or buffer.find(b":row", 0, end) >= 0
-        tags = pattern or (_ANY_TAGS if prefixed else _PLAIN_TAGS)
-        yield from tags.findall(buffer, 0, end)
+        yield from (_ANY_TAGS if prefixed else _PLAIN_TAGS).findall(buffer, 0, end)
 
 
-def _regions(chunks: Iterator[bytes], pattern: re.Pattern[bytes]) -> Iterator[tuple[bytes, int]]:
-    """The stream as (buffer, end): the tags before `end` are whole, a tag cut between
-    two chunks is carried to the next."""
-    carry = b""
+def _regions(
+    chunks: Iterator[bytes], cut: Callable[[bytes], int], carry: Callable[[bytes], bytes]
+) -> Iterator[tuple[bytes, int]]:
+    """The stream as (buffer, end): what is before `end` is whole, the rest is carried
+    over to the next chunk."""
+    kept = b""
     for chunk in chunks:
-        buffer = carry + chunk
-        cut = _cut(buffer)
-        yield buffer, cut
-        carry = _carry(buffer[cut:], pattern)
-    yield carry, len(carry)
+        buffer = kept + chunk
+        end = cut(buffer)
+        yield buffer, end
+        kept = carry(buffer[end:])
+    yield kept, len(kept)
 
 
 def _cut(buffer: bytes) -> int:
@@ -185,11 +194,11 @@ def _cut(buffer: bytes) -> int:
     return max(cut, 0)
 
 
-def _carry(rest: bytes, pattern: re.Pattern[bytes]) -> bytes:
+def _carry(rest: bytes) -> bytes:
     """What is kept for the next chunk: the tag that may be cut, not a long text after it."""
     if len(rest) <= _MAX_CARRY:
         return rest
-    whole = pattern.match(rest)
+    whole = _ANY_TAGS.match(rest)
     if whole:
         return rest[: whole.end()]
     if _TAG_START.match(rest):
@@ -197,30 +206,80 @@ def _carry(rest: bytes, pattern: re.Pattern[bytes]) -> bytes:
     return b""
 
 
+def _ods_cut(buffer: bytes) -> int:
+    """At the last table, row or cell tag: a cell and its text are measured whole."""
+    return max(buffer.rfind(b"<table:"), buffer.rfind(b"</table:"), 0)
+
+
+def _ods_carry(rest: bytes) -> bytes:
+    if len(rest) > _MAX_CARRY:
+        raise Unreadable  # one cell's text longer than any spreadsheet holds
+    return rest
+
+
+class Strings:
+    """The shared strings' sizes in bytes (each at most its XML), by index: calamine
+    copies a shared string into every cell that names it."""
+
+    def __init__(self) -> None:
+        self.sizes: array[int] = array("q")
+        self.largest = 0
+
+    def size(self, index: bytes) -> int:
+        """The string a cell's `<v>` names (not read: written otherwise, the largest)."""
+        if not index:
+            return self.largest
+        number = int(index)
+        return self.sizes[number] if number < len(self.sizes) else 0
+
+    def read(self, chunks: Iterator[bytes]) -> None:
+        """Each `<si>` item's bytes, up to the next, a part at a time."""
+        current = -1  # bytes of the item being read so far (none yet)
+        for buffer, end in _regions(chunks, _si_cut, bytes):
+            head, *items = _SI.split(buffer[:end])
+            current += len(head) if current >= 0 else 0
+            if items:
+                if current >= 0:
+                    self.sizes.append(current)
+                self.sizes.extend(map(len, items[:-1]))
+                current = len(items[-1])
+        if current >= 0:
+            self.sizes.append(current)
+        self.largest = max(self.sizes, default=0)
+
+
+def _si_cut(buffer: bytes) -> int:
+    """All of it but a tag that may be cut at its end."""
+    cut = buffer.rfind(b"<", max(0, len(buffer) - 32))
+    return cut if cut >= 0 else len(buffer)
+
+
 class _Irregular(Exception):
     """A cell written otherwise than with one plain `r="B7"`: measured the slow way."""
 
 
-def _xlsx_area(part: Callable[[], Iterator[bytes]], sheet: str) -> Area:
-    """Where the part's non-empty cells lie, as calamine places them. Every writer puts
-    a plain `r="B7"` on each cell: those are gathered and measured in bulk; a part that
-    does otherwise is walked cell by cell."""
+def _xlsx_area(part: Callable[[], Iterator[bytes]], sheet: str, strings: Strings) -> Area:
+    """Where the part's non-empty cells lie, as calamine places them, and the text it
+    copies into them from the shared strings. Every writer puts a plain `r="B7"` on each
+    cell: those are gathered and measured in bulk; a part that does otherwise is walked
+    cell by cell."""
     try:
-        return _plain_area(part(), sheet)
+        return _plain_area(part(), sheet, strings)
     except _Irregular:
-        return _exact_area(part(), sheet)
+        return _exact_area(part(), sheet, strings)
 
 
-def _plain_area(chunks: Iterator[bytes], sheet: str) -> Area:
+def _plain_area(chunks: Iterator[bytes], sheet: str, strings: Strings) -> Area:
     area = Area(sheet)
-    for buffer, end in _regions(chunks, _ANY_TAGS):
+    for buffer, end in _regions(chunks, _cut, _carry):
         if _OTHER_CELL.search(buffer, 0, end) or buffer.find(b":c", 0, end) >= 0:
             raise _Irregular  # a cell not starting `<c r="`, or a namespace prefix
-        plain = buffer.count(b'<c r="', 0, end)
         cells = _PLAIN_CELLS.findall(buffer, 0, end)
-        if len(cells) != plain:
+        if len(cells) != buffer.count(b'<c r="', 0, end):
             raise _Irregular
-        _measure_refs([ref for ref, closed, empty in cells if not (closed or empty)], area)
+        kept = [cell for cell in cells if not (cell[2] or cell[3])]
+        _measure_refs([cell[0] for cell in kept], area)
+        area.text += sum(strings.size(cell[4]) for cell in kept if _SHARED.search(cell[1]))
     return area
 
 
@@ -249,12 +308,12 @@ def _column(letters: bytes) -> int:
     return column - 1
 
 
-def _exact_area(chunks: Iterator[bytes], sheet: str) -> Area:
+def _exact_area(chunks: Iterator[bytes], sheet: str, strings: Strings) -> Area:
     """Cell by cell, as calamine reads them: at their `r`, or after the cell before (a
     row without `r` follows the one before)."""
     area = Area(sheet)
     row = column = 0
-    for name, attributes, empty, end in _tags(chunks, None):
+    for name, attributes, empty, value, end in _tags(chunks):
         if end:
             row, column = row + 1, 0
             continue
@@ -275,6 +334,7 @@ def _exact_area(chunks: Iterator[bytes], sheet: str) -> Area:
             for cell in cells:  # two `r` in one tag: both counted, whichever it takes
                 area.add(*cell)
                 area.held += 1
+                area.text += strings.size(value) if _SHARED.search(attributes) else 0
     return area
 
 
@@ -297,37 +357,40 @@ def _place(ref: bytes) -> tuple[int, int] | None:
 
 def _ods_areas(chunks: Iterator[bytes]) -> list[Area]:
     """Each table's area, as calamine lays it out: the rows from the first to the last
-    with a value, each repeated as often as it says."""
+    with a value, each repeated as often as it says, a cell's text in every copy."""
     areas: list[Area] = []
     area: Area | None = None
     rows = column = pending = 0  # pending: empty cells laid out only if a cell follows
     first = last = 0  # the rows the current row element stands for
-    for name, attributes, end in _tags(chunks, _ODS_TAGS):
-        if end == b"table":
-            area = None
-        elif name == b"table":
-            named = _attribute(_ODS_NAME, attributes)
-            area = None if named is None else Area(named)
-            if area is not None:
-                areas.append(area)
-            rows = 0
-        elif area is None:
-            continue
-        elif name == b"table-row":
-            first = rows
-            rows += min(_repeats(_ODS_ROWS, attributes), ODS_MAX_ROWS - rows)
-            last, column, pending = rows - 1, 0, 0
-        elif name:  # a cell: read once, laid out on every row the row element repeats
-            column += min(pending, ODS_MAX_COLUMNS - column)
-            width = min(_repeats(_ODS_COLUMNS, attributes), ODS_MAX_COLUMNS - column)
-            area.held += pending
-            if b"office:value" in attributes or b"table:formula" in attributes:
-                area.held += width
-                if width > 0 and last >= first:
-                    area.add(first, column, last, column + width - 1)
-                column, pending = column + width, 0
-            else:
-                pending = width
+    for buffer, stop in _regions(chunks, _ods_cut, _ods_carry):
+        for name, attributes, body, end in _ODS_TAGS.findall(buffer, 0, stop):
+            if end == b"table":
+                area = None
+            elif name == b"table":
+                named = _attribute(_ODS_NAME, attributes)
+                area = None if named is None else Area(named)
+                if area is not None:
+                    areas.append(area)
+                rows = 0
+            elif area is None:
+                continue
+            elif name == b"table-row":
+                first = rows
+                rows += min(_repeats(_ODS_ROWS, attributes), ODS_MAX_ROWS - rows)
+                last, column, pending = rows - 1, 0, 0
+            elif name:  # a cell: read once, laid out on every row its row element repeats
+                column += min(pending, ODS_MAX_COLUMNS - column)
+                width = min(_repeats(_ODS_COLUMNS, attributes), ODS_MAX_COLUMNS - column)
+                area.held += pending
+                if b"office:value" in attributes or b"table:formula" in attributes:
+                    area.held += width
+                    if width > 0 and last >= first:
+                        area.add(first, column, last, column + width - 1)
+                        copies = width * (last - first + 1)
+                        area.text += (len(attributes) + len(body)) * copies
+                    column, pending = column + width, 0
+                else:
+                    pending = width
     return areas
 
 
