@@ -19,7 +19,8 @@ from xml.sax.saxutils import escape
 import pytest
 from conftest import dump, subprocess_env
 
-from xinfang.core.importing import bounds
+from xinfang.core.errors import XinfangError
+from xinfang.core.importing import bounds, packed
 
 HEADER = ["信访人", "联系电话", "信访时间", "信访形式", "信访来源", "反映问题", "是否受理", "备注"]
 CAP = 2 * 2**30  # address space of a child process: the old reader blew through it
@@ -235,6 +236,52 @@ def test_one_long_shared_string_named_by_every_cell_is_refused(tmp_path, db_path
     refused(tmp_path, db_path, path, "台账", "同一段文字被大量单元格重复引用")
 
 
+def _outcome(path: Path) -> str:
+    try:
+        packed.check_zip(path)
+    except XinfangError as error:
+        return error.message
+    return "ok"
+
+
+def test_the_measure_does_not_depend_on_where_the_chunks_fall(tmp_path, monkeypatch):
+    """Each part is read a chunk at a time; tags, empty cells, shared strings and .ods
+    texts cut at every possible place are measured the same."""
+    monkeypatch.setattr(bounds, "MAX_CELLS", 200)
+    monkeypatch.setattr(bounds, "MAX_TEXT_BYTES", 20_000)
+    empty = "".join(
+        f'<row r="{n}"><c r="A{n}" s="1"/><c r="B{n}" s="1"></c>'
+        f'<c r="C{n}" t="str"><f>ROW()</f><v></v></c></row>'
+        for n in range(5, 60)
+    )
+    files = {
+        "plain": ledger(tmp_path / "a.xlsx", 3, empty),
+        "wide": ledger(tmp_path / "b.xlsx", 3, '<row r="7"><c r="AZ7"><v>1</v></c></row>'),
+        "odd": ledger(tmp_path / "c.xlsx", 3, '<row r="9"><c r="XFC9"></c><c><v>1</v></c></row>'),
+    }
+    for name, repeats in (("ods-ok", 5), ("ods", 8)):  # copies of 2,700 bytes: pass, refused
+        text = (
+            f'<table:table-row table:number-rows-repeated="{repeats}"><table:table-cell '
+            f'office:value-type="string"><text:p>{"长" * 900}</text:p></table:table-cell>'
+            "</table:table-row>"
+        )
+        files[name] = ods(tmp_path / f"{name}.ods", ods_rows([HEADER[:6], row_of(1)]) + text)
+    for shared, count in (("e", 5), ("f", 9)):  # 5 copies of 3,000 bytes pass, 9 do not
+        named = "".join(
+            f'<row r="{n}"><c r="F{n}" t="s"><v>0</v></c></row>' for n in range(3, count + 3)
+        )
+        files[shared] = ledger(tmp_path / f"{shared}.xlsx", 1, named)
+        with zipfile.ZipFile(files[shared], "a") as archive:
+            archive.writestr("xl/sharedStrings.xml", f"<sst><si><t>{'长' * 1000}</t></si></sst>")
+    expected = {name: _outcome(path) for name, path in files.items()}
+    assert expected["plain"] == expected["e"] == expected["ods-ok"] == "ok"
+    assert "重复引用" in expected["ods"]
+    assert "AZ7" in expected["wide"] and "XFD9" in expected["odd"] and "重复引用" in expected["f"]
+    for size in [*range(1, 33), 64, 1000]:
+        monkeypatch.setattr(packed, "CHUNK", size)
+        assert {name: _outcome(path) for name, path in files.items()} == expected, size
+
+
 # .ods: a row repeated, a cell repeated.
 
 
@@ -318,7 +365,11 @@ def biff_label(row: int, column: int, text: str) -> bytes:
 
 
 def xls_stream(
-    rows: list[list[object]], *extra: bytes, dimensions: bytes = b"", globals_extra: bytes = b""
+    rows: list[list[object]],
+    *extra: bytes,
+    dimensions: bytes = b"",
+    globals_extra: bytes = b"",
+    pad: bool = True,
 ) -> bytes:
     bof = struct.pack("<HHHHLL", 0x0600, 0x0005, 0, 0, 0, 0)
     name = "登记".encode("utf-16-le")
@@ -337,22 +388,26 @@ def xls_stream(
     )
     sheet = sheet_bof + dimensions + cells + b"".join(extra) + biff_record(0x000A, b"")
     stream = workbook + sheet
-    return stream + b"\0" * max(0, 4096 - len(stream))  # past the mini-stream cutoff
+    return stream + b"\0" * max(0, 4096 - len(stream)) * pad  # past the mini-stream cutoff
 
 
 def compound(stream: bytes, *, difat_loop: bool = False) -> bytes:
     """A compound file (sectors of 512 bytes): the FAT first, then the directory, then
-    the workbook stream; `difat_loop`: a DIFAT sector (the last) naming itself next."""
+    the workbook stream — or, under 4,096 bytes, the mini FAT and the mini stream holding
+    it; `difat_loop`: a DIFAT sector (the last) naming itself next."""
     free, end, fat_mark = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
-    count = -(-len(stream) // 512)
-    fats = -(-(count + 3) // 127)  # enough FAT sectors for themselves, the rest and one more
-    first = fats + 1  # the directory is sector `fats`
-    fat = [fat_mark] * fats + [end, *range(first + 1, first + count), end]
+    mini = len(stream) < 4096
+    body = stream + b"\0" * (-len(stream) % 512)
+    count = len(body) // 512
+    fats = -(-(count + 4) // 127)  # enough FAT sectors for themselves, the rest and one more
+    first = fats + 1 + mini  # after the directory (and the mini FAT)
+    fat = [fat_mark] * fats + [end] + [end] * mini + [*range(first + 1, first + count), end]
     fat += [free] * (128 * fats - len(fat))
     header = bytearray(512)
     header[:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
     struct.pack_into("<HHHHH", header, 24, 0x3E, 3, 0xFFFE, 9, 6)
-    struct.pack_into("<LLLLLLLL", header, 44, fats, fats, 0, 4096, end, 0, end, 0)
+    mini_fat = (fats + 1, 1) if mini else (end, 0)
+    struct.pack_into("<LLLLLLLL", header, 44, fats, fats, 0, 4096, *mini_fat, end, 0)
     header[76:512] = struct.pack("<109L", *range(fats), *[free] * (109 - fats))
 
     def entry(name: str, kind: int, child: int, start: int, size: int) -> bytes:
@@ -363,9 +418,13 @@ def compound(stream: bytes, *, difat_loop: bool = False) -> bytes:
         struct.pack_into("<LL", raw, 116, start, size)
         return bytes(raw)
 
-    directory = entry("Root Entry", 5, 1, end, 0) + entry("Workbook", 2, free, first, len(stream))
-    body = stream + b"\0" * (count * 512 - len(stream))
-    sectors = struct.pack(f"<{len(fat)}L", *fat) + directory + b"\0" * 256 + body
+    root = entry("Root Entry", 5, 1, first if mini else end, len(body) if mini else 0)
+    directory = root + entry("Workbook", 2, free, 0 if mini else first, len(stream))
+    sectors = struct.pack(f"<{len(fat)}L", *fat) + directory + b"\0" * 256
+    if mini:  # mini sectors of 64 bytes, chained one after the other
+        pieces = len(body) // 64
+        sectors += struct.pack("<128L", *range(1, pieces), end, *[free] * (128 - pieces))
+    sectors += body
     if difat_loop:
         itself = first + count
         struct.pack_into("<LL", header, 68, itself, 1)
@@ -373,9 +432,10 @@ def compound(stream: bytes, *, difat_loop: bool = False) -> bytes:
     return bytes(header) + sectors
 
 
-def test_an_xls_workbook_built_by_hand_reads(run, tmp_path, sql):
+@pytest.mark.parametrize("small", [False, True], ids=["sectors", "mini-stream"])
+def test_an_xls_workbook_built_by_hand_reads(run, tmp_path, sql, small):
     path = tmp_path / "台账.xls"
-    path.write_bytes(compound(xls_stream([HEADER[:6], row_of(1), row_of(2)])))
+    path.write_bytes(compound(xls_stream([HEADER[:6], row_of(1), row_of(2)], pad=not small)))
     out = run("import", str(path))
     assert "已导入 2 件" in out.stdout
     assert sql("SELECT name FROM cases ORDER BY id") == [("张1",), ("张2",)]

@@ -144,7 +144,7 @@ def _inflate(raw: BinaryIO, part: zipfile.ZipInfo) -> Iterator[bytes]:
     inflater = zlib.decompressobj(-15) if part.compress_type == zipfile.ZIP_DEFLATED else None
     left, total = part.compress_size, 0
     while left > 0 and not (inflater and inflater.eof):
-        packed = raw.read(min(left, CHUNK // 4))
+        packed = raw.read(min(left, CHUNK // 4 + 1))
         if not packed:
             raise Unreadable
         left -= len(packed)
@@ -189,9 +189,14 @@ def _cut(buffer: bytes) -> int:
     """Where to stop this time: at the last '<', unless it is inside a cell's body (the
     empty-cell pattern must see the whole body after the cell's tag)."""
     cut = buffer.rfind(b"<")
-    while cut > 0 and buffer.startswith(_BODY_TAGS, cut):
+    while cut > 0 and _in_body(buffer[cut : cut + 4]):
         cut = buffer.rfind(b"<", 0, cut)
     return max(cut, 0)
+
+
+def _in_body(start: bytes) -> bool:
+    """Whether a tag starting so (perhaps cut short) may be part of a cell's body."""
+    return any(tag.startswith(start) or start.startswith(tag) for tag in _BODY_TAGS)
 
 
 def _carry(rest: bytes) -> bytes:
@@ -207,14 +212,24 @@ def _carry(rest: bytes) -> bytes:
 
 
 def _ods_cut(buffer: bytes) -> int:
-    """At the last table, row or cell tag: a cell and its text are measured whole."""
-    return max(buffer.rfind(b"<table:"), buffer.rfind(b"</table:"), 0)
+    """At the last table, row or cell tag: a cell and its text are measured whole (no
+    such tag: all but the end, where one may begin)."""
+    cut = max(buffer.rfind(b"<table:"), buffer.rfind(b"</table:"))
+    return cut if cut >= 0 else max(len(buffer) - 16, 0)
 
 
 def _ods_carry(rest: bytes) -> bytes:
-    if len(rest) > _MAX_CARRY:
+    """The last tag, with the text after it while that may be a cell's."""
+    if len(rest) <= _MAX_CARRY:
+        return rest
+    whole = _ODS_TAGS.match(rest)
+    if whole is None:
+        return rest[-16:]
+    if whole.group(3) is None:  # an end tag
+        return rest[: whole.end()]
+    if whole.group(1) in (b"table-cell", b"covered-table-cell"):
         raise Unreadable  # one cell's text longer than any spreadsheet holds
-    return rest
+    return rest[: whole.start(3)]  # a table or row: what follows it is not a cell's
 
 
 class Strings:
