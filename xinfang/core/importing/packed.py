@@ -294,7 +294,8 @@ def _plain_area(chunks: Iterator[bytes], sheet: str, strings: Strings) -> Area:
             raise _Irregular
         kept = [cell for cell in cells if not (cell[2] or cell[3])]
         _measure_refs([cell[0] for cell in kept], area)
-        area.text += sum(strings.size(cell[4]) for cell in kept if _SHARED.search(cell[1]))
+        if strings.largest:  # attributes written plainly: ` t="s"` is the shared-string mark
+            area.text += sum(strings.size(cell[4]) for cell in kept if b' t="s"' in cell[1])
     return area
 
 
