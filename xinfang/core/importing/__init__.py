@@ -27,6 +27,7 @@ from typing import Any
 from xinfang.core import settings
 from xinfang.core.cases import actor_name
 from xinfang.core.dates import FIRST_YEAR, LAST_YEAR
+from xinfang.core.importing.cells import plain
 from xinfang.core.importing.columns import (
     LABELS,
     UNIT_LIST,
@@ -149,7 +150,7 @@ def _import(
         else:
             known.add(planned.fingerprint)
             plans.append(planned)
-    origin = {"file": source.name, "sheet": table.sheet}
+    origin = {"file": plain(source.name), "sheet": table.sheet}  # shown by `show`
     if target is None:  # a dry run: the same batch, not written
         batch = Batch(conn, reader, plans, origin, actor, None)
     else:

@@ -11,6 +11,7 @@ from typing import Any
 from xinfang.core import workdays
 from xinfang.core.dates import check_year, parse_month_day, parse_when
 from xinfang.core.errors import InvalidInput, shorten
+from xinfang.core.validate import clean_text
 
 # Excel keeps dates as day numbers; these are 1954-10-03 .. 2119-01-10. A date cell comes
 # as a date already; a plain number in a date column is read as such a day number.
@@ -23,6 +24,12 @@ def as_text(value: Any) -> str:
     if isinstance(value, datetime):
         return value.isoformat(sep=" ")
     return str(value).strip()
+
+
+def plain(value: Any, limit: int = 200) -> str:
+    """Text from the file that is shown or kept but is no field of a case (a header, a
+    sheet's name, a reason echoing a cell): cleaned as typed text is, and not too long."""
+    return clean_text(shorten(as_text(value), limit), "", max_length=limit + 1) or ""
 
 
 def as_word(value: Any) -> str:

@@ -15,7 +15,7 @@ from xinfang.core import rules, settings, workdays
 from xinfang.core.dates import now
 from xinfang.core.errors import InvalidInput
 from xinfang.core.fields import REGISTRATION_FIELDS, check_record, clean_value
-from xinfang.core.importing.cells import as_date, as_text, as_word
+from xinfang.core.importing.cells import as_date, as_text, as_word, plain
 from xinfang.core.importing.columns import LABELS
 from xinfang.core.importing.stages import Life, Step
 from xinfang.core.validate import clean_text, normalize_id_number, normalize_phone
@@ -58,7 +58,7 @@ class Reader:
         reasons: list[str] = []
         record, listed, warnings = self._registration(values, reasons)
         if reasons:
-            return reasons
+            return [plain(reason, 500) for reason in reasons]  # they may echo a cell
         try:
             check_record(record)
             steps = Life(self, values, record, listed).steps()
@@ -67,7 +67,7 @@ class Reader:
             # a petitioner, a time and a complaint (the same person twice the same morning).
             ledger_no = self.text(values, "ledger_no", 50)
         except InvalidInput as error:
-            return [error.message]
+            return [plain(error.message, 500)]
         self.warnings += warnings
         return Plan(number, record, steps, _fingerprint(record, ledger_no), remarks, listed)
 
@@ -80,8 +80,14 @@ class Reader:
     ) -> str | None:
         if values.get(key) is None:
             return None
+        return self.clean(key, as_text(values[key]), limit, multiline=multiline)
+
+    def clean(
+        self, key: str, text: str | None, limit: int, *, multiline: bool = False
+    ) -> str | None:
+        """Text from the cell of `key` (or part of it) as typed text is kept."""
         try:
-            return clean_text(as_text(values[key]), "", max_length=limit, multiline=multiline)
+            return clean_text(text, "", max_length=limit, multiline=multiline)
         except InvalidInput as error:
             raise self.fail(key, error) from None
 

@@ -155,14 +155,20 @@ class Life:
         if decided == "reject":  # the 受理情况汇总表 puts the channel in 备注
             status = Status.REJECTED
             said = re.search(r"告知途径[:：]([^；;]+)", remarks)
-            channel = self.text("reject_channel", 200) or (said.group(1) if said else None)
+            channel = self.text("reject_channel", 200) or (
+                self.reader.clean("remarks", said.group(1), 200) if said else None
+            )
             reason = reason or self.text("reply_text", 2_000, multiline=True) or NOT_RECORDED
             changes |= {"decision_reason": reason, "reject_channel": channel or NOT_RECORDED}
             data |= {"reason": reason, "channel": channel or NOT_RECORDED}
         elif decided == "transfer":
             status = Status.TRANSFERRED
             said = re.search(r"转送([^；;]+)", remarks)
-            body = self.text("transfer_to", 200) or transfer_to or (said.group(1) if said else None)
+            body = (
+                self.text("transfer_to", 200)
+                or self.reader.clean("decision", transfer_to, 200)
+                or (self.reader.clean("remarks", said.group(1), 200) if said else None)
+            )
             changes |= {"transfer_to": body or NOT_RECORDED, "decision_reason": reason}
             data |= {"to": body or NOT_RECORDED, "reason": reason}
         self.add(decided, when, status, changes, data)
