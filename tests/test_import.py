@@ -14,11 +14,11 @@ import time
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import openpyxl
 import pytest
 from conftest import LIFE, REGISTER, dump, show
+from sheets import ods, ods_rows
 
 from xinfang.core import importing
 from xinfang.core.errors import XinfangError
@@ -403,48 +403,6 @@ def test_a_file_that_cannot_be_read_is_one_clear_error(run, tmp_path, db_path, c
     assert {p for p in tmp_path.iterdir() if not p.name.startswith(db_path.name)} == files
 
 
-def ods_workbook(path: Path, sheet: str, rows: list[list]) -> Path:
-    """An OpenDocument spreadsheet as LibreOffice or WPS saves it, built by hand (no
-    library writes .ods here): text, number and date cells."""
-
-    def cell(value: object) -> str:
-        if value is None:
-            return "<table:table-cell/>"
-        if isinstance(value, date):
-            typed = f'office:value-type="date" office:date-value="{value.isoformat()}"'
-        elif isinstance(value, int | float):
-            typed = f'office:value-type="float" office:value="{value}"'
-        else:
-            typed = 'office:value-type="string"'
-        return f"<table:table-cell {typed}><text:p>{escape(str(value))}</text:p></table:table-cell>"
-
-    table = "".join(
-        "<table:table-row>" + "".join(cell(v) for v in values) + "</table:table-row>"
-        for values in rows
-    )
-    ns = "urn:oasis:names:tc:opendocument:xmlns"
-    content = (
-        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content '
-        f'xmlns:office="{ns}:office:1.0" xmlns:table="{ns}:table:1.0" '
-        f'xmlns:text="{ns}:text:1.0" office:version="1.2"><office:body><office:spreadsheet>'
-        f'<table:table table:name="{sheet}">{table}</table:table>'
-        "</office:spreadsheet></office:body></office:document-content>"
-    )
-    mime = "application/vnd.oasis.opendocument.spreadsheet"
-    manifest = (
-        f'<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
-        f'xmlns:manifest="{ns}:manifest:1.0" manifest:version="1.2">'
-        f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{mime}"/>'
-        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-        "</manifest:manifest>"
-    )
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("mimetype", mime, compress_type=zipfile.ZIP_STORED)
-        archive.writestr("META-INF/manifest.xml", manifest)
-        archive.writestr("content.xml", content)
-    return path
-
-
 def test_an_ods_workbook_with_date_cells_and_serial_numbers(run, tmp_path, sql):
     rows = [
         ["沙河镇人民政府信访事项登记台账"],
@@ -458,7 +416,7 @@ def test_an_ods_workbook_with_date_cells_and_serial_numbers(run, tmp_path, sql):
         row(6, "孙八", 13812345678, "日期写成了电话"),
     ]
     rows[3][2] = 13812340001  # a phone number typed into a number cell
-    path = ods_workbook(tmp_path / "台账.ods", "登记", rows)
+    path = ods(tmp_path / "台账.ods", ods_rows(rows), "登记")
     out = json.loads(run("import", str(path), "--json").stdout)
     assert (out["sheet"], out["header_row"], out["imported"]) == ("登记", 3, 5)
     [rejected] = out["rejected"]

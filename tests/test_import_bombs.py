@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape
 
 import pytest
 from conftest import dump, subprocess_env
+from sheets import ods, ods_rows
 
 from xinfang.core.errors import XinfangError
 from xinfang.core.importing import bounds, packed
@@ -283,40 +284,6 @@ def test_the_measure_does_not_depend_on_where_the_chunks_fall(tmp_path, monkeypa
 
 
 # .ods: a row repeated, a cell repeated.
-
-
-def ods(path: Path, table: str, name: str = "登记") -> Path:
-    ns = "urn:oasis:names:tc:opendocument:xmlns"
-    content = (
-        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content '
-        f'xmlns:office="{ns}:office:1.0" xmlns:table="{ns}:table:1.0" '
-        f'xmlns:text="{ns}:text:1.0" office:version="1.2"><office:body><office:spreadsheet>'
-        f'<table:table table:name="{name}">{table}</table:table>'
-        "</office:spreadsheet></office:body></office:document-content>"
-    )
-    mime = "application/vnd.oasis.opendocument.spreadsheet"
-    manifest = (
-        f'<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
-        f'xmlns:manifest="{ns}:manifest:1.0" manifest:version="1.2">'
-        f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{mime}"/>'
-        "</manifest:manifest>"
-    )
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("mimetype", mime, compress_type=zipfile.ZIP_STORED)
-        archive.writestr("META-INF/manifest.xml", manifest)
-        archive.writestr("content.xml", content)
-    return path
-
-
-def ods_rows(rows: list[list[object]]) -> str:
-    def cell(value: object) -> str:
-        typed = 'office:value-type="string"'
-        return f"<table:table-cell {typed}><text:p>{escape(str(value))}</text:p></table:table-cell>"
-
-    return "".join(
-        "<table:table-row>" + "".join(cell(v) for v in values) + "</table:table-row>"
-        for values in rows
-    )
 
 
 def test_an_ods_cell_repeated_across_and_down_is_refused(tmp_path, db_path):
