@@ -40,8 +40,8 @@ def register(
 
 
 def set_column(db_path: Path, case_no: str, column: str, value: object) -> None:
-    """raised_by and repeat_of are written straight into the ledger: the register options
-    for them (--raised-by, automatic repeat linking) are being added by another change."""
+    """repeat_of written straight into the ledger, to set up repeats without relying on
+    automatic linking."""
     year, seq = (int(part) for part in case_no.split("-"))
     conn = sqlite3.connect(db_path)
     with conn:
@@ -379,8 +379,7 @@ def test_instructed_cases_are_suggested_with_every_leader(run, db_path):
 
 def test_cases_raised_by_deputies_members_and_public_figures(run, db_path):
     for n, who in ((1, "人大代表"), (2, "政协委员"), (3, "社会知名人士"), (4, None)):
-        register(run, db_path, n)
-        set_column(db_path, f"2026-{n:04d}", "raised_by", who)
+        register(run, db_path, n, *(("--raised-by", who) if who else ()))
     assert reasons_of(suggestions(run)) == {
         "2026-0001": ["人大代表反映"],
         "2026-0002": ["政协委员反映"],
@@ -474,10 +473,10 @@ def test_a_trending_category_with_its_numbers(run, db_path):
 
 def test_every_reason_of_one_case_and_the_open_supervision_mark(run, db_path):
     register(
-        run, db_path, 1, "--upper-ref", "张民信〔2026〕8号", "--persons", "6", source="上级交办"
-    )
+        run, db_path, 1, "--upper-ref", "张民信〔2026〕8号", "--persons", "6",
+        "--raised-by", "政协委员", source="上级交办",
+    )  # fmt: skip
     register(run, db_path, 2)
-    set_column(db_path, CASE, "raised_by", "政协委员")
     set_column(db_path, "2026-0002", "repeat_of", CASE)
     run("instruct", CASE, "--leader", "县长", "--text", "抓紧办", "--on", "2026-11-03")
     advance(run, CASE, "assign")
@@ -518,9 +517,9 @@ def test_every_reason_of_one_case_and_the_open_supervision_mark(run, db_path):
 @pytest.mark.parametrize("until", ["close", "archive"])
 def test_a_finished_case_is_never_suggested(run, db_path, until):
     register(
-        run, db_path, 1, "--upper-ref", "甘信转〔2026〕3号", "--persons", "8", source="上级交办"
-    )
-    set_column(db_path, CASE, "raised_by", "人大代表")
+        run, db_path, 1, "--upper-ref", "甘信转〔2026〕3号", "--persons", "8",
+        "--raised-by", "人大代表", source="上级交办",
+    )  # fmt: skip
     run("instruct", CASE, "--leader", "县长", "--text", "抓紧办", "--on", "2026-11-03")
     assert list(reasons_of(suggestions(run))) == [CASE]
     advance(run, CASE, until)

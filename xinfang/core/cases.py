@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from xinfang.core import deadlines, rules, settings
+from xinfang.core import deadlines, projection, rules, settings
 from xinfang.core.dates import Moment, moment, now, parse_when
 from xinfang.core.errors import InvalidInput
 from xinfang.core.fields import (
@@ -79,14 +79,16 @@ def _record(
     action: str,
     when: Moment,
     actor: str,
-    changes: dict[str, Any],
     data: dict[str, Any],
 ) -> None:
-    """Write the case's new state and its event; the caller holds the transaction."""
-    changes = {**changes, "updated_at": now().isoformat(sep=" ")}
-    assignments = ", ".join(f"{column} = ?" for column in changes)
-    conn.execute(f"UPDATE cases SET {assignments} WHERE id = ?", (*changes.values(), case["id"]))
-    status = changes.get("status", case["status"])
+    """Append the action's event and re-project the case's row from its whole history
+    (projection.py): the row is never written any other way. The caller holds the
+    transaction."""
+    data = {k: v for k, v in data.items() if v is not None}
+    history = conn.execute(
+        "SELECT action, occurred_at, data FROM events WHERE case_id = ? ORDER BY id", (case["id"],)
+    ).fetchall()
+    row = projection.fold([*history, (action, when.text, data)])
     conn.execute(
         "INSERT INTO events (case_id, action, occurred_at, recorded_at, actor, round, "
         "status_after, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -97,9 +99,21 @@ def _record(
             now().isoformat(sep=" "),
             actor,
             case["round"],  # the round the action belongs to, even if it opens the next
-            status,
-            json.dumps({k: v for k, v in data.items() if v is not None}, ensure_ascii=False),
+            row["status"],
+            json.dumps(data, ensure_ascii=False),
         ),
+    )
+    merged = case["origin_office"] is not None
+    values = projection.as_stored(row, merged=merged)
+    if merged:  # the county numbers its own 交办单 of a merged case
+        values = tuple(
+            case[key] if key in projection.ASSIGN_NUMBER else value
+            for key, value in zip(projection.PROJECTED, values, strict=True)
+        )
+    assignments = ", ".join(f"{column} = ?" for column in projection.PROJECTED)
+    conn.execute(
+        f"UPDATE cases SET {assignments}, updated_at = ? WHERE id = ?",
+        (*values, now().isoformat(sep=" "), case["id"]),
     )
     deadlines.sync(conn, case["id"])
 
@@ -128,10 +142,8 @@ def act(
             _not_before(when, str(case["received_at"]), "本案登记的日期", step.label)
         else:
             _not_before(when, _last_step(conn, case["id"]), "案件上一步的日期", step.label)
-        changes, data = build(case, when)
-        if step.leads_to is not None and "status" not in changes:
-            changes["status"] = step.leads_to.value
-        _record(conn, case, action, when, actor, changes, data)
+        _, data = build(case, when)  # the row follows from the event (projection.py)
+        _record(conn, case, action, when, actor, data)
         if after is not None:
             after(case)
     return case_no
@@ -197,7 +209,7 @@ def register(
             data["repeat_of"] = link.case_no
             data["repeat_reasons"] = list(link.reasons)
             data["during_handling"] = link.being_handled
-        _record(conn, case, "register", when, actor, {}, data)
+        _record(conn, case, "register", when, actor, data)
     return Registered(short_number(when.day.year, seq), matches, link)
 
 

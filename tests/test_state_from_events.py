@@ -1,0 +1,34 @@
+"""The case row is what its events give: every action appends its event and re-projects the
+row from the whole history (projection.py), so nothing but the history decides it."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from conftest import LIFE, advance, show
+
+from xinfang.core import projection
+from xinfang.store.db import connect
+
+
+def test_every_action_rewrites_the_row_from_the_history(run, registered, db_path: Path) -> None:
+    with sqlite3.connect(db_path) as conn:  # a row drifted from its history by hand
+        conn.execute("UPDATE cases SET content = '被改动', status = 'closed'")
+    conn.close()
+    run("note", registered, "电话询问进展", "--on", "2026-11-02 10:00")
+    case = show(run, registered)
+    assert case["status"] == "registered" and case["content"] != "被改动"
+
+
+def test_the_row_equals_the_projection_at_every_step_of_a_life(run, registered, db_path) -> None:
+    conn = connect(db_path)
+    for action, *_ in LIFE:
+        advance(run, registered, action)
+        row = conn.execute("SELECT * FROM cases").fetchone()
+        events = conn.execute(
+            "SELECT action, occurred_at, data FROM events WHERE case_id = ? ORDER BY id",
+            (row["id"],),
+        ).fetchall()
+        expected = projection.as_stored(projection.fold(events), merged=False)
+        assert tuple(row[key] for key in projection.PROJECTED) == expected, action
