@@ -236,7 +236,10 @@ def test_a_record_may_still_precede_the_latest_step(run, registered_0930):
         "2026-11-03",
     )
     run("attach", "2026-0001", str(registered_0930), "--on", "2026-11-04")
-    assert [e["action"] for e in show(run)["events"]][-4:] == ["note", "note", "correct", "attach"]
+    # The timeline follows the dates: all four come before the 受理 of 11-05.
+    assert [e["action"] for e in show(run)["events"]] == [
+        "register", "note", "note", "correct", "attach", "accept",
+    ]  # fmt: skip
 
 
 def test_a_corrected_registration_date_cannot_follow_the_correction(run, db_path, registered_0930):

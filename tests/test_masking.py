@@ -142,7 +142,8 @@ def test_a_corrected_name_is_as_secret_as_the_current_one(run):
     for action, *options in LIFE[:7]:
         run(action, "2026-0001", *options)
     notice = run("show", "2026-0001", "--json").stdout  # the 公示 text is kept in its event
-    assert "欧阳铁注" not in json.loads(notice)["events"][-1]["data"]["notice"]
+    (publicized,) = (e for e in json.loads(notice)["events"] if e["action"] == "publicize")
+    assert "欧阳铁注" not in publicized["data"]["notice"]
 
 
 def test_overdue_files_for_the_cron_mail_carry_no_personal_data(run, tmp_path):

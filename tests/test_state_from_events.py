@@ -32,3 +32,23 @@ def test_the_row_equals_the_projection_at_every_step_of_a_life(run, registered, 
         ).fetchall()
         expected = projection.as_stored(projection.fold(events), merged=False)
         assert tuple(row[key] for key in projection.PROJECTED) == expected, action
+
+
+def test_last_weeks_paper_forms_may_be_entered_after_a_later_supervision(run, registered):
+    """督办, 批示, notes and attachments do not fix the order of the main steps; the main
+    steps still may not go backwards among themselves; the timeline follows the dates."""
+    for action, *options in LIFE[:2]:  # accepted 11-03, assigned 11-04
+        run(action, registered, *options)
+    run("supervise", registered, "--due", "2026-11-20", "--reason", "群众反映强烈",
+        "--on", "2026-11-10")  # fmt: skip
+    run("instruct", registered, "--leader", "县长", "--text", "抓紧办", "--on", "2026-11-09")
+    run("unit-accept", registered, "--on", "2026-11-05")  # typed today, from last week's form
+    refused = run("unit-report", registered, "--text", "已核实", "--on", "2026-11-04", expect=2)
+    assert "早于案件上一步的日期 2026-11-05" in refused.stderr
+    run("unit-report", registered, "--text", "已核实", "--on", "2026-11-06")
+    case = show(run, registered)
+    assert case["status"] == "reported"
+    assert [e["action"] for e in case["events"]] == [
+        "register", "accept", "assign", "unit-accept", "unit-report", "instruct", "supervise",
+    ]  # fmt: skip
+    assert run("doctor").exit_code == 0

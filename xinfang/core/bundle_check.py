@@ -15,14 +15,14 @@ from typing import Any, TypedDict
 
 from xinfang.core import projection, rules
 from xinfang.core.bundle_zip import Archive, Refused
-from xinfang.core.cases import FINDINGS, NOTICE_METHODS, REPLY_RESULTS, RETENTIONS, UNORDERED
+from xinfang.core.cases import FINDINGS, NOTICE_METHODS, REPLY_RESULTS, RETENTIONS
 from xinfang.core.dates import FIRST_YEAR, LAST_YEAR
 from xinfang.core.errors import InvalidInput, shorten
 from xinfang.core.fields import FIELDS_BY_KEY, REGISTRATION_FIELDS, Field, check_record
 from xinfang.core.files import KINDS
 from xinfang.core.numbering import short_number
 from xinfang.core.review import OUTCOMES
-from xinfang.core.states import ACTIONS, Status
+from xinfang.core.states import ACTIONS, RECORDS, Status
 from xinfang.core.validate import clean_text
 
 FORMAT, VERSION = "xinfang-bundle", 2
@@ -353,7 +353,7 @@ def replay(case_no: str, events: list[Event], *, in_order: bool = True) -> proje
                 raise _fail(where, f"案件处于「{status.label}」时不能{ACTIONS[action].label}")
         if event["round"] != (row["round"] if row else 1):
             raise _fail(where, f"轮次 {event['round']} 与办理过程不符")
-        if in_order and action not in UNORDERED:
+        if in_order and action not in RECORDS:
             if event["occurred_at"][:10] < last:
                 raise _fail(where, f"日期 {event['occurred_at'][:10]} 早于上一步的 {last}")
             last = event["occurred_at"][:10]

@@ -28,13 +28,10 @@ from xinfang.core.ledger import find
 from xinfang.core.notice import public_notice
 from xinfang.core.numbering import next_in_sequence, short_number
 from xinfang.core.repeats import Match, find_earlier
-from xinfang.core.states import ACTIONS, Status, check_step, refusal
+from xinfang.core.states import ACTIONS, RECORDS, Status, check_step, refusal
 from xinfang.core.validate import clean_text, parse_int
 from xinfang.store.db import transaction
 
-# Records about a case that may be dated before its latest step (a note written later
-# about an earlier call, a scan added today of a letter from last week).
-UNORDERED = ("note", "correct", "attach")
 REPLY_RESULTS = ("已解决", "正在解决", "暂时无法解决", "不能解决")
 FINDINGS = ("属实", "部分属实", "不属实")
 RETENTIONS = ("永久", "30年", "10年")
@@ -61,13 +58,13 @@ def _choice(value: str, allowed: tuple[str, ...], label: str) -> str:
 def _last_step(conn: sqlite3.Connection, case_id: int) -> str:
     row = conn.execute(
         "SELECT max(occurred_at) FROM events WHERE case_id = ? "
-        f"AND action NOT IN ({', '.join(repr(a) for a in UNORDERED)})",
+        f"AND action NOT IN ({', '.join(repr(a) for a in RECORDS)})",
         (case_id,),
     ).fetchone()
     return str(row[0])
 
 
-def _not_before(when: Moment, earliest: str, what: str, label: str) -> None:
+def not_before(when: Moment, earliest: str, what: str, label: str) -> None:
     if when.is_before(earliest):
         shown = earliest[:16] if when.has_time else earliest[:10]
         raise InvalidInput("日期", f"{label}日期 {when.text[:16]} 早于{what} {shown}；请核对 --on")
@@ -138,10 +135,10 @@ def act(
         status = Status(case["status"])
         noticed = case["notified_on"] or case["anonymous"]
         step = check_step(case_no, status, action, frozenset({"notify"} if noticed else ()))
-        if action in UNORDERED:  # may precede the latest step, never the registration
-            _not_before(when, str(case["received_at"]), "本案登记的日期", step.label)
+        if action in RECORDS:  # may precede the latest step, never the registration
+            not_before(when, str(case["received_at"]), "本案登记的日期", step.label)
         else:
-            _not_before(when, _last_step(conn, case["id"]), "案件上一步的日期", step.label)
+            not_before(when, _last_step(conn, case["id"]), "案件上一步的日期", step.label)
         _, data = build(case, when)  # the row follows from the event (projection.py)
         _record(conn, case, action, when, actor, data)
         if after is not None:
@@ -656,7 +653,7 @@ def correct(
                 "ORDER BY occurred_at LIMIT 1",
                 (case["id"],),
             ).fetchone()
-            _not_before(when, str(new), "本案登记的日期", ACTIONS["correct"].label)
+            not_before(when, str(new), "本案登记的日期", ACTIONS["correct"].label)
             if step and later(new, step["occurred_at"]):
                 raise InvalidInput(
                     "信访时间",

@@ -40,6 +40,12 @@ class Prefixes:
         return cls(settings.get(conn, "case_prefix"), settings.get(conn, "assign_prefix"))
 
 
+def _by_date(event: dict[str, Any]) -> tuple[str, int]:
+    """The timeline in the order things happened, day by day, not the order they were
+    typed in; within a day as entered (a step dated by its day alone has no hour)."""
+    return event["occurred_at"][:10], event["id"]
+
+
 def case_dict(row: sqlite3.Row, prefixes: Prefixes) -> dict[str, Any]:
     fields = {key: row[key] for key in row.keys() if key not in HIDDEN_COLUMNS}  # noqa: SIM118
     fields["anonymous"] = bool(fields["anonymous"])
@@ -71,7 +77,8 @@ def show(conn: sqlite3.Connection, ref: str, *, mask: bool = False) -> dict[str,
         f"SELECT {NEXT_DUE} FROM cases WHERE id = ?", (row["id"],)
     ).fetchone()[0]
     case["events"] = [
-        {k: v for k, v in event.items() if k != "case_id"} for event in events_of(conn, row["id"])
+        {k: v for k, v in event.items() if k != "case_id"}
+        for event in sorted(events_of(conn, row["id"]), key=_by_date)
     ]
     since = min(date.fromisoformat(row["received_at"][:10]), today())
     case["deadlines"] = case_deadlines(conn, row["id"], today(), workdays.load(conn, since))

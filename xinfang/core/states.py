@@ -62,6 +62,14 @@ OPEN_STATUSES = frozenset(
 )
 ALL_BUT_ARCHIVED = frozenset(Status) - {Status.ARCHIVED}
 LATE_NOTICE_ONLY = frozenset({Status.REPLIED, Status.REVISITED, Status.PUBLICIZED, Status.CLOSED})
+# Records about a case, not steps of its handling: they may be dated before its latest
+# step (a note written later about an earlier call, last week's 督办 typed today) but never
+# before its registration, and they do not fix the order of the main steps (a
+# unit-accept of 12-01 may be entered after a 督办 recorded on 12-08).
+RECORDS = (
+    "note", "correct", "attach", "supervise", "supervise-answer", "instruct", "liaise",
+    "liaise-answer", "reexamine",
+)  # fmt: skip
 # Allowed at most stages but never "the next step" of a case's life.
 SIDE_ACTIONS = (
     "note", "correct", "pause", "resume", "extend", "attach", "lend", "return", "supervise",

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from xinfang.core import settings
-from xinfang.core.cases import act
+from xinfang.core.cases import act, not_before
 from xinfang.core.dates import Moment, chinese_date, chinese_upper_date, parse_date
 from xinfang.core.errors import InvalidInput, StepRefused
 from xinfang.core.ledger import events_of
@@ -143,6 +143,7 @@ def supervise_answer(
             raise _refused(
                 case, "supervise-answer", "没有待回复的督办（先用 xinfang supervise 督办）"
             )
+        not_before(when, pending[-1]["occurred_at"], "督办的日期", "督办回复")
         answered.extend(supervise_number(conn, e["data"]) for e in pending)
         data = {
             "text": words,
@@ -234,6 +235,7 @@ def liaise_answer(
             if not matching:
                 raise InvalidInput("回复单位", f"“{who}”没有待回复的联系函；待回复的：{addressees}")
             letter = matching[-1]
+        not_before(when, letter["occurred_at"], "联系函的日期", "联系函回复")
         found["number"] = liaison_number(conn, letter["data"])
         found["from"] = letter["data"]["to"]
         data = {"text": words, "from": found["from"], "answers": [letter["data"]["number"]]}
