@@ -425,7 +425,6 @@ def form_sheet(*heading: str, number: str | None = "编号：{{ case_no }}") -> 
 
 def registration() -> Form:
     form = form_sheet("{{ office }}", "信访问题受理登记表")
-    boxes = "　".join(f"{f}{{{{ form_boxes.{f} }}}}" for f in ("来信", "来访", "来电", "网上信访", "信访代办"))
     table(
         form,
         [2.6, 4.6, 2.2, 3.2, 1.6, 1.8],
@@ -438,7 +437,7 @@ def registration() -> Form:
             Row([label("信访来源"),
                  value("{{ source_line }}{% if upper_ref %}（信访件编号：{{ upper_ref }}）{% endif %}"),
                  label("接访人"), value("{{ receiver }}", 3)]),
-            Row([label("信访形式"), value(boxes, 5)]),
+            Row([label("信访形式"), value("{{ form_line }}", 5)]),  # the office's list, ticked
             Row([label("问题类型"), value("{{ category }}"), label("事项类别"), value("{{ kind }}"),
                  label("属地"), value("{{ township }}")]),
             Row([label("反映问题"), block(["{{ content }}"], 5)], 5.6),
@@ -489,8 +488,6 @@ def closing_form() -> Form:
 
 def revisit_form() -> Form:
     form = form_sheet("{{ office }}", "信访问题处理情况回访及满意度调查表")
-    methods = "　".join(f"{m}{{{{ method_boxes.{m} }}}}" for m in ("现场走访", "电话回访", "网页公示", "其它"))
-    scale = "　　".join(f"{s} {{{{ satisfaction_boxes.{s} }}}}" for s in ("非常满意", "满意", "一般", "不满意"))
     table(
         form,
         [2.6, 5.4, 2.6, 5.4],
@@ -500,8 +497,8 @@ def revisit_form() -> Form:
             Row([label("反映问题"), block(["{{ content }}"], 3)], 3.6),
             Row([label("处理意见"), block(["办理结果：{{ reply_result }}", "{{ reply_text }}"], 3)], 4.4),
             Row([label("回访人员"), value("{{ revisit_by }}"), label("回访时间"), value("{{ revisited_cn }}")]),
-            Row([label("回访方式"), value(methods, 3)]),
-            Row([label("满意度"), value(scale, 3)]),
+            Row([label("回访方式"), value("{{ method_line }}", 3)]),  # the office's lists, ticked
+            Row([label("满意度"), value("{{ satisfaction_line }}", 3)]),
             Row([label("信访人意见"), block(["{{ revisit_opinion }}"], 3, sign="签名：", gap=2)], 4.4),
             Row([label("备注"), block([], 3)], 1.6),
         ],
@@ -554,7 +551,6 @@ def catalogue() -> Form:
 def dissatisfied_check() -> Form:
     form = form_sheet("{{ case_no }}号信访件信访人不满意核实件", number=None)
     add(form, P("单位名称（盖章）：{{ office }}　　　　核实轮次：第{{ check_round }}轮", after=4))
-    forms = "　".join(f"{f}{{{{ form_boxes.{f} }}}}" for f in ("来信", "来访", "来电", "网上信访", "信访代办"))
     upper = ("上级{{ '☑' if is_upper else '□' }}（信访件编号：{{ upper_ref }}）　"
              "本级{{ '□' if is_upper else '☑' }}")
 
@@ -572,7 +568,7 @@ def dissatisfied_check() -> Form:
             Row([label("身份证号码"), value("{{ id_number }}", 3), label("信访日期"), value("{{ received_cn }}")]),
             Row([label("单位及住址"), value("{{ address }}", 5)]),
             Row([label("信访件来源"), value(upper, 5)]),
-            Row([label("信访形式"), value(forms, 5)]),
+            Row([label("信访形式"), value("{{ form_line }}", 5)]),
             Row([label("信访诉求"), block(["{{ content }}"], 5)], 2.4),
             Row([C([P("核实件要求："), P("{{ check_requirement }}", "justify", indent=2)], 6, "top")], 1.8),
             Row([C([P("原处理（答复）意见及结论："), P("{{ original_reply }}", "justify", indent=2)], 6, "top")], 2.2),

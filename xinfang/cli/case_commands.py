@@ -10,7 +10,7 @@ import typer
 
 from xinfang.cli.base import ByOption, CaseArgument, DbOption, OnOption, open_ledger
 from xinfang.cli.root import command
-from xinfang.core import cases
+from xinfang.core import cases, vocabulary
 from xinfang.core.numbering import formal_number
 from xinfang.core.settings import get as setting
 
@@ -22,7 +22,7 @@ NotifiedOnOption = Annotated[
 ]
 NoticeMethodOption = Annotated[
     str | None,
-    typer.Option("--notice-method", help=f"告知方式：{'、'.join(cases.NOTICE_METHODS)}"),
+    typer.Option("--notice-method", help=f"告知方式：{'、'.join(vocabulary.NOTICE_METHODS)}"),
 ]
 
 
@@ -116,8 +116,8 @@ def transfer_command(
 def notify_command(
     case: CaseArgument,
     method: Annotated[
-        str, typer.Option("--method", help=f"告知方式：{'、'.join(cases.NOTICE_METHODS)}")
-    ] = "书面告知书",
+        str, typer.Option("--method", help=f"告知方式：{'、'.join(vocabulary.NOTICE_METHODS)}")
+    ] = vocabulary.WRITTEN_NOTICE,
     on: OnOption = None,
     by: ByOption = None,
     db: DbOption = None,
@@ -181,10 +181,10 @@ def unit_report_command(
 def reply_command(
     case: CaseArgument,
     result: Annotated[
-        str, typer.Option("--result", help=f"答复结果：{'、'.join(cases.REPLY_RESULTS)}")
+        str, typer.Option("--result", help=f"答复结果：{'、'.join(vocabulary.REPLY_RESULTS)}")
     ],
     finding: Annotated[
-        str, typer.Option("--finding", help=f"是否属实：{'、'.join(cases.FINDINGS)}")
+        str, typer.Option("--finding", help=f"是否属实：{'、'.join(vocabulary.FINDINGS)}")
     ],
     text: Annotated[str, typer.Option("--text", help="答复意见（调查处理情况）")],
     on: OnOption = None,
@@ -221,7 +221,7 @@ def revisit_command(
     case_no, round_no = cases.revisit(
         conn, case, method=method, satisfaction=satisfaction, opinion=opinion, on=on, by=by
     )
-    if satisfaction == cases.DISSATISFIED:
+    if satisfaction == vocabulary.DISSATISFIED:
         _done("已回访（不满意）", case_no, f"，重新办理，第 {round_no} 轮")
     else:
         _done("已回访", case_no, f"（{satisfaction}）")
@@ -284,7 +284,7 @@ def close_command(
 def archive_command(
     case: CaseArgument,
     retention: Annotated[
-        str, typer.Option("--retention", help=f"保管期限：{'、'.join(cases.RETENTIONS)}")
+        str, typer.Option("--retention", help=f"保管期限：{'、'.join(vocabulary.RETENTIONS)}")
     ],
     on: OnOption = None,
     by: ByOption = None,

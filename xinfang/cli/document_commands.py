@@ -9,7 +9,7 @@ import typer
 
 from xinfang.cli.base import ByOption, Command, DbOption, OnOption, new_app, open_ledger
 from xinfang.cli.root import app, command
-from xinfang.core import documents, files, ledger
+from xinfang.core import documents, files, ledger, vocabulary
 from xinfang.core.errors import InvalidInput, StepRefused
 from xinfang.core.numbering import short_number
 from xinfang.core.states import Status
@@ -86,9 +86,10 @@ def attach_command(
     kind: Annotated[
         str,
         typer.Option(
-            "--kind", help=f"材料类别：{'、'.join(files.KINDS)}（决定在案卷目录中的位置）"
+            "--kind",
+            help=f"材料类别：{'、'.join(vocabulary.ATTACHMENT_KINDS)}（决定在案卷目录中的位置）",
         ),
-    ] = "其他材料",
+    ] = vocabulary.OTHER_MATERIALS,
     title: Annotated[str | None, typer.Option("--title", help="材料名称，默认用文件名")] = None,
     on: OnOption = None,
     by: ByOption = None,

@@ -15,13 +15,13 @@ from xinfang.core.errors import InvalidInput
 from xinfang.core.fields import (
     FIELDS_BY_KEY,
     ONLINE_FIELDS,
-    ONLINE_SOURCE,
     REQUIRED,
     Field,
     check_record,
     clean_value,
 )
 from xinfang.core.numbering import formal_number, parse_case_number
+from xinfang.core.vocabulary import COLLECTIVE, ONLINE_SOURCE, UPPER_SOURCE
 
 
 def _ask(conn: sqlite3.Connection, field: Field, *, required: bool, force: bool) -> Any:
@@ -57,7 +57,7 @@ def _interview(conn: sqlite3.Connection, *, force: bool) -> dict[str, Any]:
     for key in order:
         if values["anonymous"] and key in ("name", "phone", "id_number", "address"):
             continue
-        if key == "upper_ref" and values.get("source") != "上级交办":
+        if key == "upper_ref" and values.get("source") != UPPER_SOURCE:
             continue
         if key in ONLINE_FIELDS and values.get("source") != ONLINE_SOURCE:
             continue
@@ -75,7 +75,9 @@ def register_command(
     ] = None,
     id_number: Annotated[str | None, typer.Option("--id-number", help="身份证号码")] = None,
     address: Annotated[str | None, typer.Option("--address", help="通讯地址/单位及住址")] = None,
-    persons: Annotated[str | None, typer.Option("--persons", help="人数，5 人以上为集体访")] = None,
+    persons: Annotated[
+        str | None, typer.Option("--persons", help=f"人数，{COLLECTIVE} 人以上为集体访")
+    ] = None,
     source: Annotated[
         str | None, typer.Option("--source", help="信访来源，如 本级、上级交办、领导接访")
     ] = None,

@@ -18,7 +18,7 @@ from xinfang.cli.base import (
     print_json,
 )
 from xinfang.cli.root import command
-from xinfang.core import supervision
+from xinfang.core import supervision, vocabulary
 from xinfang.core.dates import parse_date, today
 
 
@@ -138,7 +138,7 @@ def suggest_command(
             {
                 "as_of": found.as_of,
                 "repeat_window_days": found.repeat_window_days,
-                "trend_days": supervision.TREND_DAYS,
+                "trend_days": vocabulary.TREND_DAYS,
                 "cases": [item.as_json() for item in found.cases],
                 "trends": [trend.as_json() for trend in found.trends],
             }

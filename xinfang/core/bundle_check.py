@@ -15,15 +15,20 @@ from typing import Any, TypedDict
 
 from xinfang.core import projection, rules
 from xinfang.core.bundle_zip import Archive, Refused
-from xinfang.core.cases import FINDINGS, NOTICE_METHODS, REPLY_RESULTS, RETENTIONS
 from xinfang.core.dates import FIRST_YEAR, LAST_YEAR
 from xinfang.core.errors import InvalidInput, shorten
 from xinfang.core.fields import FIELDS_BY_KEY, REGISTRATION_FIELDS, Field, check_record
-from xinfang.core.files import KINDS
 from xinfang.core.numbering import short_number
-from xinfang.core.review import OUTCOMES
 from xinfang.core.states import ACTIONS, RECORDS, Status
 from xinfang.core.validate import clean_text
+from xinfang.core.vocabulary import (
+    ATTACHMENT_KINDS,
+    FINDINGS,
+    NOTICE_METHODS,
+    REPLY_RESULTS,
+    RETENTIONS,
+    REVIEW_OUTCOMES,
+)
 
 FORMAT, VERSION = "xinfang-bundle", 2
 LEGACY = 1  # without an office id: known by its name
@@ -280,8 +285,12 @@ SCHEMAS: dict[str, dict[str, Check]] = {
     "supervise-answer": {"answers": numbers},
     "liaise": _NUMBERED,
     "liaise-answer": {"answers": numbers},
-    "review": {"requested_on": day, "outcome": choice(OUTCOMES), "upper_outcome": choice(OUTCOMES)},
-    "attach": {"kind": choice(KINDS), "sha256": line(64)},
+    "review": {
+        "requested_on": day,
+        "outcome": choice(REVIEW_OUTCOMES),
+        "upper_outcome": choice(REVIEW_OUTCOMES),
+    },
+    "attach": {"kind": choice(ATTACHMENT_KINDS), "sha256": line(64)},
     "lend": {"due": day},
 }
 
@@ -386,7 +395,7 @@ def _attachment(raw: Any, where: str, *, sized: bool) -> Attachment:
     size = (required(size_check) if sized else size_check)(raw.get("size"), f"{where} 大小")
     return Attachment(
         title=required(line(100))(raw.get("title"), f"{where} 材料名称"),
-        kind=required(choice(KINDS))(raw.get("kind"), f"{where} 材料类别"),
+        kind=required(choice(ATTACHMENT_KINDS))(raw.get("kind"), f"{where} 材料类别"),
         file=name,
         sha256=digest,
         size=size,

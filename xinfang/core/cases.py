@@ -10,7 +10,7 @@ import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from xinfang.core import deadlines, projection, rules, settings
@@ -30,13 +30,17 @@ from xinfang.core.numbering import next_in_sequence, short_number
 from xinfang.core.repeats import Match, find_earlier
 from xinfang.core.states import ACTIONS, RECORDS, Status, check_step, refusal
 from xinfang.core.validate import clean_text, parse_int
+from xinfang.core.vocabulary import (
+    DISSATISFIED,
+    FINDINGS,
+    NOTICE_METHODS,
+    RECEPTION_LOOKBACK,
+    RECEPTION_SOURCE,
+    REPLY_RESULTS,
+    RETENTIONS,
+    WRITTEN_NOTICE,
+)
 from xinfang.store.db import transaction
-
-REPLY_RESULTS = ("已解决", "正在解决", "暂时无法解决", "不能解决")
-FINDINGS = ("属实", "部分属实", "不属实")
-RETENTIONS = ("永久", "30年", "10年")
-NOTICE_METHODS = ("书面告知书", "当场告知", "电话告知", "短信告知", "网上告知")
-DISSATISFIED = "不满意"
 
 
 def actor_name(conn: sqlite3.Connection, given: str | None) -> str:
@@ -210,10 +214,6 @@ def register(
     return Registered(short_number(when.day.year, seq), matches, link)
 
 
-RECEPTION_SOURCE = "领导接访"
-RECEPTION_LOOKBACK = timedelta(days=7)  # petitions written up in the week after a reception
-
-
 def _from_reception_plan(
     conn: sqlite3.Connection, values: dict[str, Any], received: str | None
 ) -> tuple[dict[str, Any], str | None]:
@@ -242,7 +242,7 @@ def _notice(
         raise InvalidInput("告知日期", "不能早于受理决定的日期")
     return {
         "notified_on": notice.text[:10],
-        "notice_method": _choice(method or "书面告知书", NOTICE_METHODS, "告知方式"),
+        "notice_method": _choice(method or WRITTEN_NOTICE, NOTICE_METHODS, "告知方式"),
     }
 
 
@@ -311,7 +311,7 @@ def notify(
     conn: sqlite3.Connection,
     ref: str,
     *,
-    method: str = "书面告知书",
+    method: str = WRITTEN_NOTICE,
     on: str | None = None,
     by: str | None = None,
 ) -> str:

@@ -25,10 +25,8 @@ from typing import Any
 from xinfang.core import rules as rulebook
 from xinfang.core import workdays
 from xinfang.core.rules import WORKDAY, Rule, RuleSet
+from xinfang.core.vocabulary import DISSATISFIED, ONLINE_SOURCE
 from xinfang.core.workdays import WorkCalendar
-
-DISSATISFIED = "不满意"
-ONLINE_SOURCE = "网络舆情"
 
 
 @dataclass

@@ -12,6 +12,16 @@ from datetime import date, timedelta
 from xinfang.core import cases, settings
 from xinfang.core.dates import today
 from xinfang.core.errors import XinfangError
+from xinfang.core.vocabulary import (
+    DISSATISFIED,
+    FINDINGS,
+    OWN_SOURCE,
+    RECEPTION_SOURCE,
+    REPLY_RESULTS,
+    RETENTIONS,
+    SATISFIED,
+    UPPER_SOURCE,
+)
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何罗高林"
 GIVEN = [
@@ -62,11 +72,19 @@ MATTERS = [
     ("婚姻登记", "婚姻登记信息有误，出生日期登记错误，影响办理社保，请求更正。"),
     ("其他", "建议在村委会公示栏公开各项民政补贴名单，接受群众监督。"),
 ]
-REPLIES = {
-    "已解决": "经入户核查，情况属实，已按规定重新评定并自下月起发放，已当面告知信访人。",
-    "正在解决": "经核查，情况基本属实，已列入整改计划，预计下月底前完成，期间专人跟踪。",
-    "暂时无法解决": "经核查，现行政策暂无相应补助项目，已向信访人解释并告知可申请临时救助。",
-}
+RESOLVED = REPLY_RESULTS[0]
+# 已解决, 正在解决, 暂时无法解决: what each says
+REPLIES = dict(
+    zip(
+        REPLY_RESULTS[:3],
+        (
+            "经入户核查，情况属实，已按规定重新评定并自下月起发放，已当面告知信访人。",
+            "经核查，情况基本属实，已列入整改计划，预计下月底前完成，期间专人跟踪。",
+            "经核查，现行政策暂无相应补助项目，已向信访人解释并告知可申请临时救助。",
+        ),
+        strict=True,
+    )
+)
 # The stage each demonstration case is taken to, in registration order.
 STAGES = (
     ["archived"] * 5
@@ -138,7 +156,9 @@ def _petition(rng: random.Random, index: int, end: date) -> dict[str, object]:
     anonymous = index % 13 == 7
     upper = index % 9 == 4
     values: dict[str, object] = {
-        "source": "上级交办" if upper else rng.choice(["本级", "本级", "领导接访", "12345热线"]),
+        "source": UPPER_SOURCE
+        if upper
+        else rng.choice([OWN_SOURCE, OWN_SOURCE, RECEPTION_SOURCE, "12345热线"]),
         "upper_ref": f"张信转〔{end.year}〕{100 + index}号" if upper else None,
         "form": rng.choice(["来信", "来访", "来访", "来电", "网上信访"]),
         "content": content,
@@ -184,17 +204,18 @@ def _plan(rng: random.Random, index: int, stage: str, values: dict[str, object])
         if target >= 3:
             steps.append(Step(1, cases.unit_accept, {}))
         if target >= 4:
-            steps.append(Step(4, cases.unit_report, {"text": REPLIES["已解决"]}))
+            steps.append(Step(4, cases.unit_report, {"text": REPLIES[RESOLVED]}))
     if target >= 5:
         rounds = 2 if index % 7 == 2 and target >= 6 and not anonymous else 1
         for round_no in range(rounds):
             result = rng.choice(list(REPLIES))
-            finding = rng.choice(["属实", "部分属实"])
+            finding = rng.choice(FINDINGS[:2])  # 属实, 部分属实
             reply = {"result": result, "finding": finding, "text": REPLIES[result]}
             steps.append(Step(3, cases.reply, reply))
             if target >= 6 and not anonymous:
-                feeling = "不满意" if round_no + 1 < rounds else rng.choice(["满意", "非常满意"])
-                opinion = "认为补发金额计算有误" if feeling == "不满意" else None
+                last = round_no + 1 == rounds
+                feeling = rng.choice([SATISFIED, "非常满意"]) if last else DISSATISFIED
+                opinion = "认为补发金额计算有误" if feeling == DISSATISFIED else None
                 revisit = {"method": "电话回访", "satisfaction": feeling, "opinion": opinion}
                 steps.append(Step(1, cases.revisit, revisit))
     if target >= 7:
@@ -204,5 +225,5 @@ def _plan(rng: random.Random, index: int, stage: str, values: dict[str, object])
     if target >= 9:
         from xinfang.outputs import archive as case_file  # the case file needs the templates
 
-        steps.append(Step(3, case_file.build, {"retention": "10年"}))
+        steps.append(Step(3, case_file.build, {"retention": RETENTIONS[-1]}))  # 10年
     return steps

@@ -18,10 +18,8 @@ from xinfang.core.dates import chinese_date, chinese_upper_date, today
 from xinfang.core.errors import StepRefused, shorten
 from xinfang.core.numbering import formal_number, short_number
 from xinfang.core.states import Status
+from xinfang.core.vocabulary import DISSATISFIED, OWN_SOURCE, RECEPTION_SOURCE, UPPER_SOURCE
 
-FORMS = ("来信", "来访", "来电", "网上信访", "信访代办")
-METHODS = ("现场走访", "电话回访", "网页公示", "其它")
-SATISFACTIONS = ("非常满意", "满意", "一般", "不满意")
 CHECKED, UNCHECKED = "☑", "□"
 
 Case = dict[str, Any]
@@ -98,13 +96,13 @@ DOCUMENTS: tuple[Document, ...] = (
     Document(
         "reception_order",
         "接访交办通知单",
-        lambda c: None if c["source"] == "领导接访" else "不是领导接访的案件",
+        lambda c: None if c["source"] == RECEPTION_SOURCE else "不是领导接访的案件",
     ),
     Document(
         "reception_result",
         "办理结果回复单",
         _all(
-            lambda c: None if c["source"] == "领导接访" else "不是领导接访的案件",
+            lambda c: None if c["source"] == RECEPTION_SOURCE else "不是领导接访的案件",
             _has("replied_on", "案件尚未答复"),
         ),
     ),
@@ -130,8 +128,23 @@ def _upper(text: str | None) -> str:
     return chinese_upper_date(date.fromisoformat(text[:10])) if text else ""
 
 
-def _boxes(options: tuple[str, ...], chosen: str | None) -> dict[str, str]:
-    return {option: CHECKED if option == chosen else UNCHECKED for option in options}
+class Boxes(dict[str, str]):
+    """A form's boxes, one per value of the office's list as it stands now, the case's
+    own value ticked (a value since taken off the list too). A template written for
+    other values gets an empty box for each of them rather than failing."""
+
+    def __missing__(self, key: str) -> str:
+        return UNCHECKED
+
+    def line(self) -> str:
+        return "\u3000".join(value + box for value, box in self.items())
+
+
+def _boxes(conn: sqlite3.Connection, list_name: str, chosen: str | None) -> Boxes:
+    options = settings.choices(conn, list_name)
+    if chosen and chosen not in options:
+        options.append(chosen)
+    return Boxes((option, CHECKED if option == chosen else UNCHECKED) for option in options)
 
 
 def _yes_no(done: bool) -> str:
@@ -159,6 +172,9 @@ def context(conn: sqlite3.Connection, case: sqlite3.Row) -> dict[str, Any]:
     revisit = last.get("revisit", {}).get("data", {}) if case["revisited_on"] else {}
     office = settings.get(conn, "unit_name")
     received = case["received_at"]
+    forms = _boxes(conn, "form", case["form"])
+    methods = _boxes(conn, "revisit_method", case["revisit_method"])
+    scale = _boxes(conn, "satisfaction", case["satisfaction"])
     values: dict[str, Any] = {
         "office": office,
         "case_no": short_number(case["year"], case["seq"]),
@@ -178,12 +194,13 @@ def context(conn: sqlite3.Connection, case: sqlite3.Row) -> dict[str, Any]:
         "received_time": _cn(received) + (f" {received[11:16]}" if len(received) > 10 else ""),
         "source": case["source"],
         "source_line": case["form"]
-        if case["source"] == "本级"
+        if case["source"] == OWN_SOURCE
         else f"{case['form']}（{case['source']}）",
-        "is_upper": case["source"] == "上级交办",
+        "is_upper": case["source"] == UPPER_SOURCE,
         "upper_ref": case["upper_ref"] or "",
         "form": case["form"],
-        "form_boxes": _boxes(FORMS, case["form"]),
+        "form_boxes": forms,
+        "form_line": forms.line(),
         "content": case["content"],
         "category": case["category"] or "",
         "kind": case["kind"] or "",
@@ -232,8 +249,10 @@ def context(conn: sqlite3.Connection, case: sqlite3.Row) -> dict[str, Any]:
         "revisit_method": case["revisit_method"] or "",
         "revisit_satisfaction": case["satisfaction"] or "",
         "revisit_opinion": case["revisit_opinion"] or "",
-        "method_boxes": _boxes(METHODS, case["revisit_method"]),
-        "satisfaction_boxes": _boxes(SATISFACTIONS, case["satisfaction"]),
+        "method_boxes": methods,
+        "method_line": methods.line(),
+        "satisfaction_boxes": scale,
+        "satisfaction_line": scale.line(),
         "publicized_cn": _cn(case["publicized_on"]),
         "publicize_where": last.get("publicize", {}).get("data", {}).get("where", ""),
         "publicized_box": _yes_no(bool(case["publicized_on"])),
@@ -247,8 +266,8 @@ def context(conn: sqlite3.Connection, case: sqlite3.Row) -> dict[str, Any]:
         "handler": last["register"]["actor"] if "register" in last else "",
         "pages_total": "",
         "catalogue": [{"number": str(n), "title": "", "pages": ""} for n in range(1, 9)],
-        "leader": case["receiver"] or "" if case["source"] == "领导接访" else "",
-        "reception_cn": _cn(received) if case["source"] == "领导接访" else "",
+        "leader": case["receiver"] or "" if case["source"] == RECEPTION_SOURCE else "",
+        "reception_cn": _cn(received) if case["source"] == RECEPTION_SOURCE else "",
         "reception_place": "",
         "contact_person": last["register"]["actor"] if "register" in last else "",
         # 督办通知 and 联系函: from the latest supervise and liaise events.
@@ -277,7 +296,7 @@ def _dissatisfied(events: list[dict[str, Any]]) -> dict[str, Any]:
         data = event["data"]
         if event["action"] == "reply":
             previous_reply = data
-        if event["action"] == "revisit" and data.get("satisfaction") == "不满意":
+        if event["action"] == "revisit" and data.get("satisfaction") == DISSATISFIED:
             later = [
                 e
                 for e in events[index + 1 :]

@@ -12,6 +12,7 @@ from xinfang.core import settings
 from xinfang.core.dates import moment
 from xinfang.core.errors import InvalidInput
 from xinfang.core.validate import clean_text, normalize_id_number, normalize_phone, parse_int
+from xinfang.core.vocabulary import ONLINE_SOURCE, UPPER_SOURCE
 
 
 @dataclass(frozen=True)
@@ -78,10 +79,8 @@ CASE_SECTIONS: tuple[tuple[str, str], ...] = (
     ("retention", "保管期限"),
 )
 ONLINE_FIELDS = ("platform", "post_url", "posted_at")
-ONLINE_SOURCE = "网络舆情"
 FIELDS_BY_KEY = {field.key: field for field in REGISTRATION_FIELDS}
 REQUIRED = ("source", "form", "content")
-UPPER_SOURCE = "上级交办"
 
 
 def find_field(name: str) -> Field:

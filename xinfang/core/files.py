@@ -17,10 +17,10 @@ from xinfang.core.errors import InvalidInput
 from xinfang.core.ledger import find
 from xinfang.core.numbering import short_number
 from xinfang.core.validate import clean_text
+from xinfang.core.vocabulary import ATTACHMENT_KINDS, OTHER_MATERIALS
 from xinfang.store.db import ledger_path
 from xinfang.store.files import copy_private, private_dir
 
-KINDS = ("来源材料", "调查材料", "其他材料")  # where an attachment goes in the 案卷目录
 _PDF_PAGE = re.compile(rb"/Type\s*/Page(?![s\w])")
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
@@ -65,14 +65,14 @@ def attach(
     ref: str,
     source: Path,
     *,
-    kind: str = "其他材料",
+    kind: str = OTHER_MATERIALS,
     title: str | None = None,
     on: str | None = None,
     by: str | None = None,
 ) -> Attached:
     """Copy a file into the ledger's folder, hash it, and record it as an event."""
-    if kind not in KINDS:
-        raise InvalidInput("材料类别", f"只能是 {'、'.join(KINDS)}，不能是“{kind}”")
+    if kind not in ATTACHMENT_KINDS:
+        raise InvalidInput("材料类别", f"只能是 {'、'.join(ATTACHMENT_KINDS)}，不能是“{kind}”")
     if not source.is_file():
         raise InvalidInput("文件", f"{source} 不存在或不是文件")
     name = clean_text(title, "材料名称", max_length=100) or source.stem

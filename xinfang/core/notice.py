@@ -10,6 +10,7 @@ import sqlite3
 from xinfang.core import privacy, settings
 from xinfang.core.dates import chinese_date, today
 from xinfang.core.numbering import short_number
+from xinfang.core.vocabulary import DISSATISFIED, OWN_SOURCE, SATISFIED
 
 
 def public_notice(conn: sqlite3.Connection, case: sqlite3.Row) -> str:
@@ -18,12 +19,12 @@ def public_notice(conn: sqlite3.Connection, case: sqlite3.Row) -> str:
     identity = privacy.Identity.of(
         case, privacy.former_by_case(conn, [case["id"]]).get(case["id"], [])
     )
-    source = case["form"] if case["source"] == "本级" else f"{case['form']}（{case['source']}）"
+    source = case["form"] if case["source"] == OWN_SOURCE else f"{case['form']}（{case['source']}）"
     handled = f"交{case['unit']}调查处理" if case["unit"] else f"由{office}直接调查处理"
     if case["anonymous"] or not case["satisfaction"]:
         satisfied = "匿名信访，未回访"
     else:
-        satisfied = "满意" if case["satisfaction"] != "不满意" else "不满意"
+        satisfied = SATISFIED if case["satisfaction"] != DISSATISFIED else DISSATISFIED
     lines = [
         "信访事项办理情况公示",
         "",

@@ -14,10 +14,10 @@ from xinfang.core.deadlines import days_left, resync_open, unit_words
 from xinfang.core.numbering import short_number
 from xinfang.core.rules import WORKDAY
 from xinfang.core.states import Status
+from xinfang.core.vocabulary import OWN_UNIT
 from xinfang.core.workdays import WorkCalendar
 from xinfang.store.db import transaction
 
-OFFICE = "本单位"
 UNIT_WORDS = {True: "个工作日", False: "日"}  # a working-day deadline, a calendar-day one
 # Deadlines that fall on the handling unit rather than on the office itself.
 UNIT_STAGES = ("unit_accept", "assign_due", "supervise_due")
@@ -140,13 +140,13 @@ def scan(conn: sqlite3.Connection, as_of: date, within: int) -> Scan:
     # finding them costs an events lookup per line; the numbers are caught by their shape.)
     for stage, round_, due_on, unit, provisional, case_no, name, anonymous, handling_unit, \
             content, status, phone, id_number, address, left in rows:  # fmt: skip
-        handled_by = handling_unit if stage in UNIT_STAGES else OFFICE
+        handled_by = handling_unit if stage in UNIT_STAGES else OWN_UNIT
         if stage == "reply" and handling_unit:
             handled_by = handling_unit
         if left is None:  # a day past the calendar table: counted the slow way
             left = days_left(unit, date.fromisoformat(due_on), as_of, cal)
         item = Item(
-            case_no, stage, stage_labels[stage], round_, handled_by or OFFICE, due_on, left,
+            case_no, stage, stage_labels[stage], round_, handled_by or OWN_UNIT, due_on, left,
             UNIT_WORDS[unit == WORKDAY], bool(provisional),
             "（匿名）" if anonymous else privacy.mask_name(name),
             privacy.Identity(name, address, phone, id_number).scrub(content),
@@ -180,7 +180,7 @@ def scan(conn: sqlite3.Connection, as_of: date, within: int) -> Scan:
         name: n
         for n, (name,) in enumerate(conn.execute("SELECT name FROM units ORDER BY position"), 1)
     }
-    positions[OFFICE] = 0
+    positions[OWN_UNIT] = 0
     for items in (result.overdue, result.due_soon):
         items.sort(
             key=lambda i: (

@@ -18,8 +18,8 @@ from typing import Any
 
 from xinfang.core.fields import REGISTRATION_FIELDS
 from xinfang.core.states import ACTIONS, Status
+from xinfang.core.vocabulary import DISSATISFIED
 
-DISSATISFIED = "不满意"  # the revisit that opens the next round (cases.revisit)
 NOTICE = ("notified_on", "notice_method")
 REPLY = ("replied_on", "reply_result", "reply_finding", "reply_text")
 # The ledger's own bookkeeping, not facts of the case: numbers, links and stamps given

@@ -17,10 +17,10 @@ from xinfang.core.overdue import case_deadlines
 from xinfang.core.repeats import count_in_matter
 from xinfang.core.states import OPEN_STATUSES, STATUS_LABELS, Status
 from xinfang.core.validate import clean_text, parse_int
+from xinfang.core.vocabulary import COLLECTIVE
 
 HIDDEN_COLUMNS = ("id", "year", "seq", "rule_version", "repeat_of", "repeat_of_no")
 REPEAT_OF = "(SELECT printf('%d-%04d', r.year, r.seq) FROM cases r WHERE r.id = cases.repeat_of)"
-COLLECTIVE = 5  # 人数 ≥ 5: 集体访
 _DUTIES = ", ".join(f"'{name}'" for name, stage in rules.STAGES.items() if stage.office_duty)
 # The earliest open deadline the office or its unit must meet (the petitioner's own
 # windows, such as 复查申请, are not ours).

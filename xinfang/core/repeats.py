@@ -16,9 +16,8 @@ from typing import Any
 from xinfang.core import settings
 from xinfang.core.numbering import short_number
 from xinfang.core.states import OPEN_STATUSES, Status
+from xinfang.core.vocabulary import REPEAT_WINDOW_DAYS, SIMILAR, SIMILARITY_LOOKBACK
 
-SIMILAR = 0.5  # Dice coefficient of character pairs above which two complaints match
-SIMILARITY_LOOKBACK = 3000  # petitions whose content a new one is compared with
 _NOT_TEXT = re.compile(r"[\W_]+", re.UNICODE)
 
 
@@ -51,7 +50,7 @@ class Match:
 
 def find_earlier(conn: sqlite3.Connection, record: dict[str, Any], received: date) -> list[Match]:
     """Earlier cases that look like the same matter, most recent first."""
-    window = int(settings.get(conn, "repeat_window_days") or 180)
+    window = int(settings.get(conn, "repeat_window_days") or REPEAT_WINDOW_DAYS)
     span = ((received - timedelta(days=window)).isoformat(), received.isoformat())
     columns = (
         "id, year, seq, name, phone, id_number, address, anonymous, content, status, repeat_of"

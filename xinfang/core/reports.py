@@ -19,6 +19,7 @@ from typing import Any
 from xinfang.core.dates import chinese_date
 from xinfang.core.numbering import short_number
 from xinfang.core.periods import Period
+from xinfang.core.vocabulary import COLLECTIVE, DISSATISFIED, OWN_SOURCE
 
 ACCEPT_COLUMNS = (
     "序号", "投诉人", "联系电话", "信访来源", "投诉时间", "投诉问题", "接访人", "是否受理", "是否告知", "备注",
@@ -27,7 +28,6 @@ HANDLE_COLUMNS = (
     "序号", "信访来源", "投诉问题", "受理时间", "问题类型", "是否属实", "办理情况及处理结果", "是否办结", "备注",
 )  # fmt: skip
 FINISHED = ("closed", "archived")
-COLLECTIVE = 5  # 人数 ≥ 5: 集体访
 
 
 @dataclass
@@ -76,7 +76,7 @@ def fold(events: list[sqlite3.Row], day: date) -> AsOf:
             state.replied_on = when
             state.reply_result, state.reply_finding = data.get("result"), data.get("finding")
             state.reply_text = data.get("text")
-        elif action == "revisit" and data.get("satisfaction") == "不满意":
+        elif action == "revisit" and data.get("satisfaction") == DISSATISFIED:
             state.replied_on = state.reply_result = state.reply_finding = state.reply_text = None
             state.round += 1
         elif action == "extend":
@@ -86,7 +86,7 @@ def fold(events: list[sqlite3.Row], day: date) -> AsOf:
 
 def _source(case: sqlite3.Row) -> str:
     """信访来源 as the paper form means it: the channel, with where it came from."""
-    if case["source"] == "本级":
+    if case["source"] == OWN_SOURCE:
         return case["form"]
     detail = f" {case['upper_ref']}" if case["upper_ref"] else ""
     return f"{case['form']}（{case['source']}{detail}）"

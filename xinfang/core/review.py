@@ -19,8 +19,7 @@ from xinfang.core.errors import InvalidInput
 from xinfang.core.numbering import short_number
 from xinfang.core.states import ACTIONS, Status, refusal
 from xinfang.core.validate import clean_text
-
-OUTCOMES = ("维持", "撤销", "变更")
+from xinfang.core.vocabulary import REVIEW_OUTCOMES
 
 
 def _reviews(conn: sqlite3.Connection, case_id: int) -> list[dict[str, Any]]:
@@ -80,8 +79,8 @@ def decide(
     by: str | None = None,
 ) -> str:
     """The office's 复查意见: 维持, 撤销 or 变更 the reply."""
-    if outcome not in OUTCOMES:
-        raise InvalidInput("复查结论", f"只能是 {'、'.join(OUTCOMES)}，不能是“{outcome}”")
+    if outcome not in REVIEW_OUTCOMES:
+        raise InvalidInput("复查结论", f"只能是 {'、'.join(REVIEW_OUTCOMES)}，不能是“{outcome}”")
     opinion = clean_text(text, "复查意见", max_length=20_000, required=True, multiline=True)
 
     def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -107,8 +106,8 @@ def upper(
 ) -> str:
     """The upper level's 复核 as it came back. After it, the same facts and reasons are
     not accepted again (条例 art. 35)."""
-    if outcome not in OUTCOMES:
-        raise InvalidInput("复核结论", f"只能是 {'、'.join(OUTCOMES)}，不能是“{outcome}”")
+    if outcome not in REVIEW_OUTCOMES:
+        raise InvalidInput("复核结论", f"只能是 {'、'.join(REVIEW_OUTCOMES)}，不能是“{outcome}”")
     who = clean_text(body, "复核机关", max_length=100, required=True)
     opinion = clean_text(text, "复核意见", max_length=20_000, multiline=True)
 

@@ -11,6 +11,7 @@ from typing import Any
 from xinfang.core import dates
 from xinfang.core.errors import InvalidInput, XinfangError
 from xinfang.core.validate import clean_text, normalize_phone, parse_int
+from xinfang.core.vocabulary import DISSATISFIED, UPPER_SOURCE
 from xinfang.store.db import transaction
 
 # key -> Chinese label; the clerk may type either.
@@ -47,7 +48,7 @@ LISTS: dict[str, str] = {
 }
 
 # Values the code itself relies on; removing them from a list would break a rule.
-REQUIRED_CHOICES = {("source", "上级交办"), ("satisfaction", "不满意")}
+REQUIRED_CHOICES = {("source", UPPER_SOURCE), ("satisfaction", DISSATISFIED)}
 
 
 def _key(name: str, table: dict[str, str], what: str) -> str:

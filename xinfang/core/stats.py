@@ -45,9 +45,8 @@ from datetime import date, timedelta
 from xinfang.core import rules
 from xinfang.core.errors import InvalidInput
 from xinfang.core.periods import Period
+from xinfang.core.vocabulary import COLLECTIVE, DISSATISFIED, OWN_UNIT, SATISFIED
 
-COLLECTIVE = 5  # 人数 ≥ 5: 集体访
-DISSATISFIED = "不满意"
 UNFILLED = "未填写"
 # The deadlines that are the office's (or its units') to meet: 超期未办 counts these.
 OFFICE_DUTIES = (
@@ -123,7 +122,7 @@ MEASURES = (
     Measure("replied_on_time", "按期答复"),
     Measure("on_time_rate", "按期办结率", rate=True),
     Measure("revisited", "回访数"),
-    Measure("satisfied", "满意"),
+    Measure("satisfied", SATISFIED),
     Measure("satisfaction_rate", "满意率", rate=True),
     Measure("closed", "办结数"),
     Measure("repeat", "重复信访"),
@@ -262,7 +261,7 @@ class Analysis:
         for key, title, choices in BREAKDOWNS:
             now: Counter[str] = getattr(self.current, key)
             before: Counter[str] = getattr(self.previous, key)
-            if key == "by_origin" and set(now) | set(before) <= {OWN}:
+            if key == "by_origin" and set(now) | set(before) <= {OWN_UNIT}:
                 continue  # a ledger that merges no one's bundles
             order = self.orders.get(choices or "units", [])
             position = {name: n for n, name in enumerate(order)}
@@ -325,9 +324,6 @@ _UNIT_BEFORE = """(
 _IN_WINDOW = "e.occurred_at >= :first AND e.occurred_at < date(:last, '+1 day')"
 
 
-OWN = "本单位"
-
-
 def figures(conn: sqlite3.Connection, period: Period, as_of: date) -> Figures:
     result = Figures(period, as_of)
     first, last = _window(period, as_of)
@@ -354,7 +350,7 @@ def figures(conn: sqlite3.Connection, period: Period, as_of: date) -> Figures:
             ("by_township", "township"),
         ):
             getattr(result, key)[case[column] or UNFILLED] += 1
-        result.by_origin[case["origin"] or OWN] += 1
+        result.by_origin[case["origin"] or OWN_UNIT] += 1
     result.accepted, result.rejected = decisions["accept"], decisions["reject"]
     result.transferred, result.undecided = decisions["transfer"], decisions[None]
 

@@ -23,14 +23,17 @@ from xinfang.core.ledger import events_of
 from xinfang.core.numbering import formal_number, next_in_sequence, short_number
 from xinfang.core.states import ACTIONS, OPEN_STATUSES, Status, refusal
 from xinfang.core.validate import clean_text
+from xinfang.core.vocabulary import (
+    COLLECTIVE,
+    REPEAT_WINDOW_DAYS,
+    TREND_DAYS,
+    TREND_MINIMUM,
+    TREND_WINDOWS,
+    UPPER_SOURCE,
+)
 
 SUPERVISE_SEQUENCE = "supervise"
 LIAISON_SEQUENCE = "liaison"
-UPPER_SOURCE = "上级交办"
-COLLECTIVE = 5  # 5 or more people: 集体访 (DOMAIN.md)
-TREND_DAYS = 30  # the length of each window compared for 同类事项集中反映
-TREND_WINDOWS = 3  # how many earlier windows make the baseline
-TREND_MINIMUM = 3  # a trend needs at least this many cases in the latest window
 
 
 def _case_no(case: sqlite3.Row) -> str:
@@ -456,7 +459,7 @@ def _reasons(
     if case["source"] == UPPER_SOURCE:
         ref = case["upper_ref"] or ""
         reasons.append(
-            Reason("上级交办", f"上级交办（上级信访件编号：{ref or '未填'}）", {"upper_ref": ref})
+            Reason(UPPER_SOURCE, f"上级交办（上级信访件编号：{ref or '未填'}）", {"upper_ref": ref})
         )
     leaders: list[str] = []
     for event in history:
@@ -512,7 +515,7 @@ def suggest(conn: sqlite3.Connection, as_of: date) -> Suggestions:
     """The open cases received by `as_of` that fall in seed 000 六's supervision scope,
     each with every reason that applies, in case-number order. Leaders' instructions
     count up to `as_of`; a case's status and its open supervision are those of now."""
-    window = int(settings.get(conn, "repeat_window_days") or 180)
+    window = int(settings.get(conn, "repeat_window_days") or REPEAT_WINDOW_DAYS)
     all_trends = trends(conn, as_of)
     trending = {t.category: t for t in all_trends if t.trending}
     recent_from = _windows(as_of)[0][0]

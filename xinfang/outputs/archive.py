@@ -19,6 +19,12 @@ from xinfang.core.dates import chinese_date, moment
 from xinfang.core.files import files_dir, safe_name, sha256
 from xinfang.core.numbering import short_number
 from xinfang.core.states import Status, check_step
+from xinfang.core.vocabulary import (
+    ATTACHMENT_KINDS,
+    INQUIRY_MATERIALS,
+    OTHER_MATERIALS,
+    SOURCE_MATERIALS,
+)
 from xinfang.outputs import docx
 from xinfang.store.files import copy_private, private_dir, private_output
 
@@ -68,28 +74,25 @@ def _plan(conn: sqlite3.Connection, case: sqlite3.Row, context: dict[str, Any]) 
         "SELECT kind, title, stored_path, pages FROM attachments WHERE case_id = ? ORDER BY id",
         (case["id"],),
     ).fetchall()
-    by_kind = {
-        kind: [a for a in attachments if a["kind"] == kind]
-        for kind in ("来源材料", "调查材料", "其他材料")
-    }
+    by_kind = {kind: [a for a in attachments if a["kind"] == kind] for kind in ATTACHMENT_KINDS}
 
     def attached(section: int, kind: str) -> None:
         for row in by_kind[kind]:
             source = base / row["stored_path"]
             plan.append(Entry(section, row["title"] + source.suffix, row["pages"], source=source))
 
-    attached(2, "来源材料")
+    attached(2, SOURCE_MATERIALS)
     document(3, "受理告知书")
     document(3, "不予受理告知书")
     document(4, "交办单")
     document(4, "督办通知")
     document(4, "不满意核实件")
-    attached(4, "调查材料")
+    attached(4, INQUIRY_MATERIALS)
     document(5, "处理意见答复书")
     document(6, "结案审批表")
     if case["revisited_on"]:
         document(7, "回访及满意度调查表")
-    attached(8, "其他材料")
+    attached(8, OTHER_MATERIALS)
     return plan
 
 

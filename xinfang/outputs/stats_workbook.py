@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from xinfang.core.dates import chinese_date
 from xinfang.core.periods import Period
 from xinfang.core.stats import Analysis, Breakdown, Change
+from xinfang.core.vocabulary import COLLECTIVE, SATISFIED
 from xinfang.outputs import workbook
 from xinfang.outputs.workbook import BODY_FONT, BOX
 
@@ -31,7 +32,7 @@ POINTS = '+0.0"个百分点";-0.0"个百分点";0.0"个百分点"'
 DASH = "—"  # a rate or a change without a base
 RANKING_COLUMNS = (
     "名次", "承办单位", "交办件数", "已受理", "按期受理", "按期受理率", "已报送", "按期报送",
-    "按期报送率", "超期未报送", "回访数", "满意", "满意率", "综合得分",
+    "按期报送率", "超期未报送", "回访数", SATISFIED, "满意率", "综合得分",
 )  # fmt: skip
 RANKING_WIDTHS = (6, 14, 9, 8, 9, 11, 8, 9, 11, 11, 8, 7, 9, 10)
 CHART_COLUMN = "G"  # charts sit to the right of the five columns of a breakdown
@@ -138,7 +139,7 @@ def _overview(sheet: Worksheet, analysis: Analysis, unit_name: str) -> None:
         "受理率＝受理数÷登记数；答复数为期内完成的答复（按期答复＝在答复期限内），"
         "按期办结率＝按期答复÷答复数；满意率＝回访中非“不满意”的÷回访数；办结数按办结日期；"
         "重复信访＝本期登记件中同一信访人（身份证号、电话或姓名加地址相同，匿名件除外）此前已有登记的；"
-        "集体访＝人数5人以上，人次为其人数之和；超期未办＝截至统计日已过期限仍未完成的本单位及承办单位期限（项）。"
+        f"集体访＝人数{COLLECTIVE}人以上，人次为其人数之和；超期未办＝截至统计日已过期限仍未完成的本单位及承办单位期限（项）。"
         "环比、同比增幅以上期、去年同期为基数，基数为0或比率无法计算的记“—”。",
     )
     note.font = Font(name=BODY_FONT, size=9, color="555555")

@@ -19,6 +19,7 @@ from xinfang.core.importing.cells import as_date, as_text, as_word, plain
 from xinfang.core.importing.columns import LABELS
 from xinfang.core.importing.stages import Life, Step
 from xinfang.core.validate import clean_text, normalize_id_number, normalize_phone
+from xinfang.core.vocabulary import OWN_SOURCE
 
 
 @dataclass
@@ -157,7 +158,7 @@ class Reader:
             if found.group(3) and values.get("upper_ref") is None:
                 values["upper_ref"] = found.group(3)
         elif text in self.lists["form"] and text not in self.lists["source"]:
-            values["form"], values["source"] = text, "本级"
+            values["form"], values["source"] = text, OWN_SOURCE
 
     def _number(self, kind: str, value: Any) -> tuple[str, int]:
         """A phone or ID number; one that fails the check is kept as written (as --force

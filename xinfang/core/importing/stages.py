@@ -10,12 +10,19 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from xinfang.core import rules
-from xinfang.core.cases import FINDINGS, NOTICE_METHODS, REPLY_RESULTS
 from xinfang.core.dates import parse_month_day, parse_when
 from xinfang.core.errors import InvalidInput, shorten
 from xinfang.core.importing.cells import as_text, as_word, decision, yes_no
 from xinfang.core.importing.columns import UNIT_LIST
 from xinfang.core.states import Status
+from xinfang.core.vocabulary import (
+    DISSATISFIED,
+    FINDINGS,
+    NOTICE_METHODS,
+    REPLY_RESULTS,
+    SATISFIED,
+    WRITTEN_NOTICE,
+)
 
 if TYPE_CHECKING:
     from xinfang.core.importing.rows import Reader
@@ -136,7 +143,7 @@ class Life:
             raise InvalidInput(
                 self.reader.label("notified_on"), f"{told} 早于受理决定日期 {decided}"
             )
-        method = self.text("notice_method", 20) or "书面告知书"
+        method = self.text("notice_method", 20) or WRITTEN_NOTICE
         if method not in NOTICE_METHODS:
             allowed = "、".join(NOTICE_METHODS)
             raise InvalidInput(
@@ -261,7 +268,7 @@ class Life:
         satisfaction = None
         if self.has("satisfaction"):
             word = as_word(self.values["satisfaction"])
-            satisfaction = {"是": "满意", "否": "不满意"}.get(word, word)
+            satisfaction = {"是": SATISFIED, "否": DISSATISFIED}.get(word, word)
             allowed = self.reader.satisfaction
             if satisfaction not in allowed:
                 raise InvalidInput(
@@ -275,7 +282,7 @@ class Life:
         data: dict[str, Any] = {"method": method, "satisfaction": satisfaction, "opinion": opinion}
         when = self.when("revisited_on")
         changes: dict[str, Any]
-        if satisfaction == "不满意":  # handled again in a new round, as `revisit` does
+        if satisfaction == DISSATISFIED:  # handled again in a new round, as `revisit` does
             changes = {
                 "round": self.round + 1, "replied_on": None, "reply_result": None,
                 "reply_finding": None, "reply_text": None,

@@ -1,0 +1,94 @@
+"""The clerk's words and the office's thresholds, each defined once, with its glossary name.
+
+Every module takes them from here; tests/test_vocabulary.py fails if a copy of a value
+appears as a literal anywhere else in xinfang/. Standard library only: `show` imports it.
+
+Two kinds of list:
+- the legal lists, fixed in code (答复结果, 是否属实, 保管期限 …): a value outside them is
+  refused;
+- the office's own lists (信访来源, 信访形式, 回访方式, 满意度 …, settings.LISTS) live in the
+  ledger (table `choices`; a new ledger gets schema.sql's defaults) and the office edits
+  them. The code names only the few values a rule hangs on (上级交办, 不满意 …); a test
+  checks that schema.sql's defaults hold each of them, and the forms print the office's
+  lists as they stand, never a copy.
+
+Statuses and their labels are the state machine's (states.Status); the deadline stages
+and their labels are the rule sets' (rules.STAGES).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+# --- The legal lists, fixed ------------------------------------------------------------
+REPLY_RESULTS = ("已解决", "正在解决", "暂时无法解决", "不能解决")  # seed 000 五
+FINDINGS = ("属实", "部分属实", "不属实")
+RETENTIONS = ("永久", "30年", "10年")
+NOTICE_METHODS = ("书面告知书", "当场告知", "电话告知", "短信告知", "网上告知")
+WRITTEN_NOTICE = NOTICE_METHODS[0]  # the notice a clerk gives unless told otherwise
+REVIEW_OUTCOMES = ("维持", "撤销", "变更")  # 复查 / 复核 conclusions
+# Where an attachment goes in the 案卷目录 (seed 000 案卷目录: sections 2, 4 and 8).
+SOURCE_MATERIALS, INQUIRY_MATERIALS, OTHER_MATERIALS = "来源材料", "调查材料", "其他材料"
+ATTACHMENT_KINDS = (SOURCE_MATERIALS, INQUIRY_MATERIALS, OTHER_MATERIALS)
+
+# --- Values of the office's lists that a rule hangs on ----------------------------------
+OWN_SOURCE = "本级"  # the petition came to the office itself: no "（来源）" on the forms
+UPPER_SOURCE = "上级交办"  # needs the upper case number; always within 督办 scope
+RECEPTION_SOURCE = "领导接访"  # a leader's reception day: its own two forms (seed 003)
+ONLINE_SOURCE = "网络舆情"  # online opinion: its own reply deadline on the original site
+SATISFIED = "满意"  # how a revisit that is not 不满意 is counted and published
+DISSATISFIED = "不满意"  # the revisit that sends a case round again
+# list (settings.LISTS) -> the values of it the code relies on
+RELIED_ON: dict[str, tuple[str, ...]] = {
+    "source": (OWN_SOURCE, UPPER_SOURCE, RECEPTION_SOURCE, ONLINE_SOURCE),
+    "satisfaction": (SATISFIED, DISSATISFIED),
+}
+OWN_UNIT = "本单位"  # the office itself, where a breakdown names handling units
+
+# --- Thresholds ------------------------------------------------------------------------
+COLLECTIVE = 5  # 人数 ≥ this: 集体访 (DOMAIN.md)
+REPEAT_WINDOW_DAYS = 180  # default of the setting repeat_window_days (schema.sql)
+SIMILAR = 0.5  # Dice coefficient of character pairs above which two complaints match
+SIMILARITY_LOOKBACK = 3000  # petitions whose content a new one is compared with
+RECEPTION_LOOKBACK = timedelta(days=7)  # petitions written up in the week after a reception
+TREND_DAYS = 30  # the length of each window compared for 同类事项集中反映
+TREND_WINDOWS = 3  # how many earlier windows make the baseline
+TREND_MINIMUM = 3  # a trend needs at least this many cases in the latest window
+
+
+@dataclass(frozen=True)
+class Term:
+    chinese: str
+    english: str
+
+
+# Constant -> its glossary names (the README's glossary lists them; a test keeps this whole).
+GLOSSARY: dict[str, Term] = {
+    "REPLY_RESULTS": Term("答复结果", "reply result"),
+    "FINDINGS": Term("是否属实", "finding"),
+    "RETENTIONS": Term("保管期限", "retention"),
+    "NOTICE_METHODS": Term("告知方式", "notice method"),
+    "WRITTEN_NOTICE": Term("书面告知书", "written notice"),
+    "REVIEW_OUTCOMES": Term("复查/复核结论", "review outcome"),
+    "SOURCE_MATERIALS": Term("来源材料", "source materials"),
+    "INQUIRY_MATERIALS": Term("调查材料", "inquiry materials"),
+    "OTHER_MATERIALS": Term("其他材料", "other materials"),
+    "ATTACHMENT_KINDS": Term("材料类别", "attachment kind"),
+    "OWN_SOURCE": Term("本级", "own source"),
+    "UPPER_SOURCE": Term("上级交办", "upper source"),
+    "RECEPTION_SOURCE": Term("领导接访", "reception source"),
+    "ONLINE_SOURCE": Term("网络舆情", "online source"),
+    "SATISFIED": Term("满意", "satisfied"),
+    "DISSATISFIED": Term("不满意", "dissatisfied"),
+    "RELIED_ON": Term("代码依赖的列表值", "relied-on list values"),
+    "OWN_UNIT": Term("本单位", "own unit"),
+    "COLLECTIVE": Term("集体访人数", "collective (persons)"),
+    "REPEAT_WINDOW_DAYS": Term("重复信访查找天数", "repeat window (days)"),
+    "SIMILAR": Term("内容相似度", "similar (Dice)"),
+    "SIMILARITY_LOOKBACK": Term("比对的近期信访件数", "similarity lookback"),
+    "RECEPTION_LOOKBACK": Term("领导接访补登天数", "reception lookback"),
+    "TREND_DAYS": Term("同类事项集中反映窗口天数", "trend days"),
+    "TREND_WINDOWS": Term("比较的此前窗口数", "trend windows"),
+    "TREND_MINIMUM": Term("集中反映最少件数", "trend minimum"),
+}
