@@ -5,10 +5,12 @@ events say it, the row follows, `doctor` checks it, the statistics count it."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 
 import pytest
 from conftest import show
+from merging import at, bundle, new_town
 
 from xinfang.cli import register_command
 from xinfang.core import demo, stats
@@ -162,6 +164,98 @@ def test_register_link_refusals_write_nothing(run, sql, options, message):
     out = run("register", *BASE, "--content", OTHER, *LI, *options, expect=2)
     assert message in out.output and "Traceback" not in out.output
     assert sql("SELECT count(*) FROM cases") == [(2,)]
+
+
+def test_link_after_registration(run, db_path):
+    register(run, "2026-11-02", FIRST, *ZHANG)
+    register(run, "2026-11-05", SIMILAR, *LI)  # reported, not linked
+    out = run("link", "2026-0002", "--to", "2026-0001", "--reason", "核实为同一事项")
+    assert "2026-0002" in out.stdout and "2026-0001" in out.stdout
+    assert linked(run, "2026-0002") == "2026-0001"
+    assert show(run, "2026-0001")["petitions_in_matter"] == 2
+    assert repeat_figure(db_path) == 1
+    doctor_is_clean(run)
+    refused = run("link", "2026-0002", "--to", "2026-0001", expect=2).output
+    assert "已关联" in refused and "unlink" in refused
+    assert "不能关联到本案自己" in run("link", "2026-0001", "--to", "2026-0001", expect=2).output
+    # Linking the first to its own repeat would make a circle.
+    assert "已是本案的重复信访" in run("link", "2026-0001", "--to", "2026-0002", expect=2).output
+
+
+# --- unlink --------------------------------------------------------------------------------
+
+
+def test_unlink_removes_a_wrong_link(run, db_path, sql):
+    register(run, "2026-11-02", FIRST, *ZHANG)
+    register(run, "2026-11-05", OTHER, "--name", "张小三", "--phone", "13812345678")
+    assert linked(run, "2026-0002") == "2026-0001" and repeat_figure(db_path) == 1
+    out = run("unlink", "2026-0002", "--reason", "同一电话，但不是同一人")
+    assert "已解除" in out.stdout and "2026-0001" in out.stdout
+    case = show(run, "2026-0002")
+    assert case["repeat_of"] is None
+    assert show(run, "2026-0001")["petitions_in_matter"] == 1
+    text = run("show", "2026-0002").stdout
+    assert "重复信访（同" not in text and "解除重复关联" in text and "不是同一人" in text
+    assert "（重复）" not in run("list").stdout
+    assert repeat_figure(db_path) == 0
+    assert sql("SELECT action FROM events WHERE case_id = 2 ORDER BY id") == [
+        ("register",),
+        ("unlink",),
+    ]
+    doctor_is_clean(run)
+
+
+def test_unlink_refusals(run, sql):
+    register(run, "2026-11-02", FIRST, *ZHANG)
+    out = run("unlink", "2026-0001", "--reason", "误关联", expect=2).output
+    assert "未关联为重复信访" in out and "下一步可以" in out
+    assert "--reason" in run("unlink", "2026-0001", expect=2).output
+    assert sql("SELECT count(*) FROM events") == [(1,)]
+
+
+def test_unlinking_the_middle_of_a_matter_keeps_the_later_ones_with_it(run, sql):
+    """3 was linked because of 2 (the same phone); 2 was linked to 1 by the clerk. When
+    2 is not 1's matter after all, 3 stays with 2."""
+    register(run, "2026-11-02", FIRST, *ZHANG)
+    register(run, "2026-11-05", SIMILAR, *LI, "--link", "2026-0001")
+    register(run, "2026-11-09", OTHER, "--name", "李四", "--phone", "13900001111")
+    assert [linked(run, n) for n in ("2026-0002", "2026-0003")] == ["2026-0001", "2026-0001"]
+    run("unlink", "2026-0002", "--reason", "内容相近，实为两件事")
+    assert [linked(run, n) for n in ("2026-0002", "2026-0003")] == [None, "2026-0002"]
+    doctor_is_clean(run)
+    # Linked again later: the whole of 2's matter joins 1's.
+    run("link", "2026-0002", "--to", "2026-0001")
+    assert [linked(run, n) for n in ("2026-0002", "2026-0003")] == ["2026-0001", "2026-0001"]
+    doctor_is_clean(run)
+
+
+def test_doctor_finds_a_link_its_history_does_not_give(run, db_path):
+    register(run, "2026-11-02", FIRST, *ZHANG)
+    register(run, "2026-11-05", OTHER, *LI)
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute("UPDATE cases SET repeat_of = 1 WHERE id = 2")
+    conn.close()
+    out = run("doctor", expect=1).stdout
+    assert "重复信访关联" in out and "2026-0002" in out
+
+
+# --- the county follows the towns' links -------------------------------------------------
+
+
+def test_a_towns_link_and_unlink_reach_the_county(run, tmp_path, template_ledger, sql):
+    town = new_town(run, tmp_path, template_ledger, "shahe", "沙河镇人民政府")
+    register(run, "2026-11-02", FIRST, *ZHANG, *at(town))
+    register(run, "2026-11-05", OTHER, "--name", "张小三", "--phone", "13812345678", *at(town))
+    register(run, "2026-11-06", SIMILAR, *LI, *at(town))
+    run("merge", str(bundle(run, town, tmp_path / "a.zip", "2026-11")))
+    county = "SELECT origin_no, repeat_of FROM cases ORDER BY id"
+    assert sql(county) == [("2026-0001", None), ("2026-0002", 1), ("2026-0003", None)]
+    run("unlink", "2026-0002", "--reason", "不是同一人", *at(town))
+    run("link", "2026-0003", "--to", "2026-0001", *at(town))
+    run("merge", str(bundle(run, town, tmp_path / "b.zip", "2026-11")))
+    assert sql(county) == [("2026-0001", None), ("2026-0002", None), ("2026-0003", 1)]
+    doctor_is_clean(run)
 
 
 # --- the statistics count the links -----------------------------------------------------------
