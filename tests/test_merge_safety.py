@@ -168,7 +168,8 @@ def test_a_repeat_petition_stays_linked_to_its_first_at_the_county(
     register(run, town, "张三", "低保金停发", "2026-10-12 09:00")
     october = bundle(run, town, tmp_path / "10.zip", "2026-10")
     run("register", "--name", "张三", "--source", "本级", "--form", "来访", "--content",
-        "低保金停发", "--town", "沙河镇", "--on", "2026-11-02 09:00", *at(town))  # fmt: skip
+        "低保金停发", "--town", "沙河镇", "--link", "2026-0001", "--on", "2026-11-02 09:00",
+        *at(town))  # fmt: skip
     november = bundle(run, town, tmp_path / "11.zip", "2026-11")
     run("merge", str(november), str(october))  # the repeat comes before its first
     run("merge", str(november))  # and is linked once the first is there

@@ -172,6 +172,8 @@ def scenario(tmp_path_factory: pytest.TempPathFactory, template_ledger: Path) ->
         patch.setenv("XINFANG_NOW", NOW)
         patch.setenv("XINFANG_USER", "王芳")
         patch.setenv("XDG_DATA_HOME", str(folder / "xdg"))
+        # Repeats are linked within the window: a year and more here (K1/K2 -> N4/N5).
+        assert runner.invoke(app, ["config", "set", "重复信访查找天数", "400"]).exit_code == 0
         for key, register, steps in SCENARIO:
             out = runner.invoke(app, list(register))
             assert out.exit_code == 0, (key, out.output)

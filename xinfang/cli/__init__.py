@@ -24,6 +24,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "supervision_commands": (
         "supervise", "supervise-answer", "instruct", "liaise", "liaise-answer", "suggest",
     ),
+    "link_commands": ("link", "unlink"),
     "review_commands": ("review", "reexamine"),
     "document_commands": ("print", "templates", "attach", "verify"),
     "loan_commands": ("lend", "return", "loans"),

@@ -21,6 +21,7 @@ from xinfang.core.fields import (
     clean_value,
 )
 from xinfang.core.numbering import formal_number, parse_case_number
+from xinfang.core.repeats import Match
 from xinfang.core.vocabulary import COLLECTIVE, ONLINE_SOURCE, UPPER_SOURCE
 
 
@@ -107,8 +108,12 @@ def register_command(
         str | None, typer.Option("--posted-at", help="网络舆情：发帖时间（回复期限自此起算）")
     ] = None,
     new_matter: Annotated[
-        bool, typer.Option("--new-matter", help="不是重复信访：找到相似的旧件也不关联")
+        bool, typer.Option("--new-matter", help="不是重复信访：同一信访人的旧件也不关联")
     ] = False,
+    link: Annotated[
+        str | None,
+        typer.Option("--link", help="作为重复信访关联到此前的案件（编号），如内容相似的旧件"),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="确认不常见的电话或身份证号")] = False,
     interactive: Annotated[
         bool, typer.Option("--interactive", "-i", help="逐项提问登记（终端中不带选项时默认）")
@@ -148,29 +153,67 @@ def register_command(
     }
     given = any(value not in (None, False) for value in values.values())
     conn = open_ledger(db)
-    if interactive or (not given and sys.stdin.isatty()):
+    if interactive or (not given and at_terminal()):
         values = _interview(conn, force=force)
-    done = cases.register(conn, values, on=on, by=by, force=force, link_repeats=not new_matter)
+    asked: list[Match] = []
+
+    def ask(candidates: list[Match]) -> str | None:
+        asked.extend(candidates)
+        return _ask_same_matter(candidates)
+
+    done = cases.register(
+        conn, values, on=on, by=by, force=force, link_repeats=not new_matter, link_to=link,
+        ask=ask if (interactive or at_terminal()) and not as_json else None,
+    )  # fmt: skip
     if as_json:
         print_json(query.show(conn, done.case_no))
         return
     year, seq = parse_case_number(done.case_no)
     formal = formal_number(query.Prefixes.of(conn).case, year, seq)
     typer.echo(f"已登记：{done.case_no}（{formal}）")
-    _say_repeats(done)
+    _say_repeats(done, new_matter=new_matter, asked=bool(asked))
 
 
-def _say_repeats(done: cases.Registered) -> None:
+def at_terminal() -> bool:
+    """A clerk who can answer a question (tests stand in for one)."""
+    return sys.stdin.isatty()
+
+
+def _show(matches: list[Match]) -> None:
+    for match in matches[:5]:
+        typer.echo(f"  {match.case_no}（{match.status.label}）：{'、'.join(match.reasons)}")
+
+
+def _ask_same_matter(candidates: list[Match]) -> str | None:
+    """Similar content from another petitioner: the clerk says whether it is one matter."""
+    typer.echo("找到内容相似的旧件（不是同一信访人）：")
+    for match in candidates[:5]:
+        _show([match])
+        if typer.confirm(f"  与 {match.case_no} 是否为同一事项？", default=False):
+            return match.case_no
+    return None
+
+
+def _say_repeats(done: cases.Registered, *, new_matter: bool, asked: bool) -> None:
     """Show the clerk the earlier petitions of the same matter."""
-    if not done.repeats:
+    linked = done.linked_to
+    if not done.repeats and linked is None:
+        return
+    if linked is None:
+        if asked:
+            typer.echo("经办人确认不是同一事项，未关联。")
+            return
+        typer.echo("可能是重复信访，找到以下旧件（未关联）：")
+        _show(done.repeats)
+        if new_matter:
+            typer.echo("  （按 --new-matter 未关联）")
+        else:  # similar content only: linked when the clerk says so
+            first = done.repeats[0].case_no
+            typer.echo(f"  如为同一事项：xinfang link {done.case_no} --to {first}")
         return
     typer.echo("可能是重复信访，找到以下旧件：")
-    for match in done.repeats[:5]:
-        typer.echo(f"  {match.case_no}（{match.status.label}）：{'、'.join(match.reasons)}")
-    linked = done.linked_to
-    if linked is None:
-        typer.echo("  （按 --new-matter 未关联）")
-        return
+    listed = any(match.case_id == linked.case_id for match in done.repeats)
+    _show(done.repeats if listed else [linked, *done.repeats])
     typer.echo(f"已作为重复信访关联到 {linked.case_no} 所属事项。")
     if linked.being_handled:
         typer.echo(

@@ -35,6 +35,7 @@ DATA_LABELS = {
     "notified_on": "告知日期",
     "notice_method": "告知方式",
     "repeat_of": "重复信访，同",
+    "unlinked_from": "原关联",
     "requested_on": "复查申请日期",
     "late_reason": "逾期理由",
     "outcome": "复查结论",

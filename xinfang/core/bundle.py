@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from xinfang.core import bundle_check, deadlines, projection, rules, settings, workdays
+from xinfang.core import bundle_check, deadlines, links, projection, rules, settings, workdays
 from xinfang.core.bundle_check import FORMAT, VERSION, Bundle, Case, Event
 from xinfang.core.bundle_zip import MANIFEST, Refused, Staged, Staging, open_bundle
 from xinfang.core.dates import now
@@ -173,6 +173,7 @@ def merge(conn: sqlite3.Connection, paths: list[Path]) -> list[Merged]:
         with transaction(conn):
             merger = _Merger(conn, staged, own_name)
             results = [merger.merge(n, bundle) for n, bundle in enumerate(bundles)]
+            links.settle(conn)  # a town's unlink, a first case merged after its repeats
             merger.save_offices()
             staging.place(merger.moves)  # last: a failure here still rolls everything back
     except BaseException:

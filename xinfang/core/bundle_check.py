@@ -281,6 +281,8 @@ SCHEMAS: dict[str, dict[str, Check]] = {
         "complex": flag,
     },
     "correct": {"field": required(choice(tuple(FIELDS_BY_KEY))), "label": required(line(50))},
+    "link": {"repeat_of": required(case_number), "repeat_reasons": scalar, "reason": text(2_000)},
+    "unlink": {"unlinked_from": case_number, "reason": required(text(2_000))},
     "supervise": {**_NUMBERED, "due": required(day)},
     "supervise-answer": {"answers": numbers},
     "liaise": _NUMBERED,

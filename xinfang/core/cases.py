@@ -27,7 +27,7 @@ from xinfang.core.fields import find_field as _find_field
 from xinfang.core.ledger import find
 from xinfang.core.notice import public_notice
 from xinfang.core.numbering import next_in_sequence, short_number
-from xinfang.core.repeats import Match, find_earlier
+from xinfang.core.repeats import Match, decide, find_earlier, to_confirm
 from xinfang.core.states import ACTIONS, RECORDS, Status, check_step, refusal
 from xinfang.core.validate import clean_text, parse_int
 from xinfang.core.vocabulary import (
@@ -165,10 +165,13 @@ def register(
     by: str | None = None,
     force: bool = False,
     link_repeats: bool = True,
+    link_to: str | None = None,
+    ask: Callable[[list[Match]], str | None] | None = None,
 ) -> Registered:
     """登记: validate every field, take the next number of the year, look for earlier
-    petitions of the same matter (linking the new case to the first of them unless the
-    clerk says it is a new matter), write case + event."""
+    petitions of the same matter, write case + event. Linked as a repeat (repeats.decide):
+    to `link_to`, else to the same petitioner's latest unless the clerk says it is a new
+    matter; `ask(candidates)` may name one of the similar cases (the clerk at a terminal)."""
     unknown = set(values) - set(FIELDS_BY_KEY)
     if unknown:
         raise InvalidInput("字段", f"未知字段：{'、'.join(sorted(unknown))}")
@@ -186,9 +189,12 @@ def register(
     record["received_at"] = when.text
     check_record(record)
     actor = actor_name(conn, by)
+    if ask is not None and link_to is None and link_repeats:  # asked before the write lock
+        candidates = to_confirm(find_earlier(conn, record, when.day))
+        link_to = ask(candidates) if candidates else None
     with transaction(conn):
         matches = find_earlier(conn, record, when.day)
-        link = matches[0] if matches and link_repeats else None
+        link = decide(conn, matches, when, link_to=link_to, automatic=link_repeats)
         seq = next_in_sequence(conn, "case", when.day.year)
         columns = {
             **record,

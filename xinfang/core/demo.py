@@ -100,6 +100,10 @@ STAGES = (
     + ["transferred"] * 2
     + ["registered"] * 4
 )
+# Petitioners who come back with the same matter (case index -> their earlier one's):
+# linked as repeats; the other cases that share a complaint are other people's.
+RETURNING = {32: 22, 35: 25, 38: 28}
+PERSON = ("name", "phone", "id_number", "address", "township")
 ORDER = ["registered", "accepted", "assigned", "handling", "reported", "replied", "revisited"]
 ORDER += ["publicized", "closed", "archived"]
 
@@ -127,9 +131,11 @@ def build(conn: sqlite3.Connection, *, seed: int = 2026) -> dict[str, int]:
     rng = random.Random(seed)
     settings.set_value(conn, "clerk", "王芳")
     end = today()
-    planned = []
+    planned: list[tuple[date, int, dict[str, object], list[Step]]] = []
     for index, stage in enumerate(STAGES):
         values = _petition(rng, index, end)
+        if index in RETURNING:
+            values |= {key: planned[RETURNING[index]][2][key] for key in PERSON}
         steps = _plan(rng, index, stage, values)
         lag = rng.randint(0, 1) + (9 if index % 6 == 5 and stage in ORDER[:7] else 0)
         received = end - timedelta(days=sum(step.gap for step in steps) + lag)

@@ -11,7 +11,7 @@ from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 
-from xinfang.core import deadlines, projection, workdays
+from xinfang.core import deadlines, links, projection, workdays
 from xinfang.core.dates import today
 from xinfang.core.files import files_dir
 from xinfang.core.numbering import short_number
@@ -52,6 +52,7 @@ def check(conn: sqlite3.Connection, path: Path) -> list[Finding]:
     found.append(_permissions(path, files_dir(conn)))
     found.extend(_calendar(conn))
     found.append(_history(conn))
+    found.append(_links(conn))
     found.append(_sequences(conn))
     found.append(_deadlines(conn))
     return found
@@ -127,6 +128,17 @@ def _history(conn: sqlite3.Connection) -> Finding:
         shown = "、".join(f"{short_number(y, s)}（{'、'.join(w[:5])}）" for y, s, w in drifted[:10])
         return Finding(PROBLEM, "办理记录", f"{len(drifted)} 件案件的状态与办理记录不符：{shown}")
     return Finding(OK, "办理记录", f"{total} 件案件的状态与办理记录一致")
+
+
+def _links(conn: sqlite3.Connection) -> Finding:
+    """Each row's repeat link is what the link facts of the events give (links.py)."""
+    drifted = links.drifted(conn)
+    if drifted:
+        shown = "、".join(drifted[:10])
+        return Finding(
+            PROBLEM, "重复信访关联", f"{len(drifted)} 件案件的关联与办理记录不符：{shown}"
+        )
+    return Finding(OK, "重复信访关联", "各案的重复信访关联与办理记录一致")
 
 
 def _sequences(conn: sqlite3.Connection) -> Finding:

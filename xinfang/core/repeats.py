@@ -2,7 +2,12 @@
 phone, or name and address) or with closely similar content, within the office's window
 (`repeat_window_days`; content is compared with the latest 3,000 petitions of it).
 Similarity is counted on Chinese character pairs, so a complaint retold with other
-punctuation or in another order still matches; no word splitting."""
+punctuation or in another order still matches; no word splitting.
+
+Only the same petitioner is linked without asking: similar content alone (another
+person, perhaps in another town, with a like complaint) is a candidate that the clerk
+confirms, or links by its number. The links themselves, and their corrections, are in
+links.py."""
 
 from __future__ import annotations
 
@@ -14,11 +19,15 @@ from datetime import date, timedelta
 from typing import Any
 
 from xinfang.core import settings
+from xinfang.core.dates import Moment
+from xinfang.core.errors import InvalidInput
+from xinfang.core.ledger import find
 from xinfang.core.numbering import short_number
 from xinfang.core.states import OPEN_STATUSES, Status
 from xinfang.core.vocabulary import REPEAT_WINDOW_DAYS, SIMILAR, SIMILARITY_LOOKBACK
 
 _NOT_TEXT = re.compile(r"[\W_]+", re.UNICODE)
+CONFIRMED = "经办人确认"  # the reason of a link the clerk made (asked, or by number)
 
 
 def _pairs(text: str) -> set[str]:
@@ -42,6 +51,7 @@ class Match:
     root: int  # the first case of the matter: repeats are all linked to it
     reasons: tuple[str, ...]
     status: Status
+    same_person: bool  # the same ID number, phone, or name and address (not only content)
 
     @property
     def being_handled(self) -> bool:
@@ -86,20 +96,53 @@ def find_earlier(conn: sqlite3.Connection, record: dict[str, Any], received: dat
             same_name = record.get("name") and record["name"] == row["name"]
             if same_name and record.get("address") and record["address"] == row["address"]:
                 reasons.append("同一姓名和地址")
+        person = bool(reasons)
         score = similarity(pairs, row["content"])
         if score >= SIMILAR:
             reasons.append(f"内容相似（{score:.0%}）")
         if reasons:
-            matches.append(
-                Match(
-                    row["id"],
-                    short_number(row["year"], row["seq"]),
-                    row["repeat_of"] or row["id"],
-                    tuple(reasons),
-                    Status(row["status"]),
-                )
-            )
+            matches.append(_match(row, tuple(reasons), same_person=person))
     return matches
+
+
+def _match(row: sqlite3.Row, reasons: tuple[str, ...], *, same_person: bool) -> Match:
+    number = short_number(row["year"], row["seq"])
+    status = Status(row["status"])
+    return Match(row["id"], number, row["repeat_of"] or row["id"], reasons, status, same_person)
+
+
+def to_confirm(matches: list[Match]) -> list[Match]:
+    """The candidates to ask the clerk about: similar content, when no earlier case is
+    the same petitioner's (that one is linked without asking); one per matter."""
+    if any(m.same_person for m in matches):
+        return []
+    return list({m.root: m for m in reversed(matches)}.values())[::-1]
+
+
+def decide(
+    conn: sqlite3.Connection,
+    matches: list[Match],
+    received: Moment,
+    *,
+    link_to: str | None,
+    automatic: bool,
+) -> Match | None:
+    """The earlier case a new one is linked to: the one the clerk names (`link_to`), else
+    the latest of the same petitioner (unless `automatic` is off: a new matter), else none."""
+    if link_to is None:
+        return next((m for m in matches if m.same_person), None) if automatic else None
+    if not automatic:
+        raise InvalidInput("--link", "与 --new-matter（不是重复信访）矛盾；只能用其一")
+    target = find(conn, link_to)
+    number = short_number(target["year"], target["seq"])
+    if received.is_before(str(target["received_at"])):
+        raise InvalidInput(
+            "--link",
+            f"{number} 登记于 {target['received_at'][:16]}，晚于本件；只能关联此前的信访件",
+        )
+    found = next((m for m in matches if m.case_id == target["id"]), None)
+    reasons = (*(found.reasons if found else ()), CONFIRMED)
+    return _match(target, reasons, same_person=found is not None and found.same_person)
 
 
 def count_in_matter(conn: sqlite3.Connection, case: sqlite3.Row) -> int:

@@ -74,6 +74,7 @@ RECORDS = (
 SIDE_ACTIONS = (
     "note", "correct", "pause", "resume", "extend", "attach", "lend", "return", "supervise",
     "supervise-answer", "instruct", "liaise", "liaise-answer", "reexamine", "review",
+    "link", "unlink",
 )  # fmt: skip
 
 
@@ -135,6 +136,9 @@ ACTIONS: dict[str, Action] = {
         _action("return", "归还", {S.ARCHIVED}, None),
         _action("note", "备注", set(ALL_BUT_ARCHIVED), None),
         _action("correct", "更正", set(ALL_BUT_ARCHIVED), None),
+        # 重复信访: a link the clerk makes after registration, or removes (links.py).
+        _action("link", "关联重复信访", set(ALL_BUT_ARCHIVED), None),
+        _action("unlink", "解除重复关联", set(ALL_BUT_ARCHIVED), None),
     )
 }
 

@@ -16,8 +16,9 @@ or --as-of); the period's window is its first day up to min(last day, D).
   按期办结率 = 按期答复 / 答复数.
 - 回访数: revisit events in the window; 满意: satisfaction other than 不满意; 满意率.
 - 办结数: close events in the window.
-- 重复信访: registered cases whose petitioner has a case received earlier with the same
-  身份证号码, or the same 联系电话, or the same 姓名 and 地址 (anonymous cases never match).
+- 重复信访: registered cases linked as a repeat of an earlier case (repeats.py links the
+  same petitioner's, and the clerk confirms others); a link corrected since (links.py:
+  `link`, `unlink`) counts as corrected, as a corrected field does.
 - 集体访: registered cases with 人数 >= 5; 集体访人次: the sum of their 人数.
 - 超期未办: the office's deadlines (rule stages that are the office's duty, and 交办办结)
   started by D, due before D and not met by D: counted one per deadline.
@@ -301,15 +302,6 @@ def _window(period: Period, as_of: date) -> tuple[str, str]:
     return period.first.isoformat(), min(period.last, as_of).isoformat()
 
 
-# A case's "earlier case of the same petitioner" (重复信访); anonymous never matches.
-_REPEAT = """EXISTS (
-    SELECT 1 FROM cases o
-    WHERE c.anonymous = 0 AND o.anonymous = 0 AND o.id != c.id
-      AND (o.received_at < c.received_at OR (o.received_at = c.received_at AND o.id < c.id))
-      AND ((coalesce(c.id_number, '') != '' AND o.id_number = c.id_number)
-        OR (coalesce(c.phone, '') != '' AND o.phone = c.phone)
-        OR (coalesce(c.name, '') != '' AND coalesce(c.address, '') != ''
-            AND o.name = c.name AND o.address = c.address)))"""
 # The decision on a case as of the day: the last accept / reject / transfer up to it.
 _DECISION = """(
     SELECT e.action FROM events e
@@ -331,7 +323,7 @@ def figures(conn: sqlite3.Connection, period: Period, as_of: date) -> Figures:
     cases = conn.execute(
         f"SELECT c.source, c.form, c.category, c.township, c.persons, c.origin, "
         f"{_DECISION} AS decision, "
-        f"{_REPEAT} AS repeat FROM cases c "
+        "c.repeat_of IS NOT NULL AS repeat FROM cases c "
         "WHERE c.received_at >= :first AND c.received_at < date(:last, '+1 day')",
         params,
     ).fetchall()
