@@ -266,6 +266,33 @@ def test_urge_is_a_dated_reminder_listed_in_show(run, db_path, case):
     healthy(run)
 
 
+# The 办理情况汇总表 as of a day sees where the case was ---------------------------------
+
+
+def test_the_monthly_handle_table_follows_the_routing(run, case, tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    monkeypatch.setenv("XINFANG_NOW", "2026-12-05 10:00")
+    advance(run, case, "unit-report")  # reported 11-09
+    run("send-back", case, "--reason", "不全", "--on", "2026-11-10")
+    run("unit-report", case, "--text", "已补充", "--on", "2026-11-12")
+    run("send-back", case, "--reason", "仍不全", "--on", "2026-11-13")
+    run("reassign", case, "--to", "新华镇", "--reason", "属新华镇", "--on", "2026-11-16")
+    run("unit-return", case, "--reason", "不属本镇", "--on", "2026-11-17")
+
+    def progress(day: str) -> list:
+        target = tmp_path / f"{day}.xlsx"
+        run("report", "handle", "--month", "2026-11", "--as-of", day, "-o", str(target))
+        row = next(load_workbook(target).active.iter_rows(min_row=5, values_only=True))
+        return [row[6], row[8]]
+
+    assert progress("2026-11-09") == ["已交沙河镇办理，已报送办理情况，待答复", "2026-0001"]
+    assert progress("2026-11-10") == ["已交沙河镇办理", "2026-0001；退回重办 1 次"]
+    assert progress("2026-11-13") == ["已交沙河镇办理", "2026-0001；退回重办 2 次"]
+    assert progress("2026-11-16") == ["已交新华镇办理", "2026-0001；退回重办 2 次"]
+    assert progress("2026-11-17") == ["正在办理", "2026-0001；退回重办 2 次"]
+
+
 # Mistyped input: refused in one line, nothing written --------------------------------
 
 MISSING = "没有编号为 2026-9999 的案件"
