@@ -293,6 +293,122 @@ def test_the_monthly_handle_table_follows_the_routing(run, case, tmp_path, monke
     assert progress("2026-11-17") == ["正在办理", "2026-0001；退回重办 2 次"]
 
 
+# The 承办单位考核 counts each unit's send-backs, returns, reassignments, reminders ------
+
+
+def _scenario(run) -> None:
+    """Three cases in November 2026, the clock on 12-10 (see the expectations below)."""
+    for n in range(3):
+        run(*REGISTER[:-2], "--on", f"2026-11-02 09:0{n}")
+        run("accept", f"2026-000{n + 1}", "--on", "2026-11-02", "--notified-on", "2026-11-02")
+    a, b, c = "2026-0001", "2026-0002", "2026-0003"
+    run("assign", a, "--to", "沙河镇", "--due", "2026-11-20", "--on", "2026-11-03")
+    run("unit-accept", a, "--on", "2026-11-04")
+    run("unit-report", a, "--text", "已核查", "--on", "2026-11-06")
+    run("send-back", a, "--reason", "未附材料", "--on", "2026-11-09")
+    run("unit-report", a, "--text", "已补充", "--on", "2026-11-12")
+    run(
+        "reply",
+        a,
+        "--result",
+        "已解决",
+        "--finding",
+        "属实",
+        "--text",
+        "已办",
+        "--on",
+        "2026-11-13",
+    )
+    run("assign", b, "--to", "沙河镇", "--due", "2026-11-25", "--on", "2026-11-05")
+    run("urge", b, "--on", "2026-11-10")
+    run("urge", b, "--on", "2026-11-12")
+    run("unit-return", b, "--reason", "不属本镇", "--on", "2026-11-13")
+    run("assign", b, "--to", "新华镇", "--due", "2026-11-30", "--on", "2026-11-16")
+    run("unit-accept", b, "--on", "2026-11-17")
+    run("unit-report", b, "--text", "已核查", "--on", "2026-11-18")
+    run("assign", c, "--to", "蓼泉镇", "--due", "2026-11-25", "--on", "2026-11-05")
+    run("reassign", c, "--to", "新华镇", "--reason", "属新华镇", "--due", "2026-11-26",
+        "--on", "2026-11-06")  # fmt: skip
+    run("urge", c, "--on", "2026-11-20")
+
+
+# name: 交办件数, 已受理, 按期受理, 已报送, 按期报送, 超期未报送, 报送次数, 退回重办,
+# 办理质量合格率, 退单, 改派, 催办
+UNITS = {
+    # a: reported twice, sent back once; b: urged twice, then returned
+    "沙河镇": (2, 1, 1, 1, 1, 0, 2, 1, 0.5, 1, 0, 2),
+    # b: accepted and reported in time; c (reassigned to it): never accepted, report overdue
+    "新华镇": (2, 1, 1, 1, 1, 1, 1, 0, 1.0, 0, 0, 1),
+    # c: taken from it the next day
+    "蓼泉镇": (1, 0, 0, 0, 0, 0, 0, 0, "—", 0, 1, 0),
+}
+
+
+def test_units_are_counted_for_send_backs_returns_reassignments_and_reminders(
+    run, tmp_path, monkeypatch
+):
+    from openpyxl import load_workbook
+
+    monkeypatch.setenv("XINFANG_NOW", "2026-12-10 10:00")
+    _scenario(run)
+    healthy(run)
+    target = tmp_path / "考核.xlsx"
+    run("report", "stats", "--month", "2026-11", "-o", str(target))
+    sheet = load_workbook(target)["承办单位考核"]
+    header = [c.value for c in sheet[3]]
+    assert header[-7:] == [
+        "报送次数",
+        "退回重办",
+        "办理质量合格率",
+        "退单",
+        "改派",
+        "催办",
+        "综合得分",
+    ]
+    keys = ("交办件数", "已受理", "按期受理", "已报送", "按期报送", "超期未报送", *header[-7:-1])
+    got = {}
+    for row in sheet.iter_rows(min_row=4, values_only=True):
+        values = dict(zip(header, row, strict=True))
+        got[values["承办单位"]] = tuple(values[k] for k in keys)
+    assert got == UNITS
+    out = run("report", "stats", "--month", "2026-11").stdout
+    quality = out[out.index("承办单位办理质量") :]
+    lines = [
+        [c.strip() for c in line.split("│")[1:-1]]
+        for line in quality.splitlines()
+        if line.count("│") == 8
+    ]
+    header = quality.splitlines()[2]  # under the title and the table's top
+    assert [c.strip() for c in header.split("┃")[1:-1]] == [
+        "承办单位", "报送次数", "退回重办", "办理质量合格率", "退单", "改派", "催办",
+    ]  # fmt: skip
+    assert {line[0]: line[1:] for line in lines} == {
+        "沙河镇": ["2", "1", "50.0%（1/2）", "1", "0", "2"],
+        "新华镇": ["1", "0", "100.0%（1/1）", "0", "0", "1"],
+        "蓼泉镇": ["0", "0", "—", "0", "1", "0"],
+    }
+
+
+def test_a_report_sent_back_after_the_day_counts_as_accepted_then(run, tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    monkeypatch.setenv("XINFANG_NOW", "2026-12-10 10:00")
+    _scenario(run)
+    target = tmp_path / "早.xlsx"
+    run("report", "stats", "--month", "2026-11", "--as-of", "2026-11-08", "-o", str(target))
+    sheet = load_workbook(target)["承办单位考核"]
+    header = [c.value for c in sheet[3]]
+    rows = {
+        r[1]: dict(zip(header, r, strict=True))
+        for r in sheet.iter_rows(min_row=4, values_only=True)
+    }
+    # On 11-08 沙河镇's one report stood unchallenged; the send-back came on 11-09.
+    assert (rows["沙河镇"]["报送次数"], rows["沙河镇"]["退回重办"]) == (1, 0)
+    assert rows["沙河镇"]["办理质量合格率"] == 1.0
+    assert (rows["沙河镇"]["退单"], rows["沙河镇"]["催办"]) == (0, 0)
+    assert rows["蓼泉镇"]["改派"] == 1
+
+
 # Mistyped input: refused in one line, nothing written --------------------------------
 
 MISSING = "没有编号为 2026-9999 的案件"
