@@ -297,11 +297,11 @@ def test_the_monthly_handle_table_follows_the_routing(run, case, tmp_path, monke
 
 
 def _scenario(run) -> None:
-    """Three cases in November 2026, the clock on 12-10 (see the expectations below)."""
-    for n in range(3):
+    """Four cases in November 2026, the clock on 12-10 (see the expectations below)."""
+    for n in range(4):
         run(*REGISTER[:-2], "--on", f"2026-11-02 09:0{n}")
         run("accept", f"2026-000{n + 1}", "--on", "2026-11-02", "--notified-on", "2026-11-02")
-    a, b, c = "2026-0001", "2026-0002", "2026-0003"
+    a, b, c, d = "2026-0001", "2026-0002", "2026-0003", "2026-0004"
     run("assign", a, "--to", "沙河镇", "--due", "2026-11-20", "--on", "2026-11-03")
     run("unit-accept", a, "--on", "2026-11-04")
     run("unit-report", a, "--text", "已核查", "--on", "2026-11-06")
@@ -326,21 +326,52 @@ def _scenario(run) -> None:
     run("assign", b, "--to", "新华镇", "--due", "2026-11-30", "--on", "2026-11-16")
     run("unit-accept", b, "--on", "2026-11-17")
     run("unit-report", b, "--text", "已核查", "--on", "2026-11-18")
+    run(
+        "reply",
+        b,
+        "--result",
+        "已解决",
+        "--finding",
+        "属实",
+        "--text",
+        "已办",
+        "--on",
+        "2026-11-19",
+    )
+    run("revisit", b, "--method", "电话回访", "--satisfaction", "满意", "--on", "2026-11-20")
     run("assign", c, "--to", "蓼泉镇", "--due", "2026-11-25", "--on", "2026-11-05")
     run("reassign", c, "--to", "新华镇", "--reason", "属新华镇", "--due", "2026-11-26",
         "--on", "2026-11-06")  # fmt: skip
     run("urge", c, "--on", "2026-11-20")
+    run("assign", d, "--to", "平川镇", "--due", "2026-11-25", "--on", "2026-11-05")
+    run("unit-return", d, "--reason", "不属本镇", "--on", "2026-11-06")
+    run(
+        "reply",
+        d,
+        "--result",
+        "已解决",
+        "--finding",
+        "属实",
+        "--text",
+        "已办",
+        "--on",
+        "2026-11-09",
+    )
+    run("revisit", d, "--method", "电话回访", "--satisfaction", "满意", "--on", "2026-11-10")
 
 
-# name: 交办件数, 已受理, 按期受理, 已报送, 按期报送, 超期未报送, 报送次数, 退回重办,
-# 办理质量合格率, 退单, 改派, 催办
+# name: 交办件数, 已受理, 按期受理, 已报送, 按期报送, 超期未报送, 回访数, 满意, 报送次数,
+# 退回重办, 办理质量合格率, 退单, 改派, 催办
 UNITS = {
     # a: reported twice, sent back once; b: urged twice, then returned
-    "沙河镇": (2, 1, 1, 1, 1, 0, 2, 1, 0.5, 1, 0, 2),
-    # b: accepted and reported in time; c (reassigned to it): never accepted, report overdue
-    "新华镇": (2, 1, 1, 1, 1, 1, 1, 0, 1.0, 0, 0, 1),
+    "沙河镇": (2, 1, 1, 1, 1, 0, 0, 0, 2, 1, 0.5, 1, 0, 2),
+    # b: accepted and reported in time, revisited; c (reassigned to it): never accepted,
+    # its report overdue
+    "新华镇": (2, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1.0, 0, 0, 1),
     # c: taken from it the next day
-    "蓼泉镇": (1, 0, 0, 0, 0, 0, 0, 0, "—", 0, 1, 0),
+    "蓼泉镇": (1, 0, 0, 0, 0, 0, 0, 0, 0, 0, "—", 0, 1, 0),
+    # d: returned in time (the 3-day answer); the office's own reply and revisit are not its
+    "平川镇": (1, 1, 1, 0, 0, 0, 0, 0, 0, 0, "—", 1, 0, 0),
 }
 
 
@@ -365,7 +396,8 @@ def test_units_are_counted_for_send_backs_returns_reassignments_and_reminders(
         "催办",
         "综合得分",
     ]
-    keys = ("交办件数", "已受理", "按期受理", "已报送", "按期报送", "超期未报送", *header[-7:-1])
+    keys = ("交办件数", "已受理", "按期受理", "已报送", "按期报送", "超期未报送", "回访数", "满意",
+            *header[-7:-1])  # fmt: skip
     got = {}
     for row in sheet.iter_rows(min_row=4, values_only=True):
         values = dict(zip(header, row, strict=True))
@@ -386,6 +418,7 @@ def test_units_are_counted_for_send_backs_returns_reassignments_and_reminders(
         "沙河镇": ["2", "1", "50.0%（1/2）", "1", "0", "2"],
         "新华镇": ["1", "0", "100.0%（1/1）", "0", "0", "1"],
         "蓼泉镇": ["0", "0", "—", "0", "1", "0"],
+        "平川镇": ["0", "0", "—", "1", "0", "0"],
     }
 
 

@@ -33,8 +33,9 @@ or --as-of); the period's window is its first day up to min(last day, D).
   revisit. 综合得分 = 40×按期受理率 + 40×按期报送率 + 20×满意率, a rate without a
   denominator counting in full; ranked best first, equal scores sharing a place (并列)
   and listed by name. A unit's deadlines are those opened by its assignment (交办 or
-  改派; a 退回重办 reopens the report's); a case is the unit's at a revisit when its
-  last 交办/改派 before it named the unit and no 退单 followed.
+  改派; a 退回重办 reopens the report's; a 退单 answers the unit_accept one, as the
+  unit's decision on taking the case); a case is the unit's at a revisit when its last
+  交办/改派 before it named the unit and no 退单 followed.
 - 办理质量 (seed 001 五(二)3), per ranked unit, from events in the window: 报送次数 = its
   unit-report events; 办理质量合格率 = those not sent back (no send-back follows the
   report by D before the next report) / 报送次数; 退回重办 = send-back events naming it;
