@@ -53,7 +53,7 @@ def refused(run, db_path, *args: str) -> str:
 
 REGISTERED = ["accept", "reject", "transfer"]
 ACCEPTED = ["notify", "assign", "reply"]
-ASSIGNED = ["notify", "unit-accept"]
+ASSIGNED = ["notify", "unit-accept", "reassign", "unit-return"]
 REVISITED = ["publicize"]
 REPLY = ("reply", CASE, "--result", "已解决", "--finding", "属实", "--text", "已办")
 

@@ -224,7 +224,8 @@ def test_refused_answer_without_supervision(run, db_path):
     out = run("supervise-answer", CASE, "--text", "已办结", expect=2)
     assert out.stderr == (
         "错误：案件 2026-0001 当前状态为「已交办（待承办单位受理）」，没有待回复的督办"
-        "（先用 xinfang supervise 督办）。下一步可以：承办受理（xinfang unit-accept）。\n"
+        "（先用 xinfang supervise 督办）。下一步可以：承办受理（xinfang unit-accept）、"
+        "改派（xinfang reassign）、退单（xinfang unit-return）。\n"
     )
     assert dump(db_path) == before
 

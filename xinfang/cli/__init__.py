@@ -21,6 +21,7 @@ MODULES: dict[str, tuple[str, ...]] = {
         "reply", "revisit", "publicize", "close", "archive", "note", "correct", "extend",
         "pause", "resume",
     ),
+    "routing_commands": ("send-back", "reassign", "unit-return", "urge"),
     "supervision_commands": (
         "supervise", "supervise-answer", "instruct", "liaise", "liaise-answer", "suggest",
     ),

@@ -165,6 +165,9 @@ ByOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON，供脚本使用")]
 CaseArgument = Annotated[str, typer.Argument(help="案件编号，如 2026-0001 或 临民信〔2026〕1号")]
+# 承办责任人 (seed 001 三(一)2), named at 交办 and 改派.
+PersonOption = Annotated[str | None, typer.Option("--person", help="承办单位的承办责任人")]
+PhoneOption = Annotated[str | None, typer.Option("--phone", help="承办责任人的联系电话")]
 
 
 def open_ledger(db: str | None, *, office_clock: bool = True) -> sqlite3.Connection:

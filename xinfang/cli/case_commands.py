@@ -8,7 +8,15 @@ from typing import Annotated
 
 import typer
 
-from xinfang.cli.base import ByOption, CaseArgument, DbOption, OnOption, open_ledger
+from xinfang.cli.base import (
+    ByOption,
+    CaseArgument,
+    DbOption,
+    OnOption,
+    PersonOption,
+    PhoneOption,
+    open_ledger,
+)
 from xinfang.cli.root import command
 from xinfang.core import cases, vocabulary
 from xinfang.core.numbering import formal_number
@@ -135,16 +143,20 @@ def assign_command(
     case: CaseArgument,
     to: Annotated[str, typer.Option("--to", help="承办单位（乡镇或部门）")],
     due: Annotated[str, typer.Option("--due", help="办结期限，如 2026-12-05")],
+    person: PersonOption = None,
+    phone: PhoneOption = None,
     on: OnOption = None,
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """交办：按属地管理、分级负责交承办单位办理，生成交办单编号。
+    """交办：按属地管理、分级负责交承办单位办理，生成交办单编号；可写明承办责任人。
 
-    例：xinfang assign 2026-0001 --to 沙河镇 --due 2026-12-05
+    例：xinfang assign 2026-0001 --to 沙河镇 --due 2026-12-05 --person 李明 --phone 13900000000
     """
     conn = open_ledger(db)
-    case_no, year, seq = cases.assign(conn, case, to=to, due=due, on=on, by=by)
+    case_no, year, seq = cases.assign(
+        conn, case, to=to, due=due, person=person, phone=phone, on=on, by=by
+    )
     number = formal_number(setting(conn, "assign_prefix"), year, seq)
     _done("已交办", case_no, f" → {to}，交办单 {number}")
 

@@ -50,6 +50,9 @@ DATA_LABELS = {
     "title": "材料",
     "kind": "类别",
     "days": "延长天数",
+    "from_unit": "原承办单位",
+    "person": "承办责任人",
+    "person_phone": "责任人电话",
 }
 
 

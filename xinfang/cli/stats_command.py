@@ -39,6 +39,7 @@ Xlsx = Annotated[
 RANKING_HEADER = (
     "名次", "承办单位", "交办件数", "按期受理率", "按期报送率", "超期未报送", "满意率", "综合得分",
 )  # fmt: skip
+QUALITY_HEADER = ("承办单位", "报送次数", "退回重办", "办理质量合格率", "退单", "改派", "催办")
 
 
 @report_app.command("stats", cls=Command)
@@ -64,7 +65,8 @@ def report_stats(
     满意率＝回访中非“不满意”的÷回访数；办结数按办结日期；重复信访＝关联为此前案件
     重复信访的（同一信访人自动关联，内容相似的经确认关联；以 link/unlink 更正后为准）；集体访＝人数 5 人以上；
     超期未办＝截至统计日已过期限仍未完成的期限（项）。承办单位综合得分＝
-    40×按期受理率＋40×按期报送率＋20×满意率（无可计算的按满分计）。
+    40×按期受理率＋40×按期报送率＋20×满意率（无可计算的按满分计）。办理质量合格率＝
+    期内报送的办理情况中未被退回重办的÷报送次数；退回重办、退单、改派（改出）、催办按次计。
 
     例：xinfang report stats --month 2026-11；xinfang report stats --quarter 2026Q4 --xlsx；xinfang report stats --year 2026 -o 2026年信访分析.xlsx --force
     """
@@ -164,6 +166,35 @@ def _print_ranking(analysis: stats.Analysis) -> None:
             str(unit.overdue_reports),
             _rate_with_counts(unit.satisfaction_rate, unit.satisfied, unit.revisited),
             f"{unit.score:.1f}",
+        )
+    console().print(table)
+    _print_quality(analysis)
+
+
+def _print_quality(analysis: stats.Analysis) -> None:
+    """The units' 办理质量 and routing counts, in the ranking's order."""
+    from rich.table import Table
+
+    from xinfang.cli.render import console
+
+    table = Table(
+        title="承办单位办理质量（办理质量合格率＝未被退回重办的报送÷报送次数）",
+        title_justify="left",
+    )
+    for heading in QUALITY_HEADER:
+        table.add_column(
+            heading, no_wrap=True, justify="left" if heading == "承办单位" else "right"
+        )
+    for unit in analysis.ranking:
+        accepted = unit.submissions - unit.submissions_sent_back
+        table.add_row(
+            unit.unit,
+            str(unit.submissions),
+            str(unit.sent_back),
+            _rate_with_counts(unit.quality_rate, accepted, unit.submissions),
+            str(unit.returned),
+            str(unit.reassigned_away),
+            str(unit.urged),
         )
     console().print(table)
 

@@ -259,7 +259,26 @@ SCHEMAS: dict[str, dict[str, Check]] = {
     "reject": {**_NOTICE, "reason": required(text(2_000)), "channel": required(line(200))},
     "transfer": {**_NOTICE, "to": required(line(200)), "reason": text(2_000)},
     "notify": {"notified_on": required(day), "notice_method": choice(NOTICE_METHODS)},
-    "assign": {"to": required(line(50)), "due": required(day), "number": integer(1, 10**6)},
+    "assign": {
+        "to": required(line(50)),
+        "due": required(day),
+        "number": integer(1, 10**6),
+        "person": line(50),
+        "person_phone": line(50),
+    },
+    # Routing (core/routing.py): the due date feeds the deadlines, the units the counts.
+    "send-back": {"unit": line(50), "reason": text(2_000), "due": required(day)},
+    "reassign": {
+        "from_unit": line(50),
+        "to": required(line(50)),
+        "due": required(day),
+        "number": integer(1, 10**6),
+        "reason": text(2_000),
+        "person": line(50),
+        "person_phone": line(50),
+    },
+    "unit-return": {"unit": line(50), "reason": text(2_000)},
+    "urge": {"unit": line(50), "text": text(2_000)},
     "unit-accept": {"unit": line(50)},
     "unit-report": {"unit": line(50), "text": text(TEXT_LIMIT)},
     "reply": {

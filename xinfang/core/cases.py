@@ -342,13 +342,18 @@ def assign(
     *,
     to: str,
     due: str,
+    person: str | None = None,
+    phone: str | None = None,
     on: str | None = None,
     by: str | None = None,
 ) -> tuple[str, int, int]:
-    """交办 to a township or department with a due date and its own yearly 交办单 number.
-    Returns (case number, 交办 year, 交办 number)."""
+    """交办 to a township or department with a due date and its own yearly 交办单 number,
+    naming the unit's 承办责任人 if known. Returns (case number, 交办 year, 交办 number)."""
+    from xinfang.core.routing import responsible_person  # routing builds on act() here
+
     unit = settings.check_unit(conn, to)
     due_day, _ = parse_when(due, "办结期限")
+    responsible = responsible_person(person, phone)
     taken: dict[str, int] = {}
 
     def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -366,7 +371,7 @@ def assign(
             "unit_reported_on": None,
             "unit_report": None,
         }
-        data = {"to": unit, "due": changes["assign_due"], "number": taken["seq"]}
+        data = {"to": unit, "due": changes["assign_due"], "number": taken["seq"], **responsible}
         return changes, data
 
     case_no = act(conn, ref, "assign", on, by, build)

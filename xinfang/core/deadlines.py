@@ -101,13 +101,21 @@ class _Replay:
                 self.open("reply", round_no, day)
         elif action == "notify":
             self.meet("notice", None, day)
-        elif action == "assign":
+        elif action in ("assign", "reassign"):
+            # 改派: the new unit's deadlines take the place of the old unit's.
             self.open("unit_accept", round_no, day)
             self.open("assign_due", round_no, day, fixed_due=_day(data["due"]))
         elif action == "unit-accept":
             self.meet("unit_accept", round_no, day)
         elif action == "unit-report":
             self.meet("assign_due", round_no, day)
+        elif action == "send-back":
+            # 退回重办: the report is due again, from the send-back to its due date.
+            self.open("assign_due", round_no, day, fixed_due=_day(data["due"]))
+        elif action == "unit-return":
+            # 退单 is the unit's answer on taking the case; its report is no longer due.
+            self.meet("unit_accept", round_no, day)
+            self.deadlines.pop(("assign_due", round_no), None)
         elif action == "reply":
             for stage in ("reply", "online_reply", "upper_report"):
                 self.meet(stage, None if stage != "reply" else round_no, day)

@@ -70,6 +70,13 @@ def _assign(data: Mapping[str, Any], row: Row, day: str) -> Row:
     }
 
 
+# 退单: the unit gives the case back; its 交办 (unit, 交办单, dates, report) is undone.
+UNIT_RETURN = dict.fromkeys(
+    ("unit", *ASSIGN_NUMBER, "assigned_on", "assign_due", "unit_accepted_on",
+     "unit_reported_on", "unit_report"),
+)  # fmt: skip
+
+
 def _revisit(data: Mapping[str, Any], row: Row, day: str) -> Row:
     if data.get("satisfaction") == DISSATISFIED:  # handled again, in the next round
         return {"status": Status.ACCEPTED.value, "round": row["round"] + 1,
@@ -110,6 +117,15 @@ FOLDS: dict[str, Fold] = {
         "unit_reported_on": day,
         "unit_report": data.get("text"),
     },
+    # 退回重办: the report is not accepted; the unit works on to the (new) due date.
+    "send-back": lambda data, row, day: {
+        "assign_due": data.get("due"),
+        "unit_reported_on": None,
+        "unit_report": None,
+    },
+    # 改派: the new unit, its own 交办单 number and dates, as a first assignment.
+    "reassign": _assign,
+    "unit-return": lambda data, row, day: dict(UNIT_RETURN),
     "reply": lambda data, row, day: {
         "replied_on": day,
         "reply_result": data.get("result"),
@@ -128,7 +144,7 @@ FOLDS: dict[str, Fold] = {
 KNOWN_ACTIONS = frozenset({"register", *ACTIONS})
 # Folds that read no data: their events' JSON need not even be decoded.
 DATALESS = (KNOWN_ACTIONS - FOLDS.keys()) | {
-    "unit-accept", "publicize", "close", "pause", "resume",
+    "unit-accept", "publicize", "close", "pause", "resume", "unit-return",
 }  # fmt: skip
 _LEADS_TO = {
     name: action.leads_to.value for name, action in ACTIONS.items() if action.leads_to is not None

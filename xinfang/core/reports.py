@@ -47,6 +47,7 @@ class AsOf:
     reply_text: str | None = None
     round: int = 1
     extended: bool = False
+    sent_back: int = 0  # 退回重办, times
     notes: list[str] = field(default_factory=list)
 
 
@@ -72,6 +73,13 @@ def fold(events: list[sqlite3.Row], day: date) -> AsOf:
             state.unit, state.unit_reported = data.get("to"), False
         elif action == "unit-report":
             state.unit_reported = True
+        elif action == "send-back":
+            state.unit_reported = False
+            state.sent_back += 1
+        elif action == "reassign":
+            state.unit, state.unit_reported = data.get("to"), False
+        elif action == "unit-return":
+            state.unit, state.unit_reported = None, False
         elif action == "reply":
             state.replied_on = when
             state.reply_result, state.reply_finding = data.get("result"), data.get("finding")
@@ -96,7 +104,7 @@ def _source(case: sqlite3.Row) -> str:
 # cost time to load and decode: a month of 10,000 cases spent half its time on them.
 FOLDED = (
     "accept", "reject", "transfer", "notify", "assign", "unit-report", "reply", "revisit",
-    "extend", "publicize", "close", "archive",
+    "extend", "publicize", "close", "archive", "send-back", "reassign", "unit-return",
 )  # fmt: skip
 
 
@@ -196,6 +204,7 @@ def handle_rows(conn: sqlite3.Connection, period: Period, as_of: date) -> list[l
         remarks = [
             f"第 {state.round} 轮办理" if state.round > 1 else None,
             "疑难复杂，已延期" if state.extended else None,
+            f"退回重办 {state.sent_back} 次" if state.sent_back else None,
         ]
         rows.append(
             [

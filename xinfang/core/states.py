@@ -2,7 +2,9 @@
 
 register ─► accept ─► [assign ─► unit-accept ─► unit-report] ─► reply ─► revisit ─►
 publicize ─► close ─► archive; reject / transfer end a case before it is handled;
-a 不满意 revisit sends it back to `accepted` for a new handling round.
+a 不满意 revisit sends it back to `accepted` for a new handling round. A report the
+office finds poor is sent back to the unit (reported ─► handling); a case moves to
+another unit (reassign: ─► assigned) or is returned by its unit (unit-return: ─► accepted).
 """
 
 from __future__ import annotations
@@ -74,7 +76,7 @@ RECORDS = (
 SIDE_ACTIONS = (
     "note", "correct", "pause", "resume", "extend", "attach", "lend", "return", "supervise",
     "supervise-answer", "instruct", "liaise", "liaise-answer", "reexamine", "review",
-    "link", "unlink",
+    "link", "unlink", "urge",
 )  # fmt: skip
 
 
@@ -103,6 +105,13 @@ ACTIONS: dict[str, Action] = {
         _action("unit-accept", "承办受理", {S.ASSIGNED}, S.HANDLING),
         _action("unit-report", "承办报送", {S.HANDLING}, S.REPORTED),
         _action("reply", "答复", {S.ACCEPTED, S.REPORTED}, S.REPLIED),
+        # Routing between the office and its units (seeds 001 二(四)4, 002 二(二)2):
+        # a poor report goes back to the unit; a case moves to another unit; a unit
+        # returns a case that is not its business (退单); a reminder moves nothing.
+        _action("send-back", "退回重办", {S.REPORTED}, S.HANDLING),
+        _action("reassign", "改派", {S.ASSIGNED, S.HANDLING}, S.ASSIGNED),
+        _action("unit-return", "退单", {S.ASSIGNED, S.HANDLING}, S.ACCEPTED),
+        _action("urge", "催办", {S.ASSIGNED, S.HANDLING}, None),
         # 满意 -> revisited; 不满意 -> accepted again, next round (decided in the core).
         _action("revisit", "回访", {S.REPLIED}, None),
         # An anonymous case has nobody to revisit: it may be publicized after the reply.

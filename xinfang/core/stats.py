@@ -7,8 +7,8 @@ Every figure is the ledger as it stood at the end of the day D (the period's las
 or --as-of); the period's window is its first day up to min(last day, D).
 
 - 登记数: cases whose received_at falls in the window; counted by 信访来源, 信访形式,
-  问题类型 and 属地. 承办单位: cases with an `assign` event in the window, by the unit it
-  names (a case assigned twice to one unit counts once).
+  问题类型 and 属地. 承办单位: cases with an `assign` or `reassign` (改派) event in the
+  window, by the unit it names (a case assigned twice to one unit counts once).
 - 受理数 / 不予受理 / 转送 / 待定: the registered cases by their decision (accept,
   reject, transfer, none yet) in events up to D. 受理率 = 受理数 / 登记数.
 - 答复数: reply deadlines (stage reply, every round) met in the window; 按期答复: met on
@@ -33,7 +33,15 @@ or --as-of); the period's window is its first day up to min(last day, D).
   assign_due deadlines open and past due as of D; 满意率 = revisits in the window of cases assigned to it at the time of the
   revisit. 综合得分 = 40×按期受理率 + 40×按期报送率 + 20×满意率, a rate without a
   denominator counting in full; ranked best first, equal scores sharing a place (并列)
-  and listed by name.
+  and listed by name. A unit's deadlines are those opened by its assignment (交办 or
+  改派; a 退回重办 reopens the report's; a 退单 answers the unit_accept one, as the
+  unit's decision on taking the case); a case is the unit's at a revisit when its last
+  交办/改派 before it named the unit and no 退单 followed.
+- 办理质量 (seed 001 五(二)3), per ranked unit, from events in the window: 报送次数 = its
+  unit-report events; 办理质量合格率 = those not sent back (no send-back follows the
+  report by D before the next report) / 报送次数; 退回重办 = send-back events naming it;
+  退单 = its unit-return events; 改派 = reassign events taking a case from it; 催办 =
+  urge events naming it. Not part of 综合得分.
 """
 
 from __future__ import annotations
@@ -204,6 +212,12 @@ class UnitScore:
     revisited: int = 0
     satisfied: int = 0
     rank: int = 0
+    submissions: int = 0  # unit-report events in the window (报送次数)
+    submissions_sent_back: int = 0  # of those, sent back by D
+    sent_back: int = 0  # 退回重办
+    returned: int = 0  # 退单
+    reassigned_away: int = 0  # 改派 (taken from it)
+    urged: int = 0  # 催办
 
     @property
     def accept_rate(self) -> float | None:
@@ -216,6 +230,11 @@ class UnitScore:
     @property
     def satisfaction_rate(self) -> float | None:
         return _rate(self.satisfied, self.revisited)
+
+    @property
+    def quality_rate(self) -> float | None:
+        """办理质量合格率: reports accepted as first submitted / reports."""
+        return _rate(self.submissions - self.submissions_sent_back, self.submissions)
 
     @property
     def score(self) -> float:
@@ -308,10 +327,14 @@ _DECISION = """(
     WHERE e.case_id = c.id AND e.action IN ('accept', 'reject', 'transfer')
       AND e.occurred_at < date(:as_of, '+1 day')
     ORDER BY e.id DESC LIMIT 1)"""
-# The unit a case was assigned to before a given event (the handling unit then).
+# The unit a case was assigned to before a given event (the handling unit then): none
+# after a 退单.
+_ASSIGNED = "('assign', 'reassign')"
 _UNIT_BEFORE = """(
-    SELECT json_extract(a.data, '$.to') FROM events a
-    WHERE a.case_id = e.case_id AND a.action = 'assign' AND a.id < e.id
+    SELECT CASE a.action WHEN 'unit-return' THEN NULL ELSE json_extract(a.data, '$.to') END
+    FROM events a
+    WHERE a.case_id = e.case_id AND a.action IN ('assign', 'reassign', 'unit-return')
+      AND a.id < e.id
     ORDER BY a.id DESC LIMIT 1)"""
 _IN_WINDOW = "e.occurred_at >= :first AND e.occurred_at < date(:last, '+1 day')"
 
@@ -348,7 +371,7 @@ def figures(conn: sqlite3.Connection, period: Period, as_of: date) -> Figures:
 
     for _case_id, unit in conn.execute(
         "SELECT DISTINCT e.case_id, json_extract(e.data, '$.to') FROM events e "
-        f"WHERE e.action = 'assign' AND {_IN_WINDOW}",
+        f"WHERE e.action IN {_ASSIGNED} AND {_IN_WINDOW}",
         params,
     ).fetchall():
         result.by_unit[unit or UNFILLED] += 1
@@ -393,7 +416,7 @@ def rank_units(
     rows = conn.execute(
         "SELECT d.stage, d.due_on, d.met_on, d.starts_on, ("
         "  SELECT json_extract(a.data, '$.to') FROM events a WHERE a.case_id = d.case_id "
-        "  AND a.action = 'assign' AND a.round = d.round ORDER BY a.id DESC LIMIT 1) AS unit "
+        f"  AND a.action IN {_ASSIGNED} AND a.round = d.round ORDER BY a.id DESC LIMIT 1) AS unit "
         "FROM deadlines d WHERE d.stage IN ('unit_accept', 'assign_due') "
         "AND ((d.met_on BETWEEN ? AND ?) OR (d.due_on < ? "
         "AND d.starts_on <= ? AND (d.met_on IS NULL OR d.met_on > ?)))",
@@ -424,9 +447,42 @@ def rank_units(
         if score is not None:
             score.revisited += 1
             score.satisfied += satisfaction != DISSATISFIED
+    _count_routing(conn, scores, {"first": first, "last": last, "as_of": day})
     ranked = sorted(scores.values(), key=lambda s: (-s.score, s.unit))
     for number, score in enumerate(ranked, 1):
         # Equal scores share a place (并列), as in the office's own rankings.
         tied = number > 1 and ranked[number - 2].score == score.score
         score.rank = ranked[number - 2].rank if tied else number
     return ranked
+
+
+# Routing events by the unit they concern (the old unit for a 改派); a report is sent
+# back when the next report or send-back of its case, by D, is a send-back.
+_ROUTING = f"""
+SELECT e.action,
+  CASE e.action WHEN 'reassign' THEN json_extract(e.data, '$.from_unit')
+    ELSE json_extract(e.data, '$.unit') END,
+  e.action = 'unit-report' AND (
+    SELECT n.action FROM events n
+    WHERE n.case_id = e.case_id AND n.id > e.id AND n.action IN ('unit-report', 'send-back')
+      AND n.occurred_at < date(:as_of, '+1 day')
+    ORDER BY n.id LIMIT 1) IS 'send-back'
+FROM events e
+WHERE e.action IN ('unit-report', 'send-back', 'unit-return', 'reassign', 'urge')
+  AND {_IN_WINDOW}"""
+_ROUTING_COUNTS = {
+    "unit-report": "submissions", "send-back": "sent_back", "unit-return": "returned",
+    "reassign": "reassigned_away", "urge": "urged",
+}  # fmt: skip
+
+
+def _count_routing(
+    conn: sqlite3.Connection, scores: dict[str, UnitScore], params: dict[str, str]
+) -> None:
+    """报送次数, 退回重办 (and the reports it rejected), 退单, 改派, 催办 per unit."""
+    for action, unit, rejected in conn.execute(_ROUTING, params):
+        score = scores.get(unit)
+        if score is not None:
+            key = _ROUTING_COUNTS[action]
+            setattr(score, key, getattr(score, key) + 1)
+            score.submissions_sent_back += bool(rejected)

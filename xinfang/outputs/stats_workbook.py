@@ -32,9 +32,10 @@ POINTS = '+0.0"个百分点";-0.0"个百分点";0.0"个百分点"'
 DASH = "—"  # a rate or a change without a base
 RANKING_COLUMNS = (
     "名次", "承办单位", "交办件数", "已受理", "按期受理", "按期受理率", "已报送", "按期报送",
-    "按期报送率", "超期未报送", "回访数", SATISFIED, "满意率", "综合得分",
+    "按期报送率", "超期未报送", "回访数", SATISFIED, "满意率", "报送次数", "退回重办",
+    "办理质量合格率", "退单", "改派", "催办", "综合得分",
 )  # fmt: skip
-RANKING_WIDTHS = (6, 14, 9, 8, 9, 11, 8, 9, 11, 11, 8, 7, 9, 10)
+RANKING_WIDTHS = (6, 14, 9, 8, 9, 11, 8, 9, 11, 11, 8, 7, 9, 9, 9, 13, 7, 7, 7, 10)
 CHART_COLUMN = "G"  # charts sit to the right of the five columns of a breakdown
 
 
@@ -241,7 +242,7 @@ def _ranking(sheet: Worksheet, analysis: Analysis, unit_name: str) -> None:
         f"{TITLE}（{period.label}）承办单位考核",
         f"单位：{unit_name}    统计期间：{_span(period)}    数据截至：{chinese_date(analysis.as_of)}"
         "    综合得分＝40×按期受理率＋40×按期报送率＋20×满意率（无可计算的按满分计）；"
-        "得分相同的并列。",
+        "得分相同的并列。办理质量合格率＝未被退回重办的报送÷报送次数，不计入综合得分。",
         len(RANKING_COLUMNS),
     )
     _row(sheet, 3, RANKING_COLUMNS, bold=True)
@@ -264,9 +265,15 @@ def _ranking(sheet: Worksheet, analysis: Analysis, unit_name: str) -> None:
                 unit.revisited,
                 unit.satisfied,
                 unit.satisfaction_rate,
+                unit.submissions,
+                unit.sent_back,
+                unit.quality_rate,
+                unit.returned,
+                unit.reassigned_away,
+                unit.urged,
                 unit.score,
             ),
-            formats={6: RATE, 9: RATE, 13: RATE, 14: "0.0"},
+            formats={6: RATE, 9: RATE, 13: RATE, 16: RATE, 20: "0.0"},
             label=2,
         )
     if not analysis.ranking:
