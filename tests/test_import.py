@@ -22,7 +22,6 @@ from sheets import ods, ods_rows
 
 from xinfang.core import importing
 from xinfang.core.errors import XinfangError
-from xinfang.core.importing import writing
 from xinfang.store.db import connect
 
 # A county ledger as clerks keep it: a merged title, a 单位/时间 line, then the header
@@ -456,10 +455,9 @@ def test_all_rows_or_none(db_path, tmp_path, monkeypatch):
     def broken(*args: object) -> None:
         raise XinfangError("磁盘已满")
 
-    monkeypatch.setattr(writing, "write_rejects", broken)
     conn = connect(db_path)
     with pytest.raises(XinfangError):
-        importing.import_file(conn, path)
+        importing.import_file(conn, path, write_rejects=broken)
     conn.close()
     assert dump(db_path) == before
 

@@ -257,7 +257,7 @@ def publicize_command(
     """
     target = Path(output) if output else None
     if target:
-        from xinfang.outputs.tables import check_target
+        from xinfang.store.files import check_target
 
         check_target(target, force=force, suffixes=(".txt",))  # before the 公示 is recorded
     conn = open_ledger(db)

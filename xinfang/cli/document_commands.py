@@ -37,7 +37,7 @@ def print_command(
             "参数", "请给出案件编号和文书名称，如 xinfang print 2026-0001 受理告知书"
         )
     from xinfang.outputs import docx
-    from xinfang.outputs.tables import check_target
+    from xinfang.store.files import check_target
 
     conn = open_ledger(db)
     row = ledger.find(conn, case)

@@ -62,10 +62,12 @@ def import_command(
     例：xinfang import 2025年信访台账.xlsx --dry-run；xinfang import 来访登记.csv --year 2026 --default 信访来源=本级
     """
     from xinfang.core import importing
+    from xinfang.outputs.rejects import write_rejects
 
     result = importing.import_file(
         open_ledger(db), file, sheet=sheet, maps=maps or [], defaults=defaults or [],
         year=year, dry_run=dry_run, rejects=rejects, force=force, by=by,
+        write_rejects=write_rejects,
     )  # fmt: skip
     if as_json:
         print_json(result.as_json())

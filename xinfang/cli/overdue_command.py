@@ -72,7 +72,7 @@ def overdue_command(
     days = parse_int(within, "提前工作日数", minimum=0, maximum=60)
     target = Path(output) if output else None
     if target:
-        from xinfang.outputs.tables import check_target
+        from xinfang.store.files import check_target
 
         check_target(target, force=force, suffixes=(".xlsx", ".csv"))
     report = overdue.scan(open_ledger(db), day, days)

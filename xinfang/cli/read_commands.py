@@ -138,7 +138,7 @@ def export_command(
 
     target = Path(output) if output else None
     if target:
-        from xinfang.outputs.tables import check_target
+        from xinfang.store.files import check_target
 
         check_target(target, force=force, suffixes=(".csv", ".json", ".xlsx"))
     filters = query.Filters(

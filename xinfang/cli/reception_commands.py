@@ -52,7 +52,7 @@ def _print_table(title: str, rows: Sequence[Sequence[str]]) -> None:
 
 
 def _xlsx_target(output: str, force: bool) -> Path:
-    from xinfang.outputs.tables import check_target
+    from xinfang.store.files import check_target
 
     path = Path(output)
     if not path.suffix:

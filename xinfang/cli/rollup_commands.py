@@ -12,7 +12,7 @@ from xinfang.cli.base import DbOption, open_ledger
 from xinfang.cli.report_commands import From, Month, Quarter, To, Year
 from xinfang.cli.root import command
 from xinfang.core import bundle, periods, settings
-from xinfang.outputs.tables import check_target
+from xinfang.store.files import check_target
 
 
 @command("bundle")

@@ -74,7 +74,7 @@ def report_stats(
     target = xlsx_target(output)
     if xlsx or target is not None:
         from xinfang.outputs import stats_workbook
-        from xinfang.outputs.tables import check_target
+        from xinfang.store.files import check_target
 
         target = target or stats_workbook.default_name(period)
         check_target(target, force=force, suffixes=(".xlsx",))  # before the work, not after

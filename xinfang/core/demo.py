@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from xinfang.core import cases, settings
 from xinfang.core.dates import today
@@ -122,10 +123,14 @@ class Step:
     values: Mapping[str, object]
 
 
-def build(conn: sqlite3.Connection, *, seed: int = 2026) -> dict[str, int]:
+def build(
+    conn: sqlite3.Connection, *, archive: Callable[..., Any], seed: int = 2026
+) -> dict[str, int]:
     """Fill an empty ledger; return how many cases stand at each status. Each case's
     last step is a few days before today, so most stand within their deadlines and a
-    few (every sixth open one) are late, as in a real office."""
+    few (every sixth open one) are late, as in a real office. `archive` is the 归档
+    action with its case file (outputs/archive.py builds it from the templates; the core
+    writes no document itself)."""
     if conn.execute("SELECT count(*) FROM cases").fetchone()[0]:
         raise XinfangError("演示数据只能写入空台账；请换一个 --db 路径。")
     rng = random.Random(seed)
@@ -136,7 +141,7 @@ def build(conn: sqlite3.Connection, *, seed: int = 2026) -> dict[str, int]:
         values = _petition(rng, index, end)
         if index in RETURNING:
             values |= {key: planned[RETURNING[index]][2][key] for key in PERSON}
-        steps = _plan(rng, index, stage, values)
+        steps = _plan(rng, index, stage, values, archive)
         lag = rng.randint(0, 1) + (9 if index % 6 == 5 and stage in ORDER[:7] else 0)
         received = end - timedelta(days=sum(step.gap for step in steps) + lag)
         planned.append((received, index, values, steps))
@@ -186,7 +191,13 @@ def _petition(rng: random.Random, index: int, end: date) -> dict[str, object]:
     return values
 
 
-def _plan(rng: random.Random, index: int, stage: str, values: dict[str, object]) -> list[Step]:
+def _plan(
+    rng: random.Random,
+    index: int,
+    stage: str,
+    values: dict[str, object],
+    archive: Callable[..., Any],
+) -> list[Step]:
     """The steps that take a new case to `stage`; a timedelta value means that many days
     after the step's own date."""
     anonymous = bool(values["anonymous"])
@@ -229,7 +240,5 @@ def _plan(rng: random.Random, index: int, stage: str, values: dict[str, object])
     if target >= 8:
         steps.append(Step(1, cases.close, {"approved_by": "李主任"}))
     if target >= 9:
-        from xinfang.outputs import archive as case_file  # the case file needs the templates
-
-        steps.append(Step(3, case_file.build, {"retention": RETENTIONS[-1]}))  # 10年
+        steps.append(Step(3, archive, {"retention": RETENTIONS[-1]}))  # 10年
     return steps

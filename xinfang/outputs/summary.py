@@ -14,7 +14,7 @@ from xinfang.core import reports, settings
 from xinfang.core.dates import chinese_date
 from xinfang.core.periods import Period
 from xinfang.outputs import workbook
-from xinfang.outputs.tables import check_target
+from xinfang.store.files import check_target
 
 
 @dataclass(frozen=True)

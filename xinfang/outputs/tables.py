@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from xinfang.core.errors import InvalidInput, shorten
 from xinfang.store.files import private_output
 
 # Characters the xlsx format forbids (XML 1.0): removed rather than crash the export.
@@ -23,23 +22,6 @@ def clean_cell(value: Any) -> Any:
     if isinstance(value, str):
         return _ILLEGAL.sub("", value)
     return value
-
-
-def check_target(path: Path, *, force: bool, suffixes: Sequence[str]) -> None:
-    """Refuse before anything is recorded: a file the command would fail to write."""
-    if path.suffix.lower() not in suffixes:
-        raise InvalidInput(
-            "输出文件", f"{shorten(path.name, 200)} 的扩展名只能是 {'、'.join(suffixes)}"
-        )
-    try:
-        if path.is_dir():
-            raise InvalidInput("输出文件", f"{shorten(path, 200)} 是一个目录")
-        if path.exists() and not force:
-            raise InvalidInput("输出文件", f"{shorten(path, 200)} 已存在；如要覆盖请加 --force")
-        if not path.parent.is_dir():
-            raise InvalidInput("输出文件", f"目录 {shorten(path.parent, 200)} 不存在")
-    except (OSError, ValueError):  # a NUL byte, a name too long for the file system
-        raise InvalidInput("输出文件", f"“{shorten(path, 200)}”不是可用的文件名") from None
 
 
 def write_csv(path: Path | None, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:

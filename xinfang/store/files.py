@@ -9,11 +9,11 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from xinfang.core.errors import XinfangError, shorten
+from xinfang.core.errors import InvalidInput, XinfangError, shorten
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -86,6 +86,23 @@ def storage_problem(path: Path) -> XinfangError | None:
     except OSError:
         return None
     return None
+
+
+def check_target(path: Path, *, force: bool, suffixes: Sequence[str]) -> None:
+    """Refuse before anything is recorded: a file the command would fail to write."""
+    if path.suffix.lower() not in suffixes:
+        raise InvalidInput(
+            "输出文件", f"{shorten(path.name, 200)} 的扩展名只能是 {'、'.join(suffixes)}"
+        )
+    try:
+        if path.is_dir():
+            raise InvalidInput("输出文件", f"{shorten(path, 200)} 是一个目录")
+        if path.exists() and not force:
+            raise InvalidInput("输出文件", f"{shorten(path, 200)} 已存在；如要覆盖请加 --force")
+        if not path.parent.is_dir():
+            raise InvalidInput("输出文件", f"目录 {shorten(path.parent, 200)} 不存在")
+    except (OSError, ValueError):  # a NUL byte, a name too long for the file system
+        raise InvalidInput("输出文件", f"“{shorten(path, 200)}”不是可用的文件名") from None
 
 
 @contextmanager

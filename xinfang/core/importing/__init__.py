@@ -27,6 +27,7 @@ from typing import Any
 from xinfang.core import settings
 from xinfang.core.cases import actor_name
 from xinfang.core.dates import FIRST_YEAR, LAST_YEAR
+from xinfang.core.errors import XinfangError
 from xinfang.core.importing.cells import plain
 from xinfang.core.importing.columns import (
     LABELS,
@@ -41,6 +42,7 @@ from xinfang.core.importing.writing import (
     Batch,
     Preview,
     Rejected,
+    RejectsWriter,
     known_fingerprints,
     rejects_path,
     write,
@@ -88,9 +90,11 @@ def import_file(
     rejects: str | Path | None = None,
     force: bool = False,
     by: str | None = None,
+    write_rejects: RejectsWriter | None = None,
 ) -> ImportResult:
     """Read the file, plan every row, and (unless dry_run) write the cases, their events
-    and deadlines, the new list values and the rejects workbook in one transaction."""
+    and deadlines, the new list values and the rejects workbook (with `write_rejects`,
+    the outputs' writer: the core writes no workbook itself) in one transaction."""
     # Nothing here makes reference cycles, but with 100,000 rows in hand the cyclic
     # collector would keep re-scanning them all: a third of the time of a large import.
     enabled = gc.isenabled()
@@ -98,11 +102,15 @@ def import_file(
     try:
         return _import(
             conn, path, sheet=sheet, maps=maps, defaults=defaults, year=year,
-            dry_run=dry_run, rejects=rejects, force=force, by=by,
+            dry_run=dry_run, rejects=rejects, force=force, by=by, write_rejects=write_rejects,
         )  # fmt: skip
     finally:
         if enabled:
             gc.enable()
+
+
+def _no_rejects_writer(target: Path, header: list[str], rejected: list[Rejected]) -> None:
+    raise XinfangError("有无法导入的行，但未提供未导入行清单的写法（write_rejects）")
 
 
 def _import(
@@ -117,6 +125,7 @@ def _import(
     rejects: str | Path | None,
     force: bool,
     by: str | None,
+    write_rejects: RejectsWriter | None,
 ) -> ImportResult:
     source = Path(path)
     names = header_names(maps)
@@ -157,6 +166,7 @@ def _import(
         batch, meanwhile = write(
             conn, reader, plans, origin, actor,
             rejected=rejected, header=table.header, target=target,
+            write_rejects=write_rejects or _no_rejects_writer,
         )  # fmt: skip
         duplicates += meanwhile
     list_names = {**settings.LISTS, UNIT_LIST: "承办单位"}

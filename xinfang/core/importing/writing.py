@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -208,9 +209,11 @@ def write(
     rejected: list[Rejected],
     header: list[str],
     target: Path,
+    write_rejects: RejectsWriter,
 ) -> tuple[Batch, int]:
-    """The cases inserted and the rejected rows written to `target`, all in one
-    transaction; also how many plans were left out as imported meanwhile."""
+    """The cases inserted and the rejected rows written to `target` (by the outputs'
+    writer the caller passes in), all in one transaction; also how many plans were left
+    out as imported meanwhile."""
     with transaction(conn):
         fresh = known_fingerprints(conn)  # another import may have finished meanwhile
         kept = [plan for plan in plans if plan.fingerprint not in fresh]
@@ -221,11 +224,15 @@ def write(
     return batch, len(plans) - len(kept)
 
 
+# (target, the file's header, the rejected rows): writes the rejects workbook.
+RejectsWriter = Callable[[Path, list[str], list[Rejected]], None]
+
+
 def rejects_path(path: Path, rejects: str | Path | None, *, force: bool) -> Path:
     """Where the rejected rows go, checked before anything is written. The default,
     `<file>_未导入行.xlsx` beside the input, is the report of the latest import of that
     file and is replaced; a file the clerk names is not, without --force."""
-    from xinfang.outputs.tables import check_target
+    from xinfang.store.files import check_target
 
     if rejects is None:
         target = path.with_name(f"{path.stem}_未导入行.xlsx")
@@ -236,17 +243,3 @@ def rejects_path(path: Path, rejects: str | Path | None, *, force: bool) -> Path
     if target.exists() and path.exists() and target.resolve() == path.resolve():
         raise InvalidInput("--rejects", "不能写到要导入的文件本身")
     return target
-
-
-def write_rejects(target: Path, header: list[str], rejected: list[Rejected]) -> None:
-    from xinfang.outputs import workbook
-
-    book, sheet = workbook.new_book("未导入行")
-    width = max([len(header), *(len(r.cells) for r in rejected)])
-    names = ["原行号", *(header + [""] * width)[:width], "原因"]
-    names = [name or f"第{i}列" for i, name in enumerate(names)]
-    rows = [
-        [r.row, *(list(r.cells) + [None] * width)[:width], "；".join(r.reasons)] for r in rejected
-    ]
-    workbook.list_sheet(sheet, names, [["" if v is None else v for v in row] for row in rows])
-    workbook.save(book, target, force=True)
