@@ -322,6 +322,8 @@ _UNIT_BEFORE = """(
     SELECT json_extract(a.data, '$.to') FROM events a
     WHERE a.case_id = e.case_id AND a.action = 'assign' AND a.id < e.id
     ORDER BY a.id DESC LIMIT 1)"""
+# A revisit that found the petitioner (无法联系 has no satisfaction to count).
+_ANSWERED = "json_extract(e.data, '$.satisfaction') IS NOT NULL"
 _IN_WINDOW = "e.occurred_at >= :first AND e.occurred_at < date(:last, '+1 day')"
 
 
@@ -366,7 +368,7 @@ def figures(conn: sqlite3.Connection, period: Period, as_of: date) -> Figures:
         result.by_unit[unit or UNFILLED] += 1
     for row in conn.execute(
         f"SELECT json_extract(e.data, '$.satisfaction') FROM events e "
-        f"WHERE e.action = 'revisit' AND {_IN_WINDOW}",
+        f"WHERE e.action = 'revisit' AND {_IN_WINDOW} AND {_ANSWERED}",
         params,
     ):
         result.revisited += 1
@@ -429,7 +431,7 @@ def rank_units(
         score.overdue_reports += late
     for unit, satisfaction in conn.execute(
         f"SELECT {_UNIT_BEFORE}, json_extract(e.data, '$.satisfaction') FROM events e "
-        f"WHERE e.action = 'revisit' AND {_IN_WINDOW}",
+        f"WHERE e.action = 'revisit' AND {_IN_WINDOW} AND {_ANSWERED}",
         {"first": first, "last": last},
     ):
         score = scores.get(unit)
