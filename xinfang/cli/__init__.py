@@ -21,6 +21,7 @@ MODULES: dict[str, tuple[str, ...]] = {
         "reply", "revisit", "publicize", "close", "archive", "note", "correct", "extend",
         "pause", "resume",
     ),
+    "correction_commands": ("void", "join"),
     "supervision_commands": (
         "supervise", "supervise-answer", "instruct", "liaise", "liaise-answer", "suggest",
     ),
