@@ -158,6 +158,15 @@ def test_a_void_is_not_voided_and_a_step_is_voided_once(run, db_path):
     doctor_clean(run)
 
 
+def test_an_attachment_is_not_voided(run, db_path, tmp_path):
+    register(run)
+    scan = tmp_path / "来信.pdf"
+    scan.write_bytes(b"%PDF-1.4 scan")
+    run("attach", CASE, str(scan), "--kind", "来源材料", "--title", "信访人来信")
+    message = refused(run, db_path, "void", CASE, "--reason", "加错了")
+    assert "第 2 条「添加材料」：材料已存入案件文件夹（卷内材料），不能撤销" in message
+
+
 def test_a_dissatisfied_revisit_voided_closes_the_new_round(run):
     register(run)
     advance(run, CASE, "reply")
@@ -188,6 +197,8 @@ def test_voiding_the_whole_case_keeps_its_number(run, db_path):
     assert "「已作废」，不能交办。案件已作废（编号保留），不再办理" in message
     assert "「已作废」" in refused(run, db_path, "void", CASE, "--reason", "再撤")
     assert register(run, 40) == OTHER  # the number is not given out again
+    november = stats.figures(connect(db_path), periods.choose(month="2026-11"), date(2026, 11, 23))
+    assert (november.registered, november.accepted) == (1, 0)  # not a petition: not counted
     doctor_clean(run)
 
 

@@ -214,7 +214,10 @@ def reply_command(
 def revisit_command(
     case: CaseArgument,
     method: Annotated[
-        str, typer.Option("--method", help="回访方式，如 电话回访、现场走访；联系不上的填 无法联系")
+        str,
+        typer.Option(
+            "--method", help=f"回访方式，如 电话回访、现场走访；联系不上的填 {rules.UNREACHABLE}"
+        ),
     ],
     satisfaction: Annotated[
         str | None,

@@ -14,11 +14,11 @@ from xinfang.core import corrections
 @command("void")
 def void_command(
     case: CaseArgument,
+    reason: Annotated[str, typer.Option("--reason", help="撤销理由，如 录错案件")],
     step: Annotated[
         str | None,
         typer.Argument(help="要撤销的步骤编号（xinfang show 办理过程中的 # 列）；不填为最后一步"),
     ] = None,
-    reason: Annotated[str, typer.Option("--reason", help="撤销理由，如 录错案件")] = "",
     whole: Annotated[
         bool, typer.Option("--whole", help="整件作废：登记有误的案件，编号保留，不再办理")
     ] = False,

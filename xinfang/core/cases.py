@@ -456,7 +456,7 @@ def revisit(
         settings.check_choice(conn, "revisit_method", method, "回访方式")
         if not satisfaction:
             raise InvalidInput(
-                "满意度", "缺少 --satisfaction（信访人联系不上的用 --method 无法联系）"
+                "满意度", f"缺少 --satisfaction（信访人联系不上的用 --method {rules.UNREACHABLE}）"
             )
         settings.check_choice(conn, "satisfaction", satisfaction, "满意度")
     words = clean_text(opinion, "信访人意见", max_length=5_000, multiline=True)

@@ -26,6 +26,11 @@ ANSWERS = {
 }  # fmt: skip
 
 
+# Steps whose record lives beside the event log too: withdrawing the event would not
+# withdraw it.
+KEPT = {"attach": "材料已存入案件文件夹（卷内材料），不能撤销；误加的材料请用 xinfang note 注明"}
+
+
 def _label(action: str) -> str:
     return ACTIONS[action].label if action in ACTIONS else "登记"
 
@@ -105,7 +110,7 @@ def _target(case: sqlite3.Row, events: list[dict[str, Any]], number: int | None)
         live = [n for n, kept in enumerate(projection.alive(pairs), 1) if kept and n > 1]
         if not live:
             raise _refused(case, f"没有可撤销的步骤；{whole}")
-        return live[-1]
+        number = live[-1]
     if number > len(events):
         raise InvalidInput(
             "步骤",
@@ -119,6 +124,8 @@ def _target(case: sqlite3.Row, events: list[dict[str, Any]], number: int | None)
         raise _refused(case, f"第 {number} 条「{_label(action)}」已由第 {by} 条撤销")
     if number == projection.REGISTRATION:
         raise _refused(case, f"登记不能单独撤销；{whole}")
+    if action in KEPT:
+        raise _refused(case, f"第 {number} 条「{_label(action)}」：{KEPT[action]}")
     return number
 
 

@@ -21,6 +21,7 @@ from xinfang.core.dates import chinese_date
 from xinfang.core.numbering import short_number
 from xinfang.core.periods import Period
 from xinfang.core.rules import UNREACHABLE
+from xinfang.core.states import Status
 
 ACCEPT_COLUMNS = (
     "序号", "投诉人", "联系电话", "信访来源", "投诉时间", "投诉问题", "接访人", "是否受理", "是否告知", "备注",
@@ -29,7 +30,7 @@ HANDLE_COLUMNS = (
     "序号", "信访来源", "投诉问题", "受理时间", "问题类型", "是否属实", "办理情况及处理结果", "是否办结", "备注",
 )  # fmt: skip
 FINISHED = ("closed", "archived")
-VOIDED = "voided"  # 作废: registered by mistake, in neither table
+VOIDED = Status.VOIDED.value  # 作废: registered by mistake, in neither table
 COLLECTIVE = 5  # 人数 ≥ 5: 集体访
 
 

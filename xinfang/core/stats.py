@@ -45,6 +45,7 @@ from datetime import date, timedelta
 from xinfang.core import rules
 from xinfang.core.errors import InvalidInput
 from xinfang.core.periods import Period
+from xinfang.core.states import Status
 
 COLLECTIVE = 5  # 人数 ≥ 5: 集体访
 DISSATISFIED = "不满意"
@@ -338,7 +339,8 @@ def figures(conn: sqlite3.Connection, period: Period, as_of: date) -> Figures:
         f"SELECT c.source, c.form, c.category, c.township, c.persons, c.origin, "
         f"{_DECISION} AS decision, "
         f"{_REPEAT} AS repeat FROM cases c "
-        "WHERE c.received_at >= :first AND c.received_at < date(:last, '+1 day')",
+        "WHERE c.received_at >= :first AND c.received_at < date(:last, '+1 day') "
+        f"AND c.status != '{Status.VOIDED.value}'",  # 作废: registered by mistake
         params,
     ).fetchall()
     decisions: Counter[str | None] = Counter()
