@@ -230,18 +230,18 @@ def test_notice_recorded_later_and_only_once(run, registered):
     out = run("accept", CASE, "--on", "2026-11-03")
     assert out.stdout.strip() == "已受理：2026-0001（尚未告知信访人，告知后用 xinfang notify 记录）"
     assert show(run)["notified_on"] is None
-    assert run("notify", CASE, "--on", "2026-11-05", "--method", "电话告知").stdout.strip() == (
+    assert run("notify", CASE, "--on", "2026-11-05", "--method", "短信告知").stdout.strip() == (
         "已记录告知：2026-0001"
     )
     case = show(run)
     assert pick(case, "status", "notified_on", "notice_method") == (
         "accepted",
         "2026-11-05",
-        "电话告知",
+        "短信告知",
     )
     assert case["events"][-1]["action"] == "notify"
     assert case["events"][-1]["status_after"] == "accepted"
-    assert case["events"][-1]["data"] == {"notified_on": "2026-11-05", "notice_method": "电话告知"}
+    assert case["events"][-1]["data"] == {"notified_on": "2026-11-05", "notice_method": "短信告知"}
 
     again = run("notify", CASE, "--on", "2026-11-06", expect=2)
     assert "已于 2026-11-05 告知过信访人" in again.stderr

@@ -22,6 +22,7 @@ MODULES: dict[str, tuple[str, ...]] = {
         "pause", "resume",
     ),
     "routing_commands": ("send-back", "reassign", "unit-return", "urge"),
+    "correction_commands": ("void", "join"),
     "supervision_commands": (
         "supervise", "supervise-answer", "instruct", "liaise", "liaise-answer", "suggest",
     ),

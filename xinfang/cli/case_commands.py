@@ -124,18 +124,27 @@ def transfer_command(
 def notify_command(
     case: CaseArgument,
     method: Annotated[
-        str, typer.Option("--method", help=f"告知方式：{'、'.join(vocabulary.NOTICE_METHODS)}")
+        str,
+        typer.Option(
+            "--method",
+            help=f"告知方式：{'、'.join(vocabulary.NOTICE_METHODS)}；联系不上的填 {vocabulary.UNREACHABLE}",
+        ),
     ] = vocabulary.WRITTEN_NOTICE,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="无法联系的理由，如 电话空号、地址查无此人")
+    ] = None,
     on: OnOption = None,
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
     """记录已告知信访人受理、不予受理或转送的决定（是否告知）。
 
-    例：xinfang notify 2026-0001 --on 2026-11-24 --method 书面告知书
+    规则要求书面告知的，电话告知照记但不算告知完成；信访人无法联系的用 --method 无法联系 --reason 写明理由。
+
+    例：xinfang notify 2026-0001 --on 2026-11-24 --method 书面告知书；xinfang notify 2026-0001 --method 无法联系 --reason "电话空号"
     """
     conn = open_ledger(db)
-    _done("已记录告知", cases.notify(conn, case, method=method, on=on, by=by))
+    _done("已记录告知", cases.notify(conn, case, method=method, reason=reason, on=on, by=by))
 
 
 @command("assign")
@@ -216,24 +225,38 @@ def reply_command(
 @command("revisit")
 def revisit_command(
     case: CaseArgument,
-    method: Annotated[str, typer.Option("--method", help="回访方式，如 电话回访、现场走访")],
-    satisfaction: Annotated[
-        str, typer.Option("--satisfaction", help="满意度：非常满意、满意、基本满意、一般、不满意")
+    method: Annotated[
+        str,
+        typer.Option(
+            "--method",
+            help=f"回访方式，如 电话回访、现场走访；联系不上的填 {vocabulary.UNREACHABLE}",
+        ),
     ],
+    satisfaction: Annotated[
+        str | None,
+        typer.Option("--satisfaction", help="满意度：非常满意、满意、基本满意、一般、不满意"),
+    ] = None,
     opinion: Annotated[str | None, typer.Option("--opinion", help="信访人意见")] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="无法联系的理由，如 多次电话无人接听")
+    ] = None,
     on: OnOption = None,
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """回访信访人。不满意的，案件重新办理（编号不变，办理轮次加一）。
+    """回访信访人。不满意的，案件重新办理（编号不变，办理轮次加一）；信访人无法联系的，
+    用 --method 无法联系 --reason 写明理由（不计满意度）。
 
     例：xinfang revisit 2026-0001 --method 电话回访 --satisfaction 满意
     """
     conn = open_ledger(db)
     case_no, round_no = cases.revisit(
-        conn, case, method=method, satisfaction=satisfaction, opinion=opinion, on=on, by=by
-    )
-    if satisfaction == vocabulary.DISSATISFIED:
+        conn, case, method=method, satisfaction=satisfaction, opinion=opinion, reason=reason,
+        on=on, by=by,
+    )  # fmt: skip
+    if satisfaction is None:
+        _done("已回访", case_no, f"（{method}）")
+    elif satisfaction == vocabulary.DISSATISFIED:
         _done("已回访（不满意）", case_no, f"，重新办理，第 {round_no} 轮")
     else:
         _done("已回访", case_no, f"（{satisfaction}）")
@@ -277,19 +300,26 @@ def close_command(
     approved_by: Annotated[
         str | None, typer.Option("--approved-by", help="审批人（承办机构负责人）")
     ] = None,
+    no_publicize: Annotated[
+        bool, typer.Option("--no-publicize", help="不公示（结案审批表“是否公示”勾否），须写理由")
+    ] = False,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="不公示的理由，如 涉及个人隐私")
+    ] = None,
     on: OnOption = None,
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """办结（结案审批）。
+    """办结（结案审批）。一般在公示之后；不公示的（如涉及个人隐私）回访后即可办结，理由记入结案审批表。
 
-    例：xinfang close 2026-0001 --approved-by 李主任
+    例：xinfang close 2026-0001 --approved-by 李主任；xinfang close 2026-0001 --no-publicize --reason 涉及个人隐私
     """
     conn = open_ledger(db)
-    _done(
-        "已办结",
-        cases.close(conn, case, opinion=opinion, approved_by=approved_by, on=on, by=by),
-    )
+    case_no = cases.close(
+        conn, case, opinion=opinion, approved_by=approved_by, publicize=not no_publicize,
+        reason=reason, on=on, by=by,
+    )  # fmt: skip
+    _done("已办结", case_no, "（不公示）" if no_publicize else "")
 
 
 @command("archive")

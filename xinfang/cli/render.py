@@ -53,6 +53,7 @@ DATA_LABELS = {
     "from_unit": "原承办单位",
     "person": "承办责任人",
     "person_phone": "责任人电话",
+    "into": "并入",
 }
 
 
@@ -98,6 +99,10 @@ def _provenance(data: dict[str, Any]) -> str:
 def _describe(action: str, data: dict[str, Any]) -> str:
     if action == "register":
         return f"{data.get('source', '')} · {data.get('form', '')}"
+    if action == "void":
+        what = "整件作废" if data.get("event") == 1 else f"撤销第 {data.get('event')} 条"
+        label = ACTION_LABELS.get(data.get("action", ""), "")
+        return f"{what}「{label}」：{data.get('reason', '')}"
     if action == "correct":
         detail = (
             f"{data['label']}：{_value(data.get('old')) or '（空）'} → {_value(data.get('new'))}"
@@ -121,6 +126,13 @@ def print_case(case: dict[str, Any]) -> None:
         )
     elif case.get("petitions_in_matter", 1) > 1:
         round_text += f" · 此后重复信访 {case['petitions_in_matter'] - 1} 次"
+    main = case.get("joined_into")
+    if main:
+        round_text += (
+            f" · 随主案 {main['case_no']} 办理（主案{main['status_label'].split('（')[0]}）"
+        )
+    if case.get("joined"):
+        round_text += f" · 并案：{'、'.join(case['joined'])} 随本案办理"
     out.print(
         f"[bold]{case['case_no']}[/]  {case['formal_no']}  [cyan]{case['status_label']}[/]{round_text}"
     )
@@ -138,18 +150,23 @@ def print_case(case: dict[str, Any]) -> None:
     if case.get("deadlines"):
         out.print(deadline_table(case["deadlines"]))
     timeline = Table(title="办理过程", box=box.SIMPLE_HEAD, title_justify="left")
+    timeline.add_column("#", justify="right")  # the number `xinfang void` takes
     timeline.add_column("时间", no_wrap=True)
     timeline.add_column("事项", no_wrap=True)
     timeline.add_column("轮次", justify="right")
     timeline.add_column("经办人")
     timeline.add_column("内容", overflow="fold")
     for event in case["events"]:
+        withdrawn = event.get("voided")
         timeline.add_row(
+            str(event.get("no", "")),
             event["occurred_at"][:16],
             ACTION_LABELS.get(event["action"], event["action"]),
             str(event["round"]),
             event["actor"],
-            describe_event(event),
+            describe_event(event)
+            + (f"（已撤销，见第 {event['voided_by']} 条）" if withdrawn else ""),
+            style="strike dim" if withdrawn else None,
         )
     out.print(timeline)
 

@@ -387,7 +387,13 @@ def replay(case_no: str, events: list[Event], *, in_order: bool = True) -> proje
             if event["occurred_at"][:10] < last:
                 raise _fail(where, f"日期 {event['occurred_at'][:10]} 早于上一步的 {last}")
             last = event["occurred_at"][:10]
-        row = projection.step(row, action, event["occurred_at"], event["data"])
+        if action == projection.VOID:  # 撤销: the steps so far, without the one withdrawn
+            target = event["data"].get("event")
+            if not isinstance(target, int) or not 1 <= target < n:
+                raise _fail(where, f"撤销的步骤“{shorten(target)}”不在此前的办理记录中")
+            row = projection.fold((e["action"], e["occurred_at"], e["data"]) for e in events[:n])
+        else:
+            row = projection.step(row, action, event["occurred_at"], event["data"])
         if event["status_after"] != row["status"]:
             label = STATUSES[row["status"]].label
             raise _fail(where, f"记录的状态“{event['status_after']}”与办理过程（{label}）不符")

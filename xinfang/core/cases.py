@@ -15,7 +15,7 @@ from typing import Any
 
 from xinfang.core import deadlines, projection, rules, settings
 from xinfang.core.dates import Moment, moment, now, parse_when
-from xinfang.core.errors import InvalidInput
+from xinfang.core.errors import InvalidInput, StepRefused
 from xinfang.core.fields import (
     FIELDS_BY_KEY,
     REGISTRATION_FIELDS,
@@ -38,6 +38,7 @@ from xinfang.core.vocabulary import (
     RECEPTION_SOURCE,
     REPLY_RESULTS,
     RETENTIONS,
+    UNREACHABLE,
     WRITTEN_NOTICE,
 )
 from xinfang.store.db import transaction
@@ -60,12 +61,16 @@ def _choice(value: str, allowed: tuple[str, ...], label: str) -> str:
 
 
 def _last_step(conn: sqlite3.Connection, case_id: int) -> str:
-    row = conn.execute(
-        "SELECT max(occurred_at) FROM events WHERE case_id = ? "
-        f"AND action NOT IN ({', '.join(repr(a) for a in RECORDS)})",
+    """The date of the latest main step; a step withdrawn (撤销) fixes no order."""
+    rows = conn.execute(
+        "SELECT action, occurred_at, CASE WHEN action = 'void' THEN data END FROM events "
+        "WHERE case_id = ? ORDER BY id",
         (case_id,),
-    ).fetchone()
-    return str(row[0])
+    ).fetchall()
+    counts = projection.alive([(row[0], row[2]) for row in rows])
+    return max(
+        row[1] for row, kept in zip(rows, counts, strict=True) if kept and row[0] not in RECORDS
+    )
 
 
 def not_before(when: Moment, earliest: str, what: str, label: str) -> None:
@@ -318,20 +323,37 @@ def notify(
     ref: str,
     *,
     method: str = WRITTEN_NOTICE,
+    reason: str | None = None,
     on: str | None = None,
     by: str | None = None,
 ) -> str:
-    """Record the written notice (告知) given after the decision."""
+    """Record the notice (告知) given after the decision; 无法联系 (with the reason) meets
+    the duty too, a phone call does not where the rules want it written."""
+    why = clean_text(reason, "理由", max_length=2_000, multiline=True)
+    if method == UNREACHABLE and not why:
+        raise InvalidInput(
+            "理由", "信访人无法联系的须写明理由（--reason），如：电话空号，地址查无此人"
+        )
 
     def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
-        case_no = short_number(case["year"], case["seq"])
+        case_no, status = short_number(case["year"], case["seq"]), Status(case["status"])
         if case["anonymous"]:
-            raise refusal(case_no, Status(case["status"]), ACTIONS["notify"], "匿名信访无需告知")
-        if case["notified_on"]:
-            why = f"已于 {case['notified_on']} 告知过信访人"
-            raise refusal(case_no, Status(case["status"]), ACTIONS["notify"], why)
-        notice = _notice(case, when, when.text, method)
-        return notice, dict(notice)
+            raise refusal(case_no, status, ACTIONS["notify"], "匿名信访无需告知")
+        rule = deadlines.rules_of(conn, case).get("notice")
+        if case["notified_on"] and rules.notice_meets(rule, case["notice_method"]):
+            why_not = f"已于 {case['notified_on']} 告知过信访人"
+            raise refusal(case_no, status, ACTIONS["notify"], why_not)
+        if case["notified_on"] and not rules.notice_meets(rule, method):
+            why_not = (
+                f"已于 {case['notified_on']} {case['notice_method']}，规则要求书面告知；"
+                f"请记录书面告知（--method 书面告知书）或无法联系（--method {UNREACHABLE}）"
+            )
+            raise refusal(case_no, status, ACTIONS["notify"], why_not)
+        if method == UNREACHABLE:
+            notice = {"notified_on": when.text[:10], "notice_method": method}
+        else:
+            notice = _notice(case, when, when.text, method)
+        return notice, {**notice, "reason": why}
 
     return act(conn, ref, "notify", on, by, build)
 
@@ -434,20 +456,35 @@ def revisit(
     ref: str,
     *,
     method: str,
-    satisfaction: str,
+    satisfaction: str | None,
     opinion: str | None = None,
+    reason: str | None = None,
     on: str | None = None,
     by: str | None = None,
 ) -> tuple[str, int]:
     """回访. 不满意 opens a new handling round: the case goes back to 已受理 with its
-    number kept and its round counted. Returns (case number, round now)."""
-    settings.check_choice(conn, "revisit_method", method, "回访方式")
-    settings.check_choice(conn, "satisfaction", satisfaction, "满意度")
+    number kept and its round counted. 无法联系 (with the reason) meets the duty with no
+    satisfaction to count. Returns (case number, round now)."""
+    why = clean_text(reason, "理由", max_length=2_000, multiline=True)
+    if method == UNREACHABLE:
+        if satisfaction:
+            raise InvalidInput("满意度", "无法联系的回访没有满意度；不填 --satisfaction")
+        if not why:
+            raise InvalidInput(
+                "理由", "信访人无法联系的须写明理由（--reason），如：多次电话无人接听"
+            )
+    else:
+        settings.check_choice(conn, "revisit_method", method, "回访方式")
+        if not satisfaction:
+            raise InvalidInput(
+                "满意度", f"缺少 --satisfaction（信访人联系不上的用 --method {UNREACHABLE}）"
+            )
+        settings.check_choice(conn, "satisfaction", satisfaction, "满意度")
     words = clean_text(opinion, "信访人意见", max_length=5_000, multiline=True)
     rounds: dict[str, int] = {}
 
     def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
-        data = {"method": method, "satisfaction": satisfaction, "opinion": words}
+        data = {"method": method, "satisfaction": satisfaction, "opinion": words, "reason": why}
         if satisfaction == DISSATISFIED:
             rounds["now"] = case["round"] + 1
             reopened = {
@@ -501,15 +538,37 @@ def close(
     *,
     opinion: str | None = None,
     approved_by: str | None = None,
+    publicize: bool = True,
+    reason: str | None = None,
     on: str | None = None,
     by: str | None = None,
 ) -> str:
-    """办结 (结案审批)."""
+    """办结 (结案审批), after the 公示 or, 不公示 with the reason on the 结案审批表 (是否公示
+    否), after the revisit (the reply of an anonymous case)."""
     words = clean_text(opinion, "承办人意见", max_length=2_000, multiline=True)
     approver = clean_text(approved_by, "审批人", max_length=50)
+    why = clean_text(reason, "不公示理由", max_length=2_000, multiline=True)
+    if not publicize and not why:
+        raise InvalidInput("不公示理由", "不能为空；写明为何不公示（--reason），如：涉及个人隐私")
+    if publicize and why:
+        raise InvalidInput("不公示理由", "只在不公示时填写：--no-publicize --reason 理由")
 
     def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
-        return {"closed_on": when.text[:10]}, {"opinion": words, "approved_by": approver}
+        status = Status(case["status"])
+        if status != Status.PUBLICIZED and publicize:
+            refused = refusal(_case_no(case), status, ACTIONS["close"], "不能办结")
+            hint = "不公示的（如涉及个人隐私），加 --no-publicize --reason 写明理由后办结。"
+            raise StepRefused(refused.message + hint)
+        if status == Status.PUBLICIZED and not publicize:
+            why_not = f"已于 {case['publicized_on']} 公示，不能再选不公示"
+            raise refusal(_case_no(case), status, ACTIONS["close"], why_not)
+        if status == Status.REPLIED and not case["anonymous"]:
+            why_not = "答复后须先回访信访人（匿名信访除外）"
+            raise refusal(_case_no(case), status, ACTIONS["close"], why_not)
+        data: dict[str, Any] = {"opinion": words, "approved_by": approver}
+        if not publicize:
+            data |= {"publicize": False, "reason": why}
+        return {"closed_on": when.text[:10]}, data
 
     return act(conn, ref, "close", on, by, build)
 

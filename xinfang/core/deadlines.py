@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from xinfang.core import projection, workdays
 from xinfang.core import rules as rulebook
-from xinfang.core import workdays
 from xinfang.core.rules import WORKDAY, Rule, RuleSet
 from xinfang.core.vocabulary import DISSATISFIED, ONLINE_SOURCE
 from xinfang.core.workdays import WorkCalendar
@@ -95,11 +95,11 @@ class _Replay:
                 if self.case["upper_ref"]:
                     self.open("upper_report", round_no, day)
         elif action in ("accept", "reject", "transfer"):
-            if self.anonymous or data.get("notified_on"):
+            if self.anonymous or (data.get("notified_on") and self.told(data)):
                 self.meet("notice", None, _day(data.get("notified_on") or day.isoformat()))
             if action == "accept":
                 self.open("reply", round_no, day)
-        elif action == "notify":
+        elif action == "notify" and self.told(data):
             self.meet("notice", None, day)
         elif action in ("assign", "reassign"):
             # 改派: the new unit's deadlines take the place of the old unit's.
@@ -141,11 +141,14 @@ class _Replay:
                 self.open("publicize", round_no, day)
         elif action == "publicize":
             self.meet(action, None, day)
-        elif action == "archive":
-            # The case is over: whatever is still open ends here (late, if it was due).
+        elif action in ("archive", "join"):
+            # The case is over (or 并案: handled as the main case, under its deadlines):
+            # whatever is still open ends here (late, if it was due).
             for deadline in self.deadlines.values():
                 deadline.met_on = deadline.met_on or day
         elif action == "close":
+            if data.get("publicize") is False:  # 不公示, with the reason on record
+                self.meet("publicize", None, day)
             self.open("archive", round_no, day)
         elif action == "pause":
             self.pauses.append([day, None])
@@ -154,6 +157,11 @@ class _Replay:
         elif action == "extend":
             key = (data["stage"], round_no)
             self.extra[key] = self.extra.get(key, 0) + int(data["days"])
+
+    def told(self, notice: dict[str, Any]) -> bool:
+        """Does this notice meet the duty? Not a phone call where the rules want it
+        written (书面告知); an unreachable petitioner's, with the reason, does."""
+        return rulebook.notice_meets(self.rules.get("notice"), notice.get("notice_method"))
 
     def history(self, action: str, opened: set[tuple[str, int]]) -> None:
         """An imported step: its deadlines are the old ledger's history."""
@@ -181,7 +189,12 @@ def derive(
     case: sqlite3.Row, events: list[sqlite3.Row], rules: RuleSet, cal: WorkCalendar
 ) -> list[Deadline]:
     replay = _Replay(case, rules)
-    for event in events:
+    pairs = [(event["action"], event["data"] or "{}") for event in events]
+    if projection.REGISTRATION in projection.voided(pairs):
+        return []  # 作废: a registration made by mistake owes nobody anything
+    for event, counts in zip(events, projection.alive(pairs), strict=True):
+        if not counts:  # 撤销: as if never entered
+            continue
         data = json.loads(event["data"]) if event["data"] else {}
         imported = bool(data.get("imported") or data.get("imported_from"))
         if replay.imported and not imported:

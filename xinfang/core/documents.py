@@ -6,7 +6,6 @@ signature blocks (`…_upper`), as the forms do."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from typing import Any
 from xinfang.core import settings, supervision
 from xinfang.core.dates import chinese_date, chinese_upper_date, today
 from xinfang.core.errors import StepRefused, shorten
+from xinfang.core.ledger import live_events
 from xinfang.core.numbering import formal_number, short_number
 from xinfang.core.states import Status
 from xinfang.core.vocabulary import DISSATISFIED, OWN_SOURCE, RECEPTION_SOURCE, UPPER_SOURCE
@@ -153,10 +153,7 @@ def _yes_no(done: bool) -> str:
 
 def context(conn: sqlite3.Connection, case: sqlite3.Row) -> dict[str, Any]:
     """Every placeholder the templates may use (templates/README.md lists them)."""
-    events = [
-        {**dict(row), "data": json.loads(row["data"])}
-        for row in conn.execute("SELECT * FROM events WHERE case_id = ? ORDER BY id", (case["id"],))
-    ]
+    events = live_events(conn, case["id"])  # a step withdrawn (撤销) fills no form
     last = {event["action"]: event for event in events}
     decision = next(
         (e["action"] for e in reversed(events) if e["action"] in ("accept", "reject", "transfer")),
@@ -254,7 +251,8 @@ def context(conn: sqlite3.Connection, case: sqlite3.Row) -> dict[str, Any]:
         "satisfaction_boxes": scale,
         "satisfaction_line": scale.line(),
         "publicized_cn": _cn(case["publicized_on"]),
-        "publicize_where": last.get("publicize", {}).get("data", {}).get("where", ""),
+        "publicize_where": last.get("publicize", {}).get("data", {}).get("where", "")
+        or _unpublicized(last.get("close", {}).get("data", {})),
         "publicized_box": _yes_no(bool(case["publicized_on"])),
         "closed_cn": _cn(case["closed_on"]),
         "closed_upper": _upper(case["closed_on"]),
@@ -275,6 +273,11 @@ def context(conn: sqlite3.Connection, case: sqlite3.Row) -> dict[str, Any]:
     }
     values.update(_dissatisfied(events))
     return values
+
+
+def _unpublicized(closing: dict[str, Any]) -> str:
+    """不公示: the reason, where the 结案审批表 names the 公示 channel."""
+    return f"不公示：{closing.get('reason', '')}" if closing.get("publicize") is False else ""
 
 
 def _month_day(text: str | None) -> str:

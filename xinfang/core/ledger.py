@@ -7,6 +7,7 @@ import json
 import sqlite3
 from typing import Any
 
+from xinfang.core import projection
 from xinfang.core.errors import NotFound
 from xinfang.core.numbering import parse_case_number, short_number
 
@@ -22,3 +23,10 @@ def find(conn: sqlite3.Connection, ref: str) -> sqlite3.Row:
 def events_of(conn: sqlite3.Connection, case_id: int) -> list[dict[str, Any]]:
     rows = conn.execute("SELECT * FROM events WHERE case_id = ? ORDER BY id", (case_id,)).fetchall()
     return [{**dict(row), "data": json.loads(row["data"])} for row in rows]
+
+
+def live_events(conn: sqlite3.Connection, case_id: int) -> list[dict[str, Any]]:
+    """The events that count: none withdrawn by a void (撤销), and no void."""
+    events = events_of(conn, case_id)
+    counted = projection.alive([(event["action"], event["data"]) for event in events])
+    return [event for event, kept in zip(events, counted, strict=True) if kept]

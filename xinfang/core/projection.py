@@ -5,6 +5,12 @@ action sets (the same values its `build()` in cases.py writes), an action with n
 (a note, a supervision, a loan) sets none, and the state machine (states.py) gives the
 status after each step.
 
+A `void` event (撤销, corrections.py) withdraws the step it names by its number in the
+case (1 = the registration, as `show` numbers the steps; a number, unlike an event's id,
+is the same in a town's ledger and in the county's merged copy): the fold leaves both out.
+Voiding the registration voids the whole case (作废): its facts stay, its status is
+`voided`.
+
 Used by `merge` (a town's cases at the county are derived from the merged events, never
 copied from a bundle's snapshot) and by `doctor` (a row that differs from its history is
 a problem)."""
@@ -20,6 +26,8 @@ from xinfang.core.fields import REGISTRATION_FIELDS
 from xinfang.core.states import ACTIONS, Status
 from xinfang.core.vocabulary import DISSATISFIED
 
+VOID = "void"
+REGISTRATION = 1  # the registration's number in its case: voiding it voids the case
 NOTICE = ("notified_on", "notice_method")
 REPLY = ("replied_on", "reply_result", "reply_finding", "reply_text")
 # The ledger's own bookkeeping, not facts of the case: numbers, links and stamps given
@@ -143,7 +151,7 @@ FOLDS: dict[str, Fold] = {
 }
 KNOWN_ACTIONS = frozenset({"register", *ACTIONS})
 # Folds that read no data: their events' JSON need not even be decoded.
-DATALESS = (KNOWN_ACTIONS - FOLDS.keys()) | {
+DATALESS = (KNOWN_ACTIONS - FOLDS.keys() - {VOID}) | {
     "unit-accept", "publicize", "close", "pause", "resume", "unit-return",
 }  # fmt: skip
 _LEADS_TO = {
@@ -170,16 +178,45 @@ def step(row: Row | None, action: str, occurred_at: str, data: Mapping[str, Any]
     return after
 
 
+def voided(events: Sequence[tuple[str, Any]]) -> dict[int, int]:
+    """The steps withdrawn, as {number of the step: number of the void withdrawing it};
+    `events` as (action, data) in stored order, data a dict or its JSON text (only a
+    void's is read)."""
+    found: dict[int, int] = {}
+    for number, (action, data) in enumerate(events, 1):
+        if action == VOID:
+            target = (_decode(data)[0] if isinstance(data, str) else data)["event"]
+            found[int(target)] = number
+    return found
+
+
+def alive(events: Sequence[tuple[str, Any]]) -> list[bool]:
+    """For each event, as in `voided`: does it count (neither a void nor withdrawn by
+    one)? The registration always counts: a voided case keeps its facts."""
+    if all(action != VOID for action, _ in events):
+        return [True] * len(events)
+    gone = voided(events).keys() - {REGISTRATION}
+    return [a != VOID and n not in gone for n, (a, _) in enumerate(events, 1)]
+
+
 def fold(events: Iterable[tuple[str, str, Any]]) -> Row:
     """The `PROJECTED` columns of a case from its events as (action, occurred_at, data),
-    data a dict or its JSON text, in stored order."""
+    data a dict or its JSON text, in stored order; withdrawn steps and the voids left out."""
+    listed = list(events)
+    whole = False
+    if any(event[0] == VOID for event in listed):  # rare: the usual case pays one pass
+        pairs = [(action, data) for action, _, data in listed]
+        whole = REGISTRATION in voided(pairs)
+        listed = [event for event, kept in zip(listed, alive(pairs), strict=True) if kept]
     row: Row | None = None
-    for action, occurred_at, data in events:
+    for action, occurred_at, data in listed:
         if isinstance(data, str):
             data = {} if action in DATALESS or not data else _decode(data)[0]
         row = step(row, action, occurred_at, data)
     if row is None:
         raise ValueError("a case without its registration")
+    if whole:
+        row["status"] = Status.VOIDED.value
     return row
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from xinfang.core import privacy, rules, settings, workdays
+from xinfang.core import joined, privacy, projection, rules, settings, workdays
 from xinfang.core.dates import parse_date, parse_month, today
 from xinfang.core.errors import InvalidInput
 from xinfang.core.ledger import events_of, find
@@ -76,13 +76,33 @@ def show(conn: sqlite3.Connection, ref: str, *, mask: bool = False) -> dict[str,
     case["next_due"] = conn.execute(
         f"SELECT {NEXT_DUE} FROM cases WHERE id = ?", (row["id"],)
     ).fetchone()[0]
-    case["events"] = [
-        {k: v for k, v in event.items() if k != "case_id"}
-        for event in sorted(events_of(conn, row["id"]), key=_by_date)
-    ]
+    case.update(_joins(conn, row, Prefixes.of(conn)))
+    case["events"] = sorted(_timeline(events_of(conn, row["id"])), key=_by_date)
     since = min(date.fromisoformat(row["received_at"][:10]), today())
     case["deadlines"] = case_deadlines(conn, row["id"], today(), workdays.load(conn, since))
     return privacy.masked(case) if mask else case
+
+
+def _timeline(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each step numbered as `void` names it, and marked when it was withdrawn."""
+    withdrawn = projection.voided([(event["action"], event["data"]) for event in events])
+    return [
+        {"no": number, **{k: v for k, v in event.items() if k != "case_id"},
+         "voided": number in withdrawn, "voided_by": withdrawn.get(number)}
+        for number, event in enumerate(events, 1)
+    ]  # fmt: skip
+
+
+def _joins(conn: sqlite3.Connection, row: sqlite3.Row, prefixes: Prefixes) -> dict[str, Any]:
+    """并案: the main case a joined one follows (as it stands now), or the cases joined
+    into this one."""
+    main = joined.into(conn, row)
+    if main is None:
+        return {"joined": joined.members(conn, row)}
+    # No text of the main case: its petitioner is another person (and --mask masks ours).
+    keys = ("case_no", "status", "status_label", "replied_on", "reply_result", "revisited_on",
+            "satisfaction", "closed_on")  # fmt: skip
+    return {"joined_into": {key: case_dict(main, prefixes)[key] for key in keys}}
 
 
 @dataclass

@@ -7,7 +7,6 @@ set's `review_request` days (30) of it; the office answers within `review` days 
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from datetime import date, timedelta
 from typing import Any
@@ -16,6 +15,7 @@ from xinfang.core import deadlines
 from xinfang.core.cases import act
 from xinfang.core.dates import Moment, parse_date
 from xinfang.core.errors import InvalidInput
+from xinfang.core.ledger import live_events
 from xinfang.core.numbering import short_number
 from xinfang.core.states import ACTIONS, Status, refusal
 from xinfang.core.validate import clean_text
@@ -23,10 +23,7 @@ from xinfang.core.vocabulary import REVIEW_OUTCOMES
 
 
 def _reviews(conn: sqlite3.Connection, case_id: int) -> list[dict[str, Any]]:
-    rows = conn.execute(
-        "SELECT data FROM events WHERE case_id = ? AND action = 'review' ORDER BY id", (case_id,)
-    ).fetchall()
-    return [json.loads(row[0]) for row in rows]
+    return [e["data"] for e in live_events(conn, case_id) if e["action"] == "review"]
 
 
 def _refuse(case: sqlite3.Row, why: str) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from xinfang.core.dates import now
 from xinfang.core.errors import InvalidInput
+from xinfang.core.vocabulary import ORAL_NOTICES
 
 WORKDAY = "workday"  # 工作日: only working days count
 DAY = "day"  # 日: calendar days; a last day on a holiday moves to the next working day
@@ -49,10 +50,17 @@ class Rule:
     amount: int
     unit: str
     maximum: int | None = None  # the most an extension (延期 / 疑难复杂) may reach
+    written: bool = False  # the notice must be in writing (书面告知): a phone call is not it
 
     def describe(self) -> str:
         text = f"{self.amount}{UNIT_LABELS[self.unit]}"
-        return text + (f"（最长 {self.maximum}{UNIT_LABELS[self.unit]}）" if self.maximum else "")
+        text += f"（最长 {self.maximum}{UNIT_LABELS[self.unit]}）" if self.maximum else ""
+        return text + ("，须书面告知" if self.written else "")
+
+
+def notice_meets(rule: Rule | None, method: str | None) -> bool:
+    """Does a notice given this way meet the notice duty of these rules?"""
+    return not (rule is not None and rule.written and method in ORAL_NOTICES)
 
 
 RuleSet = dict[str, Rule | None]
@@ -61,7 +69,7 @@ RULE_SETS: dict[str, tuple[str, RuleSet]] = {
     "seed000": (
         "临泽县民政领域信访办理工作制度",
         {
-            "notice": Rule(3, WORKDAY),  # 三：无法当场决定的，3 个工作日内书面告知
+            "notice": Rule(3, WORKDAY, written=True),  # 三：无法当场决定的，3 个工作日内书面告知
             "unit_accept": Rule(3, DAY),  # 四：镇政府收到交办之日起 3 日内决定是否受理
             "reply": Rule(10, WORKDAY, 30),  # 五：一般 10 个工作日，疑难复杂最长 30 个工作日
             "revisit": Rule(3, DAY),  # seed 002：办结后 3 日内完成回访
@@ -76,7 +84,7 @@ RULE_SETS: dict[str, tuple[str, RuleSet]] = {
     "2022": (
         "信访工作条例（2022）",
         {
-            "notice": Rule(15, DAY),  # 第二十二、二十三条：15 日内告知
+            "notice": Rule(15, DAY, written=True),  # 第二十二、二十三条：15 日内书面告知
             "unit_accept": Rule(15, DAY),  # 第二十三条：收到交办之日起 15 日内告知接收情况
             "reply": Rule(60, DAY, 90),  # 第三十四条：60 日内办结，延长不超过 30 日
             "revisit": None,  # 条例未规定；单位自定的可用 config rules set 设置
@@ -122,9 +130,14 @@ def effective(conn: sqlite3.Connection) -> tuple[str, RuleSet]:
     return name, rules
 
 
+def _fields(rule: Rule) -> dict[str, Any]:
+    """A rule as stored; `written` only when set, so rules stored before it read the same."""
+    return {key: value for key, value in asdict(rule).items() if key != "written" or value}
+
+
 def _encode(rules: RuleSet) -> str:
     return json.dumps(
-        {stage: asdict(rule) if rule else None for stage, rule in rules.items()},
+        {stage: _fields(rule) if rule else None for stage, rule in rules.items()},
         ensure_ascii=False,
         sort_keys=True,
     )
@@ -172,7 +185,9 @@ def override(
             raise InvalidInput("计算方式", "只能是“工作日”或“日”")
         if maximum is not None and maximum < amount:
             raise InvalidInput("最长期限", f"不能短于一般期限 {amount}")
-        overrides[key] = asdict(Rule(amount, unit, maximum))
+        # A new length for the notice keeps the rule set's 书面 requirement.
+        base = RULE_SETS[_setting(conn, "rule_set", DEFAULT_RULE_SET)][1].get(key)
+        overrides[key] = _fields(Rule(amount, unit, maximum, bool(base and base.written)))
     _save(conn, "rule_overrides", overrides)
 
 

@@ -28,6 +28,8 @@ class Status(StrEnum):
     REJECTED = "rejected"
     TRANSFERRED = "transferred"
     ARCHIVED = "archived"
+    VOIDED = "voided"  # 作废: registered by mistake; the number stays, nothing more is done
+    JOINED = "joined"  # 并案: handled as part of another case (corrections.py)
 
     @property
     def label(self) -> str:
@@ -47,6 +49,8 @@ STATUS_LABELS: dict[Status, str] = {
     Status.REJECTED: "不予受理",
     Status.TRANSFERRED: "已转送",
     Status.ARCHIVED: "已归档",
+    Status.VOIDED: "已作废",
+    Status.JOINED: "已并案（随主案办理）",
 }
 
 # Cases still needing work; the others are finished (归档 or waiting to be).
@@ -62,21 +66,23 @@ OPEN_STATUSES = frozenset(
         Status.PUBLICIZED,
     }
 )
-ALL_BUT_ARCHIVED = frozenset(Status) - {Status.ARCHIVED}
-LATE_NOTICE_ONLY = frozenset({Status.REPLIED, Status.REVISITED, Status.PUBLICIZED, Status.CLOSED})
+ALL_BUT_ARCHIVED = frozenset(Status) - {Status.ARCHIVED, Status.VOIDED}
+LATE_NOTICE_ONLY = frozenset(
+    {Status.REPLIED, Status.REVISITED, Status.PUBLICIZED, Status.CLOSED, Status.JOINED}
+)
 # Records about a case, not steps of its handling: they may be dated before its latest
 # step (a note written later about an earlier call, last week's 督办 typed today) but never
 # before its registration, and they do not fix the order of the main steps (a
 # unit-accept of 12-01 may be entered after a 督办 recorded on 12-08).
 RECORDS = (
     "note", "correct", "attach", "supervise", "supervise-answer", "instruct", "liaise",
-    "liaise-answer", "reexamine",
+    "liaise-answer", "reexamine", "void", "urge", "link", "unlink",
 )  # fmt: skip
 # Allowed at most stages but never "the next step" of a case's life.
 SIDE_ACTIONS = (
     "note", "correct", "pause", "resume", "extend", "attach", "lend", "return", "supervise",
     "supervise-answer", "instruct", "liaise", "liaise-answer", "reexamine", "review",
-    "link", "unlink", "urge",
+    "link", "unlink", "urge", "void", "join",
 )  # fmt: skip
 
 
@@ -116,7 +122,9 @@ ACTIONS: dict[str, Action] = {
         _action("revisit", "回访", {S.REPLIED}, None),
         # An anonymous case has nobody to revisit: it may be publicized after the reply.
         _action("publicize", "公示", {S.REVISITED, S.REPLIED}, S.PUBLICIZED),
-        _action("close", "办结", {S.PUBLICIZED}, S.CLOSED),
+        # Closed unpublicized (不公示, with the reason) after the revisit, or after the
+        # reply of an anonymous case: cases.close decides.
+        _action("close", "办结", {S.PUBLICIZED, S.REVISITED, S.REPLIED}, S.CLOSED),
         _action("archive", "归档", {S.CLOSED, S.REJECTED, S.TRANSFERRED}, S.ARCHIVED),
         _action("pause", "暂停计时", set(OPEN_STATUSES), None),
         _action("resume", "恢复计时", set(ALL_BUT_ARCHIVED), None),
@@ -148,7 +156,21 @@ ACTIONS: dict[str, Action] = {
         # 重复信访: a link the clerk makes after registration, or removes (links.py).
         _action("link", "关联重复信访", set(ALL_BUT_ARCHIVED), None),
         _action("unlink", "解除重复关联", set(ALL_BUT_ARCHIVED), None),
+        # 撤销 a step entered by mistake (or 作废 the whole case): the case is re-projected
+        # without it (projection.py); 并案 into another case handled as the main one.
+        _action("void", "撤销", set(ALL_BUT_ARCHIVED), None),
+        _action("join", "并案", {S.ACCEPTED, S.ASSIGNED, S.HANDLING, S.REPORTED}, S.JOINED),
     )
+}
+
+
+# Routes open only with an option of their own, not offered as "the next step" there.
+BY_OPTION_ONLY = {"close": frozenset({Status.REVISITED, Status.REPLIED})}  # --no-publicize
+# Where a case with nothing more to do stands instead (the archived one is said below).
+ENDED_HINTS = {
+    Status.VOIDED: "案件已作废（编号保留），不再办理；如需查阅请用 xinfang show。",
+    Status.JOINED: "案件已并入主案办理，答复、回访、办结见主案（xinfang show 查看）；"
+    "并案有误的可撤销：xinfang void。",
 }
 
 
@@ -166,10 +188,13 @@ def refusal(
     skip = set(SIDE_ACTIONS) | set(done) | ({action.name} if why else set())
     if status in LATE_NOTICE_ONLY:
         skip.add("notify")
+    skip |= {name for name, states in BY_OPTION_ONLY.items() if status in states}
     steps = [a for a in next_actions(status) if a.name not in skip]
     if steps:
         nexts = "、".join(f"{a.label}（xinfang {a.name}）" for a in steps)
         hint = f"下一步可以：{nexts}。"
+    elif status in ENDED_HINTS:
+        hint = ENDED_HINTS[status]
     else:
         hint = "案件已归档，不能再办理；如需查阅请用 xinfang show，借阅案卷用 xinfang lend。"
     reason = why or f"不能{action.label}"

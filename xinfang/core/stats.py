@@ -54,6 +54,7 @@ from datetime import date, timedelta
 from xinfang.core import rules
 from xinfang.core.errors import InvalidInput
 from xinfang.core.periods import Period
+from xinfang.core.states import Status
 from xinfang.core.vocabulary import COLLECTIVE, DISSATISFIED, OWN_UNIT, SATISFIED
 
 UNFILLED = "未填写"
@@ -336,6 +337,8 @@ _UNIT_BEFORE = """(
     WHERE a.case_id = e.case_id AND a.action IN ('assign', 'reassign', 'unit-return')
       AND a.id < e.id
     ORDER BY a.id DESC LIMIT 1)"""
+# A revisit that found the petitioner (无法联系 has no satisfaction to count).
+_ANSWERED = "json_extract(e.data, '$.satisfaction') IS NOT NULL"
 _IN_WINDOW = "e.occurred_at >= :first AND e.occurred_at < date(:last, '+1 day')"
 
 
@@ -347,7 +350,8 @@ def figures(conn: sqlite3.Connection, period: Period, as_of: date) -> Figures:
         f"SELECT c.source, c.form, c.category, c.township, c.persons, c.origin, "
         f"{_DECISION} AS decision, "
         "c.repeat_of IS NOT NULL AS repeat FROM cases c "
-        "WHERE c.received_at >= :first AND c.received_at < date(:last, '+1 day')",
+        "WHERE c.received_at >= :first AND c.received_at < date(:last, '+1 day') "
+        f"AND c.status != '{Status.VOIDED.value}'",  # 作废: registered by mistake
         params,
     ).fetchall()
     decisions: Counter[str | None] = Counter()
@@ -377,7 +381,7 @@ def figures(conn: sqlite3.Connection, period: Period, as_of: date) -> Figures:
         result.by_unit[unit or UNFILLED] += 1
     for row in conn.execute(
         f"SELECT json_extract(e.data, '$.satisfaction') FROM events e "
-        f"WHERE e.action = 'revisit' AND {_IN_WINDOW}",
+        f"WHERE e.action = 'revisit' AND {_IN_WINDOW} AND {_ANSWERED}",
         params,
     ):
         result.revisited += 1
@@ -440,7 +444,7 @@ def rank_units(
         score.overdue_reports += late
     for unit, satisfaction in conn.execute(
         f"SELECT {_UNIT_BEFORE}, json_extract(e.data, '$.satisfaction') FROM events e "
-        f"WHERE e.action = 'revisit' AND {_IN_WINDOW}",
+        f"WHERE e.action = 'revisit' AND {_IN_WINDOW} AND {_ANSWERED}",
         {"first": first, "last": last},
     ):
         score = scores.get(unit)

@@ -19,7 +19,7 @@ from xinfang.core import settings
 from xinfang.core.cases import act, not_before
 from xinfang.core.dates import Moment, chinese_date, chinese_upper_date, parse_date
 from xinfang.core.errors import InvalidInput, StepRefused
-from xinfang.core.ledger import events_of
+from xinfang.core.ledger import live_events
 from xinfang.core.numbering import formal_number, next_in_sequence, short_number
 from xinfang.core.states import ACTIONS, OPEN_STATUSES, Status, refusal
 from xinfang.core.validate import clean_text
@@ -48,7 +48,7 @@ def _refused(case: sqlite3.Row, action: str, why: str) -> StepRefused:
 
 
 def _events(conn: sqlite3.Connection, case_id: int, *actions: str) -> list[dict[str, Any]]:
-    return [event for event in events_of(conn, case_id) if event["action"] in actions]
+    return [event for event in live_events(conn, case_id) if event["action"] in actions]
 
 
 def _unanswered(events: list[dict[str, Any]], sent: str, answer: str) -> list[dict[str, Any]]:

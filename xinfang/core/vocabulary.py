@@ -27,6 +27,12 @@ FINDINGS = ("属实", "部分属实", "不属实")
 RETENTIONS = ("永久", "30年", "10年")
 NOTICE_METHODS = ("书面告知书", "当场告知", "电话告知", "短信告知", "网上告知")
 WRITTEN_NOTICE = NOTICE_METHODS[0]  # the notice a clerk gives unless told otherwise
+# Notices given by word of mouth: recorded, but no 书面告知 where the rules want one.
+# (当场告知 is the decision handed over on the spot, which seed 000 三 asks no letter for.)
+ORAL_NOTICES = (NOTICE_METHODS[2],)  # 电话告知
+# A notice or revisit that could not be made (信访人无法联系): the duty is met with the
+# reason on record (seed 000 四: "信访人匿名投诉或无法与信访人取得联系的除外").
+UNREACHABLE = "无法联系"
 REVIEW_OUTCOMES = ("维持", "撤销", "变更")  # 复查 / 复核 conclusions
 # Where an attachment goes in the 案卷目录 (seed 000 案卷目录: sections 2, 4 and 8).
 SOURCE_MATERIALS, INQUIRY_MATERIALS, OTHER_MATERIALS = "来源材料", "调查材料", "其他材料"
@@ -70,6 +76,8 @@ GLOSSARY: dict[str, Term] = {
     "RETENTIONS": Term("保管期限", "retention"),
     "NOTICE_METHODS": Term("告知方式", "notice method"),
     "WRITTEN_NOTICE": Term("书面告知书", "written notice"),
+    "ORAL_NOTICES": Term("口头告知", "oral notices"),
+    "UNREACHABLE": Term("无法联系", "unreachable"),
     "REVIEW_OUTCOMES": Term("复查/复核结论", "review outcome"),
     "SOURCE_MATERIALS": Term("来源材料", "source materials"),
     "INQUIRY_MATERIALS": Term("调查材料", "inquiry materials"),
