@@ -130,10 +130,12 @@ def act(
     action: str,
     on: str | None,
     by: str | None,
-    build: Any,
+    build: Callable[[sqlite3.Row, Moment], dict[str, Any]],
     after: Callable[[sqlite3.Row], None] | None = None,
 ) -> str:
-    """Run one action: `build(case, when)` returns (changes, data) or raises StepRefused;
+    """Run one action: `build(case, when)` checks the step against the case and returns
+    the event's data, or raises StepRefused; what the event does to the case is its fold
+    in projection.py, not build's to say;
     `after(case)` does the action's other writes (files, manifests) inside the same
     transaction, so that they and the case's state land together or not at all."""
     when = moment(on)
@@ -148,7 +150,7 @@ def act(
             not_before(when, str(case["received_at"]), "本案登记的日期", step.label)
         else:
             not_before(when, _last_step(conn, case["id"]), "案件上一步的日期", step.label)
-        _, data = build(case, when)  # the row follows from the event (projection.py)
+        data = build(case, when)  # the row follows from the event (projection.py)
         _record(conn, case, action, when, actor, data)
         if after is not None:
             after(case)
@@ -266,9 +268,9 @@ def accept(
     notice_method: str | None = None,
     by: str | None = None,
 ) -> str:
-    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         notice = _notice(case, when, notified_on, notice_method)
-        return {"decided_on": when.text[:10], **notice}, dict(notice)
+        return dict(notice)
 
     return act(conn, ref, "accept", on, by, build)
 
@@ -288,10 +290,9 @@ def reject(
     why = clean_text(reason, "不予受理理由", max_length=2_000, required=True, multiline=True)
     where = clean_text(channel, "法定途径或有权机关", max_length=200, required=True)
 
-    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         notice = _notice(case, when, notified_on, notice_method)
-        changes = {"decided_on": when.text[:10], "decision_reason": why, "reject_channel": where}
-        return {**changes, **notice}, {"reason": why, "channel": where, **notice}
+        return {"reason": why, "channel": where, **notice}
 
     return act(conn, ref, "reject", on, by, build)
 
@@ -310,10 +311,9 @@ def transfer(
     body = clean_text(to, "转送机关", max_length=200, required=True)
     why = clean_text(reason, "转送理由", max_length=2_000, multiline=True)
 
-    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         notice = _notice(case, when, notified_on, notice_method)
-        changes = {"decided_on": when.text[:10], "transfer_to": body, "decision_reason": why}
-        return {**changes, **notice}, {"to": body, "reason": why, **notice}
+        return {"to": body, "reason": why, **notice}
 
     return act(conn, ref, "transfer", on, by, build)
 
@@ -335,7 +335,7 @@ def notify(
             "理由", "信访人无法联系的须写明理由（--reason），如：电话空号，地址查无此人"
         )
 
-    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         case_no, status = short_number(case["year"], case["seq"]), Status(case["status"])
         if case["anonymous"]:
             raise refusal(case_no, status, ACTIONS["notify"], "匿名信访无需告知")
@@ -353,7 +353,7 @@ def notify(
             notice = {"notified_on": when.text[:10], "notice_method": method}
         else:
             notice = _notice(case, when, when.text, method)
-        return notice, {**notice, "reason": why}
+        return {**notice, "reason": why}
 
     return act(conn, ref, "notify", on, by, build)
 
@@ -378,7 +378,7 @@ def assign(
     responsible = responsible_person(person, phone)
     taken: dict[str, int] = {}
 
-    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         if due_day.date() <= when.day:
             raise InvalidInput("办结期限", f"{due_day.date().isoformat()} 必须晚于交办日期")
         taken["year"] = when.day.year
@@ -394,7 +394,7 @@ def assign(
             "unit_report": None,
         }
         data = {"to": unit, "due": changes["assign_due"], "number": taken["seq"], **responsible}
-        return changes, data
+        return data
 
     case_no = act(conn, ref, "assign", on, by, build)
     return case_no, taken["year"], taken["seq"]
@@ -403,8 +403,8 @@ def assign(
 def unit_accept(
     conn: sqlite3.Connection, ref: str, *, on: str | None = None, by: str | None = None
 ) -> str:
-    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
-        return {"unit_accepted_on": when.text[:10]}, {"unit": case["unit"]}
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
+        return {"unit": case["unit"]}
 
     return act(conn, ref, "unit-accept", on, by, build)
 
@@ -419,9 +419,8 @@ def unit_report(
 ) -> str:
     report = clean_text(text, "办理情况", max_length=20_000, required=True, multiline=True)
 
-    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
-        changes = {"unit_reported_on": when.text[:10], "unit_report": report}
-        return changes, {"unit": case["unit"], "text": report}
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
+        return {"unit": case["unit"], "text": report}
 
     return act(conn, ref, "unit-report", on, by, build)
 
@@ -444,9 +443,9 @@ def reply(
         ),
     }
 
-    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         data = {"result": result, "finding": finding, "text": values["reply_text"]}
-        return {**values, "replied_on": when.text[:10]}, data
+        return data
 
     return act(conn, ref, "reply", on, by, build)
 
@@ -483,28 +482,13 @@ def revisit(
     words = clean_text(opinion, "信访人意见", max_length=5_000, multiline=True)
     rounds: dict[str, int] = {}
 
-    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         data = {"method": method, "satisfaction": satisfaction, "opinion": words, "reason": why}
         if satisfaction == DISSATISFIED:
             rounds["now"] = case["round"] + 1
-            reopened = {
-                "status": Status.ACCEPTED.value,
-                "round": rounds["now"],
-                "replied_on": None,
-                "reply_result": None,
-                "reply_finding": None,
-                "reply_text": None,
-            }
-            return reopened, {**data, "new_round": rounds["now"]}
+            return {**data, "new_round": rounds["now"]}
         rounds["now"] = case["round"]
-        changes = {
-            "status": Status.REVISITED.value,
-            "revisited_on": when.text[:10],
-            "revisit_method": method,
-            "satisfaction": satisfaction,
-            "revisit_opinion": words,
-        }
-        return changes, data
+        return data
 
     case_no = act(conn, ref, "revisit", on, by, build)
     return case_no, rounds["now"]
@@ -522,12 +506,12 @@ def publicize(
     place = clean_text(where, "公示位置", max_length=200)
     text: dict[str, str] = {}
 
-    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         if case["status"] == Status.REPLIED and not case["anonymous"]:
             why = "答复后须先回访信访人（匿名信访除外）"
             raise refusal(_case_no(case), Status.REPLIED, ACTIONS["publicize"], why)
         text["notice"] = public_notice(conn, case)
-        return {"publicized_on": when.text[:10]}, {"where": place, "notice": text["notice"]}
+        return {"where": place, "notice": text["notice"]}
 
     return act(conn, ref, "publicize", on, by, build), text["notice"]
 
@@ -553,7 +537,7 @@ def close(
     if publicize and why:
         raise InvalidInput("不公示理由", "只在不公示时填写：--no-publicize --reason 理由")
 
-    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         status = Status(case["status"])
         if status != Status.PUBLICIZED and publicize:
             refused = refusal(_case_no(case), status, ACTIONS["close"], "不能办结")
@@ -568,7 +552,7 @@ def close(
         data: dict[str, Any] = {"opinion": words, "approved_by": approver}
         if not publicize:
             data |= {"publicize": False, "reason": why}
-        return {"closed_on": when.text[:10]}, data
+        return data
 
     return act(conn, ref, "close", on, by, build)
 
@@ -587,9 +571,8 @@ def archive(
     xinfang/outputs/archive.py, which passes its writes in as `after`."""
     kept = _choice(retention, RETENTIONS, "保管期限")
 
-    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
-        changes = {"archived_on": when.text[:10], "retention": kept}
-        return changes, {"retention": kept, "folder": folder}
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
+        return {"retention": kept, "folder": folder}
 
     return act(conn, ref, "archive", on, by, build, after)
 
@@ -605,11 +588,11 @@ def pause(
     """Stop the case's clock (听证, 鉴定: not counted, 条例 art. 36)."""
     why = clean_text(reason, "暂停理由", max_length=2_000, required=True, multiline=True)
 
-    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         if case["paused_since"]:
             why_not = f"已于 {case['paused_since']} 暂停计时"
             raise refusal(_case_no(case), Status(case["status"]), ACTIONS["pause"], why_not)
-        return {"paused_since": when.text[:10]}, {"reason": why}
+        return {"reason": why}
 
     return act(conn, ref, "pause", on, by, build)
 
@@ -620,11 +603,11 @@ def resume(
     """Restart the clock; returns (case number, days paused)."""
     paused: dict[str, int] = {}
 
-    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         if not case["paused_since"]:
             raise refusal(_case_no(case), Status(case["status"]), ACTIONS["resume"], "未暂停计时")
         paused["days"] = (when.day - date.fromisoformat(case["paused_since"])).days
-        return {"paused_since": None}, {"paused_days": paused["days"]}
+        return {"paused_days": paused["days"]}
 
     return act(conn, ref, "resume", on, by, build), paused["days"]
 
@@ -648,7 +631,7 @@ def extend(
     approver = clean_text(approved_by, "批准人", max_length=50)
     result: dict[str, str] = {}
 
-    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         row = conn.execute(
             "SELECT amount, unit, round, due_on FROM deadlines WHERE case_id = ? AND stage = ? "
             "AND met_on IS NULL AND amount IS NOT NULL ORDER BY round DESC LIMIT 1",
@@ -674,9 +657,8 @@ def extend(
                 f"{label}期限最长 {row['amount'] + room}{unit}，最多还能延长 {room}{unit}",
             )
         result["length"] = f"{row['amount'] + add}{unit}"
-        changes = {"complex": 1} if wanted is None else {}
         data = {"stage": key, "days": add, "reason": why, "complex": wanted is None}
-        return changes, {**data, "approved_by": approver}
+        return {**data, "approved_by": approver}
 
     return act(conn, ref, "extend", on, by, build), result["length"]
 
@@ -690,8 +672,8 @@ def note(
 ) -> str:
     words = clean_text(text, "备注", max_length=20_000, required=True, multiline=True)
 
-    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
-        return {}, {"text": words}
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
+        return {"text": words}
 
     return act(conn, ref, "note", on, by, build)
 
@@ -712,7 +694,7 @@ def correct(
     target = _find_field(field)
     why = clean_text(reason, "更正理由", max_length=2_000, multiline=True)
 
-    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         new = clean_value(conn, target, value, force=force)
         if target.key == "received_at" and new is not None:
             year = int(str(new)[:4])
@@ -738,7 +720,7 @@ def correct(
         if old == new:
             raise InvalidInput(target.label, "新值与原值相同，无需更正")
         data = {"field": target.key, "label": target.label, "old": old, "new": new, "reason": why}
-        return {target.key: new}, data
+        return data
 
     return act(conn, ref, "correct", on, by, build)
 

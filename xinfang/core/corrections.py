@@ -66,7 +66,7 @@ def void(
         raise InvalidInput("步骤", "整件作废（--whole）不能再指定步骤")
     done: dict[str, Any] = {}
 
-    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         events = events_of(conn, case["id"])
         target = projection.REGISTRATION if whole else _target(case, events, number)
         step = events[target - 1]
@@ -84,10 +84,8 @@ def void(
         after = projection.project([*events, {**step, "action": "void", "data": data}])
         if not whole:
             _check_dependents(case, events, target, after)
-        stored = projection.as_stored(after, merged=case["origin_office"] is not None)
-        changes = {k: v for k, v in zip(projection.PROJECTED, stored, strict=True) if case[k] != v}
         done.update(number=target, label=_label(step["action"]), status=Status(after["status"]))
-        return changes, data
+        return data
 
     case_no = act(conn, ref, "void", on, by, build)
     return Voided(case_no, done["number"], done["label"], done["status"])
@@ -180,7 +178,7 @@ def join(
     why = clean_text(reason, "并案理由", max_length=2_000, multiline=True)
     names: dict[str, str] = {}
 
-    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         main = find(conn, into)
         main_no, status = _case_no(main), Status(main["status"])
         if main["id"] == case["id"]:
@@ -201,6 +199,6 @@ def join(
             why_not = f"已有 {'、'.join(others)} 并入本案，本案不能再并入他案"
             raise refusal(_case_no(case), Status(case["status"]), ACTIONS["join"], why_not)
         names["main"] = main_no
-        return {}, {"into": main_no, "reason": why}
+        return {"into": main_no, "reason": why}
 
     return act(conn, ref, "join", on, by, build), names["main"]

@@ -79,7 +79,7 @@ def attach(
     result: dict[str, Any] = {}
     base = files_dir(conn)
 
-    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         case_no = short_number(case["year"], case["seq"])
         folder = private_dir(base, "attachments", case_no)
         number = sum(not p.name.startswith(".") for p in folder.iterdir()) + 1  # not a .part
@@ -89,7 +89,7 @@ def attach(
             case_no=case_no, stored=stored, sha256=sha256(stored), pages=count_pages(stored)
         )
         data = {"title": name, "kind": kind, "file": stored.name, "sha256": result["sha256"]}
-        return {}, data
+        return data
 
     def record(case: sqlite3.Row) -> None:
         conn.execute(

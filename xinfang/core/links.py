@@ -157,7 +157,7 @@ def link(
     why = clean_text(reason, "关联理由", max_length=2_000, multiline=True)
     found: dict[str, Any] = {}
 
-    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         case_no, earlier = _case_no(case), find(conn, to)
         number = _case_no(earlier)
         if case["repeat_of"] is not None:
@@ -176,7 +176,7 @@ def link(
                 f"（可反过来：xinfang link {number} --to {case_no}）",
             )
         found.update(number=number, root=earlier["repeat_of"] or earlier["id"])
-        return {}, {"repeat_of": number, "repeat_reasons": [CONFIRMED], "reason": why}
+        return {"repeat_of": number, "repeat_reasons": [CONFIRMED], "reason": why}
 
     def relink(case: sqlite3.Row) -> None:  # the case and its own repeats join the matter
         settle(conn, {case["id"], found["root"]})
@@ -197,12 +197,12 @@ def unlink(
     why = clean_text(reason, "解除理由", max_length=2_000, required=True, multiline=True)
     found: dict[str, Any] = {}
 
-    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         if case["repeat_of"] is None:
             why_not = "本案未关联为重复信访"
             raise refusal(_case_no(case), Status(case["status"]), ACTIONS["unlink"], why_not)
         found.update(number=_first(conn, case), root=case["repeat_of"])
-        return {}, {"unlinked_from": found["number"], "reason": why}
+        return {"unlinked_from": found["number"], "reason": why}
 
     def relink(case: sqlite3.Row) -> None:
         settle(conn, {case["id"], found["root"]})

@@ -40,7 +40,7 @@ def lend(
     why = clean_text(purpose, "借阅事由", max_length=500)
     due_day = parse_date(due, "归还期限")
 
-    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         if _open_loan(conn, case["id"]):
             why_not = "案卷已借出尚未归还"
             case_no = short_number(case["year"], case["seq"])
@@ -48,7 +48,7 @@ def lend(
         if due_day <= when.day:
             raise InvalidInput("归还期限", f"{due_day} 必须晚于借出日期")
         data = {"borrower": who, "unit": where, "approved_by": approver, "due": due_day.isoformat()}
-        return {}, {**data, "purpose": why}
+        return {**data, "purpose": why}
 
     def record(case: sqlite3.Row) -> None:
         lent = conn.execute(
@@ -69,13 +69,13 @@ def give_back(
 ) -> str:
     returned: dict[str, str] = {}
 
-    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         loan = _open_loan(conn, case["id"])
         if loan is None:
             case_no = short_number(case["year"], case["seq"])
             raise refusal(case_no, Status(case["status"]), ACTIONS["return"], "案卷没有借出")
         returned["day"] = when.text[:10]
-        return {}, {"borrower": loan["borrower"], "unit": loan["unit"]}
+        return {"borrower": loan["borrower"], "unit": loan["unit"]}
 
     def record(case: sqlite3.Row) -> None:
         conn.execute(

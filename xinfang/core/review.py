@@ -44,7 +44,7 @@ def request(
     asked = parse_date(requested_on, "申请日期")
     why_late = clean_text(late_reason, "逾期理由", max_length=500)
 
-    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         if any(r.get("requested_on") for r in _reviews(conn, case["id"])):
             _refuse(case, "已经申请过复查（同一事项复查一次）")
         if not case["replied_on"]:
@@ -61,7 +61,7 @@ def request(
                 "确有正当理由的，请用 --late-reason 写明",
             )
         data = {"requested_on": asked.isoformat(), "late_reason": why_late}
-        return {}, data
+        return data
 
     return act(conn, ref, "review", on, by, build)
 
@@ -80,13 +80,13 @@ def decide(
         raise InvalidInput("复查结论", f"只能是 {'、'.join(REVIEW_OUTCOMES)}，不能是“{outcome}”")
     opinion = clean_text(text, "复查意见", max_length=20_000, required=True, multiline=True)
 
-    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         reviews = _reviews(conn, case["id"])
         if not any(r.get("requested_on") for r in reviews):
             _refuse(case, "尚未申请复查")
         if any(r.get("outcome") for r in reviews):
             _refuse(case, "复查意见已经作出")
-        return {}, {"outcome": outcome, "text": opinion}
+        return {"outcome": outcome, "text": opinion}
 
     return act(conn, ref, "review", on, by, build)
 
@@ -108,13 +108,13 @@ def upper(
     who = clean_text(body, "复核机关", max_length=100, required=True)
     opinion = clean_text(text, "复核意见", max_length=20_000, multiline=True)
 
-    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         reviews = _reviews(conn, case["id"])
         if not any(r.get("outcome") for r in reviews):
             _refuse(case, "复查意见尚未作出，不能记录复核")
         if any(r.get("upper_outcome") for r in reviews):
             _refuse(case, "复核结果已经记录")
-        return {}, {"upper_outcome": outcome, "upper_body": who, "upper_text": opinion}
+        return {"upper_outcome": outcome, "upper_body": who, "upper_text": opinion}
 
     return act(conn, ref, "review", on, by, build)
 
@@ -132,11 +132,11 @@ def reexamine(
     who = clean_text(examiner, "核实人", max_length=50, required=True)
     found = clean_text(findings, "核实情况", max_length=20_000, required=True, multiline=True)
 
-    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         if case["round"] < 2:
             case_no = short_number(case["year"], case["seq"])
             why = "没有不满意的回访，无需核实"
             raise refusal(case_no, Status(case["status"]), ACTIONS["reexamine"], why)
-        return {}, {"examiner": who, "findings": found}
+        return {"examiner": who, "findings": found}
 
     return act(conn, ref, "reexamine", on, by, build)

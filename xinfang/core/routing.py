@@ -100,9 +100,9 @@ def send_back(
     wanted = _wanted_due(due)
     data: dict[str, Any] = {}
 
-    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         data.update(unit=case["unit"], reason=why, due=_due(case, when, wanted, "退回"))
-        return _changes("send-back", case, when, data), data
+        return data
 
     case_no = act(conn, ref, "send-back", on, by, build)
     return Routed(case_no, data["unit"], data["due"])
@@ -128,7 +128,7 @@ def reassign(
     data: dict[str, Any] = {}
     year: list[int] = []
 
-    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         if case["unit"] == unit:
             raise InvalidInput("承办单位", f"案件已由{unit}承办，改派须换一个单位")
         year.append(when.day.year)
@@ -140,7 +140,7 @@ def reassign(
             reason=why,
             **responsible,
         )
-        return _changes("reassign", case, when, data), data
+        return data
 
     case_no = act(conn, ref, "reassign", on, by, build)
     return Reassigned(case_no, data["from_unit"], unit, data["due"], year[0], data["number"])
@@ -153,9 +153,9 @@ def unit_return(
     why = clean_text(reason, "退单理由", max_length=2_000, required=True, multiline=True)
     data: dict[str, Any] = {}
 
-    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         data.update(unit=case["unit"], reason=why)
-        return _changes("unit-return", case, when, data), data
+        return data
 
     return Routed(act(conn, ref, "unit-return", on, by, build), data["unit"])
 
@@ -172,8 +172,8 @@ def urge(
     words = clean_text(note, "催办内容", max_length=2_000, multiline=True)
     data: dict[str, Any] = {}
 
-    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         data.update(unit=case["unit"], text=words)
-        return {}, data
+        return data
 
     return Routed(act(conn, ref, "urge", on, by, build), data["unit"])

@@ -105,7 +105,7 @@ def supervise(
     due_day = parse_date(due, "督办期限")
     taken: dict[str, str] = {}
 
-    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         target = unit or case["unit"]
         if not target:
             raise InvalidInput(
@@ -121,7 +121,7 @@ def supervise(
         number = next_in_sequence(conn, SUPERVISE_SEQUENCE, year)
         data = {"due": due_day.isoformat(), "number": number, "year": year}
         taken.update(number=supervise_number(conn, data), to=target)
-        return {}, {**data, "to": target, "reason": why}
+        return {**data, "to": target, "reason": why}
 
     case_no = act(conn, ref, "supervise", on, by, build)
     return Issued(case_no, taken["number"], taken["to"], due_day.isoformat())
@@ -140,7 +140,7 @@ def supervise_answer(
     words = clean_text(text, "督办回复内容", max_length=20_000, required=True, multiline=True)
     answered: list[str] = []
 
-    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         pending = open_supervisions(conn, case["id"])
         if not pending:
             raise _refused(
@@ -153,7 +153,7 @@ def supervise_answer(
             "unit": pending[-1]["data"]["to"],
             "answers": [e["data"]["number"] for e in pending],
         }
-        return {}, data
+        return data
 
     case_no = act(conn, ref, "supervise-answer", on, by, build)
     return case_no, answered
@@ -172,8 +172,8 @@ def instruct(
     who = clean_text(leader, "批示领导", max_length=50, required=True)
     words = clean_text(text, "批示内容", max_length=5_000, required=True, multiline=True)
 
-    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
-        return {}, {"leader": who, "text": words}
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
+        return {"leader": who, "text": words}
 
     return act(conn, ref, "instruct", on, by, build)
 
@@ -193,11 +193,11 @@ def liaise(
     words = clean_text(matter, "协调联系事项", max_length=5_000, required=True, multiline=True)
     taken: dict[str, str] = {}
 
-    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         year = when.day.year
         data = {"number": next_in_sequence(conn, LIAISON_SEQUENCE, year), "year": year}
         taken["formal"] = liaison_number(conn, data)
-        return {}, {"to": body, "matter": words, **data}
+        return {"to": body, "matter": words, **data}
 
     case_no = act(conn, ref, "liaise", on, by, build)
     return case_no, taken["formal"]
@@ -219,7 +219,7 @@ def liaise_answer(
     who = clean_text(sender, "回复单位", max_length=200)
     found: dict[str, str] = {}
 
-    def build(case: sqlite3.Row, when: Moment) -> tuple[dict[str, Any], dict[str, Any]]:
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         events = _events(conn, case["id"], "liaise", "liaise-answer")
         pending = _unanswered(events, "liaise", "liaise-answer")
         if not pending:
@@ -242,7 +242,7 @@ def liaise_answer(
         found["number"] = liaison_number(conn, letter["data"])
         found["from"] = letter["data"]["to"]
         data = {"text": words, "from": found["from"], "answers": [letter["data"]["number"]]}
-        return {}, data
+        return data
 
     case_no = act(conn, ref, "liaise-answer", on, by, build)
     return case_no, found["number"], found["from"]
