@@ -102,6 +102,7 @@ class Generator:
         self.rule_version = rules.current_version(conn)
         self.rules = rules.version_rules(conn, self.rule_version)
         self.people: list[tuple[int, dict[str, object]]] = []  # earlier matters, for repeats
+        self.numbers: dict[int, str] = {}  # case id -> case number, for the links
         self.sequence: dict[tuple[str, int], int] = {}
 
     def next_number(self, name: str, year: int) -> int:
@@ -163,7 +164,10 @@ class Generator:
             case["source"] = "本级"  # online posts need platform fields; kept out for brevity
         if repeat_of is None and rng.random() < 0.3:
             self.people.append((case_id, who))
+        self.numbers[case_id] = f"{year}-{case['seq']:04d}"
         register = {k: v for k, v in case.items() if k in REGISTER_DATA and v}
+        if repeat_of is not None:  # the link is a fact of the registration (links.py)
+            register["repeat_of"] = self.numbers[repeat_of]
         if case["anonymous"]:
             register["anonymous"] = True  # as register() writes it
         events = [("register", case["received_at"], 1, "registered", register)]
