@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from conftest import LIFE, advance, show
+from conftest import LIFE, REGISTER, advance, show
 
 from xinfang.core import projection
 from xinfang.store.db import connect
@@ -52,3 +52,32 @@ def test_last_weeks_paper_forms_may_be_entered_after_a_later_supervision(run, re
         "register", "accept", "assign", "unit-accept", "unit-report", "instruct", "supervise",
     ]  # fmt: skip
     assert run("doctor").exit_code == 0
+
+
+def test_a_voided_step_counts_nowhere_in_the_statistics(run, registered, db_path) -> None:
+    from datetime import date
+
+    from xinfang.core import periods, stats
+
+    for action, *options in LIFE[:8]:  # up to 办结 on 11-13
+        run(action, registered, *options)
+
+    def figures() -> stats.Figures:
+        return stats.figures(
+            connect(db_path), periods.month_of(date(2026, 11, 1)), date(2026, 11, 23)
+        )
+
+    before = figures()
+    assert (before.closed, before.revisited, before.by_unit["沙河镇"]) == (1, 1, 1)
+    run("void", registered, "--reason", "办结录错")  # the 办结
+    run("void", registered, "--reason", "公示录错")  # the 公示
+    run("void", registered, "--reason", "回访录错")  # the 回访
+    after = figures()
+    assert (after.closed, after.revisited, after.by_unit["沙河镇"]) == (0, 0, 1)
+    assert run("doctor").exit_code == 0
+
+
+def test_a_case_voided_whole_is_no_earlier_petition(run, registered) -> None:
+    run("void", registered, "--whole", "--reason", "重复登记")
+    out = run(*REGISTER)  # the same person again: nothing to link to
+    assert "2026-0002" in out.stdout and show(run, "2026-0002")["repeat_of"] is None

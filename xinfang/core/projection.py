@@ -199,6 +199,19 @@ def alive(events: Sequence[tuple[str, Any]]) -> list[bool]:
     return [a != VOID and n not in gone for n, (a, _) in enumerate(events, 1)]
 
 
+def counts_sql(alias: str) -> str:
+    """`alive` in SQL, for queries over the events table: true when the event `alias`
+    counts — not a void, and not a step (other than the registration) withdrawn by one,
+    which names it by its number in the case."""
+    return (
+        f"({alias}.action != '{VOID}' AND NOT EXISTS (SELECT 1 FROM events v "
+        f"WHERE v.case_id = {alias}.case_id AND v.action = '{VOID}' "
+        f"AND {alias}.action != 'register' AND json_extract(v.data, '$.event') = "
+        f"(SELECT count(*) FROM events x WHERE x.case_id = {alias}.case_id "
+        f"AND x.id <= {alias}.id)))"
+    )
+
+
 def fold(events: Iterable[tuple[str, str, Any]]) -> Row:
     """The `PROJECTED` columns of a case from its events as (action, occurred_at, data),
     data a dict or its JSON text, in stored order; withdrawn steps and the voids left out."""

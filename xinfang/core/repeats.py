@@ -65,7 +65,11 @@ def find_earlier(conn: sqlite3.Connection, record: dict[str, Any], received: dat
     columns = (
         "id, year, seq, name, phone, id_number, address, anonymous, content, status, repeat_of"
     )
-    in_window = "received_at >= ? AND received_at < date(?, '+1 day')"
+    # A case 作废 (registered by mistake) is no earlier petition of anything.
+    in_window = (
+        "received_at >= ? AND received_at < date(?, '+1 day') "
+        f"AND status != '{Status.VOIDED.value}'"
+    )
     # The same person, over the whole window, through the indexes.
     same_person = conn.execute(
         f"SELECT {columns}, received_at FROM cases WHERE {in_window} AND "

@@ -51,7 +51,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from xinfang.core import rules
+from xinfang.core import projection, rules
 from xinfang.core.errors import InvalidInput
 from xinfang.core.periods import Period
 from xinfang.core.states import Status
@@ -323,23 +323,27 @@ def _window(period: Period, as_of: date) -> tuple[str, str]:
 
 
 # The decision on a case as of the day: the last accept / reject / transfer up to it.
-_DECISION = """(
+_DECISION = f"""(
     SELECT e.action FROM events e
     WHERE e.case_id = c.id AND e.action IN ('accept', 'reject', 'transfer')
-      AND e.occurred_at < date(:as_of, '+1 day')
+      AND e.occurred_at < date(:as_of, '+1 day') AND {projection.counts_sql("e")}
     ORDER BY e.id DESC LIMIT 1)"""
 # The unit a case was assigned to before a given event (the handling unit then): none
 # after a 退单.
 _ASSIGNED = "('assign', 'reassign')"
-_UNIT_BEFORE = """(
+_UNIT_BEFORE = f"""(
     SELECT CASE a.action WHEN 'unit-return' THEN NULL ELSE json_extract(a.data, '$.to') END
     FROM events a
     WHERE a.case_id = e.case_id AND a.action IN ('assign', 'reassign', 'unit-return')
-      AND a.id < e.id
+      AND a.id < e.id AND {projection.counts_sql("a")}
     ORDER BY a.id DESC LIMIT 1)"""
 # A revisit that found the petitioner (无法联系 has no satisfaction to count).
 _ANSWERED = "json_extract(e.data, '$.satisfaction') IS NOT NULL"
-_IN_WINDOW = "e.occurred_at >= :first AND e.occurred_at < date(:last, '+1 day')"
+# Every event counted in a window is one that counts: voided steps count nowhere.
+_IN_WINDOW = (
+    "e.occurred_at >= :first AND e.occurred_at < date(:last, '+1 day') AND "
+    + projection.counts_sql("e")
+)
 
 
 def figures(conn: sqlite3.Connection, period: Period, as_of: date) -> Figures:
@@ -420,7 +424,8 @@ def rank_units(
     rows = conn.execute(
         "SELECT d.stage, d.due_on, d.met_on, d.starts_on, ("
         "  SELECT json_extract(a.data, '$.to') FROM events a WHERE a.case_id = d.case_id "
-        f"  AND a.action IN {_ASSIGNED} AND a.round = d.round ORDER BY a.id DESC LIMIT 1) AS unit "
+        f"  AND a.action IN {_ASSIGNED} AND a.round = d.round AND {projection.counts_sql('a')} "
+        "  ORDER BY a.id DESC LIMIT 1) AS unit "
         "FROM deadlines d WHERE d.stage IN ('unit_accept', 'assign_due') "
         "AND ((d.met_on BETWEEN ? AND ?) OR (d.due_on < ? "
         "AND d.starts_on <= ? AND (d.met_on IS NULL OR d.met_on > ?)))",
@@ -469,7 +474,7 @@ SELECT e.action,
   e.action = 'unit-report' AND (
     SELECT n.action FROM events n
     WHERE n.case_id = e.case_id AND n.id > e.id AND n.action IN ('unit-report', 'send-back')
-      AND n.occurred_at < date(:as_of, '+1 day')
+      AND n.occurred_at < date(:as_of, '+1 day') AND {projection.counts_sql("n")}
     ORDER BY n.id LIMIT 1) IS 'send-back'
 FROM events e
 WHERE e.action IN ('unit-report', 'send-back', 'unit-return', 'reassign', 'urge')
