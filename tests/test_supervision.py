@@ -536,3 +536,11 @@ def test_suggest_writes_nothing(run, db_path):
     assert dump(db_path) == before
     out = run("suggest", "--as-of", "明年", expect=2)
     assert out.stderr.startswith("错误：查找日期：无法识别“明年”")
+
+
+def test_a_voided_instruction_is_no_reason_to_supervise(run, db_path):
+    register(run, db_path, 1)
+    run("instruct", CASE, "--leader", "县长", "--text", "抓紧办", "--on", "2026-11-03")
+    assert reasons_of(suggestions(run)) == {CASE: ["领导批示（县长）"]}
+    run("void", CASE, "--reason", "批示录错了案件")
+    assert reasons_of(suggestions(run)) == {}

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from xinfang.core import settings
+from xinfang.core import projection, settings
 from xinfang.core.cases import act, not_before
 from xinfang.core.dates import Moment, chinese_date, chinese_upper_date, parse_date
 from xinfang.core.errors import InvalidInput, StepRefused
@@ -531,7 +531,8 @@ def suggest(conn: sqlite3.Connection, as_of: date) -> Suggestions:
         "SELECT e.case_id, e.action, e.occurred_at, e.data FROM events e "
         f"JOIN cases c ON c.id = e.case_id WHERE c.status IN ({marks}) "
         "AND (e.action IN ('supervise', 'supervise-answer') "
-        "OR (e.action = 'instruct' AND e.occurred_at < date(?, '+1 day'))) ORDER BY e.id",
+        "OR (e.action = 'instruct' AND e.occurred_at < date(?, '+1 day'))) "
+        f"AND {projection.counts_sql('e')} ORDER BY e.id",
         (*statuses, as_of.isoformat()),
     ):
         histories.setdefault(event["case_id"], []).append(event)
