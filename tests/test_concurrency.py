@@ -30,7 +30,7 @@ FIGURES: dict[str, dict[str, object]] = {}
 
 WRITER = r"""
 import random, sys, time
-from xinfang.core import cases
+from xinfang.core import cases, registration
 from xinfang.store.db import connect
 
 rng = random.Random(int(sys.argv[1]))
@@ -42,7 +42,7 @@ while time.monotonic() < stop:
         "source": "本级", "form": "来信", "content": f"反映第{rng.randrange(10**6)}号临时救助未发放",
         "category": "临时救助", "township": "新华镇", "receiver": "王芳",
     }
-    number = cases.register(conn, values).case_no
+    number = registration.register(conn, values).case_no
     print("R", number, flush=True)
     if rng.random() < 0.7:
         cases.accept(conn, number)

@@ -29,7 +29,7 @@ FIGURES: dict[str, dict[str, object]] = {}
 # stdout (flushed) only after its action has committed, so every line is a promise.
 WRITER = r"""
 import random, sys
-from xinfang.core import cases
+from xinfang.core import cases, registration
 from xinfang.store.db import connect
 
 rng = random.Random(int(sys.argv[1]))
@@ -49,7 +49,7 @@ while True:
             "content": f"反映第{rng.randrange(10**6)}号低保评定不公，家中老人无收入",
             "category": "最低生活保障", "township": "沙河镇", "receiver": "王芳",
         }
-        number = cases.register(conn, values).case_no
+        number = registration.register(conn, values).case_no
         registered.append(number)
         mine.append(number)
         print("R", number, flush=True)
@@ -197,14 +197,14 @@ def test_writer_killed_at_random(form, db_path, tmp_path, request):
 def test_archive_killed_midway_then_retried(db_path, tmp_path):
     """`archive` writes the case file (folder, zip, manifest) inside its transaction. Killed
     at any moment and run again, it leaves one whole case file that `verify` accepts."""
-    from xinfang.core import cases
+    from xinfang.core import cases, ledger, registration
     from xinfang.store.db import connect
 
     conn = connect(db_path)
     numbers = []
     for n in range(8):
         values = {"name": "张三", "source": "本级", "form": "来访", "content": f"反映第{n}号低保"}
-        number = cases.register(conn, values).case_no
+        number = registration.register(conn, values).case_no
         cases.accept(conn, number)
         cases.reply(conn, number, result="已解决", finding="属实", text="已重新评定")
         cases.revisit(conn, number, method="电话回访", satisfaction="满意")
@@ -222,7 +222,7 @@ def test_archive_killed_midway_then_retried(db_path, tmp_path):
         time.sleep(rng.uniform(0.1, 0.6))
         killed.send_signal(signal.SIGKILL)
         killed.wait(timeout=60)
-        if cases.find(conn, number)["status"] == "archived":
+        if ledger.find(conn, number)["status"] == "archived":
             committed += 1
         else:
             again = xinfang("archive", number, "--retention", "10年", tmp=tmp_path)
@@ -231,7 +231,7 @@ def test_archive_killed_midway_then_retried(db_path, tmp_path):
         assert verify.returncode == 0, verify.stdout + verify.stderr
         manifest = [Path(p).name for (p,) in conn.execute(
             "SELECT path FROM archive_files WHERE case_id = ? ORDER BY position",
-            (cases.find(conn, number)["id"],),
+            (ledger.find(conn, number)["id"],),
         )]  # fmt: skip
         folders = [p for p in archive.glob(f"{number} *") if p.is_dir()]
         bundles = list(archive.glob(f"{number} *.zip"))

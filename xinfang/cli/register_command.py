@@ -10,7 +10,7 @@ import typer
 
 from xinfang.cli.base import ByOption, DbOption, JsonOption, open_ledger, print_json
 from xinfang.cli.root import command
-from xinfang.core import cases, query, settings
+from xinfang.core import query, registration, settings
 from xinfang.core.errors import InvalidInput
 from xinfang.core.fields import (
     FIELDS_BY_KEY,
@@ -161,7 +161,7 @@ def register_command(
         asked.extend(candidates)
         return _ask_same_matter(candidates)
 
-    done = cases.register(
+    done = registration.register(
         conn, values, on=on, by=by, force=force, link_repeats=not new_matter, link_to=link,
         ask=ask if (interactive or at_terminal()) and not as_json else None,
     )  # fmt: skip
@@ -194,7 +194,7 @@ def _ask_same_matter(candidates: list[Match]) -> str | None:
     return None
 
 
-def _say_repeats(done: cases.Registered, *, new_matter: bool, asked: bool) -> None:
+def _say_repeats(done: registration.Registered, *, new_matter: bool, asked: bool) -> None:
     """Show the clerk the earlier petitions of the same matter."""
     linked = done.linked_to
     if not done.repeats and linked is None:

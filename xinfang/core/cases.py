@@ -1,245 +1,35 @@
-"""Every action on a case. Each public function is one user action: it checks the step
-against the state machine, then changes the case and appends its event in one
-transaction, or raises and writes nothing."""
+"""The steps of a case's life after its registration (registration.py): the decision
+(accept, reject, transfer) and its notice, 交办 and the unit's report, reply, revisit,
+公示, 办结, 归档; the clock (pause, resume, extend); notes and corrections. Each public
+function is one user action run through acting.act: one transaction, one event."""
 
 from __future__ import annotations
 
-import getpass
-import json
-import os
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from xinfang.core import deadlines, projection, rules, settings
-from xinfang.core.dates import Moment, moment, now, parse_when
+from xinfang.core import deadlines, rules, settings
+from xinfang.core.acting import act, choice, not_before
+from xinfang.core.dates import Moment, moment, parse_when
 from xinfang.core.errors import InvalidInput, StepRefused
-from xinfang.core.fields import (
-    FIELDS_BY_KEY,
-    REGISTRATION_FIELDS,
-    check_record,
-    clean_value,
-    later,
-)
+from xinfang.core.fields import REGISTRATION_FIELDS, check_record, clean_value, later
 from xinfang.core.fields import find_field as _find_field
-from xinfang.core.ledger import find
 from xinfang.core.notice import public_notice
 from xinfang.core.numbering import next_in_sequence, short_number
-from xinfang.core.repeats import Match, decide, find_earlier, to_confirm
-from xinfang.core.states import ACTIONS, RECORDS, Status, check_step, refusal
+from xinfang.core.routing import responsible_person
+from xinfang.core.states import ACTIONS, Status, refusal
 from xinfang.core.validate import clean_text, parse_int
 from xinfang.core.vocabulary import (
     DISSATISFIED,
     FINDINGS,
     NOTICE_METHODS,
-    RECEPTION_LOOKBACK,
-    RECEPTION_SOURCE,
     REPLY_RESULTS,
     RETENTIONS,
     UNREACHABLE,
     WRITTEN_NOTICE,
 )
-from xinfang.store.db import transaction
-
-
-def actor_name(conn: sqlite3.Connection, given: str | None) -> str:
-    name = given or os.environ.get("XINFANG_USER") or settings.get(conn, "clerk")
-    if not name:
-        try:
-            name = getpass.getuser()
-        except (KeyError, OSError):
-            name = "未知"
-    return clean_text(name, "经办人", max_length=50, required=True) or ""
-
-
-def _choice(value: str, allowed: tuple[str, ...], label: str) -> str:
-    if value not in allowed:
-        raise InvalidInput(label, f"“{value}”不可用；可选：{'、'.join(allowed)}")
-    return value
-
-
-def _last_step(conn: sqlite3.Connection, case_id: int) -> str:
-    """The date of the latest main step; a step withdrawn (撤销) fixes no order."""
-    rows = conn.execute(
-        "SELECT action, occurred_at, CASE WHEN action = 'void' THEN data END FROM events "
-        "WHERE case_id = ? ORDER BY id",
-        (case_id,),
-    ).fetchall()
-    counts = projection.alive([(row[0], row[2]) for row in rows])
-    return max(
-        row[1] for row, kept in zip(rows, counts, strict=True) if kept and row[0] not in RECORDS
-    )
-
-
-def not_before(when: Moment, earliest: str, what: str, label: str) -> None:
-    if when.is_before(earliest):
-        shown = earliest[:16] if when.has_time else earliest[:10]
-        raise InvalidInput("日期", f"{label}日期 {when.text[:16]} 早于{what} {shown}；请核对 --on")
-
-
-def _record(
-    conn: sqlite3.Connection,
-    case: sqlite3.Row,
-    action: str,
-    when: Moment,
-    actor: str,
-    data: dict[str, Any],
-) -> None:
-    """Append the action's event and re-project the case's row from its whole history
-    (projection.py): the row is never written any other way. The caller holds the
-    transaction."""
-    data = {k: v for k, v in data.items() if v is not None}
-    history = conn.execute(
-        "SELECT action, occurred_at, data FROM events WHERE case_id = ? ORDER BY id", (case["id"],)
-    ).fetchall()
-    row = projection.fold([*history, (action, when.text, data)])
-    conn.execute(
-        "INSERT INTO events (case_id, action, occurred_at, recorded_at, actor, round, "
-        "status_after, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            case["id"],
-            action,
-            when.text,
-            now().isoformat(sep=" "),
-            actor,
-            case["round"],  # the round the action belongs to, even if it opens the next
-            row["status"],
-            json.dumps(data, ensure_ascii=False),
-        ),
-    )
-    merged = case["origin_office"] is not None
-    values = projection.as_stored(row, merged=merged)
-    if merged:  # the county numbers its own 交办单 of a merged case
-        values = tuple(
-            case[key] if key in projection.ASSIGN_NUMBER else value
-            for key, value in zip(projection.PROJECTED, values, strict=True)
-        )
-    assignments = ", ".join(f"{column} = ?" for column in projection.PROJECTED)
-    conn.execute(
-        f"UPDATE cases SET {assignments}, updated_at = ? WHERE id = ?",
-        (*values, now().isoformat(sep=" "), case["id"]),
-    )
-    deadlines.sync(conn, case["id"])
-
-
-def act(
-    conn: sqlite3.Connection,
-    ref: str,
-    action: str,
-    on: str | None,
-    by: str | None,
-    build: Callable[[sqlite3.Row, Moment], dict[str, Any]],
-    after: Callable[[sqlite3.Row], None] | None = None,
-) -> str:
-    """Run one action: `build(case, when)` checks the step against the case and returns
-    the event's data, or raises StepRefused; what the event does to the case is its fold
-    in projection.py, not build's to say;
-    `after(case)` does the action's other writes (files, manifests) inside the same
-    transaction, so that they and the case's state land together or not at all."""
-    when = moment(on)
-    actor = actor_name(conn, by)  # refused before build() touches any file
-    with transaction(conn):
-        case = find(conn, ref)
-        case_no = short_number(case["year"], case["seq"])
-        status = Status(case["status"])
-        noticed = case["notified_on"] or case["anonymous"]
-        step = check_step(case_no, status, action, frozenset({"notify"} if noticed else ()))
-        if action in RECORDS:  # may precede the latest step, never the registration
-            not_before(when, str(case["received_at"]), "本案登记的日期", step.label)
-        else:
-            not_before(when, _last_step(conn, case["id"]), "案件上一步的日期", step.label)
-        data = build(case, when)  # the row follows from the event (projection.py)
-        _record(conn, case, action, when, actor, data)
-        if after is not None:
-            after(case)
-    return case_no
-
-
-@dataclass(frozen=True)
-class Registered:
-    case_no: str
-    repeats: list[Match]  # earlier cases that look like the same matter, most recent first
-    linked_to: Match | None  # the one the new case was linked to (None: a new matter)
-
-
-def register(
-    conn: sqlite3.Connection,
-    values: dict[str, Any],
-    *,
-    on: str | None = None,
-    by: str | None = None,
-    force: bool = False,
-    link_repeats: bool = True,
-    link_to: str | None = None,
-    ask: Callable[[list[Match]], str | None] | None = None,
-) -> Registered:
-    """登记: validate every field, take the next number of the year, look for earlier
-    petitions of the same matter, write case + event. Linked as a repeat (repeats.decide):
-    to `link_to`, else to the same petitioner's latest unless the clerk says it is a new
-    matter; `ask(candidates)` may name one of the similar cases (the clerk at a terminal)."""
-    unknown = set(values) - set(FIELDS_BY_KEY)
-    if unknown:
-        raise InvalidInput("字段", f"未知字段：{'、'.join(sorted(unknown))}")
-    received = values.get("received_at") or on
-    if values.get("source") == RECEPTION_SOURCE:
-        values, received = _from_reception_plan(conn, values, received)
-    when = moment(received, "信访时间")
-    record = {
-        field.key: clean_value(conn, field, values.get(field.key), force=force)
-        for field in REGISTRATION_FIELDS
-        if field.key != "received_at"
-    }
-    record["anonymous"] = bool(record.get("anonymous"))
-    record["persons"] = record.get("persons") or 1
-    record["received_at"] = when.text
-    check_record(record)
-    actor = actor_name(conn, by)
-    if ask is not None and link_to is None and link_repeats:  # asked before the write lock
-        candidates = to_confirm(find_earlier(conn, record, when.day))
-        link_to = ask(candidates) if candidates else None
-    with transaction(conn):
-        matches = find_earlier(conn, record, when.day)
-        link = decide(conn, matches, when, link_to=link_to, automatic=link_repeats)
-        seq = next_in_sequence(conn, "case", when.day.year)
-        columns = {
-            **record,
-            "year": when.day.year,
-            "seq": seq,
-            "status": Status.REGISTERED.value,
-            "round": 1,
-            "rule_version": rules.current_version(conn),
-            "repeat_of": link.root if link else None,
-            "updated_at": now().isoformat(sep=" "),
-        }
-        case_id = conn.execute(
-            f"INSERT INTO cases ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-            tuple(columns.values()),
-        ).lastrowid
-        case = conn.execute("SELECT * FROM cases WHERE id = ?", (case_id,)).fetchone()
-        data = {k: v for k, v in record.items() if v not in (None, False)}
-        if link:
-            data["repeat_of"] = link.case_no
-            data["repeat_reasons"] = list(link.reasons)
-            data["during_handling"] = link.being_handled
-        _record(conn, case, "register", when, actor, data)
-    return Registered(short_number(when.day.year, seq), matches, link)
-
-
-def _from_reception_plan(
-    conn: sqlite3.Connection, values: dict[str, Any], received: str | None
-) -> tuple[dict[str, Any], str | None]:
-    """A 领导接访 case takes the leader (as 接访人) and the day from the reception plan:
-    the reception of that day, or the latest one within the week before it."""
-    from xinfang.core import reception
-
-    day = moment(received, "信访时间").day
-    plan = reception.day_for(conn, day) or reception.latest_on_or_before(conn, day)
-    if plan is None or day - plan.day > RECEPTION_LOOKBACK:
-        return values, received
-    values = {**values, "receiver": values.get("receiver") or plan.leader}
-    return values, received or f"{plan.day.isoformat()} {plan.starts}"
 
 
 def _notice(
@@ -255,7 +45,7 @@ def _notice(
         raise InvalidInput("告知日期", "不能早于受理决定的日期")
     return {
         "notified_on": notice.text[:10],
-        "notice_method": _choice(method or WRITTEN_NOTICE, NOTICE_METHODS, "告知方式"),
+        "notice_method": choice(method or WRITTEN_NOTICE, NOTICE_METHODS, "告知方式"),
     }
 
 
@@ -371,8 +161,6 @@ def assign(
 ) -> tuple[str, int, int]:
     """交办 to a township or department with a due date and its own yearly 交办单 number,
     naming the unit's 承办责任人 if known. Returns (case number, 交办 year, 交办 number)."""
-    from xinfang.core.routing import responsible_person  # routing builds on act() here
-
     unit = settings.check_unit(conn, to)
     due_day, _ = parse_when(due, "办结期限")
     responsible = responsible_person(person, phone)
@@ -436,8 +224,8 @@ def reply(
     by: str | None = None,
 ) -> str:
     values = {
-        "reply_result": _choice(result, REPLY_RESULTS, "答复结果"),
-        "reply_finding": _choice(finding, FINDINGS, "是否属实"),
+        "reply_result": choice(result, REPLY_RESULTS, "答复结果"),
+        "reply_finding": choice(finding, FINDINGS, "是否属实"),
         "reply_text": clean_text(
             text, "答复内容", max_length=20_000, required=True, multiline=True
         ),
@@ -569,7 +357,7 @@ def archive(
 ) -> str:
     """归档. The case file itself (folder, zip, manifest) is built by
     xinfang/outputs/archive.py, which passes its writes in as `after`."""
-    kept = _choice(retention, RETENTIONS, "保管期限")
+    kept = choice(retention, RETENTIONS, "保管期限")
 
     def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         return {"retention": kept, "folder": folder}

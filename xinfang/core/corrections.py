@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from xinfang.core import joined, projection
-from xinfang.core.cases import act
+from xinfang.core.acting import act
 from xinfang.core.dates import Moment
 from xinfang.core.errors import InvalidInput, StepRefused
 from xinfang.core.fields import later

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from xinfang.core import cases, settings
+from xinfang.core import cases, registration, settings
 from xinfang.core.dates import today
 from xinfang.core.errors import XinfangError
 from xinfang.core.vocabulary import (
@@ -148,7 +148,7 @@ def build(
     for received, index, values, steps in sorted(planned, key=lambda p: (p[0], p[1])):
         # A time of day, except today, when it might still be ahead of the clock.
         when = f"{received} {9 + index % 8:02d}:30" if received < end else received.isoformat()
-        case_no = cases.register(conn, values, on=when).case_no
+        case_no = registration.register(conn, values, on=when).case_no
         day = received
         for step in steps:
             day += timedelta(days=step.gap)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from xinfang.core.cases import act
+from xinfang.core.acting import act
 from xinfang.core.dates import Moment, now
 from xinfang.core.errors import InvalidInput
 from xinfang.core.ledger import find

@@ -19,7 +19,7 @@ import sqlite3
 from collections.abc import Collection
 from typing import Any
 
-from xinfang.core.cases import act
+from xinfang.core.acting import act
 from xinfang.core.dates import Moment, now
 from xinfang.core.errors import InvalidInput, XinfangError
 from xinfang.core.ledger import find

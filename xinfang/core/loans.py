@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from xinfang.core.cases import act
+from xinfang.core.acting import act
 from xinfang.core.dates import Moment, parse_date
 from xinfang.core.errors import InvalidInput
 from xinfang.core.numbering import short_number

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from xinfang.core import deadlines
-from xinfang.core.cases import act
+from xinfang.core.acting import act
 from xinfang.core.dates import Moment, parse_date
 from xinfang.core.errors import InvalidInput
 from xinfang.core.ledger import live_events

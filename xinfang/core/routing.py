@@ -8,7 +8,7 @@
   office (已受理) to be assigned again.
 - 催办 (urge): a dated reminder to the unit; it changes nothing else.
 
-Each is one action through cases.act: the state machine says where it may come from
+Each is one action through acting.act: the state machine says where it may come from
 (states.ACTIONS), projection.FOLDS what it does to the row (the changes written here
 are that fold's), deadlines.py what it opens and ends; stats.py counts them per unit.
 """
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from xinfang.core import settings
-from xinfang.core.cases import act
+from xinfang.core.acting import act
 from xinfang.core.dates import Moment, parse_when
 from xinfang.core.errors import InvalidInput
 from xinfang.core.numbering import next_in_sequence

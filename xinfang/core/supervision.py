@@ -2,7 +2,7 @@
 (信访事项联系函, seed 002 附件7), and the list of open cases that fall in the
 supervision scope.
 
-Each action is one `cases.act` call: one transaction, one event. A 督办通知 and a
+Each action is one `acting.act` call: one transaction, one event. A 督办通知 and a
 联系函 each take the next number of their own yearly sequence; the supervision's due date
 becomes a `supervise_due` deadline (xinfang/core/deadlines.py) that the unit's answer
 meets."""
@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from xinfang.core import projection, settings
-from xinfang.core.cases import act, not_before
+from xinfang.core.acting import act, not_before
 from xinfang.core.dates import Moment, chinese_date, chinese_upper_date, parse_date
 from xinfang.core.errors import InvalidInput, StepRefused
 from xinfang.core.ledger import live_events

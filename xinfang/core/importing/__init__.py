@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from xinfang.core import settings
-from xinfang.core.cases import actor_name
+from xinfang.core.acting import actor_name
 from xinfang.core.dates import FIRST_YEAR, LAST_YEAR
 from xinfang.core.errors import XinfangError
 from xinfang.core.importing.cells import plain
