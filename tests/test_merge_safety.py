@@ -27,7 +27,7 @@ from merging import (
 )
 
 from xinfang.core import demo
-from xinfang.outputs import archive
+from xinfang.outputs.archive import CaseFolder
 from xinfang.store.db import connect
 
 # ------------------------------------------------------------- the four towns of the issue
@@ -124,7 +124,7 @@ def test_every_kind_of_step_a_town_records_merges_as_it_stands(
     """The demo office (every stage, second rounds, anonymous cases, archived files) with
     every side step on top: the county gets each case as the town has it."""
     town = new_town(run, tmp_path, template_ledger, "demo", "沙河镇人民政府")
-    demo.build(connect(town), archive=archive.build)
+    demo.build(connect(town), binder=CaseFolder)
     by_status = {}
     for case in rows(town):
         by_status.setdefault(case["status"], f"{case['year']}-{case['seq']:04d}")

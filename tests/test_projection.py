@@ -12,7 +12,7 @@ import pytest
 from conftest import LIFE, REGISTER, advance
 
 from xinfang.core import demo, projection
-from xinfang.outputs import archive
+from xinfang.outputs.archive import CaseFolder
 from xinfang.store.db import connect
 
 
@@ -43,7 +43,7 @@ def test_the_projection_covers_every_column_but_the_ledgers_own(db_path):
 
 def test_every_demo_case_is_its_history(tmp_path):
     path = tmp_path / "demo.db"
-    counts = demo.build(connect(path), archive=archive.build)
+    counts = demo.build(connect(path), binder=CaseFolder)
     assert len(counts) >= 10 and sum(counts.values()) > 30
     assert mismatches(path) == {}
 

@@ -16,7 +16,7 @@ from xinfang.cli import register_command
 from xinfang.core import demo, stats
 from xinfang.core.periods import Period
 from xinfang.core.repeats import similarity
-from xinfang.outputs import archive
+from xinfang.outputs.archive import CaseFolder
 from xinfang.store.db import connect
 
 BASE = ("--source", "本级", "--form", "来访", "--category", "最低生活保障")
@@ -271,7 +271,7 @@ def test_a_new_matter_of_the_same_person_is_not_counted(run, db_path):
 def test_the_demo_counts_the_repeats_it_links(tmp_path):
     path = tmp_path / "demo.db"
     conn = connect(path)
-    demo.build(conn, archive=archive.build)
+    demo.build(conn, binder=CaseFolder)
     linked_cases = conn.execute("SELECT count(*) FROM cases WHERE repeat_of IS NOT NULL")
     count = linked_cases.fetchone()[0]
     weeks = Period(date(2025, 1, 1), date(2026, 11, 23), "range")

@@ -339,9 +339,10 @@ def archive_command(
 
     例：xinfang archive 2026-0001 --retention 10年
     """
-    from xinfang.outputs import archive as case_file
+    from xinfang.core.archiving import archive
+    from xinfang.outputs.archive import CaseFolder
 
-    done = case_file.build(open_ledger(db), case, retention=retention, on=on, by=by)
+    done = archive(open_ledger(db), case, retention=retention, binder=CaseFolder, on=on, by=by)
     _done("已归档", done.case_no, f"（卷内共 {done.pages} 页）")
     typer.echo(f"案卷文件夹：{done.folder}")
     typer.echo(f"压缩包：{done.zip_path}")

@@ -28,9 +28,9 @@ def demo_command(
     """
     # Never the clerk's own ledger: XINFANG_DB is deliberately not read here.
     path = Path(db) if db else Path(tempfile.mkdtemp(prefix="xinfang-demo-")) / "xinfang.db"
-    from xinfang.outputs import archive
+    from xinfang.outputs.archive import CaseFolder
 
-    counts = demo.build(connect(path), archive=archive.build, seed=seed)
+    counts = demo.build(connect(path), binder=CaseFolder, seed=seed)
     typer.echo(f"演示台账：{path}")
     for status in Status:
         if counts.get(status.value):

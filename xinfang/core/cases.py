@@ -1,12 +1,11 @@
 """The steps of a case's life after its registration (registration.py): the decision
 (accept, reject, transfer) and its notice, 交办 and the unit's report, reply, revisit,
-公示, 办结, 归档; the clock (pause, resume, extend); notes and corrections. Each public
-function is one user action run through acting.act: one transaction, one event."""
+公示, 办结 (归档, with its case file, is archiving.py); the clock (pause, resume, extend);
+notes and corrections. Each public function is one user action run through acting.act: one transaction, one event."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -26,7 +25,6 @@ from xinfang.core.vocabulary import (
     FINDINGS,
     NOTICE_METHODS,
     REPLY_RESULTS,
-    RETENTIONS,
     UNREACHABLE,
     WRITTEN_NOTICE,
 )
@@ -343,26 +341,6 @@ def close(
         return data
 
     return act(conn, ref, "close", on, by, build)
-
-
-def archive(
-    conn: sqlite3.Connection,
-    ref: str,
-    *,
-    retention: str,
-    on: str | None = None,
-    by: str | None = None,
-    folder: str | None = None,
-    after: Callable[[sqlite3.Row], None] | None = None,
-) -> str:
-    """归档. The case file itself (folder, zip, manifest) is built by
-    xinfang/outputs/archive.py, which passes its writes in as `after`."""
-    kept = choice(retention, RETENTIONS, "保管期限")
-
-    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
-        return {"retention": kept, "folder": folder}
-
-    return act(conn, ref, "archive", on, by, build, after)
 
 
 def pause(

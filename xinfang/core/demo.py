@@ -8,9 +8,10 @@ import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
-from xinfang.core import cases, registration, settings
+from xinfang.core import archiving, cases, registration, settings
 from xinfang.core.dates import today
 from xinfang.core.errors import XinfangError
 from xinfang.core.vocabulary import (
@@ -124,12 +125,12 @@ class Step:
 
 
 def build(
-    conn: sqlite3.Connection, *, archive: Callable[..., Any], seed: int = 2026
+    conn: sqlite3.Connection, *, binder: archiving.BinderFactory, seed: int = 2026
 ) -> dict[str, int]:
     """Fill an empty ledger; return how many cases stand at each status. Each case's
     last step is a few days before today, so most stand within their deadlines and a
-    few (every sixth open one) are late, as in a real office. `archive` is the 归档
-    action with its case file (outputs/archive.py builds it from the templates; the core
+    few (every sixth open one) are late, as in a real office. `binder` writes the
+    archived case files (outputs/archive.py renders them from the templates; the core
     writes no document itself)."""
     if conn.execute("SELECT count(*) FROM cases").fetchone()[0]:
         raise XinfangError("演示数据只能写入空台账；请换一个 --db 路径。")
@@ -141,7 +142,7 @@ def build(
         values = _petition(rng, index, end)
         if index in RETURNING:
             values |= {key: planned[RETURNING[index]][2][key] for key in PERSON}
-        steps = _plan(rng, index, stage, values, archive)
+        steps = _plan(rng, index, stage, values, partial(archiving.archive, binder=binder))
         lag = rng.randint(0, 1) + (9 if index % 6 == 5 and stage in ORDER[:7] else 0)
         received = end - timedelta(days=sum(step.gap for step in steps) + lag)
         planned.append((received, index, values, steps))
