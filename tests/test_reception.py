@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.conftest import Run, dump
-from xinfang.core import reception
+from xinfang.core import reception, reception_rules
 from xinfang.core.reception import ReceptionDay
 from xinfang.store.db import connect
 
@@ -223,15 +223,16 @@ def test_bad_input_refused_naming_the_field(run: Run, db_path, option, value, fi
     ],
 )
 def test_rules_understood(text: str, expected: tuple) -> None:
-    rule = reception.parse_rule(text)
+    rule = reception_rules.parse_rule(text)
     assert (rule.ordinal, rule.weekday, rule.starts, rule.ends) == expected
 
 
 def test_rule_days_before_holidays() -> None:
-    rule = reception.parse_rule("fourth-thursday 09:00-11:00")
+    rule = reception_rules.parse_rule("fourth-thursday 09:00-11:00")
     assert rule.day_in(2026, 10) == date(2026, 10, 22)
-    assert reception.parse_rule(LAST_FRIDAY).day_in(2027, 12) == date(2027, 12, 31)
-    assert reception.parse_rule("first-friday 09:00-11:00").day_in(2026, 5) == date(2026, 5, 1)
+    assert reception_rules.parse_rule(LAST_FRIDAY).day_in(2027, 12) == date(2027, 12, 31)
+    first_friday = reception_rules.parse_rule("first-friday 09:00-11:00")
+    assert first_friday.day_in(2026, 5) == date(2026, 5, 1)
 
 
 def test_day_for_and_latest_on_or_before(run: Run, db_path) -> None:

@@ -10,7 +10,7 @@ import typer
 
 from xinfang.cli.base import Command, DbOption, JsonOption, new_app, open_ledger, print_json
 from xinfang.cli.root import app
-from xinfang.core import reception
+from xinfang.core import reception, reception_rules
 from xinfang.core.dates import chinese_date, today
 
 reception_app = new_app(
@@ -30,7 +30,7 @@ def _row(
     return [
         str(number),
         chinese_date(entry.day) if chinese else entry.day.isoformat(),
-        reception.WEEKDAY_NAMES[entry.day.weekday()],
+        reception_rules.WEEKDAY_NAMES[entry.day.weekday()],
         f"{entry.starts}—{entry.ends}",
         entry.leader,
         entry.place or "",

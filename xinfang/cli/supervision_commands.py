@@ -18,7 +18,7 @@ from xinfang.cli.base import (
     print_json,
 )
 from xinfang.cli.root import command
-from xinfang.core import supervision, vocabulary
+from xinfang.core import suggestions, supervision, vocabulary
 from xinfang.core.dates import parse_date, today
 
 
@@ -132,7 +132,7 @@ def suggest_command(
     例：xinfang suggest；xinfang suggest --as-of 2026-11-30 --json
     """
     day = parse_date(as_of, "查找日期") if as_of else today()
-    found = supervision.suggest(open_ledger(db), day)
+    found = suggestions.suggest(open_ledger(db), day)
     if as_json:
         print_json(
             {

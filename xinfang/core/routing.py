@@ -10,7 +10,7 @@
 
 Each is one action through acting.act: the state machine says where it may come from
 (states.ACTIONS), projection.FOLDS what it does to the row (the changes written here
-are that fold's), deadlines.py what it opens and ends; stats.py counts them per unit.
+are that fold's), deadlines.py what it opens and ends; unit_ranking.py counts them per unit.
 """
 
 from __future__ import annotations
