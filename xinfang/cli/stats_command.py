@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Annotated, Any
 
 import typer
 
@@ -137,21 +138,15 @@ def _print(analysis: stats.Analysis) -> None:
 
 
 def _print_ranking(analysis: stats.Analysis) -> None:
-    from rich.table import Table
 
     from xinfang.cli.render import console
 
     if not analysis.ranking:
         typer.echo("承办单位考核：本期没有交办件。")
         return
-    table = Table(
-        title="承办单位考核（综合得分＝40×按期受理率＋40×按期报送率＋20×满意率）",
-        title_justify="left",
+    table = _unit_table(
+        "承办单位考核（综合得分＝40×按期受理率＋40×按期报送率＋20×满意率）", RANKING_HEADER
     )
-    for heading in RANKING_HEADER:
-        table.add_column(
-            heading, no_wrap=True, justify="left" if heading == "承办单位" else "right"
-        )
     for unit in analysis.ranking:
         table.add_row(
             str(unit.rank),
@@ -171,20 +166,26 @@ def _print_ranking(analysis: stats.Analysis) -> None:
     _print_quality(analysis)
 
 
-def _print_quality(analysis: stats.Analysis) -> None:
-    """The units' 办理质量 and routing counts, in the ranking's order."""
+def _unit_table(title: str, headings: Sequence[str]) -> Any:
+    """A table of the handling units: their names left, the figures right."""
     from rich.table import Table
 
-    from xinfang.cli.render import console
-
-    table = Table(
-        title="承办单位办理质量（办理质量合格率＝未被退回重办的报送÷报送次数）",
-        title_justify="left",
-    )
-    for heading in QUALITY_HEADER:
+    table = Table(title=title, title_justify="left")
+    for heading in headings:
         table.add_column(
             heading, no_wrap=True, justify="left" if heading == "承办单位" else "right"
         )
+    return table
+
+
+def _print_quality(analysis: stats.Analysis) -> None:
+    """The units' 办理质量 and routing counts, in the ranking's order."""
+
+    from xinfang.cli.render import console
+
+    table = _unit_table(
+        "承办单位办理质量（办理质量合格率＝未被退回重办的报送÷报送次数）", QUALITY_HEADER
+    )
     for unit in analysis.ranking:
         accepted = unit.submissions - unit.submissions_sent_back
         table.add_row(
