@@ -21,8 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from xinfang.core.errors import XinfangError, shorten
-from xinfang.core.files import private_dir
-from xinfang.store.files import disk_error
+from xinfang.store.files import disk_error, private_dir
 
 MANIFEST = "bundle.json"
 FOLDER = "attachments"

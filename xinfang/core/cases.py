@@ -16,7 +16,7 @@ from xinfang.core.errors import InvalidInput, StepRefused
 from xinfang.core.fields import REGISTRATION_FIELDS, check_record, clean_value, later
 from xinfang.core.fields import find_field as _find_field
 from xinfang.core.notice import public_notice
-from xinfang.core.numbering import next_in_sequence, short_number
+from xinfang.core.numbering import next_in_sequence, number_of, short_number
 from xinfang.core.routing import responsible_person
 from xinfang.core.states import ACTIONS, Status, refusal
 from xinfang.core.validate import clean_text, parse_int
@@ -295,7 +295,7 @@ def publicize(
     def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         if case["status"] == Status.REPLIED and not case["anonymous"]:
             why = "答复后须先回访信访人（匿名信访除外）"
-            raise refusal(_case_no(case), Status.REPLIED, ACTIONS["publicize"], why)
+            raise refusal(number_of(case), Status.REPLIED, ACTIONS["publicize"], why)
         text["notice"] = public_notice(conn, case)
         return {"where": place, "notice": text["notice"]}
 
@@ -326,15 +326,15 @@ def close(
     def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         status = Status(case["status"])
         if status != Status.PUBLICIZED and publicize:
-            refused = refusal(_case_no(case), status, ACTIONS["close"], "不能办结")
+            refused = refusal(number_of(case), status, ACTIONS["close"], "不能办结")
             hint = "不公示的（如涉及个人隐私），加 --no-publicize --reason 写明理由后办结。"
             raise StepRefused(refused.message + hint)
         if status == Status.PUBLICIZED and not publicize:
             why_not = f"已于 {case['publicized_on']} 公示，不能再选不公示"
-            raise refusal(_case_no(case), status, ACTIONS["close"], why_not)
+            raise refusal(number_of(case), status, ACTIONS["close"], why_not)
         if status == Status.REPLIED and not case["anonymous"]:
             why_not = "答复后须先回访信访人（匿名信访除外）"
-            raise refusal(_case_no(case), status, ACTIONS["close"], why_not)
+            raise refusal(number_of(case), status, ACTIONS["close"], why_not)
         data: dict[str, Any] = {"opinion": words, "approved_by": approver}
         if not publicize:
             data |= {"publicize": False, "reason": why}
@@ -357,7 +357,7 @@ def pause(
     def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         if case["paused_since"]:
             why_not = f"已于 {case['paused_since']} 暂停计时"
-            raise refusal(_case_no(case), Status(case["status"]), ACTIONS["pause"], why_not)
+            raise refusal(number_of(case), Status(case["status"]), ACTIONS["pause"], why_not)
         return {"reason": why}
 
     return act(conn, ref, "pause", on, by, build)
@@ -371,7 +371,7 @@ def resume(
 
     def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         if not case["paused_since"]:
-            raise refusal(_case_no(case), Status(case["status"]), ACTIONS["resume"], "未暂停计时")
+            raise refusal(number_of(case), Status(case["status"]), ACTIONS["resume"], "未暂停计时")
         paused["days"] = (when.day - date.fromisoformat(case["paused_since"])).days
         return {"paused_days": paused["days"]}
 
@@ -406,11 +406,11 @@ def extend(
         label = rules.STAGES[key].label
         if row is None:
             why_not = f"没有未到期的{label}期限可以延长"
-            raise refusal(_case_no(case), Status(case["status"]), ACTIONS["extend"], why_not)
+            raise refusal(number_of(case), Status(case["status"]), ACTIONS["extend"], why_not)
         if row["due_on"] and row["due_on"] < when.day.isoformat():
             # 条例 art. 34: an extension is approved within the period, not after it.
             why_not = f"{label}期限已于 {row['due_on']} 届满，不能事后延期"
-            raise refusal(_case_no(case), Status(case["status"]), ACTIONS["extend"], why_not)
+            raise refusal(number_of(case), Status(case["status"]), ACTIONS["extend"], why_not)
         rule = deadlines.rules_of(conn, case).get(key)
         room = deadlines.extension_room(rule, row["amount"])
         unit = rules.UNIT_LABELS[row["unit"]]
@@ -427,10 +427,6 @@ def extend(
         return {**data, "approved_by": approver}
 
     return act(conn, ref, "extend", on, by, build), result["length"]
-
-
-def _case_no(case: sqlite3.Row) -> str:
-    return short_number(case["year"], case["seq"])
 
 
 def note(

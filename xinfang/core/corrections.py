@@ -15,7 +15,7 @@ from xinfang.core.dates import Moment
 from xinfang.core.errors import InvalidInput, StepRefused
 from xinfang.core.fields import later
 from xinfang.core.ledger import events_of, find
-from xinfang.core.numbering import short_number
+from xinfang.core.numbering import number_of
 from xinfang.core.states import ACTIONS, Status, refusal
 from xinfang.core.validate import clean_text, parse_int
 
@@ -91,19 +91,15 @@ def void(
     return Voided(case_no, done["number"], done["label"], done["status"])
 
 
-def _case_no(case: sqlite3.Row) -> str:
-    return short_number(case["year"], case["seq"])
-
-
 def _refused(case: sqlite3.Row, why: str) -> StepRefused:
-    return refusal(_case_no(case), Status(case["status"]), ACTIONS["void"], why)
+    return refusal(number_of(case), Status(case["status"]), ACTIONS["void"], why)
 
 
 def _target(case: sqlite3.Row, events: list[dict[str, Any]], number: int | None) -> int:
     """The step to withdraw: the one named, or the latest that still counts."""
     pairs = [(e["action"], e["data"]) for e in events]
     withdrawn = projection.voided(pairs)
-    whole = f"登记有误的整件作废：xinfang void {_case_no(case)} --whole --reason 理由"
+    whole = f"登记有误的整件作废：xinfang void {number_of(case)} --whole --reason 理由"
     if number is None:
         live = [n for n, kept in enumerate(projection.alive(pairs), 1) if kept and n > 1]
         if not live:
@@ -112,7 +108,7 @@ def _target(case: sqlite3.Row, events: list[dict[str, Any]], number: int | None)
     if number > len(events):
         raise InvalidInput(
             "步骤",
-            f"本案只有第 1—{len(events)} 条办理记录（xinfang show {_case_no(case)} 查看编号）",
+            f"本案只有第 1—{len(events)} 条办理记录（xinfang show {number_of(case)} 查看编号）",
         )
     action = events[number - 1]["action"]
     if action == projection.VOID:
@@ -154,7 +150,7 @@ def _check_dependents(
                 raise _refused(
                     case,
                     f"其后的第 {number} 条「{_label(action)}」（{event['occurred_at'][:10]}）"
-                    f"以它为前提；须先撤销其后的步骤（从最后一步起：xinfang void {_case_no(case)}）",
+                    f"以它为前提；须先撤销其后的步骤（从最后一步起：xinfang void {number_of(case)}）",
                 )
         row = projection.step(row, action, event["occurred_at"], event["data"])
     firsts = [e["occurred_at"] for e, kept in zip(events, counted, strict=True)
@@ -180,14 +176,14 @@ def join(
 
     def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         main = find(conn, into)
-        main_no, status = _case_no(main), Status(main["status"])
+        main_no, status = number_of(main), Status(main["status"])
         if main["id"] == case["id"]:
             raise InvalidInput("并入", "不能并入本案自身")
         if status == Status.JOINED:
             root = joined.into(conn, main)
-            root_no = _case_no(root) if root is not None else "其主案"
+            root_no = number_of(root) if root is not None else "其主案"
             raise StepRefused(
-                f"{main_no} 已并入 {root_no}；请并入主案：xinfang join {_case_no(case)} --into {root_no}"
+                f"{main_no} 已并入 {root_no}；请并入主案：xinfang join {number_of(case)} --into {root_no}"
             )
         if status in (Status.REPLIED, Status.REVISITED, Status.PUBLICIZED, Status.CLOSED):
             raise StepRefused(f"主案 {main_no} 已答复，不能再并入；请单独办理本案")
@@ -197,7 +193,7 @@ def join(
         others = joined.members(conn, case)
         if others:
             why_not = f"已有 {'、'.join(others)} 并入本案，本案不能再并入他案"
-            raise refusal(_case_no(case), Status(case["status"]), ACTIONS["join"], why_not)
+            raise refusal(number_of(case), Status(case["status"]), ACTIONS["join"], why_not)
         names["main"] = main_no
         return {"into": main_no, "reason": why}
 

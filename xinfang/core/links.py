@@ -23,7 +23,7 @@ from xinfang.core.acting import act
 from xinfang.core.dates import Moment, now
 from xinfang.core.errors import InvalidInput, XinfangError
 from xinfang.core.ledger import find
-from xinfang.core.numbering import parse_case_number, short_number
+from xinfang.core.numbering import number_of, parse_case_number, short_number
 from xinfang.core.repeats import CONFIRMED
 from xinfang.core.states import ACTIONS, Status, refusal
 from xinfang.core.validate import clean_text
@@ -34,10 +34,6 @@ _FACTS = """SELECT e.case_id, json_extract(e.data, '$.repeat_of'),
     json_extract(e.data, '$.merged_from') IS NOT NULL, c.origin_office
   FROM events e JOIN cases c ON c.id = e.case_id
   WHERE e.action IN ('register', 'link', 'unlink') {where} ORDER BY e.case_id, e.id"""
-
-
-def _case_no(case: sqlite3.Row) -> str:
-    return short_number(case["year"], case["seq"])
 
 
 def _first(conn: sqlite3.Connection, case: sqlite3.Row) -> str:
@@ -158,8 +154,8 @@ def link(
     found: dict[str, Any] = {}
 
     def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
-        case_no, earlier = _case_no(case), find(conn, to)
-        number = _case_no(earlier)
+        case_no, earlier = number_of(case), find(conn, to)
+        number = number_of(earlier)
         if case["repeat_of"] is not None:
             why_not = (
                 f"已关联为 {_first(conn, case)} 的重复信访；如关联有误，先用 xinfang unlink 解除"
@@ -200,7 +196,7 @@ def unlink(
     def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         if case["repeat_of"] is None:
             why_not = "本案未关联为重复信访"
-            raise refusal(_case_no(case), Status(case["status"]), ACTIONS["unlink"], why_not)
+            raise refusal(number_of(case), Status(case["status"]), ACTIONS["unlink"], why_not)
         found.update(number=_first(conn, case), root=case["repeat_of"])
         return {"unlinked_from": found["number"], "reason": why}
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from xinfang.core import privacy, rules, workdays
+from xinfang.core import rules, workdays
 from xinfang.core.deadlines import days_left, resync_open, unit_words
 from xinfang.core.numbering import short_number
 from xinfang.core.rules import WORKDAY
@@ -113,6 +113,8 @@ def refresh_calendar_if_stale(conn: sqlite3.Connection) -> bool:
 def scan(conn: sqlite3.Connection, as_of: date, within: int) -> Scan:
     """Every open deadline of the office or its units that is past (已超期) or due within
     `within` working days (即将到期), grouped by stage and handling unit, oldest first."""
+    from xinfang.core import privacy  # the scan's alone: `show` reads deadlines here too
+
     refresh_calendar_if_stale(conn)
     cal = workdays.load(conn)
     horizon = cal.add_workdays(as_of, within)

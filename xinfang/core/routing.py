@@ -9,8 +9,7 @@
 - 催办 (urge): a dated reminder to the unit; it changes nothing else.
 
 Each is one action through acting.act: the state machine says where it may come from
-(states.ACTIONS), projection.FOLDS what it does to the row (the changes written here
-are that fold's), deadlines.py what it opens and ends; unit_ranking.py counts them per unit.
+(states.ACTIONS), projection.FOLDS what it does to the row, deadlines.py what it opens and ends; unit_ranking.py counts them per unit.
 """
 
 from __future__ import annotations
@@ -24,7 +23,6 @@ from xinfang.core.acting import act
 from xinfang.core.dates import Moment, parse_when
 from xinfang.core.errors import InvalidInput
 from xinfang.core.numbering import next_in_sequence
-from xinfang.core.projection import FOLDS
 from xinfang.core.validate import clean_text, normalize_phone
 
 DUE = "办结期限"
@@ -62,11 +60,6 @@ def _due(case: sqlite3.Row, when: Moment, wanted: str | None, step: str) -> str:
     if current:
         raise InvalidInput(DUE, f"原办结期限 {current} 已过，请用 --due 给出新的办结期限")
     raise InvalidInput(DUE, "案件没有办结期限，请用 --due 给出")
-
-
-def _changes(action: str, case: sqlite3.Row, when: Moment, data: dict[str, Any]) -> dict[str, Any]:
-    """What the action does to the row: its fold in projection.py, nothing of its own."""
-    return FOLDS[action](data, dict(case), when.text[:10])
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from xinfang.core.acting import act, not_before
 from xinfang.core.dates import Moment, chinese_date, chinese_upper_date, parse_date
 from xinfang.core.errors import InvalidInput, StepRefused
 from xinfang.core.ledger import live_events
-from xinfang.core.numbering import formal_number, next_in_sequence, short_number
+from xinfang.core.numbering import formal_number, next_in_sequence, number_of
 from xinfang.core.states import ACTIONS, Status, refusal
 from xinfang.core.validate import clean_text
 
@@ -27,15 +27,11 @@ SUPERVISE_SEQUENCE = "supervise"
 LIAISON_SEQUENCE = "liaison"
 
 
-def _case_no(case: sqlite3.Row) -> str:
-    return short_number(case["year"], case["seq"])
-
-
 def _refused(case: sqlite3.Row, action: str, why: str) -> StepRefused:
     """A side step refused for a reason of its own; the hint leaves out a notice given."""
     noticed = case["notified_on"] or case["anonymous"]
     done = frozenset({"notify"}) if noticed else frozenset()
-    return refusal(_case_no(case), Status(case["status"]), ACTIONS[action], why, done)
+    return refusal(number_of(case), Status(case["status"]), ACTIONS[action], why, done)
 
 
 def _events(conn: sqlite3.Connection, case_id: int, *actions: str) -> list[dict[str, Any]]:
@@ -101,7 +97,7 @@ def supervise(
         if not target:
             raise InvalidInput(
                 "被督办单位",
-                f"案件 {_case_no(case)} 尚未交办，没有承办单位；请用 --to 指定被督办单位",
+                f"案件 {number_of(case)} 尚未交办，没有承办单位；请用 --to 指定被督办单位",
             )
         if due_day <= when.day:
             raise InvalidInput(
