@@ -18,6 +18,8 @@ from xinfang.core.validate import parse_int
 # millisecond a row: beyond this, a count per stage and unit, then the first rows.
 SCREEN_LIMIT = 500
 HEADER = ("情况", "环节", "承办", "编号", "期限", "剩余/超期", "信访人", "反映问题", "当前状态")
+# Columns the clerk acts on: the case, its due date and how late it is are never cut.
+WHOLE = ("编号", "期限", "剩余/超期")
 
 
 def _rows(report: overdue.Scan) -> list[list[str]]:
@@ -103,6 +105,7 @@ def _print(report: overdue.Scan, show_all: bool) -> None:
     if not report.overdue and not report.due_soon:
         typer.echo(f"{report.as_of}：没有超期或 {report.within} 个工作日内到期的期限。")
         return
+    from rich.cells import cell_len
     from rich.table import Table
 
     from xinfang.cli.render import console
@@ -112,10 +115,15 @@ def _print(report: overdue.Scan, show_all: bool) -> None:
         f"{report.within} 个工作日内到期 {len(report.due_soon)} 项）",
         title_justify="left",
     )
-    for heading in HEADER:
-        table.add_column(heading, no_wrap=heading not in ("反映问题",))
     rows = _rows(report)
     shown = rows if show_all else rows[:SCREEN_LIMIT]
+    for at, heading in enumerate(HEADER):
+        # One line an item; on a narrow terminal the other columns give way.
+        whole = heading in WHOLE
+        width = max(cell_len(str(row[at])) for row in [list(HEADER), *shown]) if whole else None
+        table.add_column(
+            heading, no_wrap=True, min_width=width, max_width=30 if heading == "反映问题" else None
+        )
     for row in shown:
         table.add_row(*row, style="red" if row[0] == "已超期" else None)
     out = console()
