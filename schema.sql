@@ -147,7 +147,7 @@ BEGIN
     SELECT RAISE(ABORT, '事件记录只能追加，不能删除');
 END;
 
--- Every deadline of every case, derived from its events (xinfang/core/deadlines.py) and
+-- Every deadline of every case, derived from its events (xinfang/core/clock/deadlines.py) and
 -- stored so that the overdue scan is one indexed query. met_on NULL = still open;
 -- due_on NULL = the case's clock is paused.
 CREATE TABLE deadlines (
@@ -176,7 +176,7 @@ CREATE TABLE calendar_entries (
 -- One row per day from 2004: whether it is a working day (and a public holiday), the
 -- running count of working days (so counting is a subtraction), and whether its year's
 -- holidays are known. Rebuilt from chinese-calendar and calendar_entries
--- (xinfang/core/workdays.py).
+-- (xinfang/core/clock/workdays.py).
 CREATE TABLE calendar (
     day             TEXT PRIMARY KEY,
     workday         INTEGER NOT NULL,

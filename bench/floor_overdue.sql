@@ -1,14 +1,14 @@
 -- The floor for `xinfang overdue --as-of :as_of`: the overdue deadlines of the ledger in
 -- one hand-written query, for the sqlite3 shell. It counts the due dates itself from
 -- starts_on, amount, unit and paused_days on the precomputed `calendar` table instead of
--- reading deadlines.due_on (xinfang/core/deadlines.py counts them the same way):
+-- reading deadlines.due_on (xinfang/core/clock/deadlines.py counts them the same way):
 -- - working days: the (amount + paused)-th working day after starts_on (day zero is not
 --   counted), i.e. the working day numbered workdays_so_far(starts_on) + amount + paused;
 -- - calendar days: starts_on + amount + paused days, or the next working day after it,
 --   i.e. the working day numbered workdays_so_far(that day - 1) + 1;
 -- - a date the clerk set (交办, 督办: unit NULL) is read as stored.
 -- A NULL due_on means the case's clock is stopped (paused): no due date, never overdue.
--- Stages: the office's duties in xinfang/core/rules.py STAGES (复查申请 is the
+-- Stages: the office's duties in xinfang/core/clock/rules.py STAGES (复查申请 is the
 -- petitioner's window, not ours) and its FIXED_STAGES. Loans are not included.
 -- Known difference: a deadline that opens while the clock is stopped (accepted during a
 -- pause) is counted here from the resume day, which the pause rule leaves counted;

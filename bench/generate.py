@@ -8,7 +8,7 @@ the monthly tables). Cases are spread over the working days before 2026-11-23 (2
 open cases); each has lived as far as its age allows — most old cases are archived, 5 %
 stopped short (steps never recorded: they are most of the overdue ones), recent ones are
 at every stage — with the events `xinfang` itself would have written,
-and its deadlines derived by `xinfang.core.deadlines` from those events. 8 % are repeat
+and its deadlines derived by `xinfang.core.clock.deadlines` from those events. 8 % are repeat
 petitions of an earlier matter (same person, same complaint), 2 % collective (5+ people).
 
 The ledger is written in bulk (SQL inserts in large transactions), not through the CLI:
@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from xinfang.core import deadlines, rules, workdays
+from xinfang.core.clock import deadlines, rules, workdays
 from xinfang.store import db
 
 TODAY = date(2026, 11, 23)

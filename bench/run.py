@@ -31,8 +31,8 @@ from functools import cached_property
 from importlib import metadata
 from pathlib import Path
 
-from xinfang.core.query import text_matches
-from xinfang.core.states import OPEN_STATUSES
+from xinfang.core.life.states import OPEN_STATUSES
+from xinfang.core.reporting.query import text_matches
 
 BENCH = Path(__file__).resolve().parent
 PYTHON = sys.executable

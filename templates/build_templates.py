@@ -31,7 +31,7 @@ from docx.shared import Cm, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from xinfang.core.archiving import CATALOGUE
+from xinfang.core.life.archiving import CATALOGUE
 
 HERE = Path(__file__).resolve().parent
 SONG, FANG, HEI = "宋体", "仿宋", "黑体"

@@ -14,7 +14,7 @@ from typing import Any
 
 from conftest import fresh_identity
 
-from xinfang.core import projection
+from xinfang.core.life import projection
 
 COUNTY_FILES = "ledger-files"  # the county ledger's files folder (ledger.db -> ledger-files)
 

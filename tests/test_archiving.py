@@ -1,4 +1,4 @@
-"""The core plans and records the case file (xinfang/core/archiving.py); the binder only
+"""The core plans and records the case file (xinfang/core/life/archiving.py); the binder only
 writes it. With a binder of plain text files the plan, the manifest and the all-or-nothing
 transaction are seen without any template."""
 
@@ -12,9 +12,9 @@ from typing import Any, ClassVar
 import pytest
 from conftest import REGISTER, advance
 
-from xinfang.core import archiving
 from xinfang.core.errors import InvalidInput
-from xinfang.core.files import sha256
+from xinfang.core.life import archiving
+from xinfang.core.life.files import sha256
 from xinfang.store.db import connect
 
 CASE = "2026-0001"

@@ -16,7 +16,7 @@ import pytest
 from conftest import REGISTER, dump, show
 from openpyxl import load_workbook
 
-from xinfang.core import dates
+from xinfang.core.clock import dates
 
 # 2026-11-30 23:35 UTC is 07:35 on 2026-12-01 in Beijing: another day, another month.
 UTC_INSTANT = "2026-11-30T23:35:00+00:00"

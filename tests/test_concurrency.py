@@ -30,7 +30,8 @@ FIGURES: dict[str, dict[str, object]] = {}
 
 WRITER = r"""
 import random, sys, time
-from xinfang.core import cases, registration
+from xinfang.core.life import cases
+from xinfang.core.intake import registration
 from xinfang.store.db import connect
 
 rng = random.Random(int(sys.argv[1]))

@@ -29,7 +29,8 @@ FIGURES: dict[str, dict[str, object]] = {}
 # stdout (flushed) only after its action has committed, so every line is a promise.
 WRITER = r"""
 import random, sys
-from xinfang.core import cases, registration
+from xinfang.core.life import cases
+from xinfang.core.intake import registration
 from xinfang.store.db import connect
 
 rng = random.Random(int(sys.argv[1]))
@@ -197,7 +198,8 @@ def test_writer_killed_at_random(form, db_path, tmp_path, request):
 def test_archive_killed_midway_then_retried(db_path, tmp_path):
     """`archive` writes the case file (folder, zip, manifest) inside its transaction. Killed
     at any moment and run again, it leaves one whole case file that `verify` accepts."""
-    from xinfang.core import cases, ledger, registration
+    from xinfang.core.intake import registration
+    from xinfang.core.life import cases, ledger
     from xinfang.store.db import connect
 
     conn = connect(db_path)

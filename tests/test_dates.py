@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from xinfang.core.dates import (
+from xinfang.core.clock.dates import (
     chinese_date,
     chinese_upper_date,
     now,

@@ -10,7 +10,7 @@ import pytest
 from conftest import REGISTER, advance
 from docx import Document
 
-from xinfang.core.documents import DOCUMENTS
+from xinfang.core.papers.documents import DOCUMENTS
 
 CASE = "2026-0001"
 NAME, PHONE = "张三", "13812345678"

@@ -20,8 +20,8 @@ import pytest
 from conftest import LIFE, REGISTER, dump, show
 from sheets import ods, ods_rows
 
-from xinfang.core import importing
 from xinfang.core.errors import XinfangError
+from xinfang.core.exchange import importing
 from xinfang.store.db import connect
 
 # A county ledger as clerks keep it: a merged title, a 单位/时间 line, then the header
@@ -465,7 +465,7 @@ def test_all_rows_or_none(db_path, tmp_path, monkeypatch):
 def test_the_command_module_does_not_load_openpyxl():
     probe = (
         "import sys\nimport xinfang.cli.import_command\n"
-        "print('openpyxl' in sys.modules, 'xinfang.core.importing' in sys.modules)"
+        "print('openpyxl' in sys.modules, 'xinfang.core.exchange.importing' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]

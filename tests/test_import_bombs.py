@@ -21,7 +21,7 @@ from conftest import dump, subprocess_env
 from sheets import ods, ods_rows
 
 from xinfang.core.errors import XinfangError
-from xinfang.core.importing import bounds, packed
+from xinfang.core.exchange.importing import bounds, packed
 
 HEADER = ["信访人", "联系电话", "信访时间", "信访形式", "信访来源", "反映问题", "是否受理", "备注"]
 CAP = 2 * 2**30  # address space of a child process: the old reader blew through it

@@ -314,7 +314,7 @@ def test_a_refused_merge_leaves_no_file_and_overwrites_none(
 def test_a_small_bundle_cannot_write_a_huge_file(
     run, tmp_path, template_ledger, db_path, monkeypatch
 ):
-    from xinfang.core import bundle_zip
+    from xinfang.core.exchange import bundle_zip
 
     monkeypatch.setattr(bundle_zip, "FILE_LIMIT", 1 << 20)
     _town, full = _town_with_a_scan(run, tmp_path, template_ledger)

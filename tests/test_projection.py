@@ -11,7 +11,8 @@ import openpyxl
 import pytest
 from conftest import LIFE, REGISTER, advance
 
-from xinfang.core import demo, projection
+from xinfang.core import demo
+from xinfang.core.life import projection
 from xinfang.outputs.archive import CaseFolder
 from xinfang.store.db import connect
 

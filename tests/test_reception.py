@@ -14,8 +14,8 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.conftest import Run, dump
-from xinfang.core import reception, reception_rules
-from xinfang.core.reception import ReceptionDay
+from xinfang.core.intake import reception, reception_rules
+from xinfang.core.intake.reception import ReceptionDay
 from xinfang.store.db import connect
 
 LAST_FRIDAY = "last-friday 09:00-11:00"

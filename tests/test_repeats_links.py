@@ -13,9 +13,10 @@ from conftest import show
 from merging import at, bundle, new_town
 
 from xinfang.cli import register_command
-from xinfang.core import demo, stats
-from xinfang.core.periods import Period
-from xinfang.core.repeats import similarity
+from xinfang.core import demo
+from xinfang.core.clock.periods import Period
+from xinfang.core.intake.repeats import similarity
+from xinfang.core.reporting import stats
 from xinfang.outputs.archive import CaseFolder
 from xinfang.store.db import connect
 

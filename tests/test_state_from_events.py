@@ -8,7 +8,7 @@ from pathlib import Path
 
 from conftest import LIFE, REGISTER, advance, show
 
-from xinfang.core import projection
+from xinfang.core.life import projection
 from xinfang.store.db import connect
 
 
@@ -57,7 +57,8 @@ def test_last_weeks_paper_forms_may_be_entered_after_a_later_supervision(run, re
 def test_a_voided_step_counts_nowhere_in_the_statistics(run, registered, db_path) -> None:
     from datetime import date
 
-    from xinfang.core import periods, stats
+    from xinfang.core.clock import periods
+    from xinfang.core.reporting import stats
 
     for action, *options in LIFE[:8]:  # up to 办结 on 11-13
         run(action, registered, *options)

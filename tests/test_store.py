@@ -170,12 +170,16 @@ def test_show_loads_only_what_it_uses(registered: str, db_path: Path) -> None:
     the reading core, not the other commands, the actions, migrations or the libraries
     for workbooks, documents and holidays; with --json not even rich."""
     loaded = _modules_after("show", registered, "--db", str(db_path), "--json")
-    assert "xinfang.core.query" in loaded  # the probe really ran the command
+    assert "xinfang.core.reporting.query" in loaded  # the probe really ran the command
     top = {name.split(".")[0] for name in loaded}
     assert HEAVY & top == set()
     assert "rich" not in top
     assert "importlib.metadata" not in loaded
-    unused = {"xinfang.core.cases", "xinfang.core.acting", "xinfang.core.registration"}
+    unused = {
+        "xinfang.core.life.cases",
+        "xinfang.core.life.acting",
+        "xinfang.core.intake.registration",
+    }
     unused |= {"xinfang.store.migrations", "xinfang.cli.case_commands"}
     unused |= {"xinfang.core.privacy"}  # the scrubber: only masked views and the scan
     assert unused & loaded == set()

@@ -29,7 +29,7 @@ SAMPLED = ("12345热线", "来信", "来访", "来电", "网上信访", "电话�
 ALLOWED: dict[tuple[str, object], str] = {
     **{("xinfang/core/demo.py", value): SAMPLE for value in SAMPLED},
     ("xinfang/outputs/workbook.py", 0.5): "page margins in inches, not a similarity",
-    ("xinfang/core/states.py", "撤销"): "the void action's label, not a 复查 outcome",
+    ("xinfang/core/life/states.py", "撤销"): "the void action's label, not a 复查 outcome",
 }
 
 
@@ -120,7 +120,7 @@ def test_every_allowance_is_still_needed():
 def test_the_guard_sees_a_copy():
     """A module that writes the words out itself is caught, each way it can."""
     tree = ast.parse(
-        "from xinfang.core.cases import DISSATISFIED\n"
+        "from xinfang.core.life.cases import DISSATISFIED\n"
         "SATISFACTIONS = ('非常满意', '满意', '一般', '不满意')\n"
         "COLLECTIVE = 5\n"
         "seen[COLLECTIVE] = 1\n"  # a use, not a definition

@@ -15,7 +15,8 @@ from merging import at, new_town
 from openpyxl import load_workbook
 from test_documents import text_of
 
-from xinfang.core import periods, stats
+from xinfang.core.clock import periods
+from xinfang.core.reporting import stats
 from xinfang.store.db import connect
 
 CASE, OTHER = "2026-0001", "2026-0002"

@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 from conftest import dump
 
-from xinfang.core import workdays
+from xinfang.core.clock import workdays
 from xinfang.store.db import connect
 
 D = date.fromisoformat

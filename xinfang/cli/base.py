@@ -173,7 +173,8 @@ PhoneOption = Annotated[str | None, typer.Option("--phone", help="承办责任�
 def open_ledger(db: str | None, *, office_clock: bool = True) -> sqlite3.Connection:
     """The ledger, with "now" read in its office's time zone, not the server's
     (office_clock=False: `config show/set`, which must mend a zone this machine lacks)."""
-    from xinfang.core import dates, settings
+    from xinfang.core import settings
+    from xinfang.core.clock import dates
     from xinfang.store.db import connect
 
     dates.now()  # a bad XINFANG_NOW is refused by every command, before anything is opened

@@ -9,7 +9,7 @@ import typer
 
 from xinfang.cli.base import Command, DbOption, new_app, open_ledger
 from xinfang.cli.root import app
-from xinfang.core import holidays
+from xinfang.core.clock import holidays
 
 calendar_app = new_app(
     "工作日历：节假日和调休上班日。已安装的 chinese-calendar 不含的年份，"

@@ -18,8 +18,9 @@ from xinfang.cli.base import (
     open_ledger,
 )
 from xinfang.cli.root import command
-from xinfang.core import cases, vocabulary
-from xinfang.core.numbering import formal_number
+from xinfang.core import vocabulary
+from xinfang.core.intake.numbering import formal_number
+from xinfang.core.life import cases
 from xinfang.core.settings import get as setting
 
 NotifiedOnOption = Annotated[
@@ -339,7 +340,7 @@ def archive_command(
 
     例：xinfang archive 2026-0001 --retention 10年
     """
-    from xinfang.core.archiving import archive
+    from xinfang.core.life.archiving import archive
     from xinfang.outputs.archive import CaseFolder
 
     done = archive(open_ledger(db), case, retention=retention, binder=CaseFolder, on=on, by=by)

@@ -8,7 +8,7 @@ import typer
 
 from xinfang.cli.base import ByOption, CaseArgument, DbOption, OnOption, open_ledger
 from xinfang.cli.root import command
-from xinfang.core import corrections
+from xinfang.core.life import corrections
 
 
 @command("void")

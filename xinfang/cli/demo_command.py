@@ -10,7 +10,7 @@ import typer
 
 from xinfang.cli.root import command
 from xinfang.core import demo
-from xinfang.core.states import Status
+from xinfang.core.life.states import Status
 from xinfang.store.db import connect
 
 

@@ -9,10 +9,12 @@ import typer
 
 from xinfang.cli.base import ByOption, Command, DbOption, OnOption, new_app, open_ledger
 from xinfang.cli.root import app, command
-from xinfang.core import documents, files, ledger, vocabulary
+from xinfang.core import vocabulary
 from xinfang.core.errors import InvalidInput, StepRefused
-from xinfang.core.numbering import short_number
-from xinfang.core.states import Status
+from xinfang.core.intake.numbering import short_number
+from xinfang.core.life import files, ledger
+from xinfang.core.life.states import Status
+from xinfang.core.papers import documents
 
 
 @command("print")

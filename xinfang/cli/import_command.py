@@ -61,7 +61,7 @@ def import_command(
 
     例：xinfang import 2025年信访台账.xlsx --dry-run；xinfang import 来访登记.csv --year 2026 --default 信访来源=本级
     """
-    from xinfang.core import importing
+    from xinfang.core.exchange import importing
     from xinfang.outputs.rejects import write_rejects
 
     result = importing.import_file(

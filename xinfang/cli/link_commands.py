@@ -9,7 +9,7 @@ import typer
 
 from xinfang.cli.base import ByOption, CaseArgument, DbOption, OnOption, open_ledger
 from xinfang.cli.root import command
-from xinfang.core import links
+from xinfang.core.life import links
 
 
 @command("link")

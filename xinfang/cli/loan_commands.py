@@ -16,8 +16,8 @@ from xinfang.cli.base import (
     print_json,
 )
 from xinfang.cli.root import command
-from xinfang.core import loans
-from xinfang.core.dates import today
+from xinfang.core.clock.dates import today
+from xinfang.core.life import loans
 
 
 @command("lend")

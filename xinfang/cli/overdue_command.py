@@ -10,8 +10,8 @@ import typer
 
 from xinfang.cli.base import DbOption, JsonOption, open_ledger, print_json
 from xinfang.cli.root import command
-from xinfang.core import overdue
-from xinfang.core.dates import parse_date, today
+from xinfang.core.clock import overdue
+from xinfang.core.clock.dates import parse_date, today
 from xinfang.core.validate import parse_int
 
 # A screen or a cron mail of tens of thousands of lines helps nobody, and rich takes half a

@@ -11,7 +11,7 @@ import typer
 
 from xinfang.cli.base import CaseArgument, DbOption, JsonOption, open_ledger, print_json
 from xinfang.cli.root import command
-from xinfang.core import query
+from xinfang.core.reporting import query
 
 MaskOption = Annotated[
     bool,
@@ -134,7 +134,7 @@ def export_command(
 
     例：xinfang export -o 全部案件.xlsx；xinfang export --month 2026-11 --mask -o 统计用.csv；xinfang export -o cases.json
     """
-    from xinfang.core import export
+    from xinfang.core.exchange import export
 
     target = Path(output) if output else None
     if target:

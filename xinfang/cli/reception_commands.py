@@ -10,8 +10,8 @@ import typer
 
 from xinfang.cli.base import Command, DbOption, JsonOption, new_app, open_ledger, print_json
 from xinfang.cli.root import app
-from xinfang.core import reception, reception_rules
-from xinfang.core.dates import chinese_date, today
+from xinfang.core.clock.dates import chinese_date, today
+from xinfang.core.intake import reception, reception_rules
 
 reception_app = new_app(
     "领导接访：按规则编排全年的领导接访日程安排表（遇节假日提前到前一个工作日），"

@@ -10,9 +10,10 @@ import typer
 
 from xinfang.cli.base import ByOption, DbOption, JsonOption, open_ledger, print_json
 from xinfang.cli.root import command
-from xinfang.core import query, registration, settings
+from xinfang.core import settings
 from xinfang.core.errors import InvalidInput
-from xinfang.core.fields import (
+from xinfang.core.intake import registration
+from xinfang.core.intake.fields import (
     FIELDS_BY_KEY,
     ONLINE_FIELDS,
     REQUIRED,
@@ -20,8 +21,9 @@ from xinfang.core.fields import (
     check_record,
     clean_value,
 )
-from xinfang.core.numbering import formal_number, parse_case_number
-from xinfang.core.repeats import Match
+from xinfang.core.intake.numbering import formal_number, parse_case_number
+from xinfang.core.intake.repeats import Match
+from xinfang.core.reporting import query
 from xinfang.core.vocabulary import COLLECTIVE, ONLINE_SOURCE, UPPER_SOURCE
 
 

@@ -9,8 +9,8 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from xinfang.core.fields import CASE_SECTIONS, REGISTRATION_FIELDS
-from xinfang.core.states import ACTIONS
+from xinfang.core.intake.fields import CASE_SECTIONS, REGISTRATION_FIELDS
+from xinfang.core.life.states import ACTIONS
 
 ACTION_LABELS = {"register": "登记", **{name: a.label for name, a in ACTIONS.items()}}
 

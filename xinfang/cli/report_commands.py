@@ -10,8 +10,8 @@ import typer
 
 from xinfang.cli.base import Command, DbOption, new_app, open_ledger
 from xinfang.cli.root import app
-from xinfang.core import periods
-from xinfang.core.dates import today
+from xinfang.core.clock import periods
+from xinfang.core.clock.dates import today
 
 report_app = new_app(
     "月度报表：信访问题受理情况汇总表、办理情况汇总表（Excel，可直接打印盖章上报）和统计分析。\n\n"

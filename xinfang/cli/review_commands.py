@@ -8,8 +8,8 @@ import typer
 
 from xinfang.cli.base import ByOption, CaseArgument, DbOption, OnOption, open_ledger
 from xinfang.cli.root import command
-from xinfang.core import review
 from xinfang.core.errors import InvalidInput
+from xinfang.core.life import review
 
 
 @command("review")

@@ -11,7 +11,9 @@ import typer
 from xinfang.cli.base import DbOption, open_ledger
 from xinfang.cli.report_commands import From, Month, Quarter, To, Year
 from xinfang.cli.root import command
-from xinfang.core import bundle, periods, settings
+from xinfang.core import settings
+from xinfang.core.clock import periods
+from xinfang.core.exchange import bundle
 from xinfang.store.files import check_target
 
 

@@ -1,6 +1,6 @@
 """The commands that route a case between the office and its handling units after 交办:
 退回重办, 改派, 退单 and 催办. Each parses its options, calls one core function in
-xinfang/core/routing.py and prints one line."""
+xinfang/core/life/routing.py and prints one line."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from xinfang.cli.base import (
     open_ledger,
 )
 from xinfang.cli.root import command
-from xinfang.core import routing
-from xinfang.core.numbering import formal_number
+from xinfang.core.intake.numbering import formal_number
+from xinfang.core.life import routing
 from xinfang.core.settings import get as setting
 
 DueOption = Annotated[

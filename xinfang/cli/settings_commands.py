@@ -8,7 +8,8 @@ import typer
 
 from xinfang.cli.base import Command, DbOption, JsonOption, new_app, open_ledger, print_json
 from xinfang.cli.root import app, command
-from xinfang.core import rules, settings
+from xinfang.core import settings
+from xinfang.core.clock import rules
 from xinfang.core.validate import parse_int
 from xinfang.store.db import resolve_path, transaction
 

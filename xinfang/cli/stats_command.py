@@ -19,8 +19,9 @@ from xinfang.cli.report_commands import (
     report_app,
     xlsx_target,
 )
-from xinfang.core import settings, stats
-from xinfang.core.dates import chinese_date
+from xinfang.core import settings
+from xinfang.core.clock.dates import chinese_date
+from xinfang.core.reporting import stats
 
 AsOf = Annotated[
     str | None,

@@ -18,8 +18,10 @@ from xinfang.cli.base import (
     print_json,
 )
 from xinfang.cli.root import command
-from xinfang.core import suggestions, supervision, vocabulary
-from xinfang.core.dates import parse_date, today
+from xinfang.core import vocabulary
+from xinfang.core.clock.dates import parse_date, today
+from xinfang.core.life import supervision
+from xinfang.core.reporting import suggestions
 
 
 @command("supervise")

@@ -11,9 +11,11 @@ from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
-from xinfang.core import archiving, cases, registration, settings
-from xinfang.core.dates import today
+from xinfang.core import settings
+from xinfang.core.clock.dates import today
 from xinfang.core.errors import XinfangError
+from xinfang.core.intake import registration
+from xinfang.core.life import archiving, cases
 from xinfang.core.vocabulary import (
     DISSATISFIED,
     FINDINGS,

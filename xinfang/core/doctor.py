@@ -11,10 +11,11 @@ from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 
-from xinfang.core import deadlines, links, projection, workdays
-from xinfang.core.dates import today
-from xinfang.core.files import files_dir
-from xinfang.core.numbering import short_number
+from xinfang.core.clock import deadlines, workdays
+from xinfang.core.clock.dates import today
+from xinfang.core.intake.numbering import short_number
+from xinfang.core.life import links, projection
+from xinfang.core.life.files import files_dir
 from xinfang.store import migrations
 
 PROBLEM = "问题"

@@ -8,7 +8,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from xinfang.core import dates
+from xinfang.core.clock import dates
 from xinfang.core.errors import InvalidInput, XinfangError
 from xinfang.core.validate import clean_text, normalize_phone, parse_int
 from xinfang.core.vocabulary import DISSATISFIED, UPPER_SOURCE

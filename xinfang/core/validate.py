@@ -9,7 +9,7 @@ import re
 import unicodedata
 from datetime import date
 
-from xinfang.core import dates
+from xinfang.core.clock import dates
 from xinfang.core.errors import InvalidInput, shorten
 
 PHONE_FIELD = "联系电话"

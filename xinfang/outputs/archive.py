@@ -1,4 +1,4 @@
-"""The case file (一案一卷) on disk: the core (xinfang/core/archiving.py) plans it and
+"""The case file (一案一卷) on disk: the core (xinfang/core/life/archiving.py) plans it and
 records it; this binder writes it. Each planned entry goes into a hidden staging folder
 (a document rendered from its .docx template, an attachment copied); inside the 归档
 transaction the folder takes its final name and a .zip of it is written beside it."""
@@ -13,13 +13,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from xinfang.core.archiving import Entry
+from xinfang.core.life.archiving import Entry
 from xinfang.outputs import docx
 from xinfang.store.files import copy_private, private_dir, private_output
 
 
 class CaseFolder:
-    """A `xinfang.core.archiving.Binder`: the case file as `folder` and `folder`.zip."""
+    """A `xinfang.core.life.archiving.Binder`: the case file as `folder` and `folder`.zip."""
 
     def __init__(self, conn: sqlite3.Connection, folder: Path) -> None:
         self.conn = conn

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from xinfang.core.importing.writing import Rejected
+from xinfang.core.exchange.importing.writing import Rejected
 from xinfang.outputs import workbook
 
 

@@ -16,9 +16,9 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from xinfang.core.dates import chinese_date
-from xinfang.core.periods import Period
-from xinfang.core.stats import Analysis, Breakdown, Change
+from xinfang.core.clock.dates import chinese_date
+from xinfang.core.clock.periods import Period
+from xinfang.core.reporting.stats import Analysis, Breakdown, Change
 from xinfang.core.vocabulary import COLLECTIVE, SATISFIED
 from xinfang.outputs import workbook
 from xinfang.outputs.workbook import BODY_FONT, BOX

@@ -10,9 +10,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from xinfang.core import reports, settings
-from xinfang.core.dates import chinese_date
-from xinfang.core.periods import Period
+from xinfang.core import settings
+from xinfang.core.clock.dates import chinese_date
+from xinfang.core.clock.periods import Period
+from xinfang.core.reporting import reports
 from xinfang.outputs import workbook
 from xinfang.store.files import check_target
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xinfang.core import settings
-from xinfang.core.dates import now
+from xinfang.core.clock.dates import now
 from xinfang.core.errors import XinfangError
 from xinfang.store import migrations, shape
 

@@ -34,7 +34,7 @@ def _create_from_schema(conn: sqlite3.Connection, *names: str) -> None:
 def _populate(conn: sqlite3.Connection) -> None:
     """What a ledger needs from its first day: its office identity and the working-day
     calendar."""
-    from xinfang.core import workdays
+    from xinfang.core.clock import workdays
 
     _give_identity(conn)
     workdays.rebuild(conn)
@@ -51,7 +51,7 @@ def _give_identity(conn: sqlite3.Connection) -> None:
 
 def _v2_deadlines(conn: sqlite3.Connection) -> None:
     """Working-day calendar, deadline rules and the deadlines of every existing case."""
-    from xinfang.core import deadlines, rules, workdays
+    from xinfang.core.clock import deadlines, rules, workdays
 
     _create_from_schema(
         conn, "rule_versions", "deadlines", "deadlines_open", "calendar_entries", "calendar"

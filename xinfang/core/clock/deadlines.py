@@ -1,0 +1,343 @@
+"""Every deadline of every case, derived from its event history under the rules it was
+registered with, and kept in the `deadlines` table so that the overdue scan is one
+indexed query.
+
+Counting rules (DOMAIN.md; the legal ones):
+- The day of the triggering event is day zero and is not counted.
+- A working-day deadline counts only working days (holiday calendar with 调休).
+- A calendar-day deadline whose last day is a holiday or weekend moves to the next
+  working day.
+- A pause (听证, 鉴定: 条例 art. 36) stops the clock: the days between pause and resume
+  are not counted (working days for a working-day deadline, days for the others), and a
+  deadline whose clock is stopped has no due date until the case is resumed.
+- A deadline that crosses a year whose holidays nobody knows is *provisional*: counted
+  weekends-only, and said so wherever it is shown.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from xinfang.core.clock import rules as rulebook
+from xinfang.core.clock import workdays
+from xinfang.core.clock.rules import WORKDAY, Rule, RuleSet
+from xinfang.core.clock.workdays import WorkCalendar
+from xinfang.core.life import projection
+from xinfang.core.vocabulary import DISSATISFIED, ONLINE_SOURCE
+
+
+@dataclass
+class Deadline:
+    stage: str
+    round: int
+    starts_on: date
+    amount: int | None  # None: a date set by the clerk
+    unit: str | None
+    fixed_due: date | None = None
+    met_on: date | None = None
+    due_on: date | None = None
+    paused_days: int = 0
+    provisional: bool = False
+    pauses: list[tuple[date, date | None]] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        stage = rulebook.STAGES.get(self.stage) or rulebook.FIXED_STAGES[self.stage]
+        return stage.label
+
+
+def _day(text: str) -> date:
+    return date.fromisoformat(text[:10])
+
+
+class _Replay:
+    """Walks a case's events in order, opening and meeting its deadlines."""
+
+    def __init__(self, case: sqlite3.Row, rules: RuleSet) -> None:
+        self.case = case
+        self.rules = rules
+        self.anonymous = bool(case["anonymous"])
+        self.deadlines: dict[tuple[str, int], Deadline] = {}
+        self.extra: dict[tuple[str, int], int] = {}
+        self.pauses: list[list[date | None]] = []
+        self.supervisions = 0
+        self.imported: set[tuple[str, int]] = set()  # opened by the imported history
+        self.current: set[tuple[str, int]] = set()  # opened by its last imported step
+        self.closed_on_import = False
+
+    def open(self, stage: str, round_no: int, start: date, fixed_due: date | None = None) -> None:
+        if fixed_due is not None:
+            self.deadlines[(stage, round_no)] = Deadline(
+                stage, round_no, start, None, None, fixed_due
+            )
+            return
+        rule = self.rules.get(stage)
+        if rule is not None:
+            self.deadlines[(stage, round_no)] = Deadline(
+                stage, round_no, start, rule.amount, rule.unit
+            )
+
+    def meet(self, stage: str, round_no: int | None, day: date) -> None:
+        for (name, number), deadline in self.deadlines.items():
+            if name == stage and (round_no is None or number == round_no) and not deadline.met_on:
+                deadline.met_on = day
+
+    def event(self, action: str, day: date, round_no: int, data: dict[str, Any]) -> None:
+        if action == "register":
+            self.open("notice", round_no, _day(self.case["received_at"]))
+            if self.case["source"] == ONLINE_SOURCE:
+                # 网络舆情: counted from the post itself when the clerk knows when it was.
+                posted = _day(self.case["posted_at"]) if self.case["posted_at"] else day
+                self.open("online_reply", round_no, posted)
+                if self.case["upper_ref"]:
+                    self.open("upper_report", round_no, day)
+        elif action in ("accept", "reject", "transfer"):
+            if self.anonymous or (data.get("notified_on") and self.told(data)):
+                self.meet("notice", None, _day(data.get("notified_on") or day.isoformat()))
+            if action == "accept":
+                self.open("reply", round_no, day)
+        elif action == "notify" and self.told(data):
+            self.meet("notice", None, day)
+        elif action in ("assign", "reassign"):
+            # 改派: the new unit's deadlines take the place of the old unit's.
+            self.open("unit_accept", round_no, day)
+            self.open("assign_due", round_no, day, fixed_due=_day(data["due"]))
+        elif action == "unit-accept":
+            self.meet("unit_accept", round_no, day)
+        elif action == "unit-report":
+            self.meet("assign_due", round_no, day)
+        elif action == "send-back":
+            # 退回重办: the report is due again, from the send-back to its due date.
+            self.open("assign_due", round_no, day, fixed_due=_day(data["due"]))
+        elif action == "unit-return":
+            # 退单 is the unit's answer on taking the case; its report is no longer due.
+            self.meet("unit_accept", round_no, day)
+            self.deadlines.pop(("assign_due", round_no), None)
+        elif action == "reply":
+            for stage in ("reply", "online_reply", "upper_report"):
+                self.meet(stage, None if stage != "reply" else round_no, day)
+            self.open("publicize" if self.anonymous else "revisit", round_no, day)
+            self.open("review_request", round_no, day)  # the petitioner's 30 days
+        elif action == "supervise":
+            self.supervisions += 1
+            self.open("supervise_due", self.supervisions, day, fixed_due=_day(data["due"]))
+        elif action == "supervise-answer":
+            self.meet("supervise_due", None, day)
+        elif action == "review":
+            if data.get("requested_on"):
+                requested = _day(data["requested_on"])
+                self.meet("review_request", None, requested)
+                self.open("review", round_no, requested)
+            if data.get("outcome"):
+                self.meet("review", None, day)
+        elif action == "revisit":
+            self.meet("revisit", round_no, day)
+            if data.get("satisfaction") == DISSATISFIED:
+                self.open("reply", round_no + 1, day)
+            else:
+                self.open("publicize", round_no, day)
+        elif action == "publicize":
+            self.meet(action, None, day)
+        elif action in ("archive", "join"):
+            # The case is over (or 并案: handled as the main case, under its deadlines):
+            # whatever is still open ends here (late, if it was due).
+            for deadline in self.deadlines.values():
+                deadline.met_on = deadline.met_on or day
+        elif action == "close":
+            if data.get("publicize") is False:  # 不公示, with the reason on record
+                self.meet("publicize", None, day)
+            self.open("archive", round_no, day)
+        elif action == "pause":
+            self.pauses.append([day, None])
+        elif action == "resume" and self.pauses:
+            self.pauses[-1][1] = day
+        elif action == "extend":
+            key = (data["stage"], round_no)
+            self.extra[key] = self.extra.get(key, 0) + int(data["days"])
+
+    def told(self, notice: dict[str, Any]) -> bool:
+        """Does this notice meet the duty? Not a phone call where the rules want it
+        written (书面告知); an unreachable petitioner's, with the reason, does."""
+        return rulebook.notice_meets(self.rules.get("notice"), notice.get("notice_method"))
+
+    def history(self, action: str, opened: set[tuple[str, int]]) -> None:
+        """An imported step: its deadlines are the old ledger's history."""
+        self.imported |= opened
+        if opened or action == "close":
+            self.current = opened
+            self.closed_on_import = action == "close"
+
+    def end_of_history(self) -> None:
+        """What the old ledger never recorded (a notice, a revisit of a case it had closed)
+        is not today's duty: of the office's deadlines only that of the step an imported
+        case was waiting for stays, none if it was closed (the petitioner's own windows
+        stay). Without this, importing years of cases would fill the morning check with
+        their history."""
+        keep = set() if self.closed_on_import else self.current
+        for key in self.imported - keep:
+            stage = rulebook.STAGES.get(key[0])
+            petitioners = stage is not None and not stage.office_duty  # 复查申请: theirs
+            if not self.deadlines[key].met_on and not petitioners:
+                del self.deadlines[key]
+        self.imported = set()
+
+
+def derive(
+    case: sqlite3.Row, events: list[sqlite3.Row], rules: RuleSet, cal: WorkCalendar
+) -> list[Deadline]:
+    replay = _Replay(case, rules)
+    pairs = [(event["action"], event["data"] or "{}") for event in events]
+    if projection.REGISTRATION in projection.voided(pairs):
+        return []  # 作废: a registration made by mistake owes nobody anything
+    for event, counts in zip(events, projection.alive(pairs), strict=True):
+        if not counts:  # 撤销: as if never entered
+            continue
+        data = json.loads(event["data"]) if event["data"] else {}
+        imported = bool(data.get("imported") or data.get("imported_from"))
+        if replay.imported and not imported:
+            replay.end_of_history()
+        before = set(replay.deadlines)
+        replay.event(event["action"], _day(event["occurred_at"]), event["round"], data)
+        if imported:
+            replay.history(event["action"], set(replay.deadlines) - before)
+    if replay.imported:
+        replay.end_of_history()
+    pauses = [(start, end) for start, end in replay.pauses if start is not None]
+    for key, deadline in replay.deadlines.items():
+        if deadline.amount is not None:
+            deadline.amount += replay.extra.get(key, 0)
+        _compute_due(deadline, pauses, cal)
+    return list(replay.deadlines.values())
+
+
+def _compute_due(
+    deadline: Deadline, pauses: list[tuple[date, date | None]], cal: WorkCalendar
+) -> None:
+    """A pause covers the days from the pause day up to the day before the resume: those
+    are not counted. The count is kept in the deadline's own unit: working days for a
+    working-day deadline, days for the others (added to the period's own last day, before
+    it is moved off a holiday)."""
+    start = deadline.starts_on
+    # A deadline opened while the clock was stopped starts counting at the resume.
+    for paused, resumed in pauses:
+        if paused <= start and (resumed is None or start < resumed):
+            if resumed is None:
+                deadline.due_on = None
+                return
+            deadline.paused_days += _stopped(deadline, start, resumed, cal)
+            start = resumed
+    shift = 0
+    due = _count(deadline, start, shift, cal)
+    for paused, resumed in pauses:
+        if not (start < paused <= due) or (deadline.met_on and deadline.met_on <= paused):
+            continue
+        if resumed is None:
+            deadline.due_on = None
+            return
+        stopped = _stopped(deadline, paused, resumed, cal)
+        deadline.paused_days += stopped
+        shift += stopped
+        due = _count(deadline, start, shift, cal)
+    deadline.due_on = due
+    deadline.provisional = bool(cal.unknown_years(deadline.starts_on, due))
+
+
+def _stopped(deadline: Deadline, paused: date, resumed: date, cal: WorkCalendar) -> int:
+    """Days in [paused, resumed) in the deadline's unit."""
+    if deadline.unit == WORKDAY:
+        return cal.workdays_between(paused - timedelta(days=1), resumed - timedelta(days=1))
+    return (resumed - paused).days
+
+
+def _count(deadline: Deadline, start: date, shift: int, cal: WorkCalendar) -> date:
+    """The due date from `start`, with `shift` stopped days added in the deadline's unit."""
+    if deadline.fixed_due is not None:
+        moved = deadline.fixed_due + (start - deadline.starts_on) + timedelta(days=shift)
+        return moved if moved == deadline.fixed_due else cal.next_workday(moved)
+    assert deadline.amount is not None
+    if deadline.unit == WORKDAY:
+        return cal.add_workdays(start, deadline.amount + shift)
+    return cal.add_days(start, deadline.amount + shift)
+
+
+def rules_of(conn: sqlite3.Connection, case: sqlite3.Row) -> RuleSet:
+    return rulebook.version_rules(conn, case["rule_version"])
+
+
+def sync(conn: sqlite3.Connection, case_id: int, cal: WorkCalendar | None = None) -> list[Deadline]:
+    """Re-derive one case's deadlines and store them; inside the action's transaction.
+    Without a calendar, the days from the case's first event on are loaded."""
+    case = conn.execute("SELECT * FROM cases WHERE id = ?", (case_id,)).fetchone()
+    events = conn.execute(
+        "SELECT action, occurred_at, round, data FROM events WHERE case_id = ? ORDER BY id",
+        (case_id,),
+    ).fetchall()
+    if cal is None:
+        known = [case["received_at"], case["posted_at"], *(e["occurred_at"] for e in events)]
+        earliest = min(_day(text) for text in known if text)
+        # A week before: a pause counts from the day before it (case paused on day one).
+        cal = workdays.load(conn, earliest - timedelta(days=7))
+    deadlines = derive(case, events, rules_of(conn, case), cal)
+    conn.execute("DELETE FROM deadlines WHERE case_id = ?", (case_id,))
+    conn.executemany(
+        "INSERT INTO deadlines (case_id, stage, round, starts_on, amount, unit, due_on, met_on, "
+        "paused_days, provisional) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                case_id,
+                d.stage,
+                d.round,
+                d.starts_on.isoformat(),
+                d.amount,
+                d.unit,
+                d.due_on.isoformat() if d.due_on else None,
+                d.met_on.isoformat() if d.met_on else None,
+                d.paused_days,
+                int(d.provisional),
+            )
+            for d in deadlines
+        ],
+    )
+    return deadlines
+
+
+def resync_open(conn: sqlite3.Connection, cal: WorkCalendar, since: date | None = None) -> int:
+    """After the calendar changed: re-derive every case with a provisional deadline (met
+    or not: 按期 figures depend on it) or an open one reaching past `since`. Returns how
+    many cases were touched."""
+    ids = [
+        row[0]
+        for row in conn.execute(
+            "SELECT DISTINCT case_id FROM deadlines WHERE provisional = 1 "
+            "OR (met_on IS NULL AND (due_on IS NULL OR due_on >= ?))",
+            ((since or date.min).isoformat(),),
+        )
+    ]
+    for case_id in ids:
+        sync(conn, case_id, cal)
+    return len(ids)
+
+
+def extension_room(rule: Rule | None, current: int) -> int:
+    """How many more days the rule allows beyond `current`."""
+    if rule is None or rule.maximum is None:
+        return 0
+    return max(rule.maximum - current, 0)
+
+
+def days_left(deadline_unit: str | None, due: date, today: date, cal: WorkCalendar) -> int:
+    """Working days left for a working-day deadline, calendar days otherwise; 0 = due
+    today, negative = overdue by that many."""
+    if deadline_unit == WORKDAY:
+        return cal.workdays_between(today, due)
+    return (due - today).days
+
+
+def unit_words(unit: str | None, amount: int | None) -> str:
+    if amount is None or unit is None:
+        return "指定日期"
+    return f"{amount}{rulebook.UNIT_LABELS[unit]}"

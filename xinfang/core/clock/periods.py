@@ -1,0 +1,134 @@
+"""Reporting periods: a month, a quarter, a year, or any range of days; with the period
+before it and the same period a year earlier, for comparison."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from xinfang.core.clock.dates import check_year, parse_date, parse_month, today
+from xinfang.core.errors import InvalidInput
+
+_QUARTER = re.compile(r"^\s*(\d{4})\s*[-年]?\s*[Qq第]?\s*([1-4])\s*季?度?\s*$")
+_YEAR = re.compile(r"^\s*(\d{4})\s*年?\s*$")
+
+
+@dataclass(frozen=True)
+class Period:
+    first: date
+    last: date
+    kind: str  # month | quarter | year | range
+
+    @property
+    def label(self) -> str:
+        """How the period reads in a title or a file name: 2026年11月, 2026年第4季度 …"""
+        if self.kind == "month":
+            return f"{self.first.year}年{self.first.month}月"
+        if self.kind == "quarter":
+            return f"{self.first.year}年第{(self.first.month - 1) // 3 + 1}季度"
+        if self.kind == "year":
+            return f"{self.first.year}年"
+        return f"{self.first:%Y年%m月%d日}至{self.last:%Y年%m月%d日}".replace("年0", "年").replace(
+            "月0", "月"
+        )
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    def contains(self, day: date) -> bool:
+        return self.first <= day <= self.last
+
+    def previous(self) -> Period:
+        """The period just before, of the same kind (a range: the same number of days)."""
+        if self.kind == "month":
+            return month_of(self.first - timedelta(days=1))
+        if self.kind == "quarter":
+            return quarter_of(self.first - timedelta(days=1))
+        if self.kind == "year":
+            return Period(
+                date(self.first.year - 1, 1, 1), date(self.first.year - 1, 12, 31), "year"
+            )
+        return Period(
+            self.first - timedelta(days=self.days), self.first - timedelta(days=1), "range"
+        )
+
+    def year_before(self) -> Period:
+        return Period(_minus_year(self.first), _minus_year(self.last), self.kind)
+
+
+def _minus_year(day: date) -> date:
+    last = calendar.monthrange(day.year - 1, day.month)[1]
+    return date(day.year - 1, day.month, min(day.day, last))
+
+
+def month_of(day: date) -> Period:
+    return Period(
+        day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1]), "month"
+    )
+
+
+def quarter_of(day: date) -> Period:
+    first_month = (day.month - 1) // 3 * 3 + 1
+    first = date(day.year, first_month, 1)
+    last_month = first_month + 2
+    return Period(
+        first, date(day.year, last_month, calendar.monthrange(day.year, last_month)[1]), "quarter"
+    )
+
+
+def choose(
+    *,
+    month: str | None = None,
+    quarter: str | None = None,
+    year: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+) -> Period:
+    """Exactly one way of naming the period: --month, --quarter, --year or --from/--to."""
+    given = [
+        name
+        for name, value in (("--month", month), ("--quarter", quarter), ("--year", year))
+        if value
+    ]
+    if date_from or date_to:
+        given.append("--from/--to")
+    if len(given) != 1:
+        raise InvalidInput(
+            "统计期间",
+            "请用 --month 2026-11、--quarter 2026Q4、--year 2026 或 --from/--to 中的一种"
+            + (f"（同时给了 {'、'.join(given)}）" if given else ""),
+        )
+    if month:
+        first, last = parse_month(month, "月份")
+        return Period(first, last, "month")
+    if quarter:
+        match = _QUARTER.match(quarter)
+        if not match:
+            raise InvalidInput("季度", f"无法识别“{quarter}”；请写成 2026Q4 或 2026年第4季度")
+        return quarter_of(date(check_year(int(match.group(1)), "季度"), int(match.group(2)) * 3, 1))
+    if year:
+        match = _YEAR.match(year)
+        if not match:
+            raise InvalidInput("年份", f"无法识别“{year}”；请写成 2026")
+        number = check_year(int(match.group(1)), "年份")
+        return Period(date(number, 1, 1), date(number, 12, 31), "year")
+    if not (date_from and date_to):
+        raise InvalidInput("统计期间", "--from 和 --to 须同时给出")
+    first, last = parse_date(date_from, "起始日期"), parse_date(date_to, "截止日期")
+    if last < first:
+        raise InvalidInput("截止日期", "不能早于起始日期")
+    return Period(first, last, "range")
+
+
+def as_of_day(period: Period, text: str | None) -> date:
+    """The day a report is drawn up to: --as-of, else the period's end, or today while the
+    period is still running (nothing after today has happened)."""
+    if text is None:
+        return min(period.last, today())
+    day = parse_date(text, "截至日期")
+    if day < period.first:
+        raise InvalidInput("截至日期", f"{day} 早于统计期间的第一天 {period.first}")
+    return day

@@ -1,0 +1,199 @@
+"""Deadline rule sets, as data: for each stage, how many days, counted how, from which
+event. Two ship: the seed 000 office rules (default) and the national 信访工作条例 (2022).
+The office picks one and may override single values; each case keeps the version of the
+rules it was registered under (table `rule_versions`), whatever changes later."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from xinfang.core.clock.dates import now
+from xinfang.core.errors import InvalidInput
+from xinfang.core.vocabulary import ORAL_NOTICES
+
+WORKDAY = "workday"  # 工作日: only working days count
+DAY = "day"  # 日: calendar days; a last day on a holiday moves to the next working day
+UNIT_LABELS = {WORKDAY: "个工作日", DAY: "日"}
+
+
+@dataclass(frozen=True)
+class Stage:
+    label: str
+    starts: str  # the event the count starts from (day zero), as the clerk reads it
+    office_duty: bool = True  # False: the petitioner's window, never "overdue" for us
+
+
+STAGES: dict[str, Stage] = {
+    "notice": Stage("受理告知", "登记"),
+    "unit_accept": Stage("交办单位受理", "交办"),
+    "reply": Stage("答复", "受理（不满意重新办理的，自回访）"),
+    "revisit": Stage("回访", "答复"),
+    "publicize": Stage("公示", "回访（匿名件自答复）"),
+    "archive": Stage("归档", "办结"),
+    "review_request": Stage("复查申请", "答复", office_duty=False),
+    "review": Stage("复查办结", "收到复查申请"),
+    "online_reply": Stage("网络舆情回复", "网民留言"),
+    "upper_report": Stage("上级转办舆情书面报告", "收到转办"),
+}
+# Deadlines whose date the clerk sets (no rule): 交办 due date; 督办 due date later.
+FIXED_STAGES: dict[str, Stage] = {
+    "assign_due": Stage("交办办结", "交办单所定日期"),
+    "supervise_due": Stage("督办办结", "督办通知所定日期"),
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    amount: int
+    unit: str
+    maximum: int | None = None  # the most an extension (延期 / 疑难复杂) may reach
+    written: bool = False  # the notice must be in writing (书面告知): a phone call is not it
+
+    def describe(self) -> str:
+        text = f"{self.amount}{UNIT_LABELS[self.unit]}"
+        text += f"（最长 {self.maximum}{UNIT_LABELS[self.unit]}）" if self.maximum else ""
+        return text + ("，须书面告知" if self.written else "")
+
+
+def notice_meets(rule: Rule | None, method: str | None) -> bool:
+    """Does a notice given this way meet the notice duty of these rules?"""
+    return not (rule is not None and rule.written and method in ORAL_NOTICES)
+
+
+RuleSet = dict[str, Rule | None]
+
+RULE_SETS: dict[str, tuple[str, RuleSet]] = {
+    "seed000": (
+        "临泽县民政领域信访办理工作制度",
+        {
+            "notice": Rule(3, WORKDAY, written=True),  # 三：无法当场决定的，3 个工作日内书面告知
+            "unit_accept": Rule(3, DAY),  # 四：镇政府收到交办之日起 3 日内决定是否受理
+            "reply": Rule(10, WORKDAY, 30),  # 五：一般 10 个工作日，疑难复杂最长 30 个工作日
+            "revisit": Rule(3, DAY),  # seed 002：办结后 3 日内完成回访
+            "publicize": Rule(3, DAY),  # 信息公开公示制度 第四条：办理完毕后 3 日内公示
+            "archive": Rule(5, WORKDAY),  # 八：5 个工作日内形成案卷
+            "review_request": Rule(30, DAY),  # 答复书：收到之日起 30 日内提出复查
+            "review": Rule(30, DAY),  # seed 001 三（四）：复查 30 日内完成
+            "online_reply": Rule(3, DAY, 5),  # 网络舆情监控制度：3 日内回复，延长不超过 5 日
+            "upper_report": Rule(2, DAY),  # 上级转办舆情 2 日内书面上报
+        },
+    ),
+    "2022": (
+        "信访工作条例（2022）",
+        {
+            "notice": Rule(15, DAY, written=True),  # 第二十二、二十三条：15 日内书面告知
+            "unit_accept": Rule(15, DAY),  # 第二十三条：收到交办之日起 15 日内告知接收情况
+            "reply": Rule(60, DAY, 90),  # 第三十四条：60 日内办结，延长不超过 30 日
+            "revisit": None,  # 条例未规定；单位自定的可用 config rules set 设置
+            "publicize": None,
+            "archive": None,
+            "review_request": Rule(30, DAY),  # 第三十五条
+            "review": Rule(30, DAY),  # 第三十五条
+            "online_reply": None,
+            "upper_report": None,
+        },
+    ),
+}
+DEFAULT_RULE_SET = "seed000"
+
+
+def find_stage(name: str) -> str:
+    for key, stage in STAGES.items():
+        if name in (key, stage.label):
+            return key
+    allowed = "、".join(f"{s.label}（{k}）" for k, s in STAGES.items())
+    raise InvalidInput("期限环节", f"没有“{name}”；可选：{allowed}")
+
+
+def find_rule_set(name: str) -> str:
+    for key, (label, _) in RULE_SETS.items():
+        if name in (key, label):
+            return key
+    allowed = "、".join(f"{key}（{label}）" for key, (label, _) in RULE_SETS.items())
+    raise InvalidInput("期限规则", f"没有“{name}”；可选：{allowed}")
+
+
+def _setting(conn: sqlite3.Connection, key: str, default: Any) -> Any:
+    row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    return json.loads(row[0]) if row else default
+
+
+def effective(conn: sqlite3.Connection) -> tuple[str, RuleSet]:
+    """The rule set the office has chosen, with its own overrides applied."""
+    name = _setting(conn, "rule_set", DEFAULT_RULE_SET)
+    rules = dict(RULE_SETS[name][1])
+    for stage, value in _setting(conn, "rule_overrides", {}).items():
+        rules[stage] = Rule(**value) if value else None
+    return name, rules
+
+
+def _fields(rule: Rule) -> dict[str, Any]:
+    """A rule as stored; `written` only when set, so rules stored before it read the same."""
+    return {key: value for key, value in asdict(rule).items() if key != "written" or value}
+
+
+def _encode(rules: RuleSet) -> str:
+    return json.dumps(
+        {stage: _fields(rule) if rule else None for stage, rule in rules.items()},
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    """The id of the rules a case registered now starts under; a new version is recorded
+    when the office has changed them. Call inside the write transaction."""
+    name, rules = effective(conn)
+    encoded = _encode(rules)
+    row = conn.execute(
+        "SELECT id, name, rules FROM rule_versions ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    if row and row[1] == name and row[2] == encoded:
+        return int(row[0])
+    cursor = conn.execute(
+        "INSERT INTO rule_versions (name, rules, created_at) VALUES (?, ?, ?)",
+        (name, encoded, now().isoformat(sep=" ")),
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def version_rules(conn: sqlite3.Connection, version: int) -> RuleSet:
+    row = conn.execute("SELECT rules FROM rule_versions WHERE id = ?", (version,)).fetchone()
+    return {stage: Rule(**value) if value else None for stage, value in json.loads(row[0]).items()}
+
+
+def choose(conn: sqlite3.Connection, name: str) -> str:
+    key = find_rule_set(name)
+    _save(conn, "rule_set", key)
+    _save(conn, "rule_overrides", {})
+    return key
+
+
+def override(
+    conn: sqlite3.Connection, stage: str, amount: int | None, unit: str | None, maximum: int | None
+) -> None:
+    """One stage's value for cases registered from now on; amount None = no deadline."""
+    key = find_stage(stage)
+    overrides = _setting(conn, "rule_overrides", {})
+    if amount is None:
+        overrides[key] = None
+    else:
+        if unit not in UNIT_LABELS:
+            raise InvalidInput("计算方式", "只能是“工作日”或“日”")
+        if maximum is not None and maximum < amount:
+            raise InvalidInput("最长期限", f"不能短于一般期限 {amount}")
+        # A new length for the notice keeps the rule set's 书面 requirement.
+        base = RULE_SETS[_setting(conn, "rule_set", DEFAULT_RULE_SET)][1].get(key)
+        overrides[key] = _fields(Rule(amount, unit, maximum, bool(base and base.written)))
+    _save(conn, "rule_overrides", overrides)
+
+
+def _save(conn: sqlite3.Connection, key: str, value: Any) -> None:
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, json.dumps(value, ensure_ascii=False)),
+    )

@@ -1,0 +1,2 @@
+"""Cases in and out of the ledger: old ledgers imported, exports, and the bundles a town
+sends to its county."""

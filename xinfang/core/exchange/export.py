@@ -1,0 +1,72 @@
+"""`export`: every case with its fields and current deadlines, for other tools.
+
+With `mask` the export is fit for statistics or for anyone outside the office: the
+petitioner's name, phone, ID number and address are left out, and every text is scrubbed
+of them and of any phone or ID number (privacy.masked, as for `list --mask`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from xinfang.core.clock import rules
+from xinfang.core.intake.fields import CASE_SECTIONS, REGISTRATION_FIELDS
+from xinfang.core.privacy import PERSONAL
+from xinfang.core.reporting import query
+
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("case_no", "案件编号"),
+    ("formal_no", "文号"),
+    ("status_label", "状态"),
+    ("round", "办理轮次"),
+    *((field.key, field.label) for field in REGISTRATION_FIELDS),
+    ("collective", "集体访"),
+    ("repeat_of", "重复信访，同"),
+    *CASE_SECTIONS,
+    ("next_due", "最近期限"),
+    ("open_deadlines", "未完成的期限"),
+)
+
+
+def columns(*, mask: bool) -> list[tuple[str, str]]:
+    return [(key, label) for key, label in COLUMNS if not (mask and key in PERSONAL)]
+
+
+def cases(conn: sqlite3.Connection, filters: query.Filters, *, mask: bool) -> list[dict[str, Any]]:
+    """The cases the filters select, each with its open deadlines, ready to write."""
+    found = query.list_cases(conn, filters, mask=mask)
+    open_deadlines: dict[str, list[dict[str, Any]]] = {}
+    # One query for all of them: an export of 100k cases must not run 100k queries.
+    for case_no, stage, round_, due_on in conn.execute(
+        "SELECT printf('%d-%04d', c.year, c.seq), d.stage, d.round, d.due_on "
+        "FROM deadlines d JOIN cases c ON c.id = d.case_id "
+        "WHERE d.met_on IS NULL ORDER BY d.due_on"
+    ):
+        stage_rule = rules.STAGES.get(stage)
+        open_deadlines.setdefault(case_no, []).append(
+            {
+                "stage": stage,
+                "label": stage_rule.label if stage_rule else stage,
+                "round": round_,
+                "due_on": due_on,
+            }
+        )
+    result = []
+    for case in found:
+        row = {key: case.get(key) for key, _ in COLUMNS if key != "open_deadlines"}
+        row["open_deadlines"] = open_deadlines.get(case["case_no"], [])
+        if mask:  # the texts are scrubbed already; the fields themselves are left out
+            for key in PERSONAL:
+                del row[key]
+        result.append(row)
+    return result
+
+
+def flat(value: Any) -> Any:
+    """A value as one spreadsheet cell."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):  # the open deadlines
+        return "；".join(f"{d['label']} {d['due_on'] or '（中止）'}" for d in value)
+    return value

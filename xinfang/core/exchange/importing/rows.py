@@ -1,0 +1,185 @@
+"""One row of the file turned into a plan of the case: its registration fields, checked
+as `register` checks them, and the later steps the row shows (`stages.Life`); or the
+reasons, cell by cell, why the row cannot be imported."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from xinfang.core import settings
+from xinfang.core.clock import rules, workdays
+from xinfang.core.clock.dates import now
+from xinfang.core.errors import InvalidInput
+from xinfang.core.exchange.importing.cells import as_date, as_text, as_word, plain
+from xinfang.core.exchange.importing.columns import LABELS
+from xinfang.core.exchange.importing.stages import Life, Step
+from xinfang.core.intake.fields import REGISTRATION_FIELDS, check_record, clean_value
+from xinfang.core.validate import clean_text, normalize_id_number, normalize_phone
+from xinfang.core.vocabulary import OWN_SOURCE
+
+
+@dataclass
+class Plan:
+    row: int
+    record: dict[str, Any]
+    steps: list[Step]
+    fingerprint: str
+    remarks: str | None
+    listed: list[tuple[str, str]]  # (list, value) the row uses, perhaps new
+
+
+# The fields as clean_value reads them, without the list check: a value the office's
+# lists lack is added to them, not refused.
+_UNLISTED = {f.key: replace(f, choice_list=None) for f in REGISTRATION_FIELDS}
+
+
+class Reader:
+    """Turns one row's cells into a plan of the case and its steps, or the reasons why not."""
+
+    def __init__(self, conn: sqlite3.Connection, labels: dict[str, str], year: int | None) -> None:
+        self.conn = conn
+        self.labels = labels
+        self.year = year
+        self.current = now()
+        self.lists = {name: set(settings.choices(conn, name)) for name in settings.LISTS}
+        self.units = {unit.name for unit in settings.units(conn)}
+        self.satisfaction = settings.choices(conn, "satisfaction")
+        self.rules = rules.effective(conn)[1]
+        self.cal = workdays.load(conn)
+        self.warnings = 0
+
+    def label(self, key: str) -> str:
+        return self.labels.get(key) or LABELS[key]
+
+    def plan(self, number: int, values: dict[str, Any]) -> Plan | list[str]:
+        reasons: list[str] = []
+        record, listed, warnings = self._registration(values, reasons)
+        if reasons:
+            return [plain(reason, 500) for reason in reasons]  # they may echo a cell
+        try:
+            check_record(record)
+            steps = Life(self, values, record, listed).steps()
+            remarks = self.text(values, "remarks", 20_000, multiline=True)
+            # The old ledger's own number, when it has one, tells apart two cases that share
+            # a petitioner, a time and a complaint (the same person twice the same morning).
+            ledger_no = self.text(values, "ledger_no", 50)
+        except InvalidInput as error:
+            return [plain(error.message, 500)]
+        self.warnings += warnings
+        return Plan(number, record, steps, _fingerprint(record, ledger_no), remarks, listed)
+
+    def fail(self, key: str, error: InvalidInput) -> InvalidInput:
+        """The same complaint, naming the column as the file names it."""
+        return InvalidInput(self.label(key), error.message.split("：", 1)[-1])
+
+    def text(
+        self, values: dict[str, Any], key: str, limit: int, *, multiline: bool = False
+    ) -> str | None:
+        if values.get(key) is None:
+            return None
+        return self.clean(key, as_text(values[key]), limit, multiline=multiline)
+
+    def clean(
+        self, key: str, text: str | None, limit: int, *, multiline: bool = False
+    ) -> str | None:
+        """Text from the cell of `key` (or part of it) as typed text is kept."""
+        try:
+            return clean_text(text, "", max_length=limit, multiline=multiline)
+        except InvalidInput as error:
+            raise self.fail(key, error) from None
+
+    def date(self, values: dict[str, Any], key: str) -> tuple[str, date] | None:
+        if values.get(key) is None:
+            return None
+        try:
+            ahead = key == "assign_due"
+            return as_date(values[key], self.label(key), self.year, None if ahead else self.current)
+        except InvalidInput as error:
+            raise self.fail(key, error) from None
+
+    def _registration(
+        self, values: dict[str, Any], reasons: list[str]
+    ) -> tuple[dict[str, Any], list[tuple[str, str]], int]:
+        """The registration fields, every unreadable cell a reason; values missing from
+        the office's lists are noted to be added, not refused."""
+        record: dict[str, Any] = {}
+        listed: list[tuple[str, str]] = []
+        warnings = 0
+        if as_word(values.get("name") or "") == "匿名":  # as xinfang's 受理情况汇总表 writes it
+            del values["name"]
+            values.setdefault("anonymous", True)
+        self._split_source(values)
+        for field_ in REGISTRATION_FIELDS:
+            key, value = field_.key, values.get(field_.key)
+            try:
+                if value is None:
+                    continue
+                if field_.kind == "when":
+                    record[key] = as_date(value, self.label(key), self.year, self.current)[0]
+                elif field_.kind in ("phone", "id"):
+                    record[key], forced = self._number(field_.kind, value)
+                    warnings += forced
+                else:
+                    if field_.kind == "int":
+                        value = as_text(value).removesuffix("人")
+                    elif not isinstance(value, bool):  # 1 in a 匿名 cell comes as 1.0
+                        value = as_text(value)
+                    record[key] = clean_value(self.conn, _UNLISTED[key], value, force=False)
+                    if field_.choice_list and record[key] is not None:
+                        listed.append((field_.choice_list, record[key]))
+            except InvalidInput as error:
+                reasons.append(self.fail(key, error).message)
+        record["anonymous"] = bool(record.get("anonymous"))
+        record["persons"] = record.get("persons") or 1
+        required = ["received_at", "content", "source", "form"]
+        if not record["anonymous"]:
+            required.insert(0, "name")
+        failed = {reason.split("：", 1)[0] for reason in reasons}
+        for key in required:
+            if not record.get(key) and self.label(key) not in failed:
+                hint = "（匿名信访请填“匿名”）" if key == "name" else ""
+                reasons.append(f"{self.label(key)}：必填{hint}")
+        return record, listed, warnings
+
+    def _split_source(self, values: dict[str, Any]) -> None:
+        """xinfang's tables write 信访来源 as the form, with where it came from in
+        brackets: 来访, 来信（上级交办 张信转〔2026〕3号）."""
+        source = values.get("source")
+        if source is None or values.get("form") is not None:
+            return
+        text = as_text(source)
+        found = re.fullmatch(r"(\S+?)[（(](\S+?)(?: (.+))?[）)]", text)
+        if found and found.group(1) in self.lists["form"]:
+            values["form"], values["source"] = found.group(1), found.group(2)
+            if found.group(3) and values.get("upper_ref") is None:
+                values["upper_ref"] = found.group(3)
+        elif text in self.lists["form"] and text not in self.lists["source"]:
+            values["form"], values["source"] = text, OWN_SOURCE
+
+    def _number(self, kind: str, value: Any) -> tuple[str, int]:
+        """A phone or ID number; one that fails the check is kept as written (as --force
+        keeps it) and counted as a warning."""
+        check = normalize_phone if kind == "phone" else normalize_id_number
+        text = as_text(value)
+        try:
+            return check(text), 0
+        except InvalidInput:
+            pass
+        try:
+            return check(text, force=True), 1
+        except InvalidInput as error:  # not even a number (control characters, 40 digits)
+            raise InvalidInput(
+                "", error.message.split("：", 1)[-1].replace("即使加了 --force，也", "")
+            ) from None
+
+
+def _fingerprint(record: dict[str, Any], ledger_no: str | None) -> str:
+    parts = [record.get(key) or "" for key in ("name", "phone", "received_at", "content")]
+    if ledger_no:
+        parts.append(ledger_no)
+    return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()

@@ -1,0 +1,202 @@
+"""归档: the case file (一案一卷) as planned by the 案卷目录 (seed 000): cover and catalogue
+first, then 1 登记表, 2 来源材料, 3 受理（不予受理）告知书, 4 调查办理材料, 5 答复书,
+6 结案审批表, 7 回访表, 8 其他材料. The core decides what goes into the case file, in
+which order, on which pages; a `Binder` from the outputs (xinfang/outputs/archive.py)
+turns each planned entry into a file. Every file is hashed into `archive_files` in the
+same transaction as the case's 归档 event, and the case file only takes its final name
+inside that transaction: a failed archive leaves nothing behind."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from xinfang.core.clock.dates import Moment, chinese_date, moment
+from xinfang.core.intake.numbering import short_number
+from xinfang.core.life import ledger
+from xinfang.core.life.acting import act, choice
+from xinfang.core.life.files import files_dir, safe_name, sha256
+from xinfang.core.life.states import Status, check_step
+from xinfang.core.papers import documents
+from xinfang.core.vocabulary import (
+    ATTACHMENT_KINDS,
+    INQUIRY_MATERIALS,
+    OTHER_MATERIALS,
+    RETENTIONS,
+    SOURCE_MATERIALS,
+)
+
+# The eight sections of 一案一卷 (seed 000), as the 案卷目录 template prints them:
+# templates/build_templates.py takes them from here.
+CATALOGUE = (
+    "信访来访登记表",
+    "来访记录、信件、电话记录、部门转办、交办信访案件的函、县委、县政府领导批办单、"
+    "舆情转办单等信访受理来源资料",
+    "信访来访受理告知书（送达回执）",
+    "信访调查办理过程中形成的书面文字资料",
+    "信访答复意见书（送达回执）",
+    "信访结案审批登记表",
+    "信访回访及满意度调查情况表",
+    "其他涉及信访案件的资料",
+)
+FRONT = ("案卷封面", "案卷目录")  # section 0: they describe the rest
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One file of the case file: either a document to render from its template or an
+    attachment to copy. `stem` is its name in the folder, before the binder's suffix
+    for a rendered document (an attachment's name keeps its own suffix)."""
+
+    section: int  # 1–8 in the catalogue; 0 for the cover and catalogue themselves
+    stem: str
+    pages: int
+    document: str | None = None  # a template title to render
+    source: Path | None = None  # an attachment to copy
+
+
+class Binder(Protocol):
+    """Writes a planned case file (xinfang/outputs/archive.py): each entry into an
+    unfinished folder, then, inside the 归档 transaction, the folder under its final name
+    and a .zip of it."""
+
+    def write(self, entry: Entry, context: Mapping[str, Any]) -> Path:
+        """Write one entry into the unfinished folder; return the file written."""
+        ...
+
+    def publish(self) -> list[Path]:
+        """Give the folder its final name (replacing one left by a failed run); return
+        its files, in the order written."""
+        ...
+
+    def bundle(self) -> Path:
+        """Write the .zip of the published folder; return its path."""
+        ...
+
+    def discard(self, *, keep_published: bool) -> None:
+        """Remove what this run wrote (the published folder and .zip only if not kept)."""
+        ...
+
+
+# The outputs' binder is built for one case file: its folder and the ledger (templates).
+BinderFactory = Callable[[sqlite3.Connection, Path], Binder]
+
+
+@dataclass
+class Archived:
+    case_no: str
+    folder: Path
+    zip_path: Path
+    files: list[Path] = field(default_factory=list)
+    pages: int = 0
+
+
+def plan(conn: sqlite3.Connection, case: sqlite3.Row, context: dict[str, Any]) -> list[Entry]:
+    """The entries of sections 1–8 in catalogue order, numbered as they will be filed."""
+    base = files_dir(conn)
+    found: list[tuple[int, str, int, str | None, Path | None]] = []
+
+    def document(section: int, title: str) -> None:
+        if documents.BY_TITLE[title].fits(context) is None:
+            found.append((section, title, 1, title, None))
+
+    document(1, "受理登记表")
+    attachments = conn.execute(
+        "SELECT kind, title, stored_path, pages FROM attachments WHERE case_id = ? ORDER BY id",
+        (case["id"],),
+    ).fetchall()
+    by_kind = {kind: [a for a in attachments if a["kind"] == kind] for kind in ATTACHMENT_KINDS}
+
+    def attached(section: int, kind: str) -> None:
+        for row in by_kind[kind]:
+            source = base / row["stored_path"]
+            found.append((section, row["title"] + source.suffix, row["pages"], None, source))
+
+    attached(2, SOURCE_MATERIALS)
+    document(3, "受理告知书")
+    document(3, "不予受理告知书")
+    document(4, "交办单")
+    document(4, "督办通知")
+    document(4, "不满意核实件")
+    attached(4, INQUIRY_MATERIALS)
+    document(5, "处理意见答复书")
+    document(6, "结案审批表")
+    if case["revisited_on"]:
+        document(7, "回访及满意度调查表")
+    attached(8, OTHER_MATERIALS)
+    return [
+        Entry(section, f"{section}-{number:02d} {safe_name(name, 60)}", pages, title, source)
+        for number, (section, name, pages, title, source) in enumerate(found, 1)
+    ]
+
+
+def catalogue(entries: list[Entry]) -> tuple[list[dict[str, str]], int]:
+    """The 页次 of each of the eight sections, counting from 1 after cover and catalogue."""
+    rows = []
+    page = 1
+    for number, title in enumerate(CATALOGUE, 1):
+        pages = sum(entry.pages for entry in entries if entry.section == number)
+        span = "" if not pages else (str(page) if pages == 1 else f"{page}-{page + pages - 1}")
+        rows.append({"number": str(number), "title": title, "pages": span})
+        page += pages
+    return rows, page - 1
+
+
+def archive(
+    conn: sqlite3.Connection,
+    ref: str,
+    *,
+    retention: str,
+    binder: BinderFactory,
+    on: str | None = None,
+    by: str | None = None,
+) -> Archived:
+    """归档 with its case file: plan it, have `binder` write it, then in one transaction
+    record the event, publish the folder, hash every file into `archive_files`, zip it."""
+    case = ledger.find(conn, ref)
+    case_no = short_number(case["year"], case["seq"])
+    check_step(case_no, Status(case["status"]), "archive")  # before any file is written
+    when = moment(on)
+    context = documents.context(conn, case)
+    entries = plan(conn, case, context)
+    rows, total = catalogue(entries)
+    context.update(
+        catalogue=rows,
+        pages_total=str(total),
+        archived_cn=chinese_date(when.day),
+        retention=retention,
+    )
+    front = [Entry(0, f"0{index} {title}", 0, title) for index, title in enumerate(FRONT)]
+    folder = files_dir(conn) / "archive" / safe_name(f"{case_no} {case['content'][:16]}", 60)
+    writer = binder(conn, folder)
+    done: dict[str, Any] = {}
+    try:
+        for entry in [*front, *entries]:
+            writer.write(entry, context)
+
+        def build(row: sqlite3.Row, when: Moment) -> dict[str, Any]:
+            return {"retention": choice(retention, RETENTIONS, "保管期限"), "folder": folder.name}
+
+        def record(row: sqlite3.Row) -> None:
+            done["files"] = files = writer.publish()
+            relative_base = files_dir(conn)
+            for position, path in enumerate(files, 1):
+                conn.execute(
+                    "INSERT INTO archive_files (case_id, position, path, sha256) VALUES (?, ?, ?, ?)",
+                    (row["id"], position, str(path.relative_to(relative_base)), sha256(path)),
+                )
+            done["zip"] = writer.bundle()
+
+        act(conn, ref, "archive", on, by, build, record)
+    except BaseException:
+        writer.discard(keep_published=_archived(conn, case["id"]))
+        raise
+    return Archived(case_no, folder, done["zip"], done["files"], total)
+
+
+def _archived(conn: sqlite3.Connection, case_id: int) -> bool:
+    row = conn.execute("SELECT status FROM cases WHERE id = ?", (case_id,)).fetchone()
+    return bool(row and row[0] == Status.ARCHIVED)

@@ -1,0 +1,138 @@
+"""The ledger's folder of files next to the database: attachments the clerk added and the
+archived case files (一案一卷). Every file is hashed when it is written, so that
+`verify` can tell later whether anything was changed or lost."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from xinfang.core.clock.dates import Moment, now
+from xinfang.core.errors import InvalidInput
+from xinfang.core.intake.numbering import short_number
+from xinfang.core.life.acting import act
+from xinfang.core.life.ledger import find
+from xinfang.core.validate import clean_text
+from xinfang.core.vocabulary import ATTACHMENT_KINDS, OTHER_MATERIALS
+from xinfang.store.db import ledger_path
+from xinfang.store.files import copy_private, private_dir
+
+_PDF_PAGE = re.compile(rb"/Type\s*/Page(?![s\w])")
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def files_dir(conn: sqlite3.Connection) -> Path:
+    """`xinfang.db` keeps its files in `xinfang-files/` beside it."""
+    path = ledger_path(conn)
+    return path.parent / f"{path.stem}-files"
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def count_pages(path: Path) -> int:
+    """Pages for the 案卷目录: a PDF's own count; a scan, photo or letter is one."""
+    if path.suffix.lower() == ".pdf":
+        found = len(_PDF_PAGE.findall(path.read_bytes()))
+        return max(found, 1)
+    return 1
+
+
+def safe_name(text: str, limit: int = 40) -> str:
+    return _UNSAFE.sub("_", text).strip()[:limit] or "文件"
+
+
+@dataclass(frozen=True)
+class Attached:
+    case_no: str
+    title: str
+    stored: Path
+    sha256: str
+    pages: int
+
+
+def attach(
+    conn: sqlite3.Connection,
+    ref: str,
+    source: Path,
+    *,
+    kind: str = OTHER_MATERIALS,
+    title: str | None = None,
+    on: str | None = None,
+    by: str | None = None,
+) -> Attached:
+    """Copy a file into the ledger's folder, hash it, and record it as an event."""
+    if kind not in ATTACHMENT_KINDS:
+        raise InvalidInput("材料类别", f"只能是 {'、'.join(ATTACHMENT_KINDS)}，不能是“{kind}”")
+    if not source.is_file():
+        raise InvalidInput("文件", f"{source} 不存在或不是文件")
+    name = clean_text(title, "材料名称", max_length=100) or source.stem
+    result: dict[str, Any] = {}
+    base = files_dir(conn)
+
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
+        case_no = short_number(case["year"], case["seq"])
+        folder = private_dir(base, "attachments", case_no)
+        number = sum(not p.name.startswith(".") for p in folder.iterdir()) + 1  # not a .part
+        stored = folder / f"{number:02d}-{safe_name(source.name, 80)}"
+        copy_private(source, stored)
+        result.update(
+            case_no=case_no, stored=stored, sha256=sha256(stored), pages=count_pages(stored)
+        )
+        data = {"title": name, "kind": kind, "file": stored.name, "sha256": result["sha256"]}
+        return data
+
+    def record(case: sqlite3.Row) -> None:
+        conn.execute(
+            "INSERT INTO attachments (case_id, kind, title, original_name, stored_path, sha256, "
+            "size, pages, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                case["id"], kind, name, source.name,
+                str(result["stored"].relative_to(base)), result["sha256"],
+                result["stored"].stat().st_size, result["pages"], now().isoformat(sep=" "),
+            ),
+        )  # fmt: skip
+
+    try:
+        act(conn, ref, "attach", on, by, build, record)
+    except BaseException:
+        if "stored" in result:
+            result["stored"].unlink(missing_ok=True)  # the copy goes with the refused action
+        raise
+    return Attached(result["case_no"], name, result["stored"], result["sha256"], result["pages"])
+
+
+@dataclass(frozen=True)
+class Checked:
+    path: str
+    state: str  # 完好 | 已改动 | 缺失
+
+
+def verify(conn: sqlite3.Connection, ref: str) -> list[Checked]:
+    """Every attachment and archived file of a case against the hash taken when it was
+    written."""
+    case = find(conn, ref)
+    base = files_dir(conn)
+    recorded = conn.execute(
+        "SELECT stored_path, sha256 FROM attachments WHERE case_id = ? "
+        "UNION ALL SELECT path, sha256 FROM archive_files WHERE case_id = ?",
+        (case["id"], case["id"]),
+    ).fetchall()
+    results = []
+    for relative, digest in recorded:
+        path = base / relative
+        if not path.is_file():
+            state = "缺失"
+        else:
+            state = "完好" if sha256(path) == digest else "已改动"
+        results.append(Checked(relative, state))
+    return results

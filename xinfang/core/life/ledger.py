@@ -1,0 +1,32 @@
+"""Looking a case up by its number, and reading its event log: all that reading commands
+need, without the actions (and their imports) of `cases`."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from xinfang.core.errors import NotFound
+from xinfang.core.intake.numbering import parse_case_number, short_number
+from xinfang.core.life import projection
+
+
+def find(conn: sqlite3.Connection, ref: str) -> sqlite3.Row:
+    year, seq = parse_case_number(ref)
+    row = conn.execute("SELECT * FROM cases WHERE year = ? AND seq = ?", (year, seq)).fetchone()
+    if row is None:
+        raise NotFound(f"没有编号为 {short_number(year, seq)} 的案件。")
+    return row
+
+
+def events_of(conn: sqlite3.Connection, case_id: int) -> list[dict[str, Any]]:
+    rows = conn.execute("SELECT * FROM events WHERE case_id = ? ORDER BY id", (case_id,)).fetchall()
+    return [{**dict(row), "data": json.loads(row["data"])} for row in rows]
+
+
+def live_events(conn: sqlite3.Connection, case_id: int) -> list[dict[str, Any]]:
+    """The events that count: none withdrawn by a void (撤销), and no void."""
+    events = events_of(conn, case_id)
+    counted = projection.alive([(event["action"], event["data"]) for event in events])
+    return [event for event, kept in zip(events, counted, strict=True) if kept]

@@ -1,0 +1,122 @@
+"""查阅/借阅登记 (seed 000 八): an archived case file is lent only with a register entry —
+who, from which unit, approved by whom, when out, when due back, when returned."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from xinfang.core.clock.dates import Moment, parse_date
+from xinfang.core.errors import InvalidInput
+from xinfang.core.intake.numbering import short_number
+from xinfang.core.life.acting import act
+from xinfang.core.life.states import ACTIONS, Status, refusal
+from xinfang.core.validate import clean_text
+
+
+def _open_loan(conn: sqlite3.Connection, case_id: int) -> sqlite3.Row | None:
+    return conn.execute(
+        "SELECT * FROM loans WHERE case_id = ? AND returned_on IS NULL", (case_id,)
+    ).fetchone()
+
+
+def lend(
+    conn: sqlite3.Connection,
+    ref: str,
+    *,
+    borrower: str,
+    unit: str,
+    approved_by: str,
+    due: str,
+    purpose: str | None = None,
+    on: str | None = None,
+    by: str | None = None,
+) -> str:
+    who = clean_text(borrower, "借阅人", max_length=50, required=True)
+    where = clean_text(unit, "借阅单位", max_length=100, required=True)
+    approver = clean_text(approved_by, "批准人", max_length=50, required=True)
+    why = clean_text(purpose, "借阅事由", max_length=500)
+    due_day = parse_date(due, "归还期限")
+
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
+        if _open_loan(conn, case["id"]):
+            why_not = "案卷已借出尚未归还"
+            case_no = short_number(case["year"], case["seq"])
+            raise refusal(case_no, Status(case["status"]), ACTIONS["lend"], why_not)
+        if due_day <= when.day:
+            raise InvalidInput("归还期限", f"{due_day} 必须晚于借出日期")
+        data = {"borrower": who, "unit": where, "approved_by": approver, "due": due_day.isoformat()}
+        return {**data, "purpose": why}
+
+    def record(case: sqlite3.Row) -> None:
+        lent = conn.execute(
+            "SELECT substr(occurred_at, 1, 10) FROM events WHERE case_id = ? ORDER BY id DESC LIMIT 1",
+            (case["id"],),
+        ).fetchone()[0]
+        conn.execute(
+            "INSERT INTO loans (case_id, borrower, unit, approved_by, purpose, lent_on, due_on) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (case["id"], who, where, approver, why, lent, due_day.isoformat()),
+        )
+
+    return act(conn, ref, "lend", on, by, build, record)
+
+
+def give_back(
+    conn: sqlite3.Connection, ref: str, *, on: str | None = None, by: str | None = None
+) -> str:
+    returned: dict[str, str] = {}
+
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
+        loan = _open_loan(conn, case["id"])
+        if loan is None:
+            case_no = short_number(case["year"], case["seq"])
+            raise refusal(case_no, Status(case["status"]), ACTIONS["return"], "案卷没有借出")
+        returned["day"] = when.text[:10]
+        return {"borrower": loan["borrower"], "unit": loan["unit"]}
+
+    def record(case: sqlite3.Row) -> None:
+        conn.execute(
+            "UPDATE loans SET returned_on = ? WHERE case_id = ? AND returned_on IS NULL",
+            (returned["day"], case["id"]),
+        )
+
+    return act(conn, ref, "return", on, by, build, record)
+
+
+@dataclass(frozen=True)
+class Loan:
+    case_no: str
+    borrower: str
+    unit: str
+    approved_by: str
+    purpose: str | None
+    lent_on: str
+    due_on: str
+    returned_on: str | None
+
+    def overdue(self, today: date) -> bool:
+        return self.returned_on is None and self.due_on < today.isoformat()
+
+
+def register(conn: sqlite3.Connection, *, open_only: bool = False) -> list[Loan]:
+    rows = conn.execute(
+        "SELECT l.*, c.year, c.seq FROM loans l JOIN cases c ON c.id = l.case_id "
+        + ("WHERE l.returned_on IS NULL " if open_only else "")
+        + "ORDER BY l.lent_on, l.id"
+    ).fetchall()
+    return [
+        Loan(
+            short_number(row["year"], row["seq"]),
+            row["borrower"],
+            row["unit"],
+            row["approved_by"],
+            row["purpose"],
+            row["lent_on"],
+            row["due_on"],
+            row["returned_on"],
+        )
+        for row in rows
+    ]

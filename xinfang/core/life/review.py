@@ -1,0 +1,142 @@
+"""复查 / 复核 (信访工作条例 art. 35–36; seeds 000 答复书, 001 三（四）) and the 核实 of a
+不满意 round (seed 002 附件5、6).
+
+A petitioner who does not accept the written reply may ask for a 复查 within the rule
+set's `review_request` days (30) of it; the office answers within `review` days (30),
+维持, 撤销 or 变更 the reply; the upper level's 复核 comes back later and is recorded."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, timedelta
+from typing import Any
+
+from xinfang.core.clock import deadlines
+from xinfang.core.clock.dates import Moment, parse_date
+from xinfang.core.errors import InvalidInput
+from xinfang.core.intake.numbering import short_number
+from xinfang.core.life.acting import act
+from xinfang.core.life.ledger import live_events
+from xinfang.core.life.states import ACTIONS, Status, refusal
+from xinfang.core.validate import clean_text
+from xinfang.core.vocabulary import REVIEW_OUTCOMES
+
+
+def _reviews(conn: sqlite3.Connection, case_id: int) -> list[dict[str, Any]]:
+    return [e["data"] for e in live_events(conn, case_id) if e["action"] == "review"]
+
+
+def _refuse(case: sqlite3.Row, why: str) -> None:
+    case_no = short_number(case["year"], case["seq"])
+    raise refusal(case_no, Status(case["status"]), ACTIONS["review"], why)
+
+
+def request(
+    conn: sqlite3.Connection,
+    ref: str,
+    *,
+    requested_on: str,
+    late_reason: str | None = None,
+    on: str | None = None,
+    by: str | None = None,
+) -> str:
+    """The petitioner asks for a 复查; refused after the window unless a reason is given."""
+    asked = parse_date(requested_on, "申请日期")
+    why_late = clean_text(late_reason, "逾期理由", max_length=500)
+
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
+        if any(r.get("requested_on") for r in _reviews(conn, case["id"])):
+            _refuse(case, "已经申请过复查（同一事项复查一次）")
+        if not case["replied_on"]:
+            _refuse(case, "尚无书面答复，无从复查")
+        rule = deadlines.rules_of(conn, case).get("review_request")
+        replied = date.fromisoformat(case["replied_on"])
+        if asked < replied or asked > when.day:
+            raise InvalidInput("申请日期", f"应在答复日期 {replied} 与今天之间")
+        last = replied + timedelta(days=rule.amount) if rule else None
+        if last and asked > last and not why_late:
+            raise InvalidInput(
+                "申请日期",
+                f"已超过复查申请期限（答复后 {rule.amount if rule else ''} 日，至 {last}）；"
+                "确有正当理由的，请用 --late-reason 写明",
+            )
+        data = {"requested_on": asked.isoformat(), "late_reason": why_late}
+        return data
+
+    return act(conn, ref, "review", on, by, build)
+
+
+def decide(
+    conn: sqlite3.Connection,
+    ref: str,
+    *,
+    outcome: str,
+    text: str,
+    on: str | None = None,
+    by: str | None = None,
+) -> str:
+    """The office's 复查意见: 维持, 撤销 or 变更 the reply."""
+    if outcome not in REVIEW_OUTCOMES:
+        raise InvalidInput("复查结论", f"只能是 {'、'.join(REVIEW_OUTCOMES)}，不能是“{outcome}”")
+    opinion = clean_text(text, "复查意见", max_length=20_000, required=True, multiline=True)
+
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
+        reviews = _reviews(conn, case["id"])
+        if not any(r.get("requested_on") for r in reviews):
+            _refuse(case, "尚未申请复查")
+        if any(r.get("outcome") for r in reviews):
+            _refuse(case, "复查意见已经作出")
+        return {"outcome": outcome, "text": opinion}
+
+    return act(conn, ref, "review", on, by, build)
+
+
+def upper(
+    conn: sqlite3.Connection,
+    ref: str,
+    *,
+    outcome: str,
+    body: str,
+    text: str | None = None,
+    on: str | None = None,
+    by: str | None = None,
+) -> str:
+    """The upper level's 复核 as it came back. After it, the same facts and reasons are
+    not accepted again (条例 art. 35)."""
+    if outcome not in REVIEW_OUTCOMES:
+        raise InvalidInput("复核结论", f"只能是 {'、'.join(REVIEW_OUTCOMES)}，不能是“{outcome}”")
+    who = clean_text(body, "复核机关", max_length=100, required=True)
+    opinion = clean_text(text, "复核意见", max_length=20_000, multiline=True)
+
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
+        reviews = _reviews(conn, case["id"])
+        if not any(r.get("outcome") for r in reviews):
+            _refuse(case, "复查意见尚未作出，不能记录复核")
+        if any(r.get("upper_outcome") for r in reviews):
+            _refuse(case, "复核结果已经记录")
+        return {"upper_outcome": outcome, "upper_body": who, "upper_text": opinion}
+
+    return act(conn, ref, "review", on, by, build)
+
+
+def reexamine(
+    conn: sqlite3.Connection,
+    ref: str,
+    *,
+    examiner: str,
+    findings: str,
+    on: str | None = None,
+    by: str | None = None,
+) -> str:
+    """核实: after a 不满意 revisit, who re-examined the matter and what was found."""
+    who = clean_text(examiner, "核实人", max_length=50, required=True)
+    found = clean_text(findings, "核实情况", max_length=20_000, required=True, multiline=True)
+
+    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
+        if case["round"] < 2:
+            case_no = short_number(case["year"], case["seq"])
+            why = "没有不满意的回访，无需核实"
+            raise refusal(case_no, Status(case["status"]), ACTIONS["reexamine"], why)
+        return {"examiner": who, "findings": found}
+
+    return act(conn, ref, "reexamine", on, by, build)

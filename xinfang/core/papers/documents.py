@@ -1,0 +1,332 @@
+"""The documents the clerk prints (DOMAIN.md): which exist, when each fits a case, and
+the values that fill them. Plain data; the .docx rendering is xinfang/outputs/docx.py.
+
+Dates are written `2026年11月22日` in the text and `二〇二六年十一月二十二日` in the
+signature blocks (`…_upper`), as the forms do."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from xinfang.core import settings
+from xinfang.core.clock.dates import chinese_date, chinese_upper_date, today
+from xinfang.core.errors import StepRefused, shorten
+from xinfang.core.intake.numbering import formal_number, short_number
+from xinfang.core.life import supervision
+from xinfang.core.life.ledger import live_events
+from xinfang.core.life.states import Status
+from xinfang.core.vocabulary import DISSATISFIED, OWN_SOURCE, RECEPTION_SOURCE, UPPER_SOURCE
+
+CHECKED, UNCHECKED = "☑", "□"
+
+Case = dict[str, Any]
+Check = Callable[[Case], str | None]  # None: fits; else why not
+
+
+def _after_decision(kind: str, label: str) -> Check:
+    def check(case: Case) -> str | None:
+        if case["decision"] != kind:
+            return f"案件未{label}"
+        return None
+
+    return check
+
+
+def _has(key: str, why: str) -> Check:
+    return lambda case: None if case.get(key) else why
+
+
+def _status_in(statuses: set[Status], why: str) -> Check:
+    return lambda case: None if Status(case["status"]) in statuses else why
+
+
+def _all(*checks: Check) -> Check:
+    def check(case: Case) -> str | None:
+        return next((why for c in checks if (why := c(case))), None)
+
+    return check
+
+
+CLOSED_OR_LATER = {Status.CLOSED, Status.ARCHIVED}
+
+
+def _named(case: Case) -> str | None:
+    return "匿名信访无需告知" if case["anonymous"] else None
+
+
+@dataclass(frozen=True)
+class Document:
+    key: str
+    title: str  # also the template's file name (title.docx)
+    fits: Check
+
+
+DOCUMENTS: tuple[Document, ...] = (
+    Document("registration", "受理登记表", lambda case: None),
+    Document("accept_notice", "受理告知书", _all(_after_decision("accept", "受理"), _named)),
+    Document(
+        "reject_notice",
+        "不予受理告知书",
+        _all(_after_decision("reject", "作出不予受理决定"), _named),
+    ),
+    Document("reply_letter", "处理意见答复书", _has("replied_on", "案件尚未答复")),
+    Document("assign_order", "交办单", _has("assign_seq", "案件未交办")),
+    Document("supervise_notice", "督办通知", _has("supervise_no", "案件没有督办记录")),
+    Document(
+        "closing_form",
+        "结案审批表",
+        _status_in({Status.PUBLICIZED, *CLOSED_OR_LATER}, "案件尚未公示，还不能结案审批"),
+    ),
+    Document("revisit_form", "回访及满意度调查表", _has("replied_on", "案件尚未答复，无从回访")),
+    Document(
+        "cover",
+        "案卷封面",
+        _status_in({*CLOSED_OR_LATER, Status.REJECTED, Status.TRANSFERRED}, "案件尚未办结"),
+    ),
+    Document(
+        "catalogue",
+        "案卷目录",
+        _status_in({*CLOSED_OR_LATER, Status.REJECTED, Status.TRANSFERRED}, "案件尚未办结"),
+    ),
+    Document("dissatisfied_check", "不满意核实件", _has("check_round", "案件没有不满意的回访")),
+    Document("liaison_letter", "信访事项联系函", _has("liaison_no", "案件没有联系函记录")),
+    Document(
+        "reception_order",
+        "接访交办通知单",
+        lambda c: None if c["source"] == RECEPTION_SOURCE else "不是领导接访的案件",
+    ),
+    Document(
+        "reception_result",
+        "办理结果回复单",
+        _all(
+            lambda c: None if c["source"] == RECEPTION_SOURCE else "不是领导接访的案件",
+            _has("replied_on", "案件尚未答复"),
+        ),
+    ),
+)
+BY_KEY = {document.key: document for document in DOCUMENTS}
+BY_TITLE = {document.title: document for document in DOCUMENTS}
+
+
+def find_document(name: str) -> Document:
+    for document in DOCUMENTS:
+        if name in (document.key, document.title):
+            return document
+    raise StepRefused(
+        f"没有“{shorten(name)}”这种文书；可打印：{'、'.join(d.title for d in DOCUMENTS)}（xinfang print --list）"
+    )
+
+
+def _cn(text: str | None) -> str:
+    return chinese_date(date.fromisoformat(text[:10])) if text else ""
+
+
+def _upper(text: str | None) -> str:
+    return chinese_upper_date(date.fromisoformat(text[:10])) if text else ""
+
+
+class Boxes(dict[str, str]):
+    """A form's boxes, one per value of the office's list as it stands now, the case's
+    own value ticked (a value since taken off the list too). A template written for
+    other values gets an empty box for each of them rather than failing."""
+
+    def __missing__(self, key: str) -> str:
+        return UNCHECKED
+
+    def line(self) -> str:
+        return "\u3000".join(value + box for value, box in self.items())
+
+
+def _boxes(conn: sqlite3.Connection, list_name: str, chosen: str | None) -> Boxes:
+    options = settings.choices(conn, list_name)
+    if chosen and chosen not in options:
+        options.append(chosen)
+    return Boxes((option, CHECKED if option == chosen else UNCHECKED) for option in options)
+
+
+def _yes_no(done: bool) -> str:
+    return f"是 {CHECKED}  否 {UNCHECKED}" if done else f"是 {UNCHECKED}  否 {CHECKED}"
+
+
+def context(conn: sqlite3.Connection, case: sqlite3.Row) -> dict[str, Any]:
+    """Every placeholder the templates may use (templates/README.md lists them)."""
+    events = live_events(conn, case["id"])  # a step withdrawn (撤销) fills no form
+    last = {event["action"]: event for event in events}
+    decision = next(
+        (e["action"] for e in reversed(events) if e["action"] in ("accept", "reject", "transfer")),
+        None,
+    )
+    unit = conn.execute(
+        "SELECT liaison, phone FROM units WHERE name = ?", (case["unit"],)
+    ).fetchone()
+    reply_due = conn.execute(
+        "SELECT due_on FROM deadlines WHERE case_id = ? AND stage = 'reply' ORDER BY round LIMIT 1",
+        (case["id"],),
+    ).fetchone()
+    revisit = last.get("revisit", {}).get("data", {}) if case["revisited_on"] else {}
+    office = settings.get(conn, "unit_name")
+    received = case["received_at"]
+    forms = _boxes(conn, "form", case["form"])
+    methods = _boxes(conn, "revisit_method", case["revisit_method"])
+    scale = _boxes(conn, "satisfaction", case["satisfaction"])
+    values: dict[str, Any] = {
+        "office": office,
+        "case_no": short_number(case["year"], case["seq"]),
+        "formal_no": formal_number(settings.get(conn, "case_prefix"), case["year"], case["seq"]),
+        "today_cn": chinese_date(today()),
+        "today_upper": chinese_upper_date(today()),
+        "status": case["status"],
+        "decision": decision,
+        "name": "匿名" if case["anonymous"] else case["name"] or "",
+        "persons": str(case["persons"]),
+        "phone": case["phone"] or "",
+        "id_number": case["id_number"] or "",
+        "address": case["address"] or "",
+        "anonymous": bool(case["anonymous"]),
+        "received_cn": _cn(received),
+        "received_upper": _upper(received),
+        "received_time": _cn(received) + (f" {received[11:16]}" if len(received) > 10 else ""),
+        "source": case["source"],
+        "source_line": case["form"]
+        if case["source"] == OWN_SOURCE
+        else f"{case['form']}（{case['source']}）",
+        "is_upper": case["source"] == UPPER_SOURCE,
+        "upper_ref": case["upper_ref"] or "",
+        "form": case["form"],
+        "form_boxes": forms,
+        "form_line": forms.line(),
+        "content": case["content"],
+        "category": case["category"] or "",
+        "kind": case["kind"] or "",
+        "township": case["township"] or "",
+        "receiver": case["receiver"] or "",
+        "receiver_opinion": case["receiver_opinion"] or "",
+        "accepted_cn": _cn(case["decided_on"]) if decision == "accept" else "",
+        "accepted_upper": _upper(case["decided_on"]) if decision == "accept" else "",
+        "decided_cn": _cn(case["decided_on"]),
+        "decided_upper": _upper(case["decided_on"]),
+        "reply_due_cn": _cn(reply_due[0]) if reply_due and reply_due[0] else "",
+        "reply_due_upper": _upper(reply_due[0]) if reply_due and reply_due[0] else "",
+        "reject_reason": (case["decision_reason"] or "").rstrip("。；，.;, ")
+        if decision == "reject"
+        else "",
+        "reject_channel": case["reject_channel"] or "",
+        "transfer_to": case["transfer_to"] or "",
+        "unit": case["unit"] or "",
+        "assign_no": formal_number(
+            settings.get(conn, "assign_prefix"), case["assign_year"], case["assign_seq"]
+        )
+        if case["assign_seq"]
+        else "",
+        "assign_year": str(case["assign_year"] or ""),
+        "assign_seq": str(case["assign_seq"] or ""),
+        "assigned_cn": _cn(case["assigned_on"]),
+        "assigned_upper": _upper(case["assigned_on"]),
+        "assign_due_cn": _cn(case["assign_due"]),
+        "assign_due_upper": _upper(case["assign_due"]),
+        "unit_liaison": unit["liaison"] or "" if unit else "",
+        "unit_phone": unit["phone"] or "" if unit else "",
+        "unit_report": case["unit_report"] or "",
+        "unit_reported_cn": _cn(case["unit_reported_on"]),
+        "reply_result": case["reply_result"] or "",
+        "reply_finding": case["reply_finding"] or "",
+        "reply_text": case["reply_text"] or "",
+        "replied_on": case["replied_on"] or "",
+        "replied_cn": _cn(case["replied_on"]),
+        "replied_upper": _upper(case["replied_on"]),
+        "investigated_by": case["unit"] or office,
+        "investigated_cn": _month_day(case["unit_reported_on"] or case["replied_on"]),
+        "review_government": settings.get(conn, "review_government") or "",
+        "review_department": settings.get(conn, "review_department") or "",
+        "revisit_by": last["revisit"]["actor"] if revisit else "",
+        "revisited_cn": _cn(case["revisited_on"]),
+        "revisit_method": case["revisit_method"] or "",
+        "revisit_satisfaction": case["satisfaction"] or "",
+        "revisit_opinion": case["revisit_opinion"] or "",
+        "method_boxes": methods,
+        "method_line": methods.line(),
+        "satisfaction_boxes": scale,
+        "satisfaction_line": scale.line(),
+        "publicized_cn": _cn(case["publicized_on"]),
+        "publicize_where": last.get("publicize", {}).get("data", {}).get("where", "")
+        or _unpublicized(last.get("close", {}).get("data", {})),
+        "publicized_box": _yes_no(bool(case["publicized_on"])),
+        "closed_cn": _cn(case["closed_on"]),
+        "closed_upper": _upper(case["closed_on"]),
+        "close_opinion": last.get("close", {}).get("data", {}).get("opinion", ""),
+        "approved_by": last.get("close", {}).get("data", {}).get("approved_by", ""),
+        "closed_box": _yes_no(bool(case["closed_on"])),
+        "archived_cn": _cn(case["archived_on"]),
+        "retention": case["retention"] or "",
+        "handler": last["register"]["actor"] if "register" in last else "",
+        "pages_total": "",
+        "catalogue": [{"number": str(n), "title": "", "pages": ""} for n in range(1, 9)],
+        "leader": case["receiver"] or "" if case["source"] == RECEPTION_SOURCE else "",
+        "reception_cn": _cn(received) if case["source"] == RECEPTION_SOURCE else "",
+        "reception_place": "",
+        "contact_person": last["register"]["actor"] if "register" in last else "",
+        # 督办通知 and 联系函: from the latest supervise and liaise events.
+        **supervision.print_values(conn, events),
+    }
+    values.update(_dissatisfied(events))
+    return values
+
+
+def _unpublicized(closing: dict[str, Any]) -> str:
+    """不公示: the reason, where the 结案审批表 names the 公示 channel."""
+    return f"不公示：{closing.get('reason', '')}" if closing.get("publicize") is False else ""
+
+
+def _month_day(text: str | None) -> str:
+    if not text:
+        return ""
+    day = date.fromisoformat(text[:10])
+    return f"{day.month}月{day.day}日"
+
+
+def _dissatisfied(events: list[dict[str, Any]]) -> dict[str, Any]:
+    """The latest 不满意 round: what the petitioner said, the reply it was about, and the
+    reply that followed it (the 核实件 and 核实情况说明 of seed 002)."""
+    found: dict[str, Any] = {
+        "check_round": "", "check_requirement": "", "original_reply": "",
+        "check_findings": "", "check_reply": "", "check_by": "",
+    }  # fmt: skip
+    previous_reply: dict[str, Any] | None = None
+    for index, event in enumerate(events):
+        data = event["data"]
+        if event["action"] == "reply":
+            previous_reply = data
+        if event["action"] == "revisit" and data.get("satisfaction") == DISSATISFIED:
+            later = [
+                e
+                for e in events[index + 1 :]
+                if e["action"] in ("reply", "unit-report", "reexamine")
+            ]
+            reply = next((e["data"] for e in later if e["action"] == "reply"), None)
+            report = next(
+                (e["data"] for e in later if e["action"] in ("reexamine", "unit-report")), None
+            )
+            examiner = (report or {}).get("examiner")
+            found.update(
+                check_round=str(event["round"]),
+                check_requirement=data.get("opinion") or "信访人对处理结果不满意",
+                original_reply=(
+                    f"{previous_reply['result']}。{previous_reply['text']}"
+                    if previous_reply
+                    else ""
+                ),
+                check_findings=(report or {}).get("findings")
+                or (report or {}).get("text", "")
+                or (reply or {}).get("text", ""),
+                check_reply=f"{reply['result']}。{reply['text']}" if reply else "",
+                check_by=examiner or event["actor"],
+            )
+    return found
+
+
+def fits(conn: sqlite3.Connection, case: sqlite3.Row, document: Document) -> str | None:
+    return document.fits(context(conn, case))

@@ -1,0 +1,254 @@
+"""Reading the ledger: one case with its timeline, filtered lists, full-text search.
+The dictionaries returned here are also the `--json` output, so their keys are stable."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from xinfang.core import settings
+from xinfang.core.clock import rules, workdays
+from xinfang.core.clock.dates import parse_date, parse_month, today
+from xinfang.core.clock.overdue import case_deadlines
+from xinfang.core.errors import InvalidInput
+from xinfang.core.intake.numbering import formal_number, short_number
+from xinfang.core.intake.repeats import count_in_matter
+from xinfang.core.life import joined, projection
+from xinfang.core.life.ledger import events_of, find
+from xinfang.core.life.states import OPEN_STATUSES, STATUS_LABELS, Status
+from xinfang.core.validate import clean_text, parse_int
+from xinfang.core.vocabulary import COLLECTIVE
+
+HIDDEN_COLUMNS = ("id", "year", "seq", "rule_version", "repeat_of", "repeat_of_no")
+REPEAT_OF = "(SELECT printf('%d-%04d', r.year, r.seq) FROM cases r WHERE r.id = cases.repeat_of)"
+_DUTIES = ", ".join(f"'{name}'" for name, stage in rules.STAGES.items() if stage.office_duty)
+# The earliest open deadline the office or its unit must meet (the petitioner's own
+# windows, such as 复查申请, are not ours).
+NEXT_DUE = (
+    "(SELECT min(due_on) FROM deadlines WHERE case_id = cases.id AND met_on IS NULL "
+    f"AND stage IN ({_DUTIES}, 'assign_due'))"
+)
+
+
+@dataclass(frozen=True)
+class Prefixes:
+    case: str
+    assign: str
+
+    @classmethod
+    def of(cls, conn: sqlite3.Connection) -> Prefixes:
+        return cls(settings.get(conn, "case_prefix"), settings.get(conn, "assign_prefix"))
+
+
+def _by_date(event: dict[str, Any]) -> tuple[str, int]:
+    """The timeline in the order things happened, day by day, not the order they were
+    typed in; within a day as entered (a step dated by its day alone has no hour)."""
+    return event["occurred_at"][:10], event["id"]
+
+
+def case_dict(row: sqlite3.Row, prefixes: Prefixes) -> dict[str, Any]:
+    fields = {key: row[key] for key in row.keys() if key not in HIDDEN_COLUMNS}  # noqa: SIM118
+    fields["anonymous"] = bool(fields["anonymous"])
+    fields["collective"] = row["persons"] >= COLLECTIVE
+    fields["repeat_of"] = row["repeat_of_no"] if "repeat_of_no" in row.keys() else None  # noqa: SIM118
+    status = Status(row["status"])
+    head = {
+        "case_no": short_number(row["year"], row["seq"]),
+        "formal_no": formal_number(prefixes.case, row["year"], row["seq"]),
+        "status": status.value,
+        "status_label": status.label,
+        "assign_no": (
+            formal_number(prefixes.assign, row["assign_year"], row["assign_seq"])
+            if row["assign_seq"]
+            else None
+        ),
+    }
+    return {**head, **fields}
+
+
+def show(conn: sqlite3.Connection, ref: str, *, mask: bool = False) -> dict[str, Any]:
+    """One case with its timeline; `mask`: fit for a shared screen or a mail (privacy.masked)."""
+    row = conn.execute(
+        f"SELECT *, {REPEAT_OF} AS repeat_of_no FROM cases WHERE id = ?", (find(conn, ref)["id"],)
+    ).fetchone()
+    case = case_dict(row, Prefixes.of(conn))
+    case["petitions_in_matter"] = count_in_matter(conn, row)
+    case["next_due"] = conn.execute(
+        f"SELECT {NEXT_DUE} FROM cases WHERE id = ?", (row["id"],)
+    ).fetchone()[0]
+    case.update(_joins(conn, row, Prefixes.of(conn)))
+    case["events"] = sorted(_timeline(events_of(conn, row["id"])), key=_by_date)
+    since = min(date.fromisoformat(row["received_at"][:10]), today())
+    case["deadlines"] = case_deadlines(conn, row["id"], today(), workdays.load(conn, since))
+    if not mask:
+        return case
+    from xinfang.core import privacy
+
+    return privacy.masked(case)
+
+
+def _timeline(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each step numbered as `void` names it, and marked when it was withdrawn."""
+    withdrawn = projection.voided([(event["action"], event["data"]) for event in events])
+    return [
+        {"no": number, **{k: v for k, v in event.items() if k != "case_id"},
+         "voided": number in withdrawn, "voided_by": withdrawn.get(number)}
+        for number, event in enumerate(events, 1)
+    ]  # fmt: skip
+
+
+def _joins(conn: sqlite3.Connection, row: sqlite3.Row, prefixes: Prefixes) -> dict[str, Any]:
+    """并案: the main case a joined one follows (as it stands now), or the cases joined
+    into this one."""
+    main = joined.into(conn, row)
+    if main is None:
+        return {"joined": joined.members(conn, row)}
+    # No text of the main case: its petitioner is another person (and --mask masks ours).
+    keys = ("case_no", "status", "status_label", "replied_on", "reply_result", "revisited_on",
+            "satisfaction", "closed_on")  # fmt: skip
+    return {"joined_into": {key: case_dict(main, prefixes)[key] for key in keys}}
+
+
+@dataclass
+class Filters:
+    status: str | None = None
+    month: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    source: str | None = None
+    form: str | None = None
+    category: str | None = None
+    township: str | None = None
+    unit: str | None = None
+    text: str | None = None
+    overdue: bool = False
+    due_within: str | int | None = None
+    sort: str = "number"
+    limit: str | int | None = None
+
+
+def parse_status(text: str) -> set[str]:
+    """A status by its English name or Chinese label; 办理中/open means every open one."""
+    if text in ("open", "未办结", "在办"):
+        return {status.value for status in OPEN_STATUSES}
+    for status, label in STATUS_LABELS.items():
+        if text in (status.value, label, label.split("（")[0]):
+            return {status.value}
+    allowed = "、".join(label.split("（")[0] for label in STATUS_LABELS.values())
+    raise InvalidInput("状态", f"没有“{text}”这种状态；可选：{allowed}、在办")
+
+
+def _period(filters: Filters) -> tuple[date | None, date | None]:
+    if filters.month:
+        if filters.date_from or filters.date_to:
+            raise InvalidInput("月份", "--month 不能与 --from/--to 同时使用")
+        return parse_month(filters.month, "月份")
+    start = parse_date(filters.date_from, "起始日期") if filters.date_from else None
+    end = parse_date(filters.date_to, "截止日期") if filters.date_to else None
+    if start and end and end < start:
+        raise InvalidInput("截止日期", "不能早于起始日期")
+    return start, end
+
+
+def text_matches(conn: sqlite3.Connection, text: str, *, latest: int | None = None) -> str:
+    """A SQL condition on cases.id for a substring search over names, content, address
+    and notes. Three characters or more use the trigram index; shorter ones scan it.
+    `latest`: only the last N registered matches are wanted (a search with no other
+    condition), which the index hands over without collecting the rest."""
+    needle = clean_text(text, "检索词", max_length=200, required=True) or ""
+    if len(needle) >= 3:
+        phrase = '"' + needle.replace('"', '""') + '"'
+        first = f" ORDER BY rowid DESC LIMIT {latest}" if latest else ""
+        return f"id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH {_quote(phrase)}{first})"
+    like = _quote("%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+    columns = " OR ".join(
+        f"f.{c} LIKE {like} ESCAPE '\\'" for c in ("name", "content", "address", "notes")
+    )
+    # Probed case by case in the list's order, so that a LIMIT stops the scan early.
+    return f"EXISTS (SELECT 1 FROM cases_fts f WHERE f.rowid = cases.id AND ({columns}))"
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def list_cases(
+    conn: sqlite3.Connection, filters: Filters, *, mask: bool = False
+) -> list[dict[str, Any]]:
+    """The cases the filters select; `mask`: each fit for a shared screen (privacy.masked)."""
+    conditions: list[str] = []
+    params: list[Any] = []
+    if filters.status:
+        statuses = parse_status(filters.status)
+        conditions.append(f"status IN ({', '.join('?' * len(statuses))})")
+        params.extend(sorted(statuses))
+    start, end = _period(filters)
+    if start:
+        conditions.append("received_at >= ?")
+        params.append(start.isoformat())
+    if end:
+        conditions.append("received_at < date(?, '+1 day')")
+        params.append(end.isoformat())
+    for column in ("source", "form", "category", "township", "unit"):
+        value = getattr(filters, column)
+        if value:
+            conditions.append(f"{column} = ?")
+            params.append(value)
+    if filters.text is not None:
+        alone = not conditions and not filters.overdue and filters.due_within is None
+        latest = None
+        if alone and filters.sort == "newest" and filters.limit is not None:
+            latest = parse_int(filters.limit, "最多列出", minimum=1, maximum=1_000_000)
+        conditions.append(text_matches(conn, filters.text, latest=latest))
+    if filters.overdue or filters.due_within is not None:
+        horizon = today() - timedelta(days=1)
+        if filters.due_within is not None:
+            within = parse_int(filters.due_within, "到期工作日数", minimum=0, maximum=366)
+            horizon = workdays.load(conn).add_workdays(today(), within)
+        conditions.append(f"{NEXT_DUE} <= ?")
+        params.append(horizon.isoformat())
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+    order = {
+        "number": "year, seq",
+        "newest": "id DESC",  # latest registered first; the rowid needs no sort
+        "due": f"{NEXT_DUE} IS NULL, {NEXT_DUE}, year, seq",
+    }
+    if filters.sort not in order:
+        raise InvalidInput(
+            "排序",
+            f"只能是 number（按编号）、newest（最新的在前）或 due（按期限），不能是“{filters.sort}”",
+        )
+    if filters.limit is not None:
+        limit = parse_int(filters.limit, "最多列出", minimum=1, maximum=1_000_000)
+        # Choose the cases first, then compute the derived columns for those only: sorting
+        # 100,000 matches of a search with them computed took a second.
+        where = f"WHERE id IN (SELECT id FROM cases {where} ORDER BY {order[filters.sort]} LIMIT {limit})"
+    rows = conn.execute(
+        f"SELECT *, {NEXT_DUE} AS next_due, {REPEAT_OF} AS repeat_of_no FROM cases {where} "
+        f"ORDER BY {order[filters.sort]}",
+        params,
+    ).fetchall()
+    prefixes = Prefixes.of(conn)
+    if not mask:
+        return [case_dict(row, prefixes) for row in rows]
+    from xinfang.core import privacy
+
+    former = privacy.former_by_case(conn, (row["id"] for row in rows))
+    return [privacy.masked(case_dict(row, prefixes), former.get(row["id"], ())) for row in rows]
+
+
+@dataclass(frozen=True)
+class Found:
+    cases: list[dict[str, Any]]
+    more: bool  # more cases match than the limit let through
+
+
+def search(
+    conn: sqlite3.Connection, text: str, *, limit: str | int = 200, mask: bool = False
+) -> Found:
+    """The latest petitions first (what the clerk looking something up wants)."""
+    count = parse_int(limit, "最多列出", minimum=1, maximum=1_000_000)
+    cases = list_cases(conn, Filters(text=text, sort="newest", limit=count + 1), mask=mask)
+    return Found(cases[:count], len(cases) > count)

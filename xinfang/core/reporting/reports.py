@@ -1,0 +1,258 @@
+"""The two monthly tables sent upward (seed 000): which cases belong to a period and what
+each column says, as the ledger stood at the end of the period. Plain data; the
+workbook is drawn by xinfang/outputs/summary.py.
+
+- 受理情况汇总表: the cases *registered* in the period.
+- 办理情况汇总表: the cases *accepted* in the period, in the state they were in at the
+  period's end (or an earlier or later --as-of day).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from xinfang.core.clock.dates import chinese_date
+from xinfang.core.clock.periods import Period
+from xinfang.core.intake.numbering import short_number
+from xinfang.core.life import joined, projection
+from xinfang.core.life.states import Status
+from xinfang.core.vocabulary import COLLECTIVE, DISSATISFIED, OWN_SOURCE, UNREACHABLE
+
+ACCEPT_COLUMNS = (
+    "序号", "投诉人", "联系电话", "信访来源", "投诉时间", "投诉问题", "接访人", "是否受理", "是否告知", "备注",
+)  # fmt: skip
+HANDLE_COLUMNS = (
+    "序号", "信访来源", "投诉问题", "受理时间", "问题类型", "是否属实", "办理情况及处理结果", "是否办结", "备注",
+)  # fmt: skip
+FINISHED = ("closed", "archived")
+VOIDED = Status.VOIDED.value  # 作废: registered by mistake, in neither table
+
+
+@dataclass
+class AsOf:
+    """What the ledger said about a case at the end of a given day."""
+
+    status: str = "registered"
+    decision: str | None = None  # accept | reject | transfer
+    decided_on: date | None = None
+    decision_detail: str | None = None
+    notified_on: date | None = None
+    notice_method: str | None = None
+    unit: str | None = None
+    unit_reported: bool = False
+    replied_on: date | None = None
+    reply_result: str | None = None
+    reply_finding: str | None = None
+    reply_text: str | None = None
+    round: int = 1
+    extended: bool = False
+    sent_back: int = 0  # 退回重办, times
+    joined_into: str | None = None  # 并案: the main case's number
+    notes: list[str] = field(default_factory=list)
+
+
+def fold(events: list[sqlite3.Row], day: date) -> AsOf:
+    """Replay a case's events up to the end of `day`."""
+    state = AsOf()
+    for event in events:
+        when = date.fromisoformat(event["occurred_at"][:10])
+        if when > day:
+            break
+        data: dict[str, Any] = json.loads(event["data"])
+        action = event["action"]
+        state.status = event["status_after"]
+        state.round = event["round"]
+        if action in ("accept", "reject", "transfer"):
+            state.decision, state.decided_on = action, when
+            state.decision_detail = data.get("channel") or data.get("to")
+            if data.get("notified_on"):
+                state.notified_on = date.fromisoformat(data["notified_on"][:10])
+                state.notice_method = data.get("notice_method")
+        elif action == "notify":
+            state.notified_on, state.notice_method = when, data.get("notice_method")
+        elif action == "assign":
+            state.unit, state.unit_reported = data.get("to"), False
+        elif action == "unit-report":
+            state.unit_reported = True
+        elif action == "send-back":
+            state.unit_reported = False
+            state.sent_back += 1
+        elif action == "reassign":
+            state.unit, state.unit_reported = data.get("to"), False
+        elif action == "unit-return":
+            state.unit, state.unit_reported = None, False
+        elif action == "reply":
+            state.replied_on = when
+            state.reply_result, state.reply_finding = data.get("result"), data.get("finding")
+            state.reply_text = data.get("text")
+        elif action == "revisit" and data.get("satisfaction") == DISSATISFIED:
+            state.replied_on = state.reply_result = state.reply_finding = state.reply_text = None
+            state.round += 1
+        elif action == "extend":
+            state.extended = True
+        elif action == "join":
+            state.joined_into = data.get("into")
+    return state
+
+
+def _source(case: sqlite3.Row) -> str:
+    """信访来源 as the paper form means it: the channel, with where it came from."""
+    if case["source"] == OWN_SOURCE:
+        return case["form"]
+    detail = f" {case['upper_ref']}" if case["upper_ref"] else ""
+    return f"{case['form']}（{case['source']}{detail}）"
+
+
+# The events fold() reads; the others (the registration's big record, notes, files) only
+# cost time to decode: a month of 10,000 cases spent half its time on them. They are
+# still listed, without their data, because a void names the step it withdraws by its
+# number in the case.
+FOLDED = (
+    "accept", "reject", "transfer", "notify", "assign", "unit-report", "reply", "revisit",
+    "extend", "publicize", "close", "archive", "send-back", "reassign", "unit-return",
+    "join", projection.VOID,
+)  # fmt: skip
+
+
+def _events_by_case(conn: sqlite3.Connection, ids: list[int]) -> dict[int, list[sqlite3.Row]]:
+    """Each case's events that count (none withdrawn by a void, no void), in order."""
+    grouped: dict[int, list[sqlite3.Row]] = {case_id: [] for case_id in ids}
+    actions = ",".join(f"'{action}'" for action in FOLDED)
+    for start in range(0, len(ids), 900):  # SQLite's limit on bound parameters
+        chunk = ids[start : start + 900]
+        rows = conn.execute(
+            "SELECT case_id, action, occurred_at, round, status_after, "
+            f"CASE WHEN action IN ({actions}) THEN data ELSE '{{}}' END AS data FROM events "
+            f"WHERE case_id IN ({','.join('?' * len(chunk))}) ORDER BY id",
+            chunk,
+        )
+        for row in rows:
+            grouped[row["case_id"]].append(row)
+    for case_id, events in grouped.items():
+        counted = projection.alive([(event["action"], event["data"]) for event in events])
+        grouped[case_id] = [
+            e for e, kept in zip(events, counted, strict=True) if kept and e["action"] in FOLDED
+        ]
+    return grouped
+
+
+def _as_of(
+    conn: sqlite3.Connection, cases: list[sqlite3.Row], day: date
+) -> Iterator[tuple[sqlite3.Row, AsOf]]:
+    """Each case with its state replayed up to `day`."""
+    events = _events_by_case(conn, [case["id"] for case in cases])
+    for case in cases:
+        yield case, fold(events[case["id"]], day)
+
+
+def _remarks(case: sqlite3.Row, *extra: str | None) -> str:
+    parts = [short_number(case["year"], case["seq"])]
+    if case["persons"] >= COLLECTIVE:
+        parts.append(f"集体访 {case['persons']} 人")
+    parts.extend(text for text in extra if text)
+    return "；".join(parts)
+
+
+def accept_rows(conn: sqlite3.Connection, period: Period, as_of: date) -> list[list[Any]]:
+    """受理情况汇总表: every case registered in the period, in order of receipt."""
+    cases = conn.execute(
+        "SELECT * FROM cases WHERE received_at >= ? AND received_at < date(?, '+1 day') "
+        "AND status != ? ORDER BY received_at, year, seq",
+        (period.first.isoformat(), period.last.isoformat(), VOIDED),
+    ).fetchall()
+    rows = []
+    for number, (case, state) in enumerate(_as_of(conn, cases, as_of), 1):
+        accepted = {"accept": "是", "reject": "否（不予受理）", "transfer": "否（转送）"}
+        if case["anonymous"]:
+            told = "匿名，无需告知"
+        elif state.notice_method == UNREACHABLE:
+            told = UNREACHABLE
+        elif state.notified_on:
+            told = f"是（{state.notified_on.month}月{state.notified_on.day}日）"
+        else:
+            told = "否"
+        detail = None
+        if state.decision == "reject":
+            detail = f"告知途径：{state.decision_detail}"
+        elif state.decision == "transfer":
+            detail = f"转送{state.decision_detail}"
+        rows.append(
+            [
+                number,
+                "匿名" if case["anonymous"] else case["name"],
+                case["phone"] or "",
+                _source(case),
+                chinese_date(date.fromisoformat(case["received_at"][:10])),
+                case["content"],
+                case["receiver"] or "",
+                accepted.get(state.decision or "", "待定"),
+                told,
+                _remarks(case, detail),
+            ]
+        )
+    return rows
+
+
+def _accepted_on(events: list[sqlite3.Row]) -> str | None:
+    """When the case was accepted, by the acceptance that counts (not a voided one)."""
+    return next((e["occurred_at"] for e in reversed(events) if e["action"] == "accept"), None)
+
+
+def _progress(state: AsOf) -> str:
+    """办理情况及处理结果, as the case stood."""
+    if state.replied_on:
+        # An imported reply may lack its result or its text: no "None" in the table.
+        progress = "。".join(part for part in (state.reply_result, state.reply_text) if part)
+        return f"交{state.unit}办理；{progress}" if state.unit else progress
+    if state.unit:
+        return f"已交{state.unit}办理" + ("，已报送办理情况，待答复" if state.unit_reported else "")
+    return "正在办理"
+
+
+def handle_rows(conn: sqlite3.Connection, period: Period, as_of: date) -> list[list[Any]]:
+    """办理情况汇总表: every case accepted in the period, as it stood on `as_of`; a joined
+    case (并案) as its main case stood."""
+    first, last = period.first.isoformat(), period.last.isoformat()
+    found = conn.execute(
+        "SELECT * FROM cases c WHERE status != ? AND EXISTS (SELECT 1 FROM events e "
+        "WHERE e.case_id = c.id AND e.action = 'accept' "
+        "AND e.occurred_at >= ? AND e.occurred_at < date(?, '+1 day'))",
+        (VOIDED, first, last),
+    ).fetchall()
+    events = _events_by_case(conn, [case["id"] for case in found])
+    accepted = [(at, case) for case in found if (at := _accepted_on(events[case["id"]]))]
+    accepted = [(at, case) for at, case in accepted if first <= at[:10] <= last]
+    accepted.sort(key=lambda pair: (pair[0], pair[1]["year"], pair[1]["seq"]))
+    rows = []
+    for number, (accepted_at, case) in enumerate(accepted, 1):
+        state = fold(events[case["id"]], as_of)
+        progress, finished = _progress(state), state.status in FINISHED
+        main = joined.into(conn, case) if state.joined_into else None
+        if main is not None:
+            main_state = fold(_events_by_case(conn, [main["id"]])[main["id"]], as_of)
+            progress = f"并入 {state.joined_into} 办理；{_progress(main_state)}"
+            finished = main_state.status in FINISHED
+        remarks = [
+            f"第 {state.round} 轮办理" if state.round > 1 else None,
+            "疑难复杂，已延期" if state.extended else None,
+            f"退回重办 {state.sent_back} 次" if state.sent_back else None,
+        ]
+        rows.append(
+            [
+                number,
+                _source(case),
+                case["content"],
+                chinese_date(date.fromisoformat(accepted_at[:10])),
+                case["category"] or "",
+                state.reply_finding or "",
+                progress,
+                "是" if finished else "否",
+                _remarks(case, *remarks),
+            ]
+        )
+    return rows
