@@ -14,7 +14,7 @@ from typing import Any
 
 from conftest import fresh_identity
 
-from xinfang.core.life import projection
+from xinfang.core.life import columns
 
 COUNTY_FILES = "ledger-files"  # the county ledger's files folder (ledger.db -> ledger-files)
 
@@ -85,7 +85,7 @@ def events(db: Path, case_id: int) -> list[tuple[str, str]]:
 def assert_every_town_case_once_as_it_stands(county: Path, towns: list[Path]) -> None:
     """Each case of each town is at the county once, with the town's latest state and
     the town's whole history; nothing else is there."""
-    facts = [k for k in projection.PROJECTED if k not in projection.ASSIGN_NUMBER]
+    facts = [k for k in columns.PROJECTED if k not in columns.ASSIGN_NUMBER]
     merged = rows(county, "origin_office IS NOT NULL")
     expected = 0
     for town in towns:

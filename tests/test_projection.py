@@ -12,7 +12,7 @@ import pytest
 from conftest import LIFE, REGISTER, advance
 
 from xinfang.core import demo
-from xinfang.core.life import projection
+from xinfang.core.life import columns, projection
 from xinfang.outputs.archive import CaseFolder
 from xinfang.store.db import connect
 
@@ -27,7 +27,7 @@ def mismatches(db: Path) -> dict[int, list[str]]:
             "SELECT action, occurred_at, data FROM events WHERE case_id = ? ORDER BY id",
             (case["id"],),
         ).fetchall()
-        stored = [case[key] for key in projection.PROJECTED]
+        stored = [case[key] for key in columns.PROJECTED]
         wrong = projection.differences(stored, projection.project(events), merged=False)
         if wrong:
             found[case["id"]] = wrong
@@ -37,9 +37,9 @@ def mismatches(db: Path) -> dict[int, list[str]]:
 
 def test_the_projection_covers_every_column_but_the_ledgers_own(db_path):
     conn = sqlite3.connect(db_path)
-    columns = {row[1] for row in conn.execute("PRAGMA table_info(cases)")}
-    assert set(projection.PROJECTED) == columns - set(projection.LOCAL)
-    assert len(set(projection.PROJECTED)) == len(projection.PROJECTED)
+    stored = {row[1] for row in conn.execute("PRAGMA table_info(cases)")}
+    assert set(columns.PROJECTED) == stored - set(columns.LOCAL)
+    assert len(set(columns.PROJECTED)) == len(columns.PROJECTED)
 
 
 def test_every_demo_case_is_its_history(tmp_path):

@@ -8,7 +8,7 @@ import re
 import pytest
 from conftest import REGISTER, dump
 
-from xinfang.core.life.states import ACTIONS
+from xinfang.core.life.actions import ACTIONS
 
 CASE = "2026-0001"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from conftest import LIFE, REGISTER, advance, show
 
-from xinfang.core.life import projection
+from xinfang.core.life import columns, projection
 from xinfang.store.db import connect
 
 
@@ -31,7 +31,7 @@ def test_the_row_equals_the_projection_at_every_step_of_a_life(run, registered, 
             (row["id"],),
         ).fetchall()
         expected = projection.as_stored(projection.fold(events), merged=False)
-        assert tuple(row[key] for key in projection.PROJECTED) == expected, action
+        assert tuple(row[key] for key in columns.PROJECTED) == expected, action
 
 
 def test_last_weeks_paper_forms_may_be_entered_after_a_later_supervision(run, registered):

@@ -29,7 +29,7 @@ SAMPLED = ("12345热线", "来信", "来访", "来电", "网上信访", "电话�
 ALLOWED: dict[tuple[str, object], str] = {
     **{("xinfang/core/demo.py", value): SAMPLE for value in SAMPLED},
     ("xinfang/outputs/workbook.py", 0.5): "page margins in inches, not a similarity",
-    ("xinfang/core/life/states.py", "撤销"): "the void action's label, not a 复查 outcome",
+    ("xinfang/core/life/actions.py", "撤销"): "the void action's label, not a 复查 outcome",
 }
 
 

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from xinfang.core.intake.fields import CASE_SECTIONS, REGISTRATION_FIELDS
-from xinfang.core.life.states import ACTIONS
+from xinfang.core.life.actions import ACTIONS
 
 ACTION_LABELS = {"register": "登记", **{name: a.label for name, a in ACTIONS.items()}}
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from xinfang.core.clock import deadlines, workdays
 from xinfang.core.clock.dates import today
 from xinfang.core.intake.numbering import short_number
-from xinfang.core.life import links, projection
+from xinfang.core.life import columns, links, projection
 from xinfang.core.life.files import files_dir
 from xinfang.store import migrations
 
@@ -91,7 +91,7 @@ def _history(conn: sqlite3.Connection) -> Finding:
     cases, events = conn.cursor(), conn.cursor()
     cases.row_factory = events.row_factory = None  # plain tuples: 100,000 cases in seconds
     cases.execute(
-        f"SELECT id, year, seq, origin_office IS NOT NULL, {', '.join(projection.PROJECTED)} "
+        f"SELECT id, year, seq, origin_office IS NOT NULL, {', '.join(columns.PROJECTED)} "
         "FROM cases ORDER BY id"
     )
     dataless = ", ".join(f"'{action}'" for action in sorted(projection.DATALESS))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -27,7 +28,8 @@ from xinfang.core.clock import workdays
 from xinfang.core.clock.rules import WORKDAY, Rule, RuleSet
 from xinfang.core.clock.workdays import WorkCalendar
 from xinfang.core.life import projection
-from xinfang.core.vocabulary import DISSATISFIED, ONLINE_SOURCE
+from xinfang.core.life.actions import EVENTS
+from xinfang.core.life.states import Status
 
 
 @dataclass
@@ -55,7 +57,8 @@ def _day(text: str) -> date:
 
 
 class _Replay:
-    """Walks a case's events in order, opening and meeting its deadlines."""
+    """Walks a case's events in order, opening and meeting its deadlines as each
+    action's declaration says (actions.Clock)."""
 
     def __init__(self, case: sqlite3.Row, rules: RuleSet) -> None:
         self.case = case
@@ -86,80 +89,35 @@ class _Replay:
             if name == stage and (round_no is None or number == round_no) and not deadline.met_on:
                 deadline.met_on = day
 
-    def event(self, action: str, day: date, round_no: int, data: dict[str, Any]) -> None:
-        if action == "register":
-            self.open("notice", round_no, _day(self.case["received_at"]))
-            if self.case["source"] == ONLINE_SOURCE:
-                # 网络舆情: counted from the post itself when the clerk knows when it was.
-                posted = _day(self.case["posted_at"]) if self.case["posted_at"] else day
-                self.open("online_reply", round_no, posted)
-                if self.case["upper_ref"]:
-                    self.open("upper_report", round_no, day)
-        elif action in ("accept", "reject", "transfer"):
-            if self.anonymous or (data.get("notified_on") and self.told(data)):
-                self.meet("notice", None, _day(data.get("notified_on") or day.isoformat()))
-            if action == "accept":
-                self.open("reply", round_no, day)
-        elif action == "notify" and self.told(data):
-            self.meet("notice", None, day)
-        elif action in ("assign", "reassign"):
-            # 改派: the new unit's deadlines take the place of the old unit's.
-            self.open("unit_accept", round_no, day)
-            self.open("assign_due", round_no, day, fixed_due=_day(data["due"]))
-        elif action == "unit-accept":
-            self.meet("unit_accept", round_no, day)
-        elif action == "unit-report":
-            self.meet("assign_due", round_no, day)
-        elif action == "send-back":
-            # 退回重办: the report is due again, from the send-back to its due date.
-            self.open("assign_due", round_no, day, fixed_due=_day(data["due"]))
-        elif action == "unit-return":
-            # 退单 is the unit's answer on taking the case; its report is no longer due.
-            self.meet("unit_accept", round_no, day)
-            self.deadlines.pop(("assign_due", round_no), None)
-        elif action == "reply":
-            for stage in ("reply", "online_reply", "upper_report"):
-                self.meet(stage, None if stage != "reply" else round_no, day)
-            self.open("publicize" if self.anonymous else "revisit", round_no, day)
-            self.open("review_request", round_no, day)  # the petitioner's 30 days
-        elif action == "supervise":
-            self.supervisions += 1
-            self.open("supervise_due", self.supervisions, day, fixed_due=_day(data["due"]))
-        elif action == "supervise-answer":
-            self.meet("supervise_due", None, day)
-        elif action == "review":
-            if data.get("requested_on"):
-                requested = _day(data["requested_on"])
-                self.meet("review_request", None, requested)
-                self.open("review", round_no, requested)
-            if data.get("outcome"):
-                self.meet("review", None, day)
-        elif action == "revisit":
-            self.meet("revisit", round_no, day)
-            if data.get("satisfaction") == DISSATISFIED:
-                self.open("reply", round_no + 1, day)
-            else:
-                self.open("publicize", round_no, day)
-        elif action == "publicize":
-            self.meet(action, None, day)
-        elif action in ("archive", "join"):
-            # The case is over (or 并案: handled as the main case, under its deadlines):
-            # whatever is still open ends here (late, if it was due).
-            for deadline in self.deadlines.values():
-                deadline.met_on = deadline.met_on or day
-        elif action == "close":
-            if data.get("publicize") is False:  # 不公示, with the reason on record
-                self.meet("publicize", None, day)
-            self.open("archive", round_no, day)
-        elif action == "pause":
-            self.pauses.append([day, None])
-        elif action == "resume" and self.pauses:
-            self.pauses[-1][1] = day
-        elif action == "extend":
-            key = (data["stage"], round_no)
-            self.extra[key] = self.extra.get(key, 0) + int(data["days"])
+    def drop(self, stage: str, round_no: int) -> None:
+        self.deadlines.pop((stage, round_no), None)
 
-    def told(self, notice: dict[str, Any]) -> bool:
+    def end_all(self, day: date) -> None:
+        for deadline in self.deadlines.values():
+            deadline.met_on = deadline.met_on or day
+
+    def supervise(self, day: date, due: date) -> None:
+        self.supervisions += 1
+        self.open("supervise_due", self.supervisions, day, fixed_due=due)
+
+    def pause(self, day: date) -> None:
+        self.pauses.append([day, None])
+
+    def resume(self, day: date) -> None:
+        if self.pauses:
+            self.pauses[-1][1] = day
+
+    def extend(self, stage: str, round_no: int, days: int) -> None:
+        key = (stage, round_no)
+        self.extra[key] = self.extra.get(key, 0) + days
+
+    def event(self, action: str, day: date, round_no: int, data: dict[str, Any]) -> None:
+        """What the action does to the deadlines is its declaration's (actions.py)."""
+        times = EVENTS[action].times
+        if times is not None:
+            times(self, day, round_no, data)
+
+    def told(self, notice: Mapping[str, Any]) -> bool:
         """Does this notice meet the duty? Not a phone call where the rules want it
         written (书面告知); an unreachable petitioner's, with the reason, does."""
         return rulebook.notice_meets(self.rules.get("notice"), notice.get("notice_method"))
@@ -167,9 +125,10 @@ class _Replay:
     def history(self, action: str, opened: set[tuple[str, int]]) -> None:
         """An imported step: its deadlines are the old ledger's history."""
         self.imported |= opened
-        if opened or action == "close":
+        closes = EVENTS[action].leads_to is Status.CLOSED
+        if opened or closes:
             self.current = opened
-            self.closed_on_import = action == "close"
+            self.closed_on_import = closes
 
     def end_of_history(self) -> None:
         """What the old ledger never recorded (a notice, a revisit of a case it had closed)

@@ -54,14 +54,14 @@ from xinfang.core.exchange.bundle_check import FORMAT, VERSION, Bundle, Case, Ev
 from xinfang.core.exchange.bundle_zip import MANIFEST, Refused, Staged, Staging, open_bundle
 from xinfang.core.intake.fields import REGISTRATION_FIELDS
 from xinfang.core.intake.numbering import next_in_sequence, short_number
-from xinfang.core.life import links, projection
+from xinfang.core.life import columns, links
 from xinfang.core.life.files import count_pages, files_dir, safe_name
 from xinfang.store.db import transaction
 from xinfang.store.files import private_output
 
 NAME_KEY = "name:"  # an office known only by its name (version-1 bundles, merges before v7)
 OFFICES = "merged_offices"  # settings: office key -> its latest name, from the newest bundle
-FACTS = tuple(k for k in projection.PROJECTED if k not in projection.ASSIGN_NUMBER)
+FACTS = tuple(k for k in columns.PROJECTED if k not in columns.ASSIGN_NUMBER)
 # The lists a merged case's values join, as an import's do: column -> settings list.
 LISTED = {
     **{f.key: f.choice_list for f in REGISTRATION_FIELDS if f.choice_list},

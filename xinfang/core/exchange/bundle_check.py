@@ -20,7 +20,8 @@ from xinfang.core.exchange.bundle_zip import Archive, Refused
 from xinfang.core.intake.fields import FIELDS_BY_KEY, REGISTRATION_FIELDS, Field, check_record
 from xinfang.core.intake.numbering import short_number
 from xinfang.core.life import projection
-from xinfang.core.life.states import ACTIONS, RECORDS, Status
+from xinfang.core.life.actions import ACTIONS, RECORDS
+from xinfang.core.life.states import Status
 from xinfang.core.validate import clean_text
 from xinfang.core.vocabulary import (
     ATTACHMENT_KINDS,

@@ -17,9 +17,10 @@ from xinfang.core.clock import deadlines
 from xinfang.core.clock.dates import Moment, moment, now
 from xinfang.core.errors import InvalidInput
 from xinfang.core.intake.numbering import short_number
-from xinfang.core.life import projection
+from xinfang.core.life import columns, projection
+from xinfang.core.life.actions import RECORDS, check_step
 from xinfang.core.life.ledger import find
-from xinfang.core.life.states import RECORDS, Status, check_step
+from xinfang.core.life.states import Status
 from xinfang.core.validate import clean_text
 from xinfang.store.db import transaction
 
@@ -93,10 +94,10 @@ def _record(
     values = projection.as_stored(row, merged=merged)
     if merged:  # the county numbers its own 交办单 of a merged case
         values = tuple(
-            case[key] if key in projection.ASSIGN_NUMBER else value
-            for key, value in zip(projection.PROJECTED, values, strict=True)
+            case[key] if key in columns.ASSIGN_NUMBER else value
+            for key, value in zip(columns.PROJECTED, values, strict=True)
         )
-    assignments = ", ".join(f"{column} = ?" for column in projection.PROJECTED)
+    assignments = ", ".join(f"{column} = ?" for column in columns.PROJECTED)
     conn.execute(
         f"UPDATE cases SET {assignments}, updated_at = ? WHERE id = ?",
         (*values, now().isoformat(sep=" "), case["id"]),

@@ -18,8 +18,9 @@ from xinfang.core.clock.dates import Moment, chinese_date, moment
 from xinfang.core.intake.numbering import short_number
 from xinfang.core.life import ledger
 from xinfang.core.life.acting import act, choice
+from xinfang.core.life.actions import check_step
 from xinfang.core.life.files import files_dir, safe_name, sha256
-from xinfang.core.life.states import Status, check_step
+from xinfang.core.life.states import Status
 from xinfang.core.papers import documents
 from xinfang.core.vocabulary import (
     ATTACHMENT_KINDS,

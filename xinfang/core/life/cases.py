@@ -17,8 +17,9 @@ from xinfang.core.intake.fields import REGISTRATION_FIELDS, check_record, clean_
 from xinfang.core.intake.fields import find_field as _find_field
 from xinfang.core.intake.numbering import next_in_sequence, number_of, short_number
 from xinfang.core.life.acting import act, choice, not_before
+from xinfang.core.life.actions import ACTIONS, refusal
 from xinfang.core.life.routing import responsible_person
-from xinfang.core.life.states import ACTIONS, Status, refusal
+from xinfang.core.life.states import Status
 from xinfang.core.papers.notice import public_notice
 from xinfang.core.validate import clean_text, parse_int
 from xinfang.core.vocabulary import (

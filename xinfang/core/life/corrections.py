@@ -15,15 +15,13 @@ from xinfang.core.intake.fields import later
 from xinfang.core.intake.numbering import number_of
 from xinfang.core.life import joined, projection
 from xinfang.core.life.acting import act
+from xinfang.core.life.actions import ACTIONS, refusal
 from xinfang.core.life.ledger import events_of, find
-from xinfang.core.life.states import ACTIONS, Status, refusal
+from xinfang.core.life.states import Status
 from xinfang.core.validate import clean_text, parse_int
 
 # A later step that answers an earlier one cannot stand without it.
-ANSWERS = {
-    "pause": "resume", "supervise": "supervise-answer", "liaise": "liaise-answer",
-    "lend": "return", "review": "review",
-}  # fmt: skip
+ANSWERS = {name: action.answered_by for name, action in ACTIONS.items() if action.answered_by}
 
 
 # Steps whose record lives beside the event log too: withdrawing the event would not

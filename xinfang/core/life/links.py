@@ -9,7 +9,7 @@ The row's `repeat_of` holds something the case's own events cannot give: the id 
 first case of the matter (its root), which depends on the linked case's own link (3
 linked to 2, 2 to 1: both rows say 1; when 2 is unlinked, 3 stays with 2) and, at the
 county, on which of a town's cases are merged already (a town's event names the town's
-number). So the column stays the ledger's bookkeeping (projection.LOCAL) and is derived
+number). So the column stays the ledger's bookkeeping (columns.LOCAL) and is derived
 here, from every case's last link fact, in the same transaction: by `link`, `unlink`
 and `merge`; `doctor` checks it (`drifted`)."""
 
@@ -24,8 +24,9 @@ from xinfang.core.errors import InvalidInput, XinfangError
 from xinfang.core.intake.numbering import number_of, parse_case_number, short_number
 from xinfang.core.intake.repeats import CONFIRMED
 from xinfang.core.life.acting import act
+from xinfang.core.life.actions import ACTIONS, refusal
 from xinfang.core.life.ledger import find
-from xinfang.core.life.states import ACTIONS, Status, refusal
+from xinfang.core.life.states import Status
 from xinfang.core.validate import clean_text
 
 # Each case's link facts in order (the last wins), with what resolving a number needs: a

@@ -1,9 +1,8 @@
 """A case's row as its events tell it: the history is the truth, the row in `cases` is
 where that history leaves the case. `project` folds a case's events, in the order they
-were stored, into the columns of `cases`; one fold per action says which columns the
-action sets (the same values its `build()` in cases.py writes), an action with no fold
-(a note, a supervision, a loan) sets none, and the state machine (states.py) gives the
-status after each step.
+were stored, into the columns of `cases` (columns.py): each action's declaration
+(actions.py) says which columns it sets and the status it leads to; an action that sets
+none (a note, a supervision, a loan) leaves the row as it was.
 
 A `void` event (撤销, corrections.py) withdraws the step it names by its number in the
 case (1 = the registration, as `show` numbers the steps; a number, unlike an event's id,
@@ -18,144 +17,24 @@ a problem)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
-from xinfang.core.intake.fields import REGISTRATION_FIELDS
-from xinfang.core.life.states import ACTIONS, Status
-from xinfang.core.vocabulary import DISSATISFIED
+from xinfang.core.life.actions import EVENTS
+from xinfang.core.life.columns import ASSIGN_NUMBER, PROJECTED
+from xinfang.core.life.states import Status
 
 VOID = "void"
 REGISTRATION = 1  # the registration's number in its case: voiding it voids the case
-NOTICE = ("notified_on", "notice_method")
-REPLY = ("replied_on", "reply_result", "reply_finding", "reply_text")
-# The ledger's own bookkeeping, not facts of the case: numbers, links and stamps given
-# where the row is written (a county numbers a merged case itself).
-LOCAL = ("id", "year", "seq", "rule_version", "updated_at", "repeat_of",
-         "origin", "origin_no", "origin_office")  # fmt: skip
-# The town's 交办单 number: its own at the town, none at the county.
-ASSIGN_NUMBER = ("assign_year", "assign_seq")
-PROJECTED: tuple[str, ...] = (
-    "status", "round", *(field.key for field in REGISTRATION_FIELDS),
-    "decided_on", "decision_reason", "reject_channel", "transfer_to", *NOTICE,
-    "unit", *ASSIGN_NUMBER, "assigned_on", "assign_due", "unit_accepted_on",
-    "unit_reported_on", "unit_report", *REPLY, "revisited_on", "revisit_method",
-    "satisfaction", "revisit_opinion", "publicized_on", "closed_on", "archived_on",
-    "retention", "complex", "paused_since",
-)  # fmt: skip
-
 Row = dict[str, Any]
-# (the event's data, the row before it, the day it happened) -> the columns it sets
-Fold = Callable[[Mapping[str, Any], Row, str], Row]
-
-
-def _register(data: Mapping[str, Any], row: Row, day: str) -> Row:
-    """The registration record, as register() and the import keep it in the event
-    (empty values and a false 匿名 are left out there)."""
-    record = {field.key: data.get(field.key) for field in REGISTRATION_FIELDS}
-    record["anonymous"] = int(bool(record["anonymous"]))
-    record["persons"] = record["persons"] or 1
-    return {**dict.fromkeys(PROJECTED), **record, "status": Status.REGISTERED.value,
-            "round": 1, "complex": 0}  # fmt: skip
-
-
-def _notice(data: Mapping[str, Any]) -> Row:
-    return {key: data[key] for key in NOTICE if key in data}
-
-
-def _assign(data: Mapping[str, Any], row: Row, day: str) -> Row:
-    number = data.get("number")
-    return {
-        "unit": data.get("to"),
-        "assigned_on": day,
-        "assign_due": data.get("due"),
-        "assign_year": int(day[:4]) if number is not None else None,
-        "assign_seq": number,
-        "unit_accepted_on": None,
-        "unit_reported_on": None,
-        "unit_report": None,
-    }
-
-
-# 退单: the unit gives the case back; its 交办 (unit, 交办单, dates, report) is undone.
-UNIT_RETURN = dict.fromkeys(
-    ("unit", *ASSIGN_NUMBER, "assigned_on", "assign_due", "unit_accepted_on",
-     "unit_reported_on", "unit_report"),
-)  # fmt: skip
-
-
-def _revisit(data: Mapping[str, Any], row: Row, day: str) -> Row:
-    if data.get("satisfaction") == DISSATISFIED:  # handled again, in the next round
-        return {"status": Status.ACCEPTED.value, "round": row["round"] + 1,
-                **dict.fromkeys(REPLY)}  # fmt: skip
-    return {
-        "status": Status.REVISITED.value,
-        "revisited_on": day,
-        "revisit_method": data.get("method"),
-        "satisfaction": data.get("satisfaction"),
-        "revisit_opinion": data.get("opinion"),
-    }
-
-
-def _correct(data: Mapping[str, Any], row: Row, day: str) -> Row:
-    value = data.get("new")
-    return {data["field"]: int(bool(value)) if data["field"] == "anonymous" else value}
-
-
-FOLDS: dict[str, Fold] = {
-    "register": _register,
-    "accept": lambda data, row, day: {"decided_on": day, **_notice(data)},
-    "reject": lambda data, row, day: {
-        "decided_on": day,
-        "decision_reason": data.get("reason"),
-        "reject_channel": data.get("channel"),
-        **_notice(data),
-    },
-    "transfer": lambda data, row, day: {
-        "decided_on": day,
-        "transfer_to": data.get("to"),
-        "decision_reason": data.get("reason"),
-        **_notice(data),
-    },
-    "notify": lambda data, row, day: _notice(data),
-    "assign": _assign,
-    "unit-accept": lambda data, row, day: {"unit_accepted_on": day},
-    "unit-report": lambda data, row, day: {
-        "unit_reported_on": day,
-        "unit_report": data.get("text"),
-    },
-    # 退回重办: the report is not accepted; the unit works on to the (new) due date.
-    "send-back": lambda data, row, day: {
-        "assign_due": data.get("due"),
-        "unit_reported_on": None,
-        "unit_report": None,
-    },
-    # 改派: the new unit, its own 交办单 number and dates, as a first assignment.
-    "reassign": _assign,
-    "unit-return": lambda data, row, day: dict(UNIT_RETURN),
-    "reply": lambda data, row, day: {
-        "replied_on": day,
-        "reply_result": data.get("result"),
-        "reply_finding": data.get("finding"),
-        "reply_text": data.get("text"),
-    },
-    "revisit": _revisit,
-    "publicize": lambda data, row, day: {"publicized_on": day},
-    "close": lambda data, row, day: {"closed_on": day},
-    "archive": lambda data, row, day: {"archived_on": day, "retention": data.get("retention")},
-    "pause": lambda data, row, day: {"paused_since": day},
-    "resume": lambda data, row, day: {"paused_since": None},
-    "extend": lambda data, row, day: {"complex": 1} if data.get("complex") else {},
-    "correct": _correct,
-}
-KNOWN_ACTIONS = frozenset({"register", *ACTIONS})
+KNOWN_ACTIONS = frozenset(EVENTS)
 # Folds that read no data: their events' JSON need not even be decoded.
-DATALESS = (KNOWN_ACTIONS - FOLDS.keys() - {VOID}) | {
-    "unit-accept", "publicize", "close", "pause", "resume", "unit-return",
-}  # fmt: skip
+DATALESS = frozenset(
+    name for name, action in EVENTS.items() if action.sets is None or not action.sets_from_data
+) - {VOID}
 _LEADS_TO = {
-    name: action.leads_to.value for name, action in ACTIONS.items() if action.leads_to is not None
+    name: action.leads_to.value for name, action in EVENTS.items() if action.leads_to is not None
 }
 _decode = json.JSONDecoder().raw_decode  # our own JSON: no whitespace around it to strip
 
@@ -168,7 +47,7 @@ def step(row: Row | None, action: str, occurred_at: str, data: Mapping[str, Any]
         raise ValueError(f"unknown action {action!r}")
     if (row is None) != (action == "register"):
         raise ValueError("the registration must come first, and only once")
-    fold = FOLDS.get(action)
+    fold = EVENTS[action].sets
     changes = fold(data, row or {}, occurred_at[:10]) if fold else {}
     after = changes if row is None else row
     if row is not None:

@@ -16,8 +16,9 @@ from xinfang.core.clock.dates import Moment, parse_date
 from xinfang.core.errors import InvalidInput
 from xinfang.core.intake.numbering import short_number
 from xinfang.core.life.acting import act
+from xinfang.core.life.actions import ACTIONS, refusal
 from xinfang.core.life.ledger import live_events
-from xinfang.core.life.states import ACTIONS, Status, refusal
+from xinfang.core.life.states import Status
 from xinfang.core.validate import clean_text
 from xinfang.core.vocabulary import REVIEW_OUTCOMES
 

@@ -19,8 +19,9 @@ from xinfang.core.clock.dates import Moment, chinese_date, chinese_upper_date, p
 from xinfang.core.errors import InvalidInput, StepRefused
 from xinfang.core.intake.numbering import formal_number, next_in_sequence, number_of
 from xinfang.core.life.acting import act, not_before
+from xinfang.core.life.actions import ACTIONS, refusal
 from xinfang.core.life.ledger import live_events
-from xinfang.core.life.states import ACTIONS, Status, refusal
+from xinfang.core.life.states import Status
 from xinfang.core.validate import clean_text
 
 SUPERVISE_SEQUENCE = "supervise"

@@ -20,8 +20,9 @@ from xinfang.core.clock.dates import chinese_date
 from xinfang.core.clock.periods import Period
 from xinfang.core.intake.numbering import short_number
 from xinfang.core.life import joined, projection
+from xinfang.core.life.actions import EVENTS
 from xinfang.core.life.states import Status
-from xinfang.core.vocabulary import COLLECTIVE, DISSATISFIED, OWN_SOURCE, UNREACHABLE
+from xinfang.core.vocabulary import COLLECTIVE, OWN_SOURCE, UNREACHABLE
 
 ACCEPT_COLUMNS = (
     "序号", "投诉人", "联系电话", "信访来源", "投诉时间", "投诉问题", "接访人", "是否受理", "是否告知", "备注",
@@ -64,39 +65,11 @@ def fold(events: list[sqlite3.Row], day: date) -> AsOf:
         if when > day:
             break
         data: dict[str, Any] = json.loads(event["data"])
-        action = event["action"]
         state.status = event["status_after"]
         state.round = event["round"]
-        if action in ("accept", "reject", "transfer"):
-            state.decision, state.decided_on = action, when
-            state.decision_detail = data.get("channel") or data.get("to")
-            if data.get("notified_on"):
-                state.notified_on = date.fromisoformat(data["notified_on"][:10])
-                state.notice_method = data.get("notice_method")
-        elif action == "notify":
-            state.notified_on, state.notice_method = when, data.get("notice_method")
-        elif action == "assign":
-            state.unit, state.unit_reported = data.get("to"), False
-        elif action == "unit-report":
-            state.unit_reported = True
-        elif action == "send-back":
-            state.unit_reported = False
-            state.sent_back += 1
-        elif action == "reassign":
-            state.unit, state.unit_reported = data.get("to"), False
-        elif action == "unit-return":
-            state.unit, state.unit_reported = None, False
-        elif action == "reply":
-            state.replied_on = when
-            state.reply_result, state.reply_finding = data.get("result"), data.get("finding")
-            state.reply_text = data.get("text")
-        elif action == "revisit" and data.get("satisfaction") == DISSATISFIED:
-            state.replied_on = state.reply_result = state.reply_finding = state.reply_text = None
-            state.round += 1
-        elif action == "extend":
-            state.extended = True
-        elif action == "join":
-            state.joined_into = data.get("into")
+        tells = EVENTS[event["action"]].tells  # what the action changes: actions.py
+        if tells is not None:
+            tells(state, when, data)
     return state
 
 
@@ -108,15 +81,16 @@ def _source(case: sqlite3.Row) -> str:
     return f"{case['form']}（{case['source']}{detail}）"
 
 
-# The events fold() reads; the others (the registration's big record, notes, files) only
-# cost time to decode: a month of 10,000 cases spent half its time on them. They are
-# still listed, without their data, because a void names the step it withdraws by its
-# number in the case.
-FOLDED = (
-    "accept", "reject", "transfer", "notify", "assign", "unit-report", "reply", "revisit",
-    "extend", "publicize", "close", "archive", "send-back", "reassign", "unit-return",
-    "join", projection.VOID,
-)  # fmt: skip
+# The events fold() reads: those that change the view or the status. The others (the
+# registration's big record, notes, files) only cost time to decode: a month of 10,000
+# cases spent half its time on them. They are still listed, without their data, because
+# a void names the step it withdraws by its number in the case.
+_CHANGING = [
+    name
+    for name, action in EVENTS.items()
+    if action.tells is not None or (action.leads_to is not None and name != "register")
+]
+FOLDED = (*_CHANGING, projection.VOID)
 
 
 def _events_by_case(conn: sqlite3.Connection, ids: list[int]) -> dict[int, list[sqlite3.Row]]:

@@ -14,7 +14,6 @@ from xinfang.core.clock.dates import parse_month_day, parse_when
 from xinfang.core.errors import InvalidInput, shorten
 from xinfang.core.exchange.importing.cells import as_text, as_word, decision, yes_no
 from xinfang.core.exchange.importing.columns import UNIT_LIST
-from xinfang.core.life.states import Status
 from xinfang.core.vocabulary import (
     DISSATISFIED,
     FINDINGS,
@@ -41,16 +40,15 @@ FINISHED = (("是", "已办结", "办结", "已结"), ("否", "未办结", "未�
 class Step:
     action: str
     day: date
-    status: str
     round: int
-    changes: dict[str, Any]
-    data: dict[str, Any]
+    data: dict[str, Any]  # the event's; what it does to the case is the action's fold
 
 
 class Life:
     """The steps a row shows, in the order of a case's life, each dated no earlier than
-    the one before; a step without a date of its own takes the previous step's date and
-    says so (`date_assumed`). Each step's changes and data are those its action writes."""
+        the one before; a step without a date of its own takes the previous step's date and
+        says so (`date_assumed`). Each step's data is what its action writes in its event; the
+    case follows from the events (projection.py), as for an action typed at the terminal."""
 
     def __init__(
         self,
@@ -89,13 +87,11 @@ class Life:
         self,
         action: str,
         when: tuple[date, bool],
-        status: Status,
-        changes: dict[str, Any],
         data: dict[str, Any],
     ) -> None:
         day, assumed = when
         data = {**data, "imported": True, **({"date_assumed": True} if assumed else {})}
-        self.list.append(Step(action, day, status.value, self.round, changes, data))
+        self.list.append(Step(action, day, self.round, data))
 
     def steps(self) -> list[Step]:
         decided, transfer_to = None, None
@@ -154,31 +150,25 @@ class Life:
     def _decide(self, decided: str, transfer_to: str | None) -> None:
         when = self.when("decided_on")
         notice = self._notice(when[0])
-        changes: dict[str, Any] = {"decided_on": when[0].isoformat(), **notice}
         data: dict[str, Any] = dict(notice)
         remarks = as_text(self.values.get("remarks") or "")
         reason = self.text("decision_reason", 2_000, multiline=True)
-        status = Status.ACCEPTED
         if decided == "reject":  # the 受理情况汇总表 puts the channel in 备注
-            status = Status.REJECTED
             said = re.search(r"告知途径[:：]([^；;]+)", remarks)
             channel = self.text("reject_channel", 200) or (
                 self.reader.clean("remarks", said.group(1), 200) if said else None
             )
             reason = reason or self.text("reply_text", 2_000, multiline=True) or NOT_RECORDED
-            changes |= {"decision_reason": reason, "reject_channel": channel or NOT_RECORDED}
             data |= {"reason": reason, "channel": channel or NOT_RECORDED}
         elif decided == "transfer":
-            status = Status.TRANSFERRED
             said = re.search(r"转送([^；;]+)", remarks)
             body = (
                 self.text("transfer_to", 200)
                 or self.reader.clean("decision", transfer_to, 200)
                 or (self.reader.clean("remarks", said.group(1), 200) if said else None)
             )
-            changes |= {"transfer_to": body or NOT_RECORDED, "decision_reason": reason}
             data |= {"to": body or NOT_RECORDED, "reason": reason}
-        self.add(decided, when, status, changes, data)
+        self.add(decided, when, data)
 
     def _handle(self, finished: bool) -> None:
         reply_text = self.text("reply_text", 20_000, multiline=True)
@@ -203,12 +193,9 @@ class Life:
             if self.has("satisfaction", "revisited_on"):
                 self._revisit()
             if self.has("publicized_on"):
-                when = self.when("publicized_on")
-                changes = {"publicized_on": when[0].isoformat()}
-                self.add("publicize", when, Status.PUBLICIZED, changes, {})
+                self.add("publicize", self.when("publicized_on"), {})
         if finished or self.has("closed_on"):
-            when = self.when("closed_on")
-            self.add("close", when, Status.CLOSED, {"closed_on": when[0].isoformat()}, {})
+            self.add("close", self.when("closed_on"), {})
 
     def _assign(self, unit: str, replied: bool, reply_text: str | None) -> None:
         when = self.when("assigned_on")
@@ -229,20 +216,13 @@ class Life:
             due = found[1]
             if due <= day:
                 raise InvalidInput(self.reader.label("assign_due"), f"{due} 必须晚于交办日期 {day}")
-        changes = {
-            "unit": unit, "assigned_on": day.isoformat(), "assign_due": due.isoformat(),
-            "unit_accepted_on": None, "unit_reported_on": None, "unit_report": None,
-        }  # fmt: skip
-        self.add("assign", when, Status.ASSIGNED, changes, {**data, "due": due.isoformat()})
+        self.add("assign", when, {**data, "due": due.isoformat()})
         if replied or self.has("unit_accepted_on", "unit_reported_on", "unit_report"):
-            when = self.when("unit_accepted_on")
-            changes = {"unit_accepted_on": when[0].isoformat()}
-            self.add("unit-accept", when, Status.HANDLING, changes, {"unit": unit})
+            self.add("unit-accept", self.when("unit_accepted_on"), {"unit": unit})
         if replied or self.has("unit_reported_on", "unit_report"):
             report = self.text("unit_report", 20_000, multiline=True) or reply_text
             when = self.when("unit_reported_on")
-            changes = {"unit_reported_on": when[0].isoformat(), "unit_report": report}
-            self.add("unit-report", when, Status.REPORTED, changes, {"unit": unit, "text": report})
+            self.add("unit-report", when, {"unit": unit, "text": report})
 
     def _reply(self, result: str | None, text: str | None) -> None:
         if result is not None and result not in REPLY_RESULTS:
@@ -257,12 +237,8 @@ class Life:
                 self.reader.label("reply_finding"), f"“{finding}”不可用；可选：{allowed}"
             )
         when = self.when("replied_on")
-        changes = {
-            "reply_result": result, "reply_finding": finding, "reply_text": text,
-            "replied_on": when[0].isoformat(),
-        }  # fmt: skip
         data = {"result": result, "finding": finding, "text": text}
-        self.add("reply", when, Status.REPLIED, changes, data)
+        self.add("reply", when, data)
 
     def _revisit(self) -> None:
         satisfaction = None
@@ -281,19 +257,8 @@ class Life:
         opinion = self.text("revisit_opinion", 5_000, multiline=True)
         data: dict[str, Any] = {"method": method, "satisfaction": satisfaction, "opinion": opinion}
         when = self.when("revisited_on")
-        changes: dict[str, Any]
         if satisfaction == DISSATISFIED:  # handled again in a new round, as `revisit` does
-            changes = {
-                "round": self.round + 1, "replied_on": None, "reply_result": None,
-                "reply_finding": None, "reply_text": None,
-            }  # fmt: skip
-            self.add(
-                "revisit", when, Status.ACCEPTED, changes, {**data, "new_round": self.round + 1}
-            )
+            self.add("revisit", when, {**data, "new_round": self.round + 1})
             self.round += 1
             return
-        changes = {
-            "revisited_on": when[0].isoformat(), "revisit_method": method,
-            "satisfaction": satisfaction, "revisit_opinion": opinion,
-        }  # fmt: skip
-        self.add("revisit", when, Status.REVISITED, changes, data)
+        self.add("revisit", when, data)

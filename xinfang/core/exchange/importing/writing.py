@@ -20,20 +20,16 @@ from xinfang.core.clock.deadlines import derive
 from xinfang.core.errors import InvalidInput
 from xinfang.core.exchange.importing.columns import UNIT_LIST
 from xinfang.core.exchange.importing.rows import Plan, Reader
-from xinfang.core.intake.fields import REGISTRATION_FIELDS
 from xinfang.core.intake.numbering import short_number
+from xinfang.core.life import projection
+from xinfang.core.life.actions import EVENTS
+from xinfang.core.life.columns import PROJECTED
 from xinfang.core.life.states import STATUS_LABELS, Status
 from xinfang.store.db import transaction
 
 PREVIEW = 10
-CASE_COLUMNS = (
-    "id", "year", "seq", "status", "round", *(f.key for f in REGISTRATION_FIELDS),
-    "decided_on", "decision_reason", "reject_channel", "transfer_to", "notified_on",
-    "notice_method", "unit", "assign_year", "assign_seq", "assigned_on", "assign_due",
-    "unit_accepted_on", "unit_reported_on", "unit_report", "replied_on", "reply_result",
-    "reply_finding", "reply_text", "revisited_on", "revisit_method", "satisfaction",
-    "revisit_opinion", "publicized_on", "closed_on", "updated_at", "rule_version",
-)  # fmt: skip
+# What the import writes: its own bookkeeping, and the row its events give.
+CASE_COLUMNS = ("id", "year", "seq", "updated_at", "rule_version", *PROJECTED)
 
 
 @dataclass
@@ -102,27 +98,24 @@ class Batch:
         case_id = self.next_id
         self.next_id += 1
         received = date.fromisoformat(plan.record["received_at"][:10])
-        case: dict[str, Any] = dict.fromkeys(CASE_COLUMNS) | plan.record
-        case |= {
-            "id": case_id, "year": received.year, "seq": self._number("case", received.year),
-            "status": Status.REGISTERED.value, "round": 1, "updated_at": self.stamp,
-            "rule_version": self.version,
-        }  # fmt: skip
         register = {k: v for k, v in plan.record.items() if v not in (None, False)}
         register["imported_from"] = self.origin | {"row": plan.row, "fingerprint": plan.fingerprint}
-        events = [("register", plan.record["received_at"], 1, case["status"], register)]
+        row = projection.step(None, "register", plan.record["received_at"], register)
+        events = [("register", plan.record["received_at"], 1, row["status"], register)]
         for step in plan.steps:
-            if step.action == "assign":
-                number = self._number("assign", step.day.year)
-                step.changes |= {"assign_year": step.day.year, "assign_seq": number}
-                step.data["number"] = number
-            case |= step.changes
-            case["status"] = step.status
+            if EVENTS[step.action].numbered:
+                step.data["number"] = self._number("assign", step.day.year)
             data = {k: v for k, v in step.data.items() if v is not None}
-            events.append((step.action, step.day.isoformat(), step.round, step.status, data))
+            when = step.day.isoformat()
+            row = projection.step(row, step.action, when, data)  # as `act` folds it
+            events.append((step.action, when, step.round, row["status"], data))
         if plan.remarks:  # 备注: a note, found by `search` like any other
             note = {"text": plan.remarks, "imported": True}
-            events.append(("note", events[-1][1], case["round"], case["status"], note))
+            events.append(("note", events[-1][1], row["round"], row["status"], note))
+        case: dict[str, Any] = row | {
+            "id": case_id, "year": received.year, "seq": self._number("case", received.year),
+            "updated_at": self.stamp, "rule_version": self.version,
+        }  # fmt: skip
         rows = [
             (case_id, action, when, self.stamp, self.actor, round_, status,
              json.dumps(data, ensure_ascii=False))
