@@ -125,7 +125,7 @@ ACTIONS: dict[str, Action] = {
         # Closed unpublicized (不公示, with the reason) after the revisit, or after the
         # reply of an anonymous case: cases.close decides.
         _action("close", "办结", {S.PUBLICIZED, S.REVISITED, S.REPLIED}, S.CLOSED),
-        _action("archive", "归档", {S.CLOSED, S.REJECTED, S.TRANSFERRED}, S.ARCHIVED),
+        _action("archive", "归档", {S.CLOSED, S.REJECTED, S.TRANSFERRED, S.JOINED}, S.ARCHIVED),
         _action("pause", "暂停计时", set(OPEN_STATUSES), None),
         _action("resume", "恢复计时", set(ALL_BUT_ARCHIVED), None),
         # 延期 / 疑难复杂: while the reply (or the online reply) is still to come.
@@ -164,13 +164,18 @@ ACTIONS: dict[str, Action] = {
 }
 
 
-# Routes open only with an option of their own, not offered as "the next step" there.
-BY_OPTION_ONLY = {"close": frozenset({Status.REVISITED, Status.REPLIED})}  # --no-publicize
+# Routes open only with an option of their own (close --no-publicize), or on a condition
+# the core checks (a joined case's 归档 waits for its main case's 办结, archiving.py),
+# not offered as "the next step" there.
+BY_OPTION_ONLY = {
+    "close": frozenset({Status.REVISITED, Status.REPLIED}),
+    "archive": frozenset({Status.JOINED}),
+}
 # Where a case with nothing more to do stands instead (the archived one is said below).
 ENDED_HINTS = {
     Status.VOIDED: "案件已作废（编号保留），不再办理；如需查阅请用 xinfang show。",
-    Status.JOINED: "案件已并入主案办理，答复、回访、办结见主案（xinfang show 查看）；"
-    "并案有误的可撤销：xinfang void。",
+    Status.JOINED: "案件已并入主案办理，答复、回访、办结见主案（xinfang show 查看），"
+    "主案办结后归档本案（xinfang archive）；并案有误的可撤销：xinfang void。",
 }
 
 
