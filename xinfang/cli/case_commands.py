@@ -347,6 +347,10 @@ def archive_command(
     _done("已归档", done.case_no, f"（卷内共 {done.pages} 页）")
     typer.echo(f"案卷文件夹：{done.folder}")
     typer.echo(f"压缩包：{done.zip_path}")
+    for other in done.waiting:  # 并案: their own folders follow the main case's
+        typer.echo(
+            f"并入本案的 {other} 可随之归档：xinfang archive {other} --retention {retention}"
+        )
 
 
 @command("note")

@@ -15,7 +15,7 @@ from xinfang.core import settings
 from xinfang.core.clock.dates import today
 from xinfang.core.errors import XinfangError
 from xinfang.core.intake import registration
-from xinfang.core.life import archiving, cases
+from xinfang.core.life import archiving, cases, corrections, links, routing
 from xinfang.core.vocabulary import (
     DISSATISFIED,
     FINDINGS,
@@ -24,6 +24,7 @@ from xinfang.core.vocabulary import (
     REPLY_RESULTS,
     RETENTIONS,
     SATISFIED,
+    UNREACHABLE,
     UPPER_SOURCE,
 )
 
@@ -111,6 +112,45 @@ PERSON = ("name", "phone", "id_number", "address", "township")
 ORDER = ["registered", "accepted", "assigned", "handling", "reported", "replied", "revisited"]
 ORDER += ["publicized", "closed", "archived"]
 
+# The office's other days, by case index: what goes wrong and is put right.
+SENT_BACK = {1, 20, 22}  # 退回重办: the report is not good enough, the unit reports again
+REASSIGNED = {2, 25}  # 改派: the case moves to the unit whose business it is
+UNIT_RETURNED = {5, 28}  # 退单: the unit gives it back; 28 waits to be assigned again
+URGED = {13, 21, 24}  # 催办: the unit is reminded to take the case on
+UNPUBLICIZED = {6}  # 不公示: a disability's details are private
+UNREACHABLE_AT = {26}  # the acceptance could not be told: the phone is dead, the letter back
+WRONG_REPLY = {19}  # a reply typed on the wrong case, 撤销 the next day
+MISTAKEN = {37}  # a policy question registered as a petition: 作废, its number kept
+# A relative of the earlier case's petitioner, at the same address: linked by the clerk.
+FAMILY = {31: 11}
+# The earlier petitioner comes back with another matter: linked, then unlinked.
+OTHER_MATTER = {39: 24}
+# 并案: later petitions of a matter in hand (new case index -> main case's, why), by
+# someone of the same village group, registered the day the main case is assigned; the
+# first is archived with its main case.
+JOINS = {
+    len(STAGES): (3, "同一事项：同一场火灾的另一受灾户反映，并入主案一并办理"),
+    len(STAGES) + 1: (18, "同一事项：信访人配偶就同一婚姻登记错误来信反映"),
+}
+MATTER = ("content", "category", "kind", "township", "address")
+# 承办责任人 of each unit (assign --person/--phone).
+RESPONSIBLE = {
+    unit: (SURNAMES[n] + GIVEN[-n - 1], f"1390936{1001 + n:04d}")
+    for n, unit in enumerate([*VILLAGES, *sorted(set(UNIT_OF_CATEGORY.values()))])
+}
+WHY = {
+    "send-back": "办理情况未附入户核查记录和评议结果，请补充核查后重新报送",
+    "reassign": "经核实属{to}职责，改派{to}办理",
+    "unit-return": "所反映问题不属本单位职责，请改交{to}办理",
+    "urge": "电话催问受理情况，请尽快入户核查",
+    "no-publicize": "涉及信访人残疾情况等个人隐私，不予公示",
+    "unreachable": "登记电话为空号，按登记地址邮寄的告知书被退回",
+    "wrong-reply": "答复录入错误案件（应为同日另一件），撤销",
+    "mistaken": "来电系政策咨询，不属信访事项，误登记",
+    "family": "核实为同一事项：原信访人之子代为反映",
+    "other-matter": "同一信访人，但反映的是另一事项",
+}
+
 
 def _id_number(rng: random.Random, born: date) -> str:
     body = f"620723{born:%Y%m%d}{rng.randint(100, 999)}"
@@ -120,10 +160,34 @@ def _id_number(rng: random.Random, born: date) -> str:
 
 
 @dataclass(frozen=True)
+class Ref:
+    """Another demonstration case, by its index: its number once it is registered."""
+
+    index: int
+
+
+@dataclass(frozen=True)
 class Step:
     gap: int  # days after the previous step
     action: Callable[..., object]
     values: Mapping[str, object]
+
+
+@dataclass
+class Planned:
+    index: int
+    stage: str
+    values: dict[str, object]
+    steps: list[Step]
+    received: date = date.min
+
+    def dated(self) -> list[tuple[date, Step]]:
+        """Each step with its day."""
+        found, day = [], self.received
+        for step in self.steps:
+            day += timedelta(days=step.gap)
+            found.append((day, step))
+        return found
 
 
 def build(
@@ -131,37 +195,76 @@ def build(
 ) -> dict[str, int]:
     """Fill an empty ledger; return how many cases stand at each status. Each case's
     last step is a few days before today, so most stand within their deadlines and a
-    few (every sixth open one) are late, as in a real office. `binder` writes the
-    archived case files (outputs/archive.py renders them from the templates; the core
-    writes no document itself)."""
+    few (every sixth open one) are late, as in a real office. The steps of all cases are
+    taken day by day, as the office took them (a case is joined into another while that
+    one is being handled). `binder` writes the archived case files (outputs/archive.py
+    renders them from the templates; the core writes no document itself)."""
     if conn.execute("SELECT count(*) FROM cases").fetchone()[0]:
         raise XinfangError("演示数据只能写入空台账；请换一个 --db 路径。")
     rng = random.Random(seed)
     settings.set_value(conn, "clerk", "王芳")
     end = today()
-    planned: list[tuple[date, int, dict[str, object], list[Step]]] = []
+    archive = partial(archiving.archive, binder=binder)
+    planned: dict[int, Planned] = {}
     for index, stage in enumerate(STAGES):
         values = _petition(rng, index, end)
-        if index in RETURNING:
-            values |= {key: planned[RETURNING[index]][2][key] for key in PERSON}
-        steps = _plan(rng, index, stage, values, partial(archiving.archive, binder=binder))
+        for earlier, keys in ((RETURNING, PERSON), (OTHER_MATTER, PERSON),
+                              (FAMILY, ("township", "address"))):  # fmt: skip
+            if index in earlier:
+                values |= {key: planned[earlier[index]].values[key] for key in keys}
+        case = Planned(index, stage, values, _plan(rng, index, stage, values, archive))
         lag = rng.randint(0, 1) + (9 if index % 6 == 5 and stage in ORDER[:7] else 0)
-        received = end - timedelta(days=sum(step.gap for step in steps) + lag)
-        planned.append((received, index, values, steps))
-    for received, index, values, steps in sorted(planned, key=lambda p: (p[0], p[1])):
-        # A time of day, except today, when it might still be ahead of the clock.
-        when = f"{received} {9 + index % 8:02d}:30" if received < end else received.isoformat()
-        case_no = registration.register(conn, values, on=when).case_no
-        day = received
-        for step in steps:
-            day += timedelta(days=step.gap)
-            given = {
-                key: (day + value).isoformat() if isinstance(value, timedelta) else value
-                for key, value in step.values.items()
-            }
-            step.action(conn, case_no, on=day.isoformat(), **given)
+        case.received = end - timedelta(days=sum(step.gap for step in case.steps) + lag)
+        planned[index] = case
+    for index, (main, why) in JOINS.items():
+        planned[index] = _joining(rng, index, planned[main], why, end, archive)
+    agenda: list[tuple[date, int, int, Step | None]] = []
+    for index, case in planned.items():
+        agenda.append((case.received, index, -1, None))
+        agenda += [(day, index, n, step) for n, (day, step) in enumerate(case.dated())]
+    numbers: dict[int, str] = {}
+    for day, index, _, step in sorted(agenda, key=lambda item: item[:3]):
+        if step is None:  # registered; a time of day, except today (it may still be ahead)
+            when = f"{day} {9 + index % 8:02d}:30" if day < end else day.isoformat()
+            numbers[index] = registration.register(conn, planned[index].values, on=when).case_no
+            continue
+        given = {key: _given(value, day, numbers) for key, value in step.values.items()}
+        step.action(conn, numbers[index], on=day.isoformat(), **given)
     rows = conn.execute("SELECT status, count(*) FROM cases GROUP BY status").fetchall()
     return {status: count for status, count in rows}
+
+
+def _given(value: object, day: date, numbers: dict[int, str]) -> object:
+    """A step's value as the command takes it: a timedelta is that many days after the
+    step's own date, a Ref the other case's number."""
+    if isinstance(value, timedelta):
+        return (day + value).isoformat()
+    if isinstance(value, Ref):
+        return numbers[value.index]
+    return value
+
+
+def _joining(
+    rng: random.Random,
+    index: int,
+    main: Planned,
+    why: str,
+    end: date,
+    archive: Callable[..., Any],
+) -> Planned:
+    """Another person's petition of the main case's matter, registered the day that case
+    is assigned and joined into it while it is being handled; filed with its main case
+    if that one is archived."""
+    values = _petition(rng, index, end) | {key: main.values[key] for key in MATTER}
+    assigned = next(day for day, step in main.dated() if step.action == cases.assign)
+    steps = [
+        Step(1, cases.accept, {"notified_on": timedelta(days=0)}),
+        Step(1, corrections.join, {"into": Ref(main.index), "reason": why}),
+    ]
+    if main.stage == "archived":
+        filed = main.dated()[-1][0] - (assigned + timedelta(days=2))
+        steps.append(Step(filed.days, archive, {"retention": RETENTIONS[-1]}))
+    return Planned(index, "joined", values, steps, assigned)
 
 
 def _petition(rng: random.Random, index: int, end: date) -> dict[str, object]:
@@ -202,7 +305,7 @@ def _plan(
     archive: Callable[..., Any],
 ) -> list[Step]:
     """The steps that take a new case to `stage`; a timedelta value means that many days
-    after the step's own date."""
+    after the step's own date, a Ref another case's number."""
     anonymous = bool(values["anonymous"])
     notice: dict[str, object] = {} if anonymous else {"notified_on": timedelta(days=0)}
     if stage == "rejected":
@@ -213,18 +316,16 @@ def _plan(
         to = "临泽县人力资源和社会保障局"
         return [Step(1, cases.transfer, {"to": to, "reason": "不属民政职责", **notice})]
     target = ORDER.index(stage)
-    steps: list[Step] = []
+    steps: list[Step] = _corrections(index)
     if target >= 1:
-        steps.append(Step(1, cases.accept, notice))
+        if index in UNREACHABLE_AT:
+            told = {"method": UNREACHABLE, "reason": WHY["unreachable"]}
+            steps += [Step(1, cases.accept, {}), Step(2, cases.notify, told)]
+        else:
+            steps.append(Step(1, cases.accept, notice))
     # Some cases are answered by the office itself, without a 交办.
-    if target >= 2 and (target <= 4 or index % 4 != 0):
-        town = str(values["township"])
-        unit = town if index % 2 else UNIT_OF_CATEGORY.get(str(values["category"]), town)
-        steps.append(Step(1, cases.assign, {"to": unit, "due": timedelta(days=15)}))
-        if target >= 3:
-            steps.append(Step(1, cases.unit_accept, {}))
-        if target >= 4:
-            steps.append(Step(4, cases.unit_report, {"text": REPLIES[RESOLVED]}))
+    if (target >= 2 and (target <= 4 or index % 4 != 0)) or index in UNIT_RETURNED:
+        steps += _routing(index, target, values)
     if target >= 5:
         rounds = 2 if index % 7 == 2 and target >= 6 and not anonymous else 1
         for round_no in range(rounds):
@@ -238,10 +339,76 @@ def _plan(
                 opinion = "认为补发金额计算有误" if feeling == DISSATISFIED else None
                 revisit = {"method": "电话回访", "satisfaction": feeling, "opinion": opinion}
                 steps.append(Step(1, cases.revisit, revisit))
-    if target >= 7:
+    if target >= 7 and index not in UNPUBLICIZED:
         steps.append(Step(1, cases.publicize, {"where": "临泽县人民政府门户网站"}))
     if target >= 8:
-        steps.append(Step(1, cases.close, {"approved_by": "李主任"}))
+        closing: dict[str, object] = {"approved_by": "李主任"}
+        if index in UNPUBLICIZED:
+            closing |= {"publicize": False, "reason": WHY["no-publicize"]}
+        steps.append(Step(1, cases.close, closing))
     if target >= 9:
         steps.append(Step(3, archive, {"retention": RETENTIONS[-1]}))  # 10年
+    if index in WRONG_REPLY:
+        reply = {"result": RESOLVED, "finding": FINDINGS[0], "text": REPLIES[RESOLVED]}
+        steps += [
+            Step(1, cases.reply, reply),
+            Step(1, corrections.void, {"reason": WHY["wrong-reply"]}),
+        ]
+    return steps
+
+
+def _corrections(index: int) -> list[Step]:
+    """What is put right first: a case registered by mistake, a repeat link."""
+    if index in MISTAKEN:
+        return [Step(1, corrections.void, {"whole": True, "reason": WHY["mistaken"]})]
+    if index in FAMILY:
+        return [Step(1, links.link, {"to": Ref(FAMILY[index]), "reason": WHY["family"]})]
+    if index in OTHER_MATTER:
+        return [Step(1, links.unlink, {"reason": WHY["other-matter"]})]
+    return []
+
+
+def _routing(index: int, target: int, values: dict[str, object]) -> list[Step]:
+    """交办 to the unit (naming its 承办责任人) and the unit's work, with the office's
+    corrections of it: 退单, 改派, 催办, 退回重办."""
+    town = str(values["township"])
+    own = UNIT_OF_CATEGORY.get(str(values["category"]), town)
+    unit, other = (town, own) if index % 2 else (own, town)
+
+    def assign(to: str) -> Step:
+        person, phone = RESPONSIBLE[to]
+        return Step(
+            1, cases.assign, {"to": to, "due": timedelta(days=15), "person": person, "phone": phone}
+        )
+
+    steps: list[Step] = []
+    if index in UNIT_RETURNED:  # first to the wrong unit, which gives it back
+        steps += [
+            assign(other),
+            Step(1, routing.unit_return, {"reason": WHY["unit-return"].format(to=unit)}),
+        ]
+        if target < 2:
+            return steps
+    steps.append(assign(unit))
+    if index in REASSIGNED:
+        person, phone = RESPONSIBLE[other]
+        moved = {
+            "to": other,
+            "reason": WHY["reassign"].format(to=other),
+            "person": person,
+            "phone": phone,
+        }
+        steps.append(Step(1, routing.reassign, moved))
+    if index in URGED:
+        steps.append(Step(2, routing.urge, {"note": WHY["urge"]}))
+    if target >= 3:
+        steps.append(Step(1, cases.unit_accept, {}))
+    if target >= 4 or index in SENT_BACK:
+        steps.append(Step(4, cases.unit_report, {"text": REPLIES[RESOLVED]}))
+    if index in SENT_BACK:
+        steps.append(
+            Step(2, routing.send_back, {"reason": WHY["send-back"], "due": timedelta(days=10)})
+        )
+        if target >= 4:
+            steps.append(Step(3, cases.unit_report, {"text": REPLIES[RESOLVED]}))
     return steps

@@ -30,6 +30,7 @@ from xinfang.core.vocabulary import (
     REPLY_RESULTS,
     RETENTIONS,
     REVIEW_OUTCOMES,
+    UNREACHABLE,
 )
 
 FORMAT, VERSION = "xinfang-bundle", 2
@@ -260,7 +261,12 @@ SCHEMAS: dict[str, dict[str, Check]] = {
     "accept": _NOTICE,
     "reject": {**_NOTICE, "reason": required(text(2_000)), "channel": required(line(200))},
     "transfer": {**_NOTICE, "to": required(line(200)), "reason": text(2_000)},
-    "notify": {"notified_on": required(day), "notice_method": choice(NOTICE_METHODS)},
+    # 无法联系 (cases.notify, with its reason) meets the notice duty too.
+    "notify": {
+        "notified_on": required(day),
+        "notice_method": choice((*NOTICE_METHODS, UNREACHABLE)),
+        "reason": text(2_000),
+    },
     "assign": {
         "to": required(line(50)),
         "due": required(day),

@@ -352,7 +352,8 @@ ACTIONS: dict[str, Action] = {
         _action("close", "办结", {S.PUBLICIZED, S.REVISITED, S.REPLIED}, S.CLOSED,
                 sets=lambda data, row, day: {"closed_on": day}, sets_from_data=False,
                 times=_close_times),
-        _action("archive", "归档", {S.CLOSED, S.REJECTED, S.TRANSFERRED}, S.ARCHIVED,
+        # A joined case is filed once its main case is closed (archiving.py checks).
+        _action("archive", "归档", {S.CLOSED, S.REJECTED, S.TRANSFERRED, S.JOINED}, S.ARCHIVED,
                 sets=lambda data, row, day: {
                     "archived_on": day, "retention": data.get("retention")},
                 times=_ends_all),
@@ -409,13 +410,18 @@ RECORDS = frozenset(name for name, action in ACTIONS.items() if action.record)
 SIDE_ACTIONS = frozenset(name for name, action in ACTIONS.items() if action.side)
 
 
-# Routes open only with an option of their own, not offered as "the next step" there.
-BY_OPTION_ONLY = {"close": frozenset({Status.REVISITED, Status.REPLIED})}  # --no-publicize
+# Routes open only with an option of their own (close --no-publicize), or on a condition
+# the core checks (a joined case's 归档 waits for its main case's 办结, archiving.py),
+# not offered as "the next step" there.
+BY_OPTION_ONLY = {
+    "close": frozenset({Status.REVISITED, Status.REPLIED}),
+    "archive": frozenset({Status.JOINED}),
+}
 # Where a case with nothing more to do stands instead (the archived one is said below).
 ENDED_HINTS = {
     Status.VOIDED: "案件已作废（编号保留），不再办理；如需查阅请用 xinfang show。",
-    Status.JOINED: "案件已并入主案办理，答复、回访、办结见主案（xinfang show 查看）；"
-    "并案有误的可撤销：xinfang void。",
+    Status.JOINED: "案件已并入主案办理，答复、回访、办结见主案（xinfang show 查看），"
+    "主案办结后归档本案（xinfang archive）；并案有误的可撤销：xinfang void。",
 }
 
 

@@ -1,6 +1,8 @@
 """归档: the case file (一案一卷) as planned by the 案卷目录 (seed 000): cover and catalogue
 first, then 1 登记表, 2 来源材料, 3 受理（不予受理）告知书, 4 调查办理材料, 5 答复书,
-6 结案审批表, 7 回访表, 8 其他材料. The core decides what goes into the case file, in
+6 结案审批表, 7 回访表, 8 其他材料. A case joined into another (并案) is filed once
+its main case is closed, with a 并案说明 in section 8 in place of its own reply, revisit
+and closing, which are the main case's. The core decides what goes into the case file, in
 which order, on which pages; a `Binder` from the outputs (xinfang/outputs/archive.py)
 turns each planned entry into a file. Every file is hashed into `archive_files` in the
 same transaction as the case's 归档 event, and the case file only takes its final name
@@ -15,8 +17,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from xinfang.core.clock.dates import Moment, chinese_date, moment
-from xinfang.core.intake.numbering import short_number
-from xinfang.core.life import ledger
+from xinfang.core.errors import StepRefused
+from xinfang.core.intake.numbering import number_of, short_number
+from xinfang.core.life import joined, ledger
 from xinfang.core.life.acting import act, choice
 from xinfang.core.life.actions import check_step
 from xinfang.core.life.files import files_dir, safe_name, sha256
@@ -57,6 +60,7 @@ class Entry:
     pages: int
     document: str | None = None  # a template title to render
     source: Path | None = None  # an attachment to copy
+    text: tuple[str, ...] = ()  # a note the core writes itself, one paragraph a line
 
 
 class Binder(Protocol):
@@ -93,10 +97,20 @@ class Archived:
     zip_path: Path
     files: list[Path] = field(default_factory=list)
     pages: int = 0
+    waiting: list[str] = field(default_factory=list)  # cases joined into it, not yet filed
 
 
-def plan(conn: sqlite3.Connection, case: sqlite3.Row, context: dict[str, Any]) -> list[Entry]:
-    """The entries of sections 1–8 in catalogue order, numbered as they will be filed."""
+JOINED_NOTE = "并案说明"
+
+
+def plan(
+    conn: sqlite3.Connection,
+    case: sqlite3.Row,
+    context: dict[str, Any],
+    note: tuple[str, ...] = (),
+) -> list[Entry]:
+    """The entries of sections 1–8 in catalogue order, numbered as they will be filed;
+    `note`, the 并案说明 of a joined case, first in section 8."""
     base = files_dir(conn)
     found: list[tuple[int, str, int, str | None, Path | None]] = []
 
@@ -127,11 +141,34 @@ def plan(conn: sqlite3.Connection, case: sqlite3.Row, context: dict[str, Any]) -
     document(6, "结案审批表")
     if case["revisited_on"]:
         document(7, "回访及满意度调查表")
+    if note:
+        found.append((8, JOINED_NOTE, 1, None, None))
     attached(8, OTHER_MATERIALS)
     return [
-        Entry(section, f"{section}-{number:02d} {safe_name(name, 60)}", pages, title, source)
+        Entry(
+            section, f"{section}-{number:02d} {safe_name(name, 60)}", pages, title, source,
+            note if name == JOINED_NOTE and source is None else (),
+        )
         for number, (section, name, pages, title, source) in enumerate(found, 1)
-    ]
+    ]  # fmt: skip
+
+
+def _main_closed(conn: sqlite3.Connection, case: sqlite3.Row) -> sqlite3.Row:
+    """The main case of a joined one, once it is closed (or archived): the joined case's
+    own file follows it. Refused before, naming the main case and what to do."""
+    main = joined.into(conn, case)
+    case_no = number_of(case)
+    if main is None:  # a joined status always has its live join
+        raise StepRefused(f"案件 {case_no} 找不到其并入的主案；请用 xinfang doctor 检查台账")
+    status = Status(main["status"])
+    if status not in (Status.CLOSED, Status.ARCHIVED):
+        main_no = number_of(main)
+        raise StepRefused(
+            f"案件 {case_no} 已并入主案 {main_no} 办理，主案当前状态为「{status.label}」，"
+            f"尚未办结，本案还不能归档；请先办结主案（xinfang show {main_no} 查看其下一步），"
+            f"主案办结后再归档本案（xinfang archive {case_no}）。"
+        )
+    return main
 
 
 def catalogue(entries: list[Entry]) -> tuple[list[dict[str, str]], int]:
@@ -162,7 +199,17 @@ def archive(
     check_step(case_no, Status(case["status"]), "archive")  # before any file is written
     when = moment(on)
     context = documents.context(conn, case)
-    entries = plan(conn, case, context)
+    note: tuple[str, ...] = ()
+    if case["status"] == Status.JOINED:
+        main = _main_closed(conn, case)
+        note = joined.statement(conn, case, main)
+        # The cover's 办结 and 公示 are the main case's (no text of it: another person's).
+        shown = documents.context(conn, main)
+        context.update(
+            closed_cn=f"{shown['closed_cn']}（随主案 {number_of(main)} 办结）",
+            **{key: shown[key] for key in ("closed_upper", "closed_box", "publicized_box")},
+        )
+    entries = plan(conn, case, context, note)
     rows, total = catalogue(entries)
     context.update(
         catalogue=rows,
@@ -179,6 +226,8 @@ def archive(
             writer.write(entry, context)
 
         def build(row: sqlite3.Row, when: Moment) -> dict[str, Any]:
+            if row["status"] == Status.JOINED:  # the main case's close still stands
+                _main_closed(conn, row)
             return {"retention": choice(retention, RETENTIONS, "保管期限"), "folder": folder.name}
 
         def record(row: sqlite3.Row) -> None:
@@ -195,7 +244,9 @@ def archive(
     except BaseException:
         writer.discard(keep_published=_archived(conn, case["id"]))
         raise
-    return Archived(case_no, folder, done["zip"], done["files"], total)
+    waiting = [no for no in joined.members(conn, case)
+               if ledger.find(conn, no)["status"] == Status.JOINED]  # fmt: skip
+    return Archived(case_no, folder, done["zip"], done["files"], total, waiting)
 
 
 def _archived(conn: sqlite3.Connection, case_id: int) -> bool:
