@@ -165,3 +165,20 @@ def test_vocabulary_is_plain_data():
     } | {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}  # fmt: skip
     assert imported <= {"__future__", "dataclasses", "datetime"}
     assert isinstance(vocabulary.RECEPTION_LOOKBACK, timedelta)
+
+
+def test_the_readmes_glossary_has_every_action_and_every_word():
+    from xinfang.core.life.actions import EVENTS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    glossary = readme[readme.index("Glossary (one English") :]
+    missing = [
+        f"{action.label} {name}"
+        for name, action in EVENTS.items()
+        if f"| {action.label} | `{name}` |" not in glossary
+    ] + [
+        f"{term.chinese} {name}"
+        for name, term in vocabulary.GLOSSARY.items()
+        if f"| {term.chinese} | `{name}` |" not in glossary
+    ]
+    assert missing == []
