@@ -29,6 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from xinfang.core.clock import deadlines, rules, workdays
+from xinfang.core.life.case import COLUMNS, Case
 from xinfang.store import db
 
 TODAY = date(2026, 11, 23)
@@ -193,7 +194,8 @@ class Generator:
             {"action": a, "occurred_at": w, "round": r, "data": d}
             for _, a, w, _, _, r, _, d in rows
         ]
-        found = deadlines.derive(case, replay, self.rules, self.cal)  # type: ignore[arg-type]
+        typed = Case.from_row({**dict.fromkeys(COLUMNS), **case})
+        found = deadlines.derive(typed, replay, self.rules, self.cal)  # type: ignore[arg-type]
         due = [
             (case_id, d.stage, d.round, d.starts_on.isoformat(), d.amount, d.unit,
              d.due_on.isoformat() if d.due_on else None,

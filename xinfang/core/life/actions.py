@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from xinfang.core.errors import StepRefused
 from xinfang.core.intake.fields import REGISTRATION_FIELDS
+from xinfang.core.life.case import Case
 from xinfang.core.life.columns import NOTICE, PROJECTED, REPLY, UNIT_RETURN
 from xinfang.core.life.states import ALL_BUT_ARCHIVED, LATE_NOTICE_ONLY, OPEN_STATUSES, Status
 from xinfang.core.vocabulary import DISSATISFIED, ONLINE_SOURCE
@@ -35,7 +36,7 @@ Data = Mapping[str, Any]
 class Clock(Protocol):
     """What an action may do to a case's deadlines (clock/deadlines.py replays them)."""
 
-    case: Any  # the case's row: its registration facts
+    case: Case  # the case's row: its registration facts
     anonymous: bool
 
     def open(
@@ -97,12 +98,12 @@ def _register_sets(data: Data, row: Row, day: str) -> Row:
 
 def _register_times(clock: Clock, day: date, round_no: int, data: Data) -> None:
     case = clock.case
-    clock.open("notice", round_no, _day(case["received_at"]))
-    if case["source"] == ONLINE_SOURCE:
+    clock.open("notice", round_no, _day(case.received_at))
+    if case.source == ONLINE_SOURCE:
         # 网络舆情: counted from the post itself when the clerk knows when it was.
-        posted = _day(case["posted_at"]) if case["posted_at"] else day
+        posted = _day(case.posted_at) if case.posted_at else day
         clock.open("online_reply", round_no, posted)
-        if case["upper_ref"]:
+        if case.upper_ref:
             clock.open("upper_report", round_no, day)
 
 
