@@ -199,7 +199,8 @@ class Generator:
         due = [
             (case_id, d.stage, d.round, d.starts_on.isoformat(), d.amount, d.unit,
              d.due_on.isoformat() if d.due_on else None,
-             d.met_on.isoformat() if d.met_on else None, d.paused_days, int(d.provisional))
+             d.met_on.isoformat() if d.met_on else None, d.paused_days, int(d.provisional),
+             d.ended_by)
             for d in found
         ]  # fmt: skip
         return case, rows, due
@@ -303,7 +304,7 @@ def generate(path: Path, size: str, seed: int) -> dict[str, int]:
         )
         conn.executemany(
             "INSERT INTO deadlines (case_id, stage, round, starts_on, amount, unit, due_on, "
-            "met_on, paused_days, provisional) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "met_on, paused_days, provisional, ended_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             due,
         )
         conn.execute("COMMIT")

@@ -203,12 +203,12 @@ def _deadlines(conn: sqlite3.Connection) -> Finding:
         ).fetchall()
         expected = {
             (d.stage, d.round, d.due_on.isoformat() if d.due_on else None,
-             d.met_on.isoformat() if d.met_on else None)
+             d.met_on.isoformat() if d.met_on else None, d.ended_by)
             for d in deadlines.derive(case, events, deadlines.rules_of(conn, case), cal)
         }  # fmt: skip
         stored = set(
             conn.execute(
-                "SELECT stage, round, due_on, met_on FROM deadlines WHERE case_id = ?",
+                "SELECT stage, round, due_on, met_on, ended_by FROM deadlines WHERE case_id = ?",
                 (case.id,),
             ).fetchall()
         )

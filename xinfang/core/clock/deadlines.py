@@ -46,6 +46,7 @@ class Deadline:
     paused_days: int = 0
     provisional: bool = False
     pauses: list[tuple[date, date | None]] = field(default_factory=list)
+    ended_by: str | None = None  # join | archive: ended on met_on, not met
 
     @property
     def label(self) -> str:
@@ -93,9 +94,10 @@ class _Replay:
     def drop(self, stage: str, round_no: int) -> None:
         self.deadlines.pop((stage, round_no), None)
 
-    def end_all(self, day: date) -> None:
+    def end_all(self, day: date, by: str) -> None:
         for deadline in self.deadlines.values():
-            deadline.met_on = deadline.met_on or day
+            if not deadline.met_on:
+                deadline.met_on, deadline.ended_by = day, by
 
     def supervise(self, day: date, due: date) -> None:
         self.supervisions += 1
@@ -246,7 +248,7 @@ def sync(conn: sqlite3.Connection, case_id: int, cal: WorkCalendar | None = None
     conn.execute("DELETE FROM deadlines WHERE case_id = ?", (case_id,))
     conn.executemany(
         "INSERT INTO deadlines (case_id, stage, round, starts_on, amount, unit, due_on, met_on, "
-        "paused_days, provisional) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "paused_days, provisional, ended_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 case_id,
@@ -259,6 +261,7 @@ def sync(conn: sqlite3.Connection, case_id: int, cal: WorkCalendar | None = None
                 d.met_on.isoformat() if d.met_on else None,
                 d.paused_days,
                 int(d.provisional),
+                d.ended_by,
             )
             for d in deadlines
         ],

@@ -44,7 +44,7 @@ class Clock(Protocol):
     ) -> None: ...
     def meet(self, stage: str, round_no: int | None, day: date) -> None: ...
     def drop(self, stage: str, round_no: int) -> None: ...
-    def end_all(self, day: date) -> None: ...
+    def end_all(self, day: date, by: str) -> None: ...
     def told(self, notice: Data) -> bool: ...
     def supervise(self, day: date, due: date) -> None: ...
     def pause(self, day: date) -> None: ...
@@ -246,10 +246,17 @@ def _close_times(clock: Clock, day: date, round_no: int, data: Data) -> None:
     clock.open("archive", round_no, day)
 
 
-def _ends_all(clock: Clock, day: date, round_no: int, data: Data) -> None:
-    """The case is over (归档), or 并案: handled as the main case, under its deadlines;
-    whatever is still open ends here (late, if it was due)."""
-    clock.end_all(day)
+def _archive_times(clock: Clock, day: date, round_no: int, data: Data) -> None:
+    """归档 meets its own deadline; whatever else is still open (the petitioner's 复查
+    window, a notice never given) ends here, unmet."""
+    clock.meet("archive", None, day)
+    clock.end_all(day, "archive")
+
+
+def _join_times(clock: Clock, day: date, round_no: int, data: Data) -> None:
+    """并案: handled as the main case, under its deadlines; the case's own end here,
+    unmet (late, if they were due): no reply of its own is counted."""
+    clock.end_all(day, "join")
 
 
 def _review_times(clock: Clock, day: date, round_no: int, data: Data) -> None:
@@ -357,7 +364,7 @@ ACTIONS: dict[str, Action] = {
         _action("archive", "归档", {S.CLOSED, S.REJECTED, S.TRANSFERRED, S.JOINED}, S.ARCHIVED,
                 sets=lambda data, row, day: {
                     "archived_on": day, "retention": data.get("retention")},
-                times=_ends_all),
+                times=_archive_times),
         _action("pause", "暂停计时", OPEN_STATUSES, None, side=True, answered_by="resume",
                 sets=lambda data, row, day: {"paused_since": day}, sets_from_data=False,
                 times=lambda clock, day, round_no, data: clock.pause(day)),
@@ -400,7 +407,7 @@ ACTIONS: dict[str, Action] = {
         _action("void", "撤销", ALL_BUT_ARCHIVED, None, record=True, side=True),
         # 并案 into another case handled as the main one, under its deadlines.
         _action("join", "并案", {S.ACCEPTED, S.ASSIGNED, S.HANDLING, S.REPORTED}, S.JOINED,
-                side=True, times=_ends_all,
+                side=True, times=_join_times,
                 tells=lambda state, when, data: setattr(state, "joined_into", data.get("into"))),
     )
 }

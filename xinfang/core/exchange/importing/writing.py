@@ -135,7 +135,8 @@ class Batch:
             self.deadlines.append(
                 (case_id, d.stage, d.round, d.starts_on.isoformat(), d.amount, d.unit,
                  d.due_on.isoformat() if d.due_on else None,
-                 d.met_on.isoformat() if d.met_on else None, d.paused_days, int(d.provisional))
+                 d.met_on.isoformat() if d.met_on else None, d.paused_days, int(d.provisional),
+                 d.ended_by)
             )  # fmt: skip
         self.overdue += late
         self.statuses[case["status"]] += 1
@@ -165,7 +166,7 @@ class Batch:
         )
         conn.executemany(
             "INSERT INTO deadlines (case_id, stage, round, starts_on, amount, unit, due_on, "
-            "met_on, paused_days, provisional) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "met_on, paused_days, provisional, ended_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             self.deadlines,
         )
         conn.executemany(
