@@ -57,7 +57,8 @@ def void(
     by: str | None = None,
 ) -> Voided:
     """撤销 the latest step (or step `event`), or with `whole` 作废 the case: a `void`
-    event naming the step, and the case re-projected without it."""
+    event naming the step, and the case re-projected without it. A main case's reply,
+    revisit, 公示 or 办结 stays once a case joined into it is filed with them."""
     why = clean_text(reason, "撤销理由", max_length=2_000, required=True, multiline=True)
     number = parse_int(event, "步骤", minimum=1, maximum=1_000_000) if event is not None else None
     if whole and number is not None:
@@ -71,6 +72,13 @@ def void(
         if whole and others:
             why_not = (
                 f"已有 {'、'.join(others)} 并入本案；请先撤销其并案（xinfang void {others[0]}）"
+            )
+            raise _refused(case, why_not)
+        kept = joined.filed(conn, case) if step["action"] in joined.FOLLOWED else []
+        if kept:
+            why_not = (
+                f"并入本案的 {'、'.join(kept)} 已随本案办结归档（其并案说明载明本案的答复、"
+                f"回访、办结），不能再撤销第 {target} 条「{_label(step['action'])}」"
             )
             raise _refused(case, why_not)
         if when.is_before(step["occurred_at"]):

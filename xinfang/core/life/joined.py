@@ -60,8 +60,22 @@ def into(conn: sqlite3.Connection, case: Case) -> Case | None:
     return None if row is None else Case.from_row(row)
 
 
+# The main case's steps a joined case follows: its 并案说明 tells them (statement()).
+FOLLOWED = ("reply", "revisit", "publicize", "close")
+
+
 def members(conn: sqlite3.Connection, case: Case) -> list[str]:
     """The numbers of the cases joined into this one, in order."""
+    return [member.number for member in _members(conn, case)]
+
+
+def filed(conn: sqlite3.Connection, case: Case) -> list[str]:
+    """The numbers of the cases joined into this one and archived since, with the main
+    case's steps in their file."""
+    return [member.number for member in _members(conn, case) if member.status == Status.ARCHIVED]
+
+
+def _members(conn: sqlite3.Connection, case: Case) -> list[Case]:
     found = conn.execute(
         "SELECT DISTINCT c.* FROM cases c JOIN events e ON e.case_id = c.id "
         "WHERE c.status IN (?, ?) AND e.action = 'join' AND json_extract(e.data, '$.into') = ? "
@@ -69,7 +83,7 @@ def members(conn: sqlite3.Connection, case: Case) -> list[str]:
         (*JOINED_OR_FILED, _number(case), case.origin_office),
     ).fetchall()
     return [
-        other.number
+        other
         for other in map(Case.from_row, found)
         if (main := into(conn, other)) is not None and main.id == case.id
     ]
