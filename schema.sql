@@ -161,6 +161,7 @@ CREATE TABLE deadlines (
     met_on      TEXT,
     paused_days INTEGER NOT NULL DEFAULT 0,
     provisional INTEGER NOT NULL DEFAULT 0,
+    ended_by    TEXT,     -- join | archive: ended on met_on by 并案 or 归档, not met
     PRIMARY KEY (case_id, stage, round)
 ) WITHOUT ROWID;
 CREATE INDEX deadlines_open ON deadlines (due_on) WHERE met_on IS NULL;

@@ -29,6 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from xinfang.core.clock import deadlines, rules, workdays
+from xinfang.core.life.case import COLUMNS, Case
 from xinfang.store import db
 
 TODAY = date(2026, 11, 23)
@@ -193,11 +194,13 @@ class Generator:
             {"action": a, "occurred_at": w, "round": r, "data": d}
             for _, a, w, _, _, r, _, d in rows
         ]
-        found = deadlines.derive(case, replay, self.rules, self.cal)  # type: ignore[arg-type]
+        typed = Case.from_row({**dict.fromkeys(COLUMNS), **case})
+        found = deadlines.derive(typed, replay, self.rules, self.cal)  # type: ignore[arg-type]
         due = [
             (case_id, d.stage, d.round, d.starts_on.isoformat(), d.amount, d.unit,
              d.due_on.isoformat() if d.due_on else None,
-             d.met_on.isoformat() if d.met_on else None, d.paused_days, int(d.provisional))
+             d.met_on.isoformat() if d.met_on else None, d.paused_days, int(d.provisional),
+             d.ended_by)
             for d in found
         ]  # fmt: skip
         return case, rows, due
@@ -301,7 +304,7 @@ def generate(path: Path, size: str, seed: int) -> dict[str, int]:
         )
         conn.executemany(
             "INSERT INTO deadlines (case_id, stage, round, starts_on, amount, unit, due_on, "
-            "met_on, paused_days, provisional) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "met_on, paused_days, provisional, ended_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             due,
         )
         conn.execute("COMMIT")

@@ -30,7 +30,7 @@ FIGURES: dict[str, dict[str, object]] = {}
 
 WRITER = r"""
 import random, sys, time
-from xinfang.core.life import cases
+from xinfang.core.life import deciding, notes
 from xinfang.core.intake import registration
 from xinfang.store.db import connect
 
@@ -46,9 +46,9 @@ while time.monotonic() < stop:
     number = registration.register(conn, values).case_no
     print("R", number, flush=True)
     if rng.random() < 0.7:
-        cases.accept(conn, number)
+        deciding.accept(conn, number)
     if rng.random() < 0.5:
-        cases.note(conn, number, "已电话联系信访人")
+        notes.note(conn, number, "已电话联系信访人")
     # A pause, as even a script has: SQLite's lock is not fair, and a writer that takes it
     # back at once can hold another process's BEGIN IMMEDIATE off for many seconds.
     time.sleep(0.01)

@@ -29,7 +29,7 @@ FIGURES: dict[str, dict[str, object]] = {}
 # stdout (flushed) only after its action has committed, so every line is a promise.
 WRITER = r"""
 import random, sys
-from xinfang.core.life import cases
+from xinfang.core.life import deciding, handling, notes
 from xinfang.core.intake import registration
 from xinfang.store.db import connect
 
@@ -56,16 +56,16 @@ while True:
         print("R", number, flush=True)
     elif roll < 0.65 and registered:
         number = registered.pop(0)
-        cases.accept(conn, number)
+        deciding.accept(conn, number)
         accepted.append(number)
         print("A", number, flush=True)
     elif roll < 0.75 and accepted:
         number = accepted.pop(rng.randrange(len(accepted)))
-        cases.assign(conn, number, to=rng.choice(["沙河镇", "新华镇"]), due="2026-12-31")
+        handling.assign(conn, number, to=rng.choice(["沙河镇", "新华镇"]), due="2026-12-31")
         print("S", number, flush=True)
     else:
         number = rng.choice(mine or registered or accepted)
-        cases.note(conn, number, f"电话联系信访人，第{rng.randrange(1000)}次")
+        notes.note(conn, number, f"电话联系信访人，第{rng.randrange(1000)}次")
         print("N", number, flush=True)
 """
 
@@ -199,7 +199,7 @@ def test_archive_killed_midway_then_retried(db_path, tmp_path):
     """`archive` writes the case file (folder, zip, manifest) inside its transaction. Killed
     at any moment and run again, it leaves one whole case file that `verify` accepts."""
     from xinfang.core.intake import registration
-    from xinfang.core.life import cases, ledger
+    from xinfang.core.life import closing, deciding, handling, ledger
     from xinfang.store.db import connect
 
     conn = connect(db_path)
@@ -207,11 +207,11 @@ def test_archive_killed_midway_then_retried(db_path, tmp_path):
     for n in range(8):
         values = {"name": "张三", "source": "本级", "form": "来访", "content": f"反映第{n}号低保"}
         number = registration.register(conn, values).case_no
-        cases.accept(conn, number)
-        cases.reply(conn, number, result="已解决", finding="属实", text="已重新评定")
-        cases.revisit(conn, number, method="电话回访", satisfaction="满意")
-        cases.publicize(conn, number)
-        numbers.append(cases.close(conn, number))
+        deciding.accept(conn, number)
+        handling.reply(conn, number, result="已解决", finding="属实", text="已重新评定")
+        closing.revisit(conn, number, method="电话回访", satisfaction="满意")
+        closing.publicize(conn, number)
+        numbers.append(closing.close(conn, number))
     rng = random.Random(SEED)
     committed = 0
     archive = db_path.parent / "ledger-files" / "archive"
@@ -224,7 +224,7 @@ def test_archive_killed_midway_then_retried(db_path, tmp_path):
         time.sleep(rng.uniform(0.1, 0.6))
         killed.send_signal(signal.SIGKILL)
         killed.wait(timeout=60)
-        if ledger.find(conn, number)["status"] == "archived":
+        if ledger.find(conn, number).status == "archived":
             committed += 1
         else:
             again = xinfang("archive", number, "--retention", "10年", tmp=tmp_path)
@@ -233,7 +233,7 @@ def test_archive_killed_midway_then_retried(db_path, tmp_path):
         assert verify.returncode == 0, verify.stdout + verify.stderr
         manifest = [Path(p).name for (p,) in conn.execute(
             "SELECT path FROM archive_files WHERE case_id = ? ORDER BY position",
-            (ledger.find(conn, number)["id"],),
+            (ledger.find(conn, number).id,),
         )]  # fmt: skip
         folders = [p for p in archive.glob(f"{number} *") if p.is_dir()]
         bundles = list(archive.glob(f"{number} *.zip"))

@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 from xinfang.cli import app
 from xinfang.core import demo
 from xinfang.core.clock.periods import Period
+from xinfang.core.life import projection
 from xinfang.core.reporting import stats
 from xinfang.core.vocabulary import UNREACHABLE
 from xinfang.outputs.archive import CaseFolder
@@ -95,6 +96,17 @@ def test_the_statistics_count_the_repeats_and_the_units_corrections(ledger):
     for measure in ("sent_back", "reassigned_away", "returned", "urged"):
         assert sum(getattr(unit, measure) for unit in ranking) > 0, measure
     assert any(unit.quality_rate is not None and unit.quality_rate < 1 for unit in ranking)
+
+
+def test_the_replies_counted_are_the_replies_given(ledger):
+    """答复数: a joined case's reply deadline ends with its 并案, unmet; only the replies
+    given (and not withdrawn) count."""
+    conn = connect(ledger)
+    analysis = stats.compute(conn, DEMO_WEEKS, AS_OF)
+    counted = projection.counts_sql("e")
+    given = conn.execute(f"SELECT count(*) FROM events e WHERE action = 'reply' AND {counted}")
+    assert analysis.current.replied == given.fetchone()[0] == 20
+    conn.close()
 
 
 def test_doctor_finds_the_demo_ledger_sound(ledger, run):

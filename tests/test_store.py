@@ -176,7 +176,7 @@ def test_show_loads_only_what_it_uses(registered: str, db_path: Path) -> None:
     assert "rich" not in top
     assert "importlib.metadata" not in loaded
     unused = {
-        "xinfang.core.life.cases",
+        *(f"xinfang.core.life.{name}" for name in ("deciding", "handling", "closing")),
         "xinfang.core.life.acting",
         "xinfang.core.intake.registration",
     }

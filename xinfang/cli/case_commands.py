@@ -20,7 +20,7 @@ from xinfang.cli.base import (
 from xinfang.cli.root import command
 from xinfang.core import vocabulary
 from xinfang.core.intake.numbering import formal_number
-from xinfang.core.life import cases
+from xinfang.core.life import closing, deciding, handling, notes, timing
 from xinfang.core.settings import get as setting
 
 NotifiedOnOption = Annotated[
@@ -53,7 +53,7 @@ def accept_command(
     例：xinfang accept 2026-0001 --notified-on 2026-11-23
     """
     conn = open_ledger(db)
-    case_no = cases.accept(
+    case_no = deciding.accept(
         conn, case, on=on, notified_on=notified_on, notice_method=notice_method, by=by
     )
     _done(
@@ -79,7 +79,7 @@ def reject_command(
     例：xinfang reject 2026-0002 --reason "属劳动争议" --channel "向县劳动人事争议仲裁委员会申请仲裁"
     """
     conn = open_ledger(db)
-    case_no = cases.reject(
+    case_no = deciding.reject(
         conn,
         case,
         reason=reason,
@@ -108,7 +108,7 @@ def transfer_command(
     例：xinfang transfer 2026-0003 --to 县人力资源和社会保障局
     """
     conn = open_ledger(db)
-    case_no = cases.transfer(
+    case_no = deciding.transfer(
         conn,
         case,
         to=to,
@@ -145,7 +145,7 @@ def notify_command(
     例：xinfang notify 2026-0001 --on 2026-11-24 --method 书面告知书；xinfang notify 2026-0001 --method 无法联系 --reason "电话空号"
     """
     conn = open_ledger(db)
-    _done("已记录告知", cases.notify(conn, case, method=method, reason=reason, on=on, by=by))
+    _done("已记录告知", deciding.notify(conn, case, method=method, reason=reason, on=on, by=by))
 
 
 @command("assign")
@@ -164,7 +164,7 @@ def assign_command(
     例：xinfang assign 2026-0001 --to 沙河镇 --due 2026-12-05 --person 李明 --phone 13900000000
     """
     conn = open_ledger(db)
-    case_no, year, seq = cases.assign(
+    case_no, year, seq = handling.assign(
         conn, case, to=to, due=due, person=person, phone=phone, on=on, by=by
     )
     number = formal_number(setting(conn, "assign_prefix"), year, seq)
@@ -180,7 +180,7 @@ def unit_accept_command(
     例：xinfang unit-accept 2026-0001 --on 2026-11-25
     """
     conn = open_ledger(db)
-    _done("承办单位已受理", cases.unit_accept(conn, case, on=on, by=by))
+    _done("承办单位已受理", handling.unit_accept(conn, case, on=on, by=by))
 
 
 @command("unit-report")
@@ -196,7 +196,7 @@ def unit_report_command(
     例：xinfang unit-report 2026-0001 --text "经入户核查，已重新评定为低保对象"
     """
     conn = open_ledger(db)
-    _done("已记录办理情况", cases.unit_report(conn, case, text=text, on=on, by=by))
+    _done("已记录办理情况", handling.unit_report(conn, case, text=text, on=on, by=by))
 
 
 @command("reply")
@@ -219,7 +219,8 @@ def reply_command(
     """
     conn = open_ledger(db)
     _done(
-        "已答复", cases.reply(conn, case, result=result, finding=finding, text=text, on=on, by=by)
+        "已答复",
+        handling.reply(conn, case, result=result, finding=finding, text=text, on=on, by=by),
     )
 
 
@@ -251,7 +252,7 @@ def revisit_command(
     例：xinfang revisit 2026-0001 --method 电话回访 --satisfaction 满意
     """
     conn = open_ledger(db)
-    case_no, round_no = cases.revisit(
+    case_no, round_no = closing.revisit(
         conn, case, method=method, satisfaction=satisfaction, opinion=opinion, reason=reason,
         on=on, by=by,
     )  # fmt: skip
@@ -285,7 +286,7 @@ def publicize_command(
 
         check_target(target, force=force, suffixes=(".txt",))  # before the 公示 is recorded
     conn = open_ledger(db)
-    case_no, notice = cases.publicize(conn, case, where=where, on=on, by=by)
+    case_no, notice = closing.publicize(conn, case, where=where, on=on, by=by)
     _done("已公示", case_no, "；公示内容（不含信访人个人信息）：")
     typer.echo(notice)
     if target:
@@ -316,7 +317,7 @@ def close_command(
     例：xinfang close 2026-0001 --approved-by 李主任；xinfang close 2026-0001 --no-publicize --reason 涉及个人隐私
     """
     conn = open_ledger(db)
-    case_no = cases.close(
+    case_no = closing.close(
         conn, case, opinion=opinion, approved_by=approved_by, publicize=not no_publicize,
         reason=reason, on=on, by=by,
     )  # fmt: skip
@@ -366,7 +367,7 @@ def note_command(
     例：xinfang note 2026-0001 "信访人来电询问进度"
     """
     conn = open_ledger(db)
-    _done("已备注", cases.note(conn, case, text, on=on, by=by))
+    _done("已备注", notes.note(conn, case, text, on=on, by=by))
 
 
 @command("correct")
@@ -385,7 +386,7 @@ def correct_command(
     例：xinfang correct 2026-0001 --field 联系电话 --value 13912345678 --reason 信访人更换号码
     """
     conn = open_ledger(db)
-    case_no = cases.correct(
+    case_no = notes.correct(
         conn, case, field=field, value=value, reason=reason, force=force, on=on, by=by
     )
     _done("已更正", case_no, f"（{field}）")
@@ -414,7 +415,7 @@ def extend_command(
     例：xinfang extend 2026-0001 --reason "涉及多部门，需联合调查"；xinfang extend 2026-0001 --days 5 --reason …
     """
     conn = open_ledger(db)
-    case_no, length = cases.extend(
+    case_no, length = timing.extend(
         conn, case, reason=reason, days=days, stage=stage, approved_by=approved_by, on=on, by=by
     )
     _done("已延期", case_no, f"，{stage}期限现为 {length}")
@@ -433,7 +434,7 @@ def pause_command(
     例：xinfang pause 2026-0001 --reason "组织听证"
     """
     conn = open_ledger(db)
-    _done("已暂停计时", cases.pause(conn, case, reason=reason, on=on, by=by))
+    _done("已暂停计时", timing.pause(conn, case, reason=reason, on=on, by=by))
 
 
 @command("resume")
@@ -445,5 +446,5 @@ def resume_command(
     例：xinfang resume 2026-0001 --on 2026-12-10
     """
     conn = open_ledger(db)
-    case_no, paused = cases.resume(conn, case, on=on, by=by)
+    case_no, paused = timing.resume(conn, case, on=on, by=by)
     _done("已恢复计时", case_no, f"（暂停 {paused} 天，期限顺延）")

@@ -11,9 +11,7 @@ from xinfang.cli.base import ByOption, Command, DbOption, OnOption, new_app, ope
 from xinfang.cli.root import app, command
 from xinfang.core import vocabulary
 from xinfang.core.errors import InvalidInput, StepRefused
-from xinfang.core.intake.numbering import short_number
 from xinfang.core.life import files, ledger
-from xinfang.core.life.states import Status
 from xinfang.core.papers import documents
 
 
@@ -42,15 +40,13 @@ def print_command(
     from xinfang.store.files import check_target
 
     conn = open_ledger(db)
-    row = ledger.find(conn, case)
+    found = ledger.find(conn, case)
     wanted = documents.find_document(document)
-    context = documents.context(conn, row)
+    context = documents.context(conn, found)
     why = wanted.fits(context)
-    case_no = short_number(row["year"], row["seq"])
+    case_no = found.number
     if why:
-        raise StepRefused(
-            f"案件 {case_no}（{Status(row['status']).label}）不能打印{wanted.title}：{why}。"
-        )
+        raise StepRefused(f"案件 {case_no}（{found.status.label}）不能打印{wanted.title}：{why}。")
     target = Path(output) if output else Path(f"{case_no}_{wanted.title}.docx")
     check_target(target, force=force, suffixes=(".docx",))
     docx.render(docx.template_for(conn, wanted.title), context, target)

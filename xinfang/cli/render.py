@@ -172,9 +172,13 @@ def print_case(case: dict[str, Any]) -> None:
 
 
 STATE_WORDS = {"met": "按期完成", "met_late": "逾期完成", "paused": "暂停计时"}
+# A deadline ended unmet, by what ended it.
+ENDED_WORDS = {"join": "随主案终止", "archive": "归档时终止"}
 
 
 def deadline_state(deadline: dict[str, Any]) -> str:
+    if deadline["state"] == "ended":
+        return ENDED_WORDS.get(deadline["ended_by"], "已终止")
     words = STATE_WORDS.get(deadline["state"])
     if words is None:
         left = deadline["days_left"]

@@ -15,7 +15,7 @@ from xinfang.core import settings
 from xinfang.core.clock.dates import today
 from xinfang.core.errors import XinfangError
 from xinfang.core.intake import registration
-from xinfang.core.life import archiving, cases, corrections, links, routing
+from xinfang.core.life import archiving, closing, corrections, deciding, handling, links, routing
 from xinfang.core.vocabulary import (
     DISSATISFIED,
     FINDINGS,
@@ -256,9 +256,9 @@ def _joining(
     is assigned and joined into it while it is being handled; filed with its main case
     if that one is archived."""
     values = _petition(rng, index, end) | {key: main.values[key] for key in MATTER}
-    assigned = next(day for day, step in main.dated() if step.action == cases.assign)
+    assigned = next(day for day, step in main.dated() if step.action == handling.assign)
     steps = [
-        Step(1, cases.accept, {"notified_on": timedelta(days=0)}),
+        Step(1, deciding.accept, {"notified_on": timedelta(days=0)}),
         Step(1, corrections.join, {"into": Ref(main.index), "reason": why}),
     ]
     if main.stage == "archived":
@@ -311,18 +311,18 @@ def _plan(
     if stage == "rejected":
         reason = "所反映问题属劳动争议，已经或依法应当通过仲裁解决"
         channel = "向临泽县劳动人事争议仲裁委员会申请仲裁"
-        return [Step(1, cases.reject, {"reason": reason, "channel": channel, **notice})]
+        return [Step(1, deciding.reject, {"reason": reason, "channel": channel, **notice})]
     if stage == "transferred":
         to = "临泽县人力资源和社会保障局"
-        return [Step(1, cases.transfer, {"to": to, "reason": "不属民政职责", **notice})]
+        return [Step(1, deciding.transfer, {"to": to, "reason": "不属民政职责", **notice})]
     target = ORDER.index(stage)
     steps: list[Step] = _corrections(index)
     if target >= 1:
         if index in UNREACHABLE_AT:
             told = {"method": UNREACHABLE, "reason": WHY["unreachable"]}
-            steps += [Step(1, cases.accept, {}), Step(2, cases.notify, told)]
+            steps += [Step(1, deciding.accept, {}), Step(2, deciding.notify, told)]
         else:
-            steps.append(Step(1, cases.accept, notice))
+            steps.append(Step(1, deciding.accept, notice))
     # Some cases are answered by the office itself, without a 交办.
     if (target >= 2 and (target <= 4 or index % 4 != 0)) or index in UNIT_RETURNED:
         steps += _routing(index, target, values)
@@ -332,26 +332,26 @@ def _plan(
             result = rng.choice(list(REPLIES))
             finding = rng.choice(FINDINGS[:2])  # 属实, 部分属实
             reply = {"result": result, "finding": finding, "text": REPLIES[result]}
-            steps.append(Step(3, cases.reply, reply))
+            steps.append(Step(3, handling.reply, reply))
             if target >= 6 and not anonymous:
                 last = round_no + 1 == rounds
                 feeling = rng.choice([SATISFIED, "非常满意"]) if last else DISSATISFIED
                 opinion = "认为补发金额计算有误" if feeling == DISSATISFIED else None
                 revisit = {"method": "电话回访", "satisfaction": feeling, "opinion": opinion}
-                steps.append(Step(1, cases.revisit, revisit))
+                steps.append(Step(1, closing.revisit, revisit))
     if target >= 7 and index not in UNPUBLICIZED:
-        steps.append(Step(1, cases.publicize, {"where": "临泽县人民政府门户网站"}))
+        steps.append(Step(1, closing.publicize, {"where": "临泽县人民政府门户网站"}))
     if target >= 8:
-        closing: dict[str, object] = {"approved_by": "李主任"}
+        approval: dict[str, object] = {"approved_by": "李主任"}
         if index in UNPUBLICIZED:
-            closing |= {"publicize": False, "reason": WHY["no-publicize"]}
-        steps.append(Step(1, cases.close, closing))
+            approval |= {"publicize": False, "reason": WHY["no-publicize"]}
+        steps.append(Step(1, closing.close, approval))
     if target >= 9:
         steps.append(Step(3, archive, {"retention": RETENTIONS[-1]}))  # 10年
     if index in WRONG_REPLY:
         reply = {"result": RESOLVED, "finding": FINDINGS[0], "text": REPLIES[RESOLVED]}
         steps += [
-            Step(1, cases.reply, reply),
+            Step(1, handling.reply, reply),
             Step(1, corrections.void, {"reason": WHY["wrong-reply"]}),
         ]
     return steps
@@ -378,7 +378,9 @@ def _routing(index: int, target: int, values: dict[str, object]) -> list[Step]:
     def assign(to: str) -> Step:
         person, phone = RESPONSIBLE[to]
         return Step(
-            1, cases.assign, {"to": to, "due": timedelta(days=15), "person": person, "phone": phone}
+            1,
+            handling.assign,
+            {"to": to, "due": timedelta(days=15), "person": person, "phone": phone},
         )
 
     steps: list[Step] = []
@@ -402,13 +404,13 @@ def _routing(index: int, target: int, values: dict[str, object]) -> list[Step]:
     if index in URGED:
         steps.append(Step(2, routing.urge, {"note": WHY["urge"]}))
     if target >= 3:
-        steps.append(Step(1, cases.unit_accept, {}))
+        steps.append(Step(1, handling.unit_accept, {}))
     if target >= 4 or index in SENT_BACK:
-        steps.append(Step(4, cases.unit_report, {"text": REPLIES[RESOLVED]}))
+        steps.append(Step(4, handling.unit_report, {"text": REPLIES[RESOLVED]}))
     if index in SENT_BACK:
         steps.append(
             Step(2, routing.send_back, {"reason": WHY["send-back"], "due": timedelta(days=10)})
         )
         if target >= 4:
-            steps.append(Step(3, cases.unit_report, {"text": REPLIES[RESOLVED]}))
+            steps.append(Step(3, handling.unit_report, {"text": REPLIES[RESOLVED]}))
     return steps

@@ -15,6 +15,7 @@ from xinfang.core.clock import deadlines, workdays
 from xinfang.core.clock.dates import today
 from xinfang.core.intake.numbering import short_number
 from xinfang.core.life import columns, links, projection
+from xinfang.core.life.case import Case
 from xinfang.core.life.files import files_dir
 from xinfang.store import migrations
 
@@ -193,25 +194,26 @@ def _deadlines(conn: sqlite3.Connection) -> Finding:
     """Re-derive every open case's deadlines from its events and compare with the table."""
     cal = workdays.load(conn)
     differing = []
-    open_cases = conn.execute("SELECT * FROM cases WHERE status NOT IN ('archived')").fetchall()
+    rows = conn.execute("SELECT * FROM cases WHERE status NOT IN ('archived')").fetchall()
+    open_cases = [Case.from_row(row) for row in rows]
     for case in open_cases:
         events = conn.execute(
             "SELECT action, occurred_at, round, data FROM events WHERE case_id = ? ORDER BY id",
-            (case["id"],),
+            (case.id,),
         ).fetchall()
         expected = {
             (d.stage, d.round, d.due_on.isoformat() if d.due_on else None,
-             d.met_on.isoformat() if d.met_on else None)
+             d.met_on.isoformat() if d.met_on else None, d.ended_by)
             for d in deadlines.derive(case, events, deadlines.rules_of(conn, case), cal)
         }  # fmt: skip
         stored = set(
             conn.execute(
-                "SELECT stage, round, due_on, met_on FROM deadlines WHERE case_id = ?",
-                (case["id"],),
+                "SELECT stage, round, due_on, met_on, ended_by FROM deadlines WHERE case_id = ?",
+                (case.id,),
             ).fetchall()
         )
         if expected != {tuple(row) for row in stored}:
-            differing.append(f"{case['year']}-{case['seq']:04d}")
+            differing.append(case.number)
     if differing:
         return Finding(
             PROBLEM,

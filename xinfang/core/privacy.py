@@ -17,6 +17,8 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
+from xinfang.core.life.case import Case
+
 MASK = "***"
 PERSONAL = ("name", "phone", "id_number", "address")
 # Numbers and labels the system made: never scrubbed (a 文号 ends in 号, like a house number).
@@ -92,7 +94,11 @@ class Identity(NamedTuple):
     former: tuple[str, ...] = ()  # the values a 更正 replaced: just as secret
 
     @classmethod
-    def of(cls, case: Mapping[str, Any] | sqlite3.Row, former: Iterable[str] = ()) -> Identity:
+    def of(
+        cls, case: Case | Mapping[str, Any] | sqlite3.Row, former: Iterable[str] = ()
+    ) -> Identity:
+        if isinstance(case, Case):
+            return cls(case.name, case.address, case.phone, case.id_number, (*former,))
         return cls(case["name"], case["address"], case["phone"], case["id_number"], (*former,))
 
     def scrub(self, text: str) -> str:

@@ -49,13 +49,30 @@ def _give_identity(conn: sqlite3.Connection) -> None:
     )
 
 
-def _v2_deadlines(conn: sqlite3.Connection) -> None:
-    """Working-day calendar, deadline rules and the deadlines of every existing case."""
-    from xinfang.core.clock import deadlines, rules, workdays
+# The deadlines table as versions 2 to 8 made it; version 9 added `ended_by`.
+_V2_DEADLINES = """CREATE TABLE deadlines (
+    case_id     INTEGER NOT NULL REFERENCES cases(id),
+    stage       TEXT NOT NULL,
+    round       INTEGER NOT NULL,
+    starts_on   TEXT NOT NULL,
+    amount      INTEGER,
+    unit        TEXT,
+    due_on      TEXT,
+    met_on      TEXT,
+    paused_days INTEGER NOT NULL DEFAULT 0,
+    provisional INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (case_id, stage, round)
+) WITHOUT ROWID"""
 
-    _create_from_schema(
-        conn, "rule_versions", "deadlines", "deadlines_open", "calendar_entries", "calendar"
-    )
+
+def _v2_deadlines(conn: sqlite3.Connection) -> None:
+    """Working-day calendar, deadline rules and a deadlines table. The deadlines of the
+    existing cases are derived by the last step that changed that table (version 9), with
+    today's code against today's table."""
+    from xinfang.core.clock import rules, workdays
+
+    conn.execute(_V2_DEADLINES)
+    _create_from_schema(conn, "rule_versions", "deadlines_open", "calendar_entries", "calendar")
     conn.execute("ALTER TABLE cases ADD COLUMN rule_version INTEGER REFERENCES rule_versions(id)")
     conn.execute("ALTER TABLE cases ADD COLUMN complex INTEGER NOT NULL DEFAULT 0")
     conn.execute("ALTER TABLE cases ADD COLUMN paused_since TEXT")
@@ -65,9 +82,6 @@ def _v2_deadlines(conn: sqlite3.Connection) -> None:
     )
     workdays.rebuild(conn)
     conn.execute("UPDATE cases SET rule_version = ?", (rules.current_version(conn),))
-    cal = workdays.load(conn)
-    for (case_id,) in conn.execute("SELECT id FROM cases").fetchall():
-        deadlines.sync(conn, case_id, cal)
 
 
 def _v3_documents(conn: sqlite3.Connection) -> None:
@@ -125,6 +139,25 @@ def _v7_office_identity(conn: sqlite3.Connection) -> None:
     _create_from_schema(conn, "cases_origin")
 
 
+def _v9_ended_deadlines(conn: sqlite3.Connection) -> None:
+    """A deadline that 并案 or 归档 ended is told from one met (`ended_by`). Derived again:
+    the cases where a deadline other than the archive's own was "met" on the day of a
+    join or an archive, and those with no deadlines yet (a ledger from version 1)."""
+    from xinfang.core.clock import deadlines, workdays
+
+    conn.execute("ALTER TABLE deadlines ADD COLUMN ended_by TEXT")
+    rows = conn.execute(
+        "SELECT id FROM cases c WHERE NOT EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = c.id) "
+        "OR EXISTS (SELECT 1 FROM deadlines d JOIN events e ON e.case_id = d.case_id "
+        "  WHERE d.case_id = c.id AND e.action IN ('join', 'archive') "
+        "  AND d.met_on = substr(e.occurred_at, 1, 10) "
+        "  AND NOT (e.action = 'archive' AND d.stage = 'archive'))"
+    ).fetchall()
+    cal = workdays.load(conn)
+    for (case_id,) in rows:
+        deadlines.sync(conn, case_id, cal)
+
+
 # STEPS[n] brings a ledger from version n to n + 1. Version 1 is the first schema.sql,
 # kept beside this file as schema-v1.sql.
 STEPS: dict[int, Step] = {
@@ -134,6 +167,7 @@ STEPS: dict[int, Step] = {
     4: _v5_repeat_index,
     5: _v6_roll_up,
     6: _v7_office_identity,
+    7: _v9_ended_deadlines,  # v9: v8 (性别、年龄) comes first once both are merged
 }
 
 LATEST = 1 + len(STEPS)

@@ -29,6 +29,7 @@ from xinfang.core.clock.rules import WORKDAY, Rule, RuleSet
 from xinfang.core.clock.workdays import WorkCalendar
 from xinfang.core.life import projection
 from xinfang.core.life.actions import EVENTS
+from xinfang.core.life.case import Case
 from xinfang.core.life.states import Status
 
 
@@ -45,6 +46,7 @@ class Deadline:
     paused_days: int = 0
     provisional: bool = False
     pauses: list[tuple[date, date | None]] = field(default_factory=list)
+    ended_by: str | None = None  # join | archive: ended on met_on, not met
 
     @property
     def label(self) -> str:
@@ -60,10 +62,10 @@ class _Replay:
     """Walks a case's events in order, opening and meeting its deadlines as each
     action's declaration says (actions.Clock)."""
 
-    def __init__(self, case: sqlite3.Row, rules: RuleSet) -> None:
+    def __init__(self, case: Case, rules: RuleSet) -> None:
         self.case = case
         self.rules = rules
-        self.anonymous = bool(case["anonymous"])
+        self.anonymous = case.anonymous
         self.deadlines: dict[tuple[str, int], Deadline] = {}
         self.extra: dict[tuple[str, int], int] = {}
         self.pauses: list[list[date | None]] = []
@@ -92,9 +94,10 @@ class _Replay:
     def drop(self, stage: str, round_no: int) -> None:
         self.deadlines.pop((stage, round_no), None)
 
-    def end_all(self, day: date) -> None:
+    def end_all(self, day: date, by: str) -> None:
         for deadline in self.deadlines.values():
-            deadline.met_on = deadline.met_on or day
+            if not deadline.met_on:
+                deadline.met_on, deadline.ended_by = day, by
 
     def supervise(self, day: date, due: date) -> None:
         self.supervisions += 1
@@ -146,7 +149,7 @@ class _Replay:
 
 
 def derive(
-    case: sqlite3.Row, events: list[sqlite3.Row], rules: RuleSet, cal: WorkCalendar
+    case: Case, events: list[sqlite3.Row], rules: RuleSet, cal: WorkCalendar
 ) -> list[Deadline]:
     replay = _Replay(case, rules)
     pairs = [(event["action"], event["data"] or "{}") for event in events]
@@ -223,20 +226,21 @@ def _count(deadline: Deadline, start: date, shift: int, cal: WorkCalendar) -> da
     return cal.add_days(start, deadline.amount + shift)
 
 
-def rules_of(conn: sqlite3.Connection, case: sqlite3.Row) -> RuleSet:
-    return rulebook.version_rules(conn, case["rule_version"])
+def rules_of(conn: sqlite3.Connection, case: Case) -> RuleSet:
+    assert case.rule_version is not None, "a case is registered under the rules of its day"
+    return rulebook.version_rules(conn, case.rule_version)
 
 
 def sync(conn: sqlite3.Connection, case_id: int, cal: WorkCalendar | None = None) -> list[Deadline]:
     """Re-derive one case's deadlines and store them; inside the action's transaction.
     Without a calendar, the days from the case's first event on are loaded."""
-    case = conn.execute("SELECT * FROM cases WHERE id = ?", (case_id,)).fetchone()
+    case = Case.from_row(conn.execute("SELECT * FROM cases WHERE id = ?", (case_id,)).fetchone())
     events = conn.execute(
         "SELECT action, occurred_at, round, data FROM events WHERE case_id = ? ORDER BY id",
         (case_id,),
     ).fetchall()
     if cal is None:
-        known = [case["received_at"], case["posted_at"], *(e["occurred_at"] for e in events)]
+        known = [case.received_at, case.posted_at, *(e["occurred_at"] for e in events)]
         earliest = min(_day(text) for text in known if text)
         # A week before: a pause counts from the day before it (case paused on day one).
         cal = workdays.load(conn, earliest - timedelta(days=7))
@@ -244,7 +248,7 @@ def sync(conn: sqlite3.Connection, case_id: int, cal: WorkCalendar | None = None
     conn.execute("DELETE FROM deadlines WHERE case_id = ?", (case_id,))
     conn.executemany(
         "INSERT INTO deadlines (case_id, stage, round, starts_on, amount, unit, due_on, met_on, "
-        "paused_days, provisional) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "paused_days, provisional, ended_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 case_id,
@@ -257,6 +261,7 @@ def sync(conn: sqlite3.Connection, case_id: int, cal: WorkCalendar | None = None
                 d.met_on.isoformat() if d.met_on else None,
                 d.paused_days,
                 int(d.provisional),
+                d.ended_by,
             )
             for d in deadlines
         ],

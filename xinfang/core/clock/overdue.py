@@ -42,7 +42,9 @@ def case_deadlines(
     for row in rows:
         due = date.fromisoformat(row["due_on"]) if row["due_on"] else None
         met = date.fromisoformat(row["met_on"]) if row["met_on"] else None
-        if met:
+        if row["ended_by"]:  # 并案 or 归档 ended it: not met
+            state = "ended"
+        elif met:
             state = "met" if due is None or met <= due else "met_late"
         elif due is None:
             state = "paused"
@@ -59,6 +61,7 @@ def case_deadlines(
                 "unit": row["unit"] or "date",
                 "due_on": row["due_on"],
                 "met_on": row["met_on"],
+                "ended_by": row["ended_by"],  # join | archive, with state "ended"
                 "state": state,
                 "days_left": days_left(row["unit"], due, today, cal) if due and not met else None,
                 "paused_days": row["paused_days"],

@@ -17,11 +17,6 @@ def short_number(year: int, seq: int) -> str:
     return f"{year}-{seq:04d}"
 
 
-def number_of(case: sqlite3.Row) -> str:
-    """A case row's number, `2026-0001`."""
-    return short_number(case["year"], case["seq"])
-
-
 def formal_number(prefix: str, year: int, seq: int) -> str:
     return f"{prefix}〔{year}〕{seq}号"
 

@@ -14,6 +14,7 @@ from xinfang.core.intake.fields import FIELDS_BY_KEY, REGISTRATION_FIELDS, check
 from xinfang.core.intake.numbering import next_in_sequence, short_number
 from xinfang.core.intake.repeats import Match, decide, find_earlier, to_confirm
 from xinfang.core.life.acting import _record, actor_name
+from xinfang.core.life.case import Case
 from xinfang.core.life.states import Status
 from xinfang.core.vocabulary import RECEPTION_LOOKBACK, RECEPTION_SOURCE
 from xinfang.store.db import transaction
@@ -79,7 +80,9 @@ def register(
             f"INSERT INTO cases ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
             tuple(columns.values()),
         ).lastrowid
-        case = conn.execute("SELECT * FROM cases WHERE id = ?", (case_id,)).fetchone()
+        case = Case.from_row(
+            conn.execute("SELECT * FROM cases WHERE id = ?", (case_id,)).fetchone()
+        )
         data = {k: v for k, v in record.items() if v not in (None, False)}
         if link:
             data["repeat_of"] = link.case_no

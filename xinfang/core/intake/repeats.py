@@ -22,6 +22,7 @@ from xinfang.core import settings
 from xinfang.core.clock.dates import Moment
 from xinfang.core.errors import InvalidInput
 from xinfang.core.intake.numbering import short_number
+from xinfang.core.life.case import Case
 from xinfang.core.life.ledger import find
 from xinfang.core.life.states import OPEN_STATUSES, Status
 from xinfang.core.vocabulary import REPEAT_WINDOW_DAYS, SIMILAR, SIMILARITY_LOOKBACK
@@ -138,20 +139,21 @@ def decide(
     if not automatic:
         raise InvalidInput("--link", "与 --new-matter（不是重复信访）矛盾；只能用其一")
     target = find(conn, link_to)
-    number = short_number(target["year"], target["seq"])
-    if received.is_before(str(target["received_at"])):
+    number = target.number
+    if received.is_before(target.received_at):
         raise InvalidInput(
             "--link",
-            f"{number} 登记于 {target['received_at'][:16]}，晚于本件；只能关联此前的信访件",
+            f"{number} 登记于 {target.received_at[:16]}，晚于本件；只能关联此前的信访件",
         )
-    found = next((m for m in matches if m.case_id == target["id"]), None)
+    found = next((m for m in matches if m.case_id == target.id), None)
     reasons = (*(found.reasons if found else ()), CONFIRMED)
-    return _match(target, reasons, same_person=found is not None and found.same_person)
+    same = found is not None and found.same_person
+    return Match(target.id, number, target.repeat_of or target.id, reasons, target.status, same)
 
 
-def count_in_matter(conn: sqlite3.Connection, case: sqlite3.Row) -> int:
+def count_in_matter(conn: sqlite3.Connection, case: Case) -> int:
     """How many petitions the matter has had, this one included (1: not a repeat)."""
-    root = case["repeat_of"] or case["id"]
+    root = case.repeat_of or case.id
     row = conn.execute(
         "SELECT count(*) FROM cases WHERE id = ? OR repeat_of = ?", (root, root)
     ).fetchone()

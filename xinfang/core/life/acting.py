@@ -10,15 +10,16 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from xinfang.core import settings
 from xinfang.core.clock import deadlines
 from xinfang.core.clock.dates import Moment, moment, now
 from xinfang.core.errors import InvalidInput
-from xinfang.core.intake.numbering import short_number
 from xinfang.core.life import columns, projection
 from xinfang.core.life.actions import RECORDS, check_step
+from xinfang.core.life.case import Case
 from xinfang.core.life.ledger import find
 from xinfang.core.life.states import Status
 from xinfang.core.validate import clean_text
@@ -62,47 +63,60 @@ def not_before(when: Moment, earliest: str, what: str, label: str) -> None:
 
 def _record(
     conn: sqlite3.Connection,
-    case: sqlite3.Row,
+    case: Case,
     action: str,
     when: Moment,
     actor: str,
     data: dict[str, Any],
-) -> None:
+) -> Status:
     """Append the action's event and re-project the case's row from its whole history
     (projection.py): the row is never written any other way. The caller holds the
-    transaction."""
+    transaction. Returns where the case stands now."""
     data = {k: v for k, v in data.items() if v is not None}
     history = conn.execute(
-        "SELECT action, occurred_at, data FROM events WHERE case_id = ? ORDER BY id", (case["id"],)
+        "SELECT action, occurred_at, data FROM events WHERE case_id = ? ORDER BY id", (case.id,)
     ).fetchall()
     row = projection.fold([*history, (action, when.text, data)])
     conn.execute(
         "INSERT INTO events (case_id, action, occurred_at, recorded_at, actor, round, "
         "status_after, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            case["id"],
+            case.id,
             action,
             when.text,
             now().isoformat(sep=" "),
             actor,
-            case["round"],  # the round the action belongs to, even if it opens the next
+            case.round,  # the round the action belongs to, even if it opens the next
             row["status"],
             json.dumps(data, ensure_ascii=False),
         ),
     )
-    merged = case["origin_office"] is not None
+    merged = case.origin_office is not None
     values = projection.as_stored(row, merged=merged)
     if merged:  # the county numbers its own 交办单 of a merged case
         values = tuple(
-            case[key] if key in columns.ASSIGN_NUMBER else value
+            getattr(case, key) if key in columns.ASSIGN_NUMBER else value
             for key, value in zip(columns.PROJECTED, values, strict=True)
         )
     assignments = ", ".join(f"{column} = ?" for column in columns.PROJECTED)
     conn.execute(
         f"UPDATE cases SET {assignments}, updated_at = ? WHERE id = ?",
-        (*values, now().isoformat(sep=" "), case["id"]),
+        (*values, now().isoformat(sep=" "), case.id),
     )
-    deadlines.sync(conn, case["id"])
+    deadlines.sync(conn, case.id)
+    return Status(row["status"])
+
+
+@dataclass(frozen=True, slots=True)
+class Acted:
+    """What an action did: the case it was done to (as it stood before), the day it was
+    dated, the event's data as `build` returned it, and where the case stands now."""
+
+    case_no: str
+    case: Case
+    when: Moment
+    data: dict[str, Any]
+    status: Status
 
 
 def act(
@@ -111,28 +125,28 @@ def act(
     action: str,
     on: str | None,
     by: str | None,
-    build: Callable[[sqlite3.Row, Moment], dict[str, Any]],
-    after: Callable[[sqlite3.Row], None] | None = None,
-) -> str:
+    build: Callable[[Case, Moment], dict[str, Any]],
+    after: Callable[[Case], None] | None = None,
+) -> Acted:
     """Run one action: `build(case, when)` checks the step against the case and returns
     the event's data, or raises StepRefused; what the event does to the case is its fold
-    in projection.py, not build's to say;
+    in projection.py, not build's to say; what the action tells its caller is in the
+    returned Acted, not passed out of build;
     `after(case)` does the action's other writes (files, manifests) inside the same
     transaction, so that they and the case's state land together or not at all."""
     when = moment(on)
     actor = actor_name(conn, by)  # refused before build() touches any file
     with transaction(conn):
         case = find(conn, ref)
-        case_no = short_number(case["year"], case["seq"])
-        status = Status(case["status"])
-        noticed = case["notified_on"] or case["anonymous"]
-        step = check_step(case_no, status, action, frozenset({"notify"} if noticed else ()))
+        case_no = case.number
+        noticed = case.notified_on or case.anonymous
+        step = check_step(case_no, case.status, action, frozenset({"notify"} if noticed else ()))
         if action in RECORDS:  # may precede the latest step, never the registration
-            not_before(when, str(case["received_at"]), "本案登记的日期", step.label)
+            not_before(when, case.received_at, "本案登记的日期", step.label)
         else:
-            not_before(when, _last_step(conn, case["id"]), "案件上一步的日期", step.label)
+            not_before(when, _last_step(conn, case.id), "案件上一步的日期", step.label)
         data = build(case, when)  # the row follows from the event (projection.py)
-        _record(conn, case, action, when, actor, data)
+        status = _record(conn, case, action, when, actor, data)
         if after is not None:
             after(case)
-    return case_no
+    return Acted(case_no, case, when, data, status)

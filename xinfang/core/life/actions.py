@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from xinfang.core.errors import StepRefused
 from xinfang.core.intake.fields import REGISTRATION_FIELDS
+from xinfang.core.life.case import Case
 from xinfang.core.life.columns import NOTICE, PROJECTED, REPLY, UNIT_RETURN
 from xinfang.core.life.states import ALL_BUT_ARCHIVED, LATE_NOTICE_ONLY, OPEN_STATUSES, Status
 from xinfang.core.vocabulary import DISSATISFIED, ONLINE_SOURCE
@@ -35,7 +36,7 @@ Data = Mapping[str, Any]
 class Clock(Protocol):
     """What an action may do to a case's deadlines (clock/deadlines.py replays them)."""
 
-    case: Any  # the case's row: its registration facts
+    case: Case  # the case's row: its registration facts
     anonymous: bool
 
     def open(
@@ -43,7 +44,7 @@ class Clock(Protocol):
     ) -> None: ...
     def meet(self, stage: str, round_no: int | None, day: date) -> None: ...
     def drop(self, stage: str, round_no: int) -> None: ...
-    def end_all(self, day: date) -> None: ...
+    def end_all(self, day: date, by: str) -> None: ...
     def told(self, notice: Data) -> bool: ...
     def supervise(self, day: date, due: date) -> None: ...
     def pause(self, day: date) -> None: ...
@@ -97,12 +98,12 @@ def _register_sets(data: Data, row: Row, day: str) -> Row:
 
 def _register_times(clock: Clock, day: date, round_no: int, data: Data) -> None:
     case = clock.case
-    clock.open("notice", round_no, _day(case["received_at"]))
-    if case["source"] == ONLINE_SOURCE:
+    clock.open("notice", round_no, _day(case.received_at))
+    if case.source == ONLINE_SOURCE:
         # 网络舆情: counted from the post itself when the clerk knows when it was.
-        posted = _day(case["posted_at"]) if case["posted_at"] else day
+        posted = _day(case.posted_at) if case.posted_at else day
         clock.open("online_reply", round_no, posted)
-        if case["upper_ref"]:
+        if case.upper_ref:
             clock.open("upper_report", round_no, day)
 
 
@@ -245,10 +246,17 @@ def _close_times(clock: Clock, day: date, round_no: int, data: Data) -> None:
     clock.open("archive", round_no, day)
 
 
-def _ends_all(clock: Clock, day: date, round_no: int, data: Data) -> None:
-    """The case is over (归档), or 并案: handled as the main case, under its deadlines;
-    whatever is still open ends here (late, if it was due)."""
-    clock.end_all(day)
+def _archive_times(clock: Clock, day: date, round_no: int, data: Data) -> None:
+    """归档 meets its own deadline; whatever else is still open (the petitioner's 复查
+    window, a notice never given) ends here, unmet."""
+    clock.meet("archive", None, day)
+    clock.end_all(day, "archive")
+
+
+def _join_times(clock: Clock, day: date, round_no: int, data: Data) -> None:
+    """并案: handled as the main case, under its deadlines; the case's own end here,
+    unmet (late, if they were due): no reply of its own is counted."""
+    clock.end_all(day, "join")
 
 
 def _review_times(clock: Clock, day: date, round_no: int, data: Data) -> None:
@@ -356,7 +364,7 @@ ACTIONS: dict[str, Action] = {
         _action("archive", "归档", {S.CLOSED, S.REJECTED, S.TRANSFERRED, S.JOINED}, S.ARCHIVED,
                 sets=lambda data, row, day: {
                     "archived_on": day, "retention": data.get("retention")},
-                times=_ends_all),
+                times=_archive_times),
         _action("pause", "暂停计时", OPEN_STATUSES, None, side=True, answered_by="resume",
                 sets=lambda data, row, day: {"paused_since": day}, sets_from_data=False,
                 times=lambda clock, day, round_no, data: clock.pause(day)),
@@ -399,7 +407,7 @@ ACTIONS: dict[str, Action] = {
         _action("void", "撤销", ALL_BUT_ARCHIVED, None, record=True, side=True),
         # 并案 into another case handled as the main one, under its deadlines.
         _action("join", "并案", {S.ACCEPTED, S.ASSIGNED, S.HANDLING, S.REPORTED}, S.JOINED,
-                side=True, times=_ends_all,
+                side=True, times=_join_times,
                 tells=lambda state, when, data: setattr(state, "joined_into", data.get("into"))),
     )
 }

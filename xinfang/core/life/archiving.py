@@ -18,10 +18,10 @@ from typing import Any, Protocol
 
 from xinfang.core.clock.dates import Moment, chinese_date, moment
 from xinfang.core.errors import StepRefused
-from xinfang.core.intake.numbering import number_of, short_number
 from xinfang.core.life import joined, ledger
 from xinfang.core.life.acting import act, choice
 from xinfang.core.life.actions import check_step
+from xinfang.core.life.case import Case
 from xinfang.core.life.files import files_dir, safe_name, sha256
 from xinfang.core.life.states import Status
 from xinfang.core.papers import documents
@@ -105,7 +105,7 @@ JOINED_NOTE = "并案说明"
 
 def plan(
     conn: sqlite3.Connection,
-    case: sqlite3.Row,
+    case: Case,
     context: dict[str, Any],
     note: tuple[str, ...] = (),
 ) -> list[Entry]:
@@ -121,7 +121,7 @@ def plan(
     document(1, "受理登记表")
     attachments = conn.execute(
         "SELECT kind, title, stored_path, pages FROM attachments WHERE case_id = ? ORDER BY id",
-        (case["id"],),
+        (case.id,),
     ).fetchall()
     by_kind = {kind: [a for a in attachments if a["kind"] == kind] for kind in ATTACHMENT_KINDS}
 
@@ -139,7 +139,7 @@ def plan(
     attached(4, INQUIRY_MATERIALS)
     document(5, "处理意见答复书")
     document(6, "结案审批表")
-    if case["revisited_on"]:
+    if case.revisited_on:
         document(7, "回访及满意度调查表")
     if note:
         found.append((8, JOINED_NOTE, 1, None, None))
@@ -153,16 +153,16 @@ def plan(
     ]  # fmt: skip
 
 
-def _main_closed(conn: sqlite3.Connection, case: sqlite3.Row) -> sqlite3.Row:
+def _main_closed(conn: sqlite3.Connection, case: Case) -> Case:
     """The main case of a joined one, once it is closed (or archived): the joined case's
     own file follows it. Refused before, naming the main case and what to do."""
     main = joined.into(conn, case)
-    case_no = number_of(case)
+    case_no = case.number
     if main is None:  # a joined status always has its live join
         raise StepRefused(f"案件 {case_no} 找不到其并入的主案；请用 xinfang doctor 检查台账")
-    status = Status(main["status"])
+    status = main.status
     if status not in (Status.CLOSED, Status.ARCHIVED):
-        main_no = number_of(main)
+        main_no = main.number
         raise StepRefused(
             f"案件 {case_no} 已并入主案 {main_no} 办理，主案当前状态为「{status.label}」，"
             f"尚未办结，本案还不能归档；请先办结主案（xinfang show {main_no} 查看其下一步），"
@@ -195,18 +195,18 @@ def archive(
     """归档 with its case file: plan it, have `binder` write it, then in one transaction
     record the event, publish the folder, hash every file into `archive_files`, zip it."""
     case = ledger.find(conn, ref)
-    case_no = short_number(case["year"], case["seq"])
-    check_step(case_no, Status(case["status"]), "archive")  # before any file is written
+    case_no = case.number
+    check_step(case_no, case.status, "archive")  # before any file is written
     when = moment(on)
     context = documents.context(conn, case)
     note: tuple[str, ...] = ()
-    if case["status"] == Status.JOINED:
+    if case.status == Status.JOINED:
         main = _main_closed(conn, case)
         note = joined.statement(conn, case, main)
         # The cover's 办结 and 公示 are the main case's (no text of it: another person's).
         shown = documents.context(conn, main)
         context.update(
-            closed_cn=f"{shown['closed_cn']}（随主案 {number_of(main)} 办结）",
+            closed_cn=f"{shown['closed_cn']}（随主案 {main.number} 办结）",
             **{key: shown[key] for key in ("closed_upper", "closed_box", "publicized_box")},
         )
     entries = plan(conn, case, context, note)
@@ -218,34 +218,34 @@ def archive(
         retention=retention,
     )
     front = [Entry(0, f"0{index} {title}", 0, title) for index, title in enumerate(FRONT)]
-    folder = files_dir(conn) / "archive" / safe_name(f"{case_no} {case['content'][:16]}", 60)
+    folder = files_dir(conn) / "archive" / safe_name(f"{case_no} {case.content[:16]}", 60)
     writer = binder(conn, folder)
     done: dict[str, Any] = {}
     try:
         for entry in [*front, *entries]:
             writer.write(entry, context)
 
-        def build(row: sqlite3.Row, when: Moment) -> dict[str, Any]:
-            if row["status"] == Status.JOINED:  # the main case's close still stands
+        def build(row: Case, when: Moment) -> dict[str, Any]:
+            if row.status == Status.JOINED:  # the main case's close still stands
                 _main_closed(conn, row)
             return {"retention": choice(retention, RETENTIONS, "保管期限"), "folder": folder.name}
 
-        def record(row: sqlite3.Row) -> None:
+        def record(row: Case) -> None:
             done["files"] = files = writer.publish()
             relative_base = files_dir(conn)
             for position, path in enumerate(files, 1):
                 conn.execute(
                     "INSERT INTO archive_files (case_id, position, path, sha256) VALUES (?, ?, ?, ?)",
-                    (row["id"], position, str(path.relative_to(relative_base)), sha256(path)),
+                    (row.id, position, str(path.relative_to(relative_base)), sha256(path)),
                 )
             done["zip"] = writer.bundle()
 
         act(conn, ref, "archive", on, by, build, record)
     except BaseException:
-        writer.discard(keep_published=_archived(conn, case["id"]))
+        writer.discard(keep_published=_archived(conn, case.id))
         raise
     waiting = [no for no in joined.members(conn, case)
-               if ledger.find(conn, no)["status"] == Status.JOINED]  # fmt: skip
+               if ledger.find(conn, no).status == Status.JOINED]  # fmt: skip
     return Archived(case_no, folder, done["zip"], done["files"], total, waiting)
 
 

@@ -12,10 +12,10 @@ from typing import Any
 from xinfang.core.clock.dates import Moment
 from xinfang.core.errors import InvalidInput, StepRefused
 from xinfang.core.intake.fields import later
-from xinfang.core.intake.numbering import number_of
 from xinfang.core.life import joined, projection
 from xinfang.core.life.acting import act
 from xinfang.core.life.actions import ACTIONS, refusal
+from xinfang.core.life.case import Case
 from xinfang.core.life.ledger import events_of, find
 from xinfang.core.life.states import Status
 from xinfang.core.validate import clean_text, parse_int
@@ -57,21 +57,28 @@ def void(
     by: str | None = None,
 ) -> Voided:
     """撤销 the latest step (or step `event`), or with `whole` 作废 the case: a `void`
-    event naming the step, and the case re-projected without it."""
+    event naming the step, and the case re-projected without it. A main case's reply,
+    revisit, 公示 or 办结 stays once a case joined into it is filed with them."""
     why = clean_text(reason, "撤销理由", max_length=2_000, required=True, multiline=True)
     number = parse_int(event, "步骤", minimum=1, maximum=1_000_000) if event is not None else None
     if whole and number is not None:
         raise InvalidInput("步骤", "整件作废（--whole）不能再指定步骤")
-    done: dict[str, Any] = {}
 
-    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
-        events = events_of(conn, case["id"])
+    def build(case: Case, when: Moment) -> dict[str, Any]:
+        events = events_of(conn, case.id)
         target = projection.REGISTRATION if whole else _target(case, events, number)
         step = events[target - 1]
         others = joined.members(conn, case)
         if whole and others:
             why_not = (
                 f"已有 {'、'.join(others)} 并入本案；请先撤销其并案（xinfang void {others[0]}）"
+            )
+            raise _refused(case, why_not)
+        kept = joined.filed(conn, case) if step["action"] in joined.FOLLOWED else []
+        if kept:
+            why_not = (
+                f"并入本案的 {'、'.join(kept)} 已随本案办结归档（其并案说明载明本案的答复、"
+                f"回访、办结），不能再撤销第 {target} 条「{_label(step['action'])}」"
             )
             raise _refused(case, why_not)
         if when.is_before(step["occurred_at"]):
@@ -82,22 +89,22 @@ def void(
         after = projection.project([*events, {**step, "action": "void", "data": data}])
         if not whole:
             _check_dependents(case, events, target, after)
-        done.update(number=target, label=_label(step["action"]), status=Status(after["status"]))
         return data
 
-    case_no = act(conn, ref, "void", on, by, build)
-    return Voided(case_no, done["number"], done["label"], done["status"])
+    done = act(conn, ref, "void", on, by, build)
+    data = done.data
+    return Voided(done.case_no, data["event"], _label(data["action"]), done.status)
 
 
-def _refused(case: sqlite3.Row, why: str) -> StepRefused:
-    return refusal(number_of(case), Status(case["status"]), ACTIONS["void"], why)
+def _refused(case: Case, why: str) -> StepRefused:
+    return refusal(case.number, case.status, ACTIONS["void"], why)
 
 
-def _target(case: sqlite3.Row, events: list[dict[str, Any]], number: int | None) -> int:
+def _target(case: Case, events: list[dict[str, Any]], number: int | None) -> int:
     """The step to withdraw: the one named, or the latest that still counts."""
     pairs = [(e["action"], e["data"]) for e in events]
     withdrawn = projection.voided(pairs)
-    whole = f"登记有误的整件作废：xinfang void {number_of(case)} --whole --reason 理由"
+    whole = f"登记有误的整件作废：xinfang void {case.number} --whole --reason 理由"
     if number is None:
         live = [n for n, kept in enumerate(projection.alive(pairs), 1) if kept and n > 1]
         if not live:
@@ -106,7 +113,7 @@ def _target(case: sqlite3.Row, events: list[dict[str, Any]], number: int | None)
     if number > len(events):
         raise InvalidInput(
             "步骤",
-            f"本案只有第 1—{len(events)} 条办理记录（xinfang show {number_of(case)} 查看编号）",
+            f"本案只有第 1—{len(events)} 条办理记录（xinfang show {case.number} 查看编号）",
         )
     action = events[number - 1]["action"]
     if action == projection.VOID:
@@ -122,7 +129,7 @@ def _target(case: sqlite3.Row, events: list[dict[str, Any]], number: int | None)
 
 
 def _check_dependents(
-    case: sqlite3.Row, events: list[dict[str, Any]], target: int, after: projection.Row
+    case: Case, events: list[dict[str, Any]], target: int, after: projection.Row
 ) -> None:
     """Refuse when a later step stands on the one withdrawn: a later step of the case's
     life (only the latest may go), a step the state machine would not allow without it,
@@ -148,7 +155,7 @@ def _check_dependents(
                 raise _refused(
                     case,
                     f"其后的第 {number} 条「{_label(action)}」（{event['occurred_at'][:10]}）"
-                    f"以它为前提；须先撤销其后的步骤（从最后一步起：xinfang void {number_of(case)}）",
+                    f"以它为前提；须先撤销其后的步骤（从最后一步起：xinfang void {case.number}）",
                 )
         row = projection.step(row, action, event["occurred_at"], event["data"])
     firsts = [e["occurred_at"] for e, kept in zip(events, counted, strict=True)
@@ -170,18 +177,17 @@ def join(
     and closing are its own; its deadlines end, both numbers stay. Returns (case number,
     main case number)."""
     why = clean_text(reason, "并案理由", max_length=2_000, multiline=True)
-    names: dict[str, str] = {}
 
-    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
+    def build(case: Case, when: Moment) -> dict[str, Any]:
         main = find(conn, into)
-        main_no, status = number_of(main), Status(main["status"])
-        if main["id"] == case["id"]:
+        main_no, status = main.number, main.status
+        if main.id == case.id:
             raise InvalidInput("并入", "不能并入本案自身")
         if status == Status.JOINED:
             root = joined.into(conn, main)
-            root_no = number_of(root) if root is not None else "其主案"
+            root_no = root.number if root is not None else "其主案"
             raise StepRefused(
-                f"{main_no} 已并入 {root_no}；请并入主案：xinfang join {number_of(case)} --into {root_no}"
+                f"{main_no} 已并入 {root_no}；请并入主案：xinfang join {case.number} --into {root_no}"
             )
         if status in (Status.REPLIED, Status.REVISITED, Status.PUBLICIZED, Status.CLOSED):
             raise StepRefused(f"主案 {main_no} 已答复，不能再并入；请单独办理本案")
@@ -191,8 +197,8 @@ def join(
         others = joined.members(conn, case)
         if others:
             why_not = f"已有 {'、'.join(others)} 并入本案，本案不能再并入他案"
-            raise refusal(number_of(case), Status(case["status"]), ACTIONS["join"], why_not)
-        names["main"] = main_no
+            raise refusal(case.number, case.status, ACTIONS["join"], why_not)
         return {"into": main_no, "reason": why}
 
-    return act(conn, ref, "join", on, by, build), names["main"]
+    done = act(conn, ref, "join", on, by, build)
+    return done.case_no, done.data["into"]

@@ -13,8 +13,8 @@ from typing import Any
 
 from xinfang.core.clock.dates import Moment, now
 from xinfang.core.errors import InvalidInput
-from xinfang.core.intake.numbering import short_number
 from xinfang.core.life.acting import act
+from xinfang.core.life.case import Case
 from xinfang.core.life.ledger import find
 from xinfang.core.validate import clean_text
 from xinfang.core.vocabulary import ATTACHMENT_KINDS, OTHER_MATERIALS
@@ -79,8 +79,8 @@ def attach(
     result: dict[str, Any] = {}
     base = files_dir(conn)
 
-    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
-        case_no = short_number(case["year"], case["seq"])
+    def build(case: Case, when: Moment) -> dict[str, Any]:
+        case_no = case.number
         folder = private_dir(base, "attachments", case_no)
         number = sum(not p.name.startswith(".") for p in folder.iterdir()) + 1  # not a .part
         stored = folder / f"{number:02d}-{safe_name(source.name, 80)}"
@@ -91,12 +91,12 @@ def attach(
         data = {"title": name, "kind": kind, "file": stored.name, "sha256": result["sha256"]}
         return data
 
-    def record(case: sqlite3.Row) -> None:
+    def record(case: Case) -> None:
         conn.execute(
             "INSERT INTO attachments (case_id, kind, title, original_name, stored_path, sha256, "
             "size, pages, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                case["id"], kind, name, source.name,
+                case.id, kind, name, source.name,
                 str(result["stored"].relative_to(base)), result["sha256"],
                 result["stored"].stat().st_size, result["pages"], now().isoformat(sep=" "),
             ),
@@ -125,7 +125,7 @@ def verify(conn: sqlite3.Connection, ref: str) -> list[Checked]:
     recorded = conn.execute(
         "SELECT stored_path, sha256 FROM attachments WHERE case_id = ? "
         "UNION ALL SELECT path, sha256 FROM archive_files WHERE case_id = ?",
-        (case["id"], case["id"]),
+        (case.id, case.id),
     ).fetchall()
     results = []
     for relative, digest in recorded:

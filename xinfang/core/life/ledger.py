@@ -10,14 +10,15 @@ from typing import Any
 from xinfang.core.errors import NotFound
 from xinfang.core.intake.numbering import parse_case_number, short_number
 from xinfang.core.life import projection
+from xinfang.core.life.case import Case
 
 
-def find(conn: sqlite3.Connection, ref: str) -> sqlite3.Row:
+def find(conn: sqlite3.Connection, ref: str) -> Case:
     year, seq = parse_case_number(ref)
     row = conn.execute("SELECT * FROM cases WHERE year = ? AND seq = ?", (year, seq)).fetchone()
     if row is None:
         raise NotFound(f"没有编号为 {short_number(year, seq)} 的案件。")
-    return row
+    return Case.from_row(row)
 
 
 def events_of(conn: sqlite3.Connection, case_id: int) -> list[dict[str, Any]]:

@@ -21,12 +21,12 @@ from typing import Any
 
 from xinfang.core.clock.dates import Moment, now
 from xinfang.core.errors import InvalidInput, XinfangError
-from xinfang.core.intake.numbering import number_of, parse_case_number, short_number
+from xinfang.core.intake.numbering import parse_case_number, short_number
 from xinfang.core.intake.repeats import CONFIRMED
 from xinfang.core.life.acting import act
 from xinfang.core.life.actions import ACTIONS, refusal
+from xinfang.core.life.case import Case
 from xinfang.core.life.ledger import find
-from xinfang.core.life.states import Status
 from xinfang.core.validate import clean_text
 
 # Each case's link facts in order (the last wins), with what resolving a number needs: a
@@ -37,9 +37,9 @@ _FACTS = """SELECT e.case_id, json_extract(e.data, '$.repeat_of'),
   WHERE e.action IN ('register', 'link', 'unlink') {where} ORDER BY e.case_id, e.id"""
 
 
-def _first(conn: sqlite3.Connection, case: sqlite3.Row) -> str:
+def _first(conn: sqlite3.Connection, case: Case) -> str:
     """The number of the first case of the matter a case is stored as a repeat of."""
-    first = conn.execute("SELECT year, seq FROM cases WHERE id = ?", (case["repeat_of"],))
+    first = conn.execute("SELECT year, seq FROM cases WHERE id = ?", (case.repeat_of,))
     return short_number(*first.fetchone())
 
 
@@ -152,33 +152,33 @@ def link(
     """关联: the clerk finds, after registering it, that a case repeats an earlier one.
     Returns (case number, the number of the earlier case)."""
     why = clean_text(reason, "关联理由", max_length=2_000, multiline=True)
-    found: dict[str, Any] = {}
 
-    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
-        case_no, earlier = number_of(case), find(conn, to)
-        number = number_of(earlier)
-        if case["repeat_of"] is not None:
+    def build(case: Case, when: Moment) -> dict[str, Any]:
+        earlier = find(conn, to)
+        number = earlier.number
+        if case.repeat_of is not None:
             why_not = (
                 f"已关联为 {_first(conn, case)} 的重复信访；如关联有误，先用 xinfang unlink 解除"
             )
-            raise refusal(case_no, Status(case["status"]), ACTIONS["link"], why_not)
-        if earlier["id"] == case["id"]:
+            raise refusal(case.number, case.status, ACTIONS["link"], why_not)
+        if earlier.id == case.id:
             raise InvalidInput("--to", "不能关联到本案自己")
-        if (earlier["repeat_of"] or earlier["id"]) == case["id"]:
+        if (earlier.repeat_of or earlier.id) == case.id:
             raise InvalidInput("--to", f"{number} 已是本案的重复信访")
-        if str(earlier["received_at"]) > str(case["received_at"]):
+        if earlier.received_at > case.received_at:
             raise InvalidInput(
                 "--to",
-                f"{number} 登记于 {earlier['received_at'][:16]}，晚于本案；只能关联此前的信访件"
-                f"（可反过来：xinfang link {number} --to {case_no}）",
+                f"{number} 登记于 {earlier.received_at[:16]}，晚于本案；只能关联此前的信访件"
+                f"（可反过来：xinfang link {number} --to {case.number}）",
             )
-        found.update(number=number, root=earlier["repeat_of"] or earlier["id"])
         return {"repeat_of": number, "repeat_reasons": [CONFIRMED], "reason": why}
 
-    def relink(case: sqlite3.Row) -> None:  # the case and its own repeats join the matter
-        settle(conn, {case["id"], found["root"]})
+    def relink(case: Case) -> None:  # the case and its own repeats join the matter
+        earlier = find(conn, to)
+        settle(conn, {case.id, earlier.repeat_of or earlier.id})
 
-    return act(conn, ref, "link", on, by, build, relink), found["number"]
+    done = act(conn, ref, "link", on, by, build, relink)
+    return done.case_no, done.data["repeat_of"]
 
 
 def unlink(
@@ -192,16 +192,16 @@ def unlink(
     """解除关联: a case linked as a repeat by mistake. The cases linked because of it
     stay with it. Returns (case number, the first case of the matter it was linked to)."""
     why = clean_text(reason, "解除理由", max_length=2_000, required=True, multiline=True)
-    found: dict[str, Any] = {}
 
-    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
-        if case["repeat_of"] is None:
+    def build(case: Case, when: Moment) -> dict[str, Any]:
+        if case.repeat_of is None:
             why_not = "本案未关联为重复信访"
-            raise refusal(number_of(case), Status(case["status"]), ACTIONS["unlink"], why_not)
-        found.update(number=_first(conn, case), root=case["repeat_of"])
-        return {"unlinked_from": found["number"], "reason": why}
+            raise refusal(case.number, case.status, ACTIONS["unlink"], why_not)
+        return {"unlinked_from": _first(conn, case), "reason": why}
 
-    def relink(case: sqlite3.Row) -> None:
-        settle(conn, {case["id"], found["root"]})
+    def relink(case: Case) -> None:
+        assert case.repeat_of is not None  # build refused the case without a link
+        settle(conn, {case.id, case.repeat_of})
 
-    return act(conn, ref, "unlink", on, by, build, relink), found["number"]
+    done = act(conn, ref, "unlink", on, by, build, relink)
+    return done.case_no, done.data["unlinked_from"]

@@ -13,7 +13,7 @@ from xinfang.core.errors import InvalidInput
 from xinfang.core.intake.numbering import short_number
 from xinfang.core.life.acting import act
 from xinfang.core.life.actions import ACTIONS, refusal
-from xinfang.core.life.states import Status
+from xinfang.core.life.case import Case
 from xinfang.core.validate import clean_text
 
 
@@ -41,50 +41,59 @@ def lend(
     why = clean_text(purpose, "借阅事由", max_length=500)
     due_day = parse_date(due, "归还期限")
 
-    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
-        if _open_loan(conn, case["id"]):
-            why_not = "案卷已借出尚未归还"
-            case_no = short_number(case["year"], case["seq"])
-            raise refusal(case_no, Status(case["status"]), ACTIONS["lend"], why_not)
+    def build(case: Case, when: Moment) -> dict[str, Any]:
+        if _open_loan(conn, case.id):
+            raise refusal(case.number, case.status, ACTIONS["lend"], "案卷已借出尚未归还")
         if due_day <= when.day:
             raise InvalidInput("归还期限", f"{due_day} 必须晚于借出日期")
         data = {"borrower": who, "unit": where, "approved_by": approver, "due": due_day.isoformat()}
         return {**data, "purpose": why}
 
-    def record(case: sqlite3.Row) -> None:
-        lent = conn.execute(
-            "SELECT substr(occurred_at, 1, 10) FROM events WHERE case_id = ? ORDER BY id DESC LIMIT 1",
-            (case["id"],),
-        ).fetchone()[0]
+    def record(case: Case) -> None:
         conn.execute(
             "INSERT INTO loans (case_id, borrower, unit, approved_by, purpose, lent_on, due_on) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (case["id"], who, where, approver, why, lent, due_day.isoformat()),
+            (
+                case.id,
+                who,
+                where,
+                approver,
+                why,
+                _day_of_last_step(conn, case),
+                due_day.isoformat(),
+            ),
         )
 
-    return act(conn, ref, "lend", on, by, build, record)
+    return act(conn, ref, "lend", on, by, build, record).case_no
+
+
+def _day_of_last_step(conn: sqlite3.Connection, case: Case) -> str:
+    """The day of the event just recorded (a loan's lending or return)."""
+    return str(
+        conn.execute(
+            "SELECT substr(occurred_at, 1, 10) FROM events WHERE case_id = ? ORDER BY id DESC LIMIT 1",
+            (case.id,),
+        ).fetchone()[0]
+    )
 
 
 def give_back(
     conn: sqlite3.Connection, ref: str, *, on: str | None = None, by: str | None = None
 ) -> str:
-    returned: dict[str, str] = {}
 
-    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
-        loan = _open_loan(conn, case["id"])
+    def build(case: Case, when: Moment) -> dict[str, Any]:
+        loan = _open_loan(conn, case.id)
         if loan is None:
-            case_no = short_number(case["year"], case["seq"])
-            raise refusal(case_no, Status(case["status"]), ACTIONS["return"], "案卷没有借出")
-        returned["day"] = when.text[:10]
+            raise refusal(case.number, case.status, ACTIONS["return"], "案卷没有借出")
         return {"borrower": loan["borrower"], "unit": loan["unit"]}
 
-    def record(case: sqlite3.Row) -> None:
+    def record(case: Case) -> None:
         conn.execute(
             "UPDATE loans SET returned_on = ? WHERE case_id = ? AND returned_on IS NULL",
-            (returned["day"], case["id"]),
+            (_day_of_last_step(conn, case), case.id),
         )
 
-    return act(conn, ref, "return", on, by, build, record)
+    return act(conn, ref, "return", on, by, build, record).case_no
 
 
 @dataclass(frozen=True)

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 from xinfang.core.clock import deadlines
 from xinfang.core.clock.dates import Moment, parse_date
 from xinfang.core.errors import InvalidInput
-from xinfang.core.intake.numbering import short_number
 from xinfang.core.life.acting import act
 from xinfang.core.life.actions import ACTIONS, refusal
+from xinfang.core.life.case import Case
 from xinfang.core.life.ledger import live_events
-from xinfang.core.life.states import Status
 from xinfang.core.validate import clean_text
 from xinfang.core.vocabulary import REVIEW_OUTCOMES
 
@@ -27,9 +26,8 @@ def _reviews(conn: sqlite3.Connection, case_id: int) -> list[dict[str, Any]]:
     return [e["data"] for e in live_events(conn, case_id) if e["action"] == "review"]
 
 
-def _refuse(case: sqlite3.Row, why: str) -> None:
-    case_no = short_number(case["year"], case["seq"])
-    raise refusal(case_no, Status(case["status"]), ACTIONS["review"], why)
+def _refuse(case: Case, why: str) -> NoReturn:
+    raise refusal(case.number, case.status, ACTIONS["review"], why)
 
 
 def request(
@@ -45,13 +43,13 @@ def request(
     asked = parse_date(requested_on, "申请日期")
     why_late = clean_text(late_reason, "逾期理由", max_length=500)
 
-    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
-        if any(r.get("requested_on") for r in _reviews(conn, case["id"])):
+    def build(case: Case, when: Moment) -> dict[str, Any]:
+        if any(r.get("requested_on") for r in _reviews(conn, case.id)):
             _refuse(case, "已经申请过复查（同一事项复查一次）")
-        if not case["replied_on"]:
+        if not case.replied_on:
             _refuse(case, "尚无书面答复，无从复查")
         rule = deadlines.rules_of(conn, case).get("review_request")
-        replied = date.fromisoformat(case["replied_on"])
+        replied = date.fromisoformat(case.replied_on)
         if asked < replied or asked > when.day:
             raise InvalidInput("申请日期", f"应在答复日期 {replied} 与今天之间")
         last = replied + timedelta(days=rule.amount) if rule else None
@@ -64,7 +62,7 @@ def request(
         data = {"requested_on": asked.isoformat(), "late_reason": why_late}
         return data
 
-    return act(conn, ref, "review", on, by, build)
+    return act(conn, ref, "review", on, by, build).case_no
 
 
 def decide(
@@ -81,15 +79,15 @@ def decide(
         raise InvalidInput("复查结论", f"只能是 {'、'.join(REVIEW_OUTCOMES)}，不能是“{outcome}”")
     opinion = clean_text(text, "复查意见", max_length=20_000, required=True, multiline=True)
 
-    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
-        reviews = _reviews(conn, case["id"])
+    def build(case: Case, when: Moment) -> dict[str, Any]:
+        reviews = _reviews(conn, case.id)
         if not any(r.get("requested_on") for r in reviews):
             _refuse(case, "尚未申请复查")
         if any(r.get("outcome") for r in reviews):
             _refuse(case, "复查意见已经作出")
         return {"outcome": outcome, "text": opinion}
 
-    return act(conn, ref, "review", on, by, build)
+    return act(conn, ref, "review", on, by, build).case_no
 
 
 def upper(
@@ -109,15 +107,15 @@ def upper(
     who = clean_text(body, "复核机关", max_length=100, required=True)
     opinion = clean_text(text, "复核意见", max_length=20_000, multiline=True)
 
-    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
-        reviews = _reviews(conn, case["id"])
+    def build(case: Case, when: Moment) -> dict[str, Any]:
+        reviews = _reviews(conn, case.id)
         if not any(r.get("outcome") for r in reviews):
             _refuse(case, "复查意见尚未作出，不能记录复核")
         if any(r.get("upper_outcome") for r in reviews):
             _refuse(case, "复核结果已经记录")
         return {"upper_outcome": outcome, "upper_body": who, "upper_text": opinion}
 
-    return act(conn, ref, "review", on, by, build)
+    return act(conn, ref, "review", on, by, build).case_no
 
 
 def reexamine(
@@ -133,11 +131,10 @@ def reexamine(
     who = clean_text(examiner, "核实人", max_length=50, required=True)
     found = clean_text(findings, "核实情况", max_length=20_000, required=True, multiline=True)
 
-    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
-        if case["round"] < 2:
-            case_no = short_number(case["year"], case["seq"])
+    def build(case: Case, when: Moment) -> dict[str, Any]:
+        if case.round < 2:
             why = "没有不满意的回访，无需核实"
-            raise refusal(case_no, Status(case["status"]), ACTIONS["reexamine"], why)
+            raise refusal(case.number, case.status, ACTIONS["reexamine"], why)
         return {"examiner": who, "findings": found}
 
-    return act(conn, ref, "reexamine", on, by, build)
+    return act(conn, ref, "reexamine", on, by, build).case_no

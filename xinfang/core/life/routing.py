@@ -23,6 +23,7 @@ from xinfang.core.clock.dates import Moment, parse_when
 from xinfang.core.errors import InvalidInput
 from xinfang.core.intake.numbering import next_in_sequence
 from xinfang.core.life.acting import act
+from xinfang.core.life.case import Case
 from xinfang.core.validate import clean_text, normalize_phone
 
 DUE = "办结期限"
@@ -47,16 +48,16 @@ def _wanted_due(due: str | None) -> str | None:
     return parse_when(due, DUE)[0].date().isoformat() if due is not None else None
 
 
-def _due(case: sqlite3.Row, when: Moment, wanted: str | None, step: str) -> str:
+def _due(case: Case, when: Moment, wanted: str | None, step: str) -> str:
     """The unit's due date from this step on: the one given, or the one in force while it
     is still ahead of the step."""
     if wanted is not None:
         if wanted <= when.day.isoformat():
             raise InvalidInput(DUE, f"{wanted} 必须晚于{step}日期")
         return wanted
-    current = case["assign_due"]
+    current = case.assign_due
     if current and current > when.day.isoformat():
-        return str(current)
+        return current
     if current:
         raise InvalidInput(DUE, f"原办结期限 {current} 已过，请用 --due 给出新的办结期限")
     raise InvalidInput(DUE, "案件没有办结期限，请用 --due 给出")
@@ -91,14 +92,12 @@ def send_back(
     """退回重办: the report goes back to the unit, which reports again by the due date."""
     why = clean_text(reason, "退回理由", max_length=2_000, required=True, multiline=True)
     wanted = _wanted_due(due)
-    data: dict[str, Any] = {}
 
-    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
-        data.update(unit=case["unit"], reason=why, due=_due(case, when, wanted, "退回"))
-        return data
+    def build(case: Case, when: Moment) -> dict[str, Any]:
+        return {"unit": case.unit, "reason": why, "due": _due(case, when, wanted, "退回")}
 
-    case_no = act(conn, ref, "send-back", on, by, build)
-    return Routed(case_no, data["unit"], data["due"])
+    done = act(conn, ref, "send-back", on, by, build)
+    return Routed(done.case_no, done.data["unit"], done.data["due"])
 
 
 def reassign(
@@ -118,25 +117,24 @@ def reassign(
     why = clean_text(reason, "改派理由", max_length=2_000, required=True, multiline=True)
     wanted = _wanted_due(due)
     responsible = responsible_person(person, phone)
-    data: dict[str, Any] = {}
-    year: list[int] = []
 
-    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
-        if case["unit"] == unit:
+    def build(case: Case, when: Moment) -> dict[str, Any]:
+        if case.unit == unit:
             raise InvalidInput("承办单位", f"案件已由{unit}承办，改派须换一个单位")
-        year.append(when.day.year)
-        data.update(
-            from_unit=case["unit"],
-            to=unit,
-            due=_due(case, when, wanted, "改派"),
-            number=next_in_sequence(conn, "assign", when.day.year),
-            reason=why,
+        return {
+            "from_unit": case.unit,
+            "to": unit,
+            "due": _due(case, when, wanted, "改派"),
+            "number": next_in_sequence(conn, "assign", when.day.year),
+            "reason": why,
             **responsible,
-        )
-        return data
+        }
 
-    case_no = act(conn, ref, "reassign", on, by, build)
-    return Reassigned(case_no, data["from_unit"], unit, data["due"], year[0], data["number"])
+    done = act(conn, ref, "reassign", on, by, build)
+    data = done.data
+    return Reassigned(
+        done.case_no, data["from_unit"], unit, data["due"], done.when.day.year, data["number"]
+    )
 
 
 def unit_return(
@@ -144,13 +142,12 @@ def unit_return(
 ) -> Routed:
     """退单: the unit gives the case back; the office assigns it again (or replies itself)."""
     why = clean_text(reason, "退单理由", max_length=2_000, required=True, multiline=True)
-    data: dict[str, Any] = {}
 
-    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
-        data.update(unit=case["unit"], reason=why)
-        return data
+    def build(case: Case, when: Moment) -> dict[str, Any]:
+        return {"unit": case.unit, "reason": why}
 
-    return Routed(act(conn, ref, "unit-return", on, by, build), data["unit"])
+    done = act(conn, ref, "unit-return", on, by, build)
+    return Routed(done.case_no, done.data["unit"])
 
 
 def urge(
@@ -163,10 +160,9 @@ def urge(
 ) -> Routed:
     """催办: a dated reminder to the unit holding the case (by phone, letter …)."""
     words = clean_text(note, "催办内容", max_length=2_000, multiline=True)
-    data: dict[str, Any] = {}
 
-    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
-        data.update(unit=case["unit"], text=words)
-        return data
+    def build(case: Case, when: Moment) -> dict[str, Any]:
+        return {"unit": case.unit, "text": words}
 
-    return Routed(act(conn, ref, "urge", on, by, build), data["unit"])
+    done = act(conn, ref, "urge", on, by, build)
+    return Routed(done.case_no, done.data["unit"])

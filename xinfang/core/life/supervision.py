@@ -17,22 +17,22 @@ from typing import Any
 from xinfang.core import settings
 from xinfang.core.clock.dates import Moment, chinese_date, chinese_upper_date, parse_date
 from xinfang.core.errors import InvalidInput, StepRefused
-from xinfang.core.intake.numbering import formal_number, next_in_sequence, number_of
+from xinfang.core.intake.numbering import formal_number, next_in_sequence
 from xinfang.core.life.acting import act, not_before
 from xinfang.core.life.actions import ACTIONS, refusal
+from xinfang.core.life.case import Case
 from xinfang.core.life.ledger import live_events
-from xinfang.core.life.states import Status
 from xinfang.core.validate import clean_text
 
 SUPERVISE_SEQUENCE = "supervise"
 LIAISON_SEQUENCE = "liaison"
 
 
-def _refused(case: sqlite3.Row, action: str, why: str) -> StepRefused:
+def _refused(case: Case, action: str, why: str) -> StepRefused:
     """A side step refused for a reason of its own; the hint leaves out a notice given."""
-    noticed = case["notified_on"] or case["anonymous"]
+    noticed = case.notified_on or case.anonymous
     done = frozenset({"notify"}) if noticed else frozenset()
-    return refusal(number_of(case), Status(case["status"]), ACTIONS[action], why, done)
+    return refusal(case.number, case.status, ACTIONS[action], why, done)
 
 
 def _events(conn: sqlite3.Connection, case_id: int, *actions: str) -> list[dict[str, Any]]:
@@ -49,6 +49,16 @@ def unanswered(events: list[dict[str, Any]], sent: str, answer: str) -> list[dic
             answered = set(event["data"].get("answers", []))
             open_ones = [e for e in open_ones if e["data"]["number"] not in answered]
     return open_ones
+
+
+def _answered(
+    conn: sqlite3.Connection, case_id: int, sent: str, answer: str
+) -> list[dict[str, Any]]:
+    """The `sent` events that the case's latest `answer` answered, read back once it is
+    recorded."""
+    events = _events(conn, case_id, sent, answer)
+    numbers = set(events[-1]["data"]["answers"])
+    return [e for e in unanswered(events[:-1], sent, answer) if e["data"]["number"] in numbers]
 
 
 def open_supervisions(conn: sqlite3.Connection, case_id: int) -> list[dict[str, Any]]:
@@ -91,14 +101,13 @@ def supervise(
     why = clean_text(reason, "督办事由", max_length=2_000, required=True, multiline=True)
     unit = settings.check_unit(conn, to) if to is not None else None
     due_day = parse_date(due, "督办期限")
-    taken: dict[str, str] = {}
 
-    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
-        target = unit or case["unit"]
+    def build(case: Case, when: Moment) -> dict[str, Any]:
+        target = unit or case.unit
         if not target:
             raise InvalidInput(
                 "被督办单位",
-                f"案件 {number_of(case)} 尚未交办，没有承办单位；请用 --to 指定被督办单位",
+                f"案件 {case.number} 尚未交办，没有承办单位；请用 --to 指定被督办单位",
             )
         if due_day <= when.day:
             raise InvalidInput(
@@ -107,12 +116,12 @@ def supervise(
             )
         year = when.day.year
         number = next_in_sequence(conn, SUPERVISE_SEQUENCE, year)
-        data = {"due": due_day.isoformat(), "number": number, "year": year}
-        taken.update(number=supervise_number(conn, data), to=target)
-        return {**data, "to": target, "reason": why}
+        return {"due": due_day.isoformat(), "number": number, "year": year, "to": target,
+                "reason": why}  # fmt: skip
 
-    case_no = act(conn, ref, "supervise", on, by, build)
-    return Issued(case_no, taken["number"], taken["to"], due_day.isoformat())
+    done = act(conn, ref, "supervise", on, by, build)
+    number = supervise_number(conn, done.data)
+    return Issued(done.case_no, number, done.data["to"], due_day.isoformat())
 
 
 def supervise_answer(
@@ -126,25 +135,23 @@ def supervise_answer(
     """督办回复: the supervised unit's answer; it answers every supervision of the case
     still open and meets their deadlines. Returns (case number, the notices answered)."""
     words = clean_text(text, "督办回复内容", max_length=20_000, required=True, multiline=True)
-    answered: list[str] = []
 
-    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
-        pending = open_supervisions(conn, case["id"])
+    def build(case: Case, when: Moment) -> dict[str, Any]:
+        pending = open_supervisions(conn, case.id)
         if not pending:
             raise _refused(
                 case, "supervise-answer", "没有待回复的督办（先用 xinfang supervise 督办）"
             )
         not_before(when, pending[-1]["occurred_at"], "督办的日期", "督办回复")
-        answered.extend(supervise_number(conn, e["data"]) for e in pending)
-        data = {
+        return {
             "text": words,
             "unit": pending[-1]["data"]["to"],
             "answers": [e["data"]["number"] for e in pending],
         }
-        return data
 
-    case_no = act(conn, ref, "supervise-answer", on, by, build)
-    return case_no, answered
+    done = act(conn, ref, "supervise-answer", on, by, build)
+    answered = _answered(conn, done.case.id, "supervise", "supervise-answer")
+    return done.case_no, [supervise_number(conn, event["data"]) for event in answered]
 
 
 def instruct(
@@ -160,10 +167,10 @@ def instruct(
     who = clean_text(leader, "批示领导", max_length=50, required=True)
     words = clean_text(text, "批示内容", max_length=5_000, required=True, multiline=True)
 
-    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
+    def build(case: Case, when: Moment) -> dict[str, Any]:
         return {"leader": who, "text": words}
 
-    return act(conn, ref, "instruct", on, by, build)
+    return act(conn, ref, "instruct", on, by, build).case_no
 
 
 def liaise(
@@ -179,16 +186,14 @@ def liaise(
     own yearly number. Returns (case number, the letter's formal number)."""
     body = clean_text(to, "收函单位", max_length=200, required=True)
     words = clean_text(matter, "协调联系事项", max_length=5_000, required=True, multiline=True)
-    taken: dict[str, str] = {}
 
-    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
+    def build(case: Case, when: Moment) -> dict[str, Any]:
         year = when.day.year
-        data = {"number": next_in_sequence(conn, LIAISON_SEQUENCE, year), "year": year}
-        taken["formal"] = liaison_number(conn, data)
-        return {"to": body, "matter": words, **data}
+        number = next_in_sequence(conn, LIAISON_SEQUENCE, year)
+        return {"to": body, "matter": words, "number": number, "year": year}
 
-    case_no = act(conn, ref, "liaise", on, by, build)
-    return case_no, taken["formal"]
+    done = act(conn, ref, "liaise", on, by, build)
+    return done.case_no, liaison_number(conn, done.data)
 
 
 def liaise_answer(
@@ -205,10 +210,9 @@ def liaise_answer(
     formal number, who answered)."""
     words = clean_text(text, "回复内容", max_length=20_000, required=True, multiline=True)
     who = clean_text(sender, "回复单位", max_length=200)
-    found: dict[str, str] = {}
 
-    def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
-        events = _events(conn, case["id"], "liaise", "liaise-answer")
+    def build(case: Case, when: Moment) -> dict[str, Any]:
+        events = _events(conn, case.id, "liaise", "liaise-answer")
         pending = unanswered(events, "liaise", "liaise-answer")
         if not pending:
             raise _refused(case, "liaise-answer", "没有待回复的联系函（先用 xinfang liaise 发函）")
@@ -227,13 +231,13 @@ def liaise_answer(
                 raise InvalidInput("回复单位", f"“{who}”没有待回复的联系函；待回复的：{addressees}")
             letter = matching[-1]
         not_before(when, letter["occurred_at"], "联系函的日期", "联系函回复")
-        found["number"] = liaison_number(conn, letter["data"])
-        found["from"] = letter["data"]["to"]
-        data = {"text": words, "from": found["from"], "answers": [letter["data"]["number"]]}
-        return data
+        return {"text": words, "from": letter["data"]["to"], "answers": [letter["data"]["number"]]}
 
-    case_no = act(conn, ref, "liaise-answer", on, by, build)
-    return case_no, found["number"], found["from"]
+    done = act(conn, ref, "liaise-answer", on, by, build)
+    sender_of = done.data["from"]
+    letters = _answered(conn, done.case.id, "liaise", "liaise-answer")
+    letter = [e for e in letters if e["data"]["to"] == sender_of][-1]
+    return done.case_no, liaison_number(conn, letter["data"]), sender_of
 
 
 # ------------------------------------------------------------- the documents

@@ -15,21 +15,22 @@ from typing import Any
 from xinfang.core import settings
 from xinfang.core.clock.dates import chinese_date, chinese_upper_date, today
 from xinfang.core.errors import StepRefused, shorten
-from xinfang.core.intake.numbering import formal_number, short_number
+from xinfang.core.intake.numbering import formal_number
 from xinfang.core.life import supervision
+from xinfang.core.life.case import Case
 from xinfang.core.life.ledger import live_events
 from xinfang.core.life.states import Status
 from xinfang.core.vocabulary import DISSATISFIED, OWN_SOURCE, RECEPTION_SOURCE, UPPER_SOURCE
 
 CHECKED, UNCHECKED = "☑", "□"
 
-Case = dict[str, Any]
-Check = Callable[[Case], str | None]  # None: fits; else why not
+Context = dict[str, Any]  # the placeholders: context()
+Check = Callable[[Context], str | None]  # None: fits; else why not
 
 
 def _after_decision(kind: str, label: str) -> Check:
-    def check(case: Case) -> str | None:
-        if case["decision"] != kind:
+    def check(values: Context) -> str | None:
+        if values["decision"] != kind:
             return f"案件未{label}"
         return None
 
@@ -37,16 +38,16 @@ def _after_decision(kind: str, label: str) -> Check:
 
 
 def _has(key: str, why: str) -> Check:
-    return lambda case: None if case.get(key) else why
+    return lambda values: None if values.get(key) else why
 
 
 def _status_in(statuses: set[Status], why: str) -> Check:
-    return lambda case: None if Status(case["status"]) in statuses else why
+    return lambda values: None if Status(values["status"]) in statuses else why
 
 
 def _all(*checks: Check) -> Check:
-    def check(case: Case) -> str | None:
-        return next((why for c in checks if (why := c(case))), None)
+    def check(values: Context) -> str | None:
+        return next((why for c in checks if (why := c(values))), None)
 
     return check
 
@@ -54,8 +55,8 @@ def _all(*checks: Check) -> Check:
 CLOSED_OR_LATER = {Status.CLOSED, Status.ARCHIVED}
 
 
-def _named(case: Case) -> str | None:
-    return "匿名信访无需告知" if case["anonymous"] else None
+def _named(values: Context) -> str | None:
+    return "匿名信访无需告知" if values["anonymous"] else None
 
 
 @dataclass(frozen=True)
@@ -152,121 +153,117 @@ def _yes_no(done: bool) -> str:
     return f"是 {CHECKED}  否 {UNCHECKED}" if done else f"是 {UNCHECKED}  否 {CHECKED}"
 
 
-def context(conn: sqlite3.Connection, case: sqlite3.Row) -> dict[str, Any]:
+def context(conn: sqlite3.Connection, case: Case) -> dict[str, Any]:
     """Every placeholder the templates may use (templates/README.md lists them)."""
-    events = live_events(conn, case["id"])  # a step withdrawn (撤销) fills no form
+    events = live_events(conn, case.id)  # a step withdrawn (撤销) fills no form
     last = {event["action"]: event for event in events}
     decision = next(
         (e["action"] for e in reversed(events) if e["action"] in ("accept", "reject", "transfer")),
         None,
     )
-    unit = conn.execute(
-        "SELECT liaison, phone FROM units WHERE name = ?", (case["unit"],)
-    ).fetchone()
+    unit = conn.execute("SELECT liaison, phone FROM units WHERE name = ?", (case.unit,)).fetchone()
     reply_due = conn.execute(
         "SELECT due_on FROM deadlines WHERE case_id = ? AND stage = 'reply' ORDER BY round LIMIT 1",
-        (case["id"],),
+        (case.id,),
     ).fetchone()
-    revisit = last.get("revisit", {}).get("data", {}) if case["revisited_on"] else {}
+    revisit = last.get("revisit", {}).get("data", {}) if case.revisited_on else {}
     office = settings.get(conn, "unit_name")
-    received = case["received_at"]
-    forms = _boxes(conn, "form", case["form"])
-    methods = _boxes(conn, "revisit_method", case["revisit_method"])
-    scale = _boxes(conn, "satisfaction", case["satisfaction"])
+    received = case.received_at
+    forms = _boxes(conn, "form", case.form)
+    methods = _boxes(conn, "revisit_method", case.revisit_method)
+    scale = _boxes(conn, "satisfaction", case.satisfaction)
     values: dict[str, Any] = {
         "office": office,
-        "case_no": short_number(case["year"], case["seq"]),
-        "formal_no": formal_number(settings.get(conn, "case_prefix"), case["year"], case["seq"]),
+        "case_no": case.number,
+        "formal_no": formal_number(settings.get(conn, "case_prefix"), case.year, case.seq),
         "today_cn": chinese_date(today()),
         "today_upper": chinese_upper_date(today()),
-        "status": case["status"],
+        "status": case.status.value,
         "decision": decision,
-        "name": "匿名" if case["anonymous"] else case["name"] or "",
-        "persons": str(case["persons"]),
-        "phone": case["phone"] or "",
-        "id_number": case["id_number"] or "",
-        "address": case["address"] or "",
-        "anonymous": bool(case["anonymous"]),
+        "name": "匿名" if case.anonymous else case.name or "",
+        "persons": str(case.persons),
+        "phone": case.phone or "",
+        "id_number": case.id_number or "",
+        "address": case.address or "",
+        "anonymous": case.anonymous,
         "received_cn": _cn(received),
         "received_upper": _upper(received),
         "received_time": _cn(received) + (f" {received[11:16]}" if len(received) > 10 else ""),
-        "source": case["source"],
-        "source_line": case["form"]
-        if case["source"] == OWN_SOURCE
-        else f"{case['form']}（{case['source']}）",
-        "is_upper": case["source"] == UPPER_SOURCE,
-        "upper_ref": case["upper_ref"] or "",
-        "form": case["form"],
+        "source": case.source,
+        "source_line": case.form if case.source == OWN_SOURCE else f"{case.form}（{case.source}）",
+        "is_upper": case.source == UPPER_SOURCE,
+        "upper_ref": case.upper_ref or "",
+        "form": case.form,
         "form_boxes": forms,
         "form_line": forms.line(),
-        "content": case["content"],
-        "category": case["category"] or "",
-        "kind": case["kind"] or "",
-        "township": case["township"] or "",
-        "receiver": case["receiver"] or "",
-        "receiver_opinion": case["receiver_opinion"] or "",
-        "accepted_cn": _cn(case["decided_on"]) if decision == "accept" else "",
-        "accepted_upper": _upper(case["decided_on"]) if decision == "accept" else "",
-        "decided_cn": _cn(case["decided_on"]),
-        "decided_upper": _upper(case["decided_on"]),
+        "content": case.content,
+        "category": case.category or "",
+        "kind": case.kind or "",
+        "township": case.township or "",
+        "receiver": case.receiver or "",
+        "receiver_opinion": case.receiver_opinion or "",
+        "accepted_cn": _cn(case.decided_on) if decision == "accept" else "",
+        "accepted_upper": _upper(case.decided_on) if decision == "accept" else "",
+        "decided_cn": _cn(case.decided_on),
+        "decided_upper": _upper(case.decided_on),
         "reply_due_cn": _cn(reply_due[0]) if reply_due and reply_due[0] else "",
         "reply_due_upper": _upper(reply_due[0]) if reply_due and reply_due[0] else "",
-        "reject_reason": (case["decision_reason"] or "").rstrip("。；，.;, ")
+        "reject_reason": (case.decision_reason or "").rstrip("。；，.;, ")
         if decision == "reject"
         else "",
-        "reject_channel": case["reject_channel"] or "",
-        "transfer_to": case["transfer_to"] or "",
-        "unit": case["unit"] or "",
+        "reject_channel": case.reject_channel or "",
+        "transfer_to": case.transfer_to or "",
+        "unit": case.unit or "",
         "assign_no": formal_number(
-            settings.get(conn, "assign_prefix"), case["assign_year"], case["assign_seq"]
+            settings.get(conn, "assign_prefix"), case.assign_year, case.assign_seq
         )
-        if case["assign_seq"]
+        if case.assign_year and case.assign_seq
         else "",
-        "assign_year": str(case["assign_year"] or ""),
-        "assign_seq": str(case["assign_seq"] or ""),
-        "assigned_cn": _cn(case["assigned_on"]),
-        "assigned_upper": _upper(case["assigned_on"]),
-        "assign_due_cn": _cn(case["assign_due"]),
-        "assign_due_upper": _upper(case["assign_due"]),
+        "assign_year": str(case.assign_year or ""),
+        "assign_seq": str(case.assign_seq or ""),
+        "assigned_cn": _cn(case.assigned_on),
+        "assigned_upper": _upper(case.assigned_on),
+        "assign_due_cn": _cn(case.assign_due),
+        "assign_due_upper": _upper(case.assign_due),
         "unit_liaison": unit["liaison"] or "" if unit else "",
         "unit_phone": unit["phone"] or "" if unit else "",
-        "unit_report": case["unit_report"] or "",
-        "unit_reported_cn": _cn(case["unit_reported_on"]),
-        "reply_result": case["reply_result"] or "",
-        "reply_finding": case["reply_finding"] or "",
-        "reply_text": case["reply_text"] or "",
-        "replied_on": case["replied_on"] or "",
-        "replied_cn": _cn(case["replied_on"]),
-        "replied_upper": _upper(case["replied_on"]),
-        "investigated_by": case["unit"] or office,
-        "investigated_cn": _month_day(case["unit_reported_on"] or case["replied_on"]),
+        "unit_report": case.unit_report or "",
+        "unit_reported_cn": _cn(case.unit_reported_on),
+        "reply_result": case.reply_result or "",
+        "reply_finding": case.reply_finding or "",
+        "reply_text": case.reply_text or "",
+        "replied_on": case.replied_on or "",
+        "replied_cn": _cn(case.replied_on),
+        "replied_upper": _upper(case.replied_on),
+        "investigated_by": case.unit or office,
+        "investigated_cn": _month_day(case.unit_reported_on or case.replied_on),
         "review_government": settings.get(conn, "review_government") or "",
         "review_department": settings.get(conn, "review_department") or "",
         "revisit_by": last["revisit"]["actor"] if revisit else "",
-        "revisited_cn": _cn(case["revisited_on"]),
-        "revisit_method": case["revisit_method"] or "",
-        "revisit_satisfaction": case["satisfaction"] or "",
-        "revisit_opinion": case["revisit_opinion"] or "",
+        "revisited_cn": _cn(case.revisited_on),
+        "revisit_method": case.revisit_method or "",
+        "revisit_satisfaction": case.satisfaction or "",
+        "revisit_opinion": case.revisit_opinion or "",
         "method_boxes": methods,
         "method_line": methods.line(),
         "satisfaction_boxes": scale,
         "satisfaction_line": scale.line(),
-        "publicized_cn": _cn(case["publicized_on"]),
+        "publicized_cn": _cn(case.publicized_on),
         "publicize_where": last.get("publicize", {}).get("data", {}).get("where", "")
         or _unpublicized(last.get("close", {}).get("data", {})),
-        "publicized_box": _yes_no(bool(case["publicized_on"])),
-        "closed_cn": _cn(case["closed_on"]),
-        "closed_upper": _upper(case["closed_on"]),
+        "publicized_box": _yes_no(bool(case.publicized_on)),
+        "closed_cn": _cn(case.closed_on),
+        "closed_upper": _upper(case.closed_on),
         "close_opinion": last.get("close", {}).get("data", {}).get("opinion", ""),
         "approved_by": last.get("close", {}).get("data", {}).get("approved_by", ""),
-        "closed_box": _yes_no(bool(case["closed_on"])),
-        "archived_cn": _cn(case["archived_on"]),
-        "retention": case["retention"] or "",
+        "closed_box": _yes_no(bool(case.closed_on)),
+        "archived_cn": _cn(case.archived_on),
+        "retention": case.retention or "",
         "handler": last["register"]["actor"] if "register" in last else "",
         "pages_total": "",
         "catalogue": [{"number": str(n), "title": "", "pages": ""} for n in range(1, 9)],
-        "leader": case["receiver"] or "" if case["source"] == RECEPTION_SOURCE else "",
-        "reception_cn": _cn(received) if case["source"] == RECEPTION_SOURCE else "",
+        "leader": case.receiver or "" if case.source == RECEPTION_SOURCE else "",
+        "reception_cn": _cn(received) if case.source == RECEPTION_SOURCE else "",
         "reception_place": "",
         "contact_person": last["register"]["actor"] if "register" in last else "",
         # 督办通知 and 联系函: from the latest supervise and liaise events.
@@ -328,5 +325,5 @@ def _dissatisfied(events: list[dict[str, Any]]) -> dict[str, Any]:
     return found
 
 
-def fits(conn: sqlite3.Connection, case: sqlite3.Row, document: Document) -> str | None:
+def fits(conn: sqlite3.Connection, case: Case, document: Document) -> str | None:
     return document.fits(context(conn, case))

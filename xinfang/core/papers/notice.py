@@ -9,31 +9,28 @@ import sqlite3
 
 from xinfang.core import privacy, settings
 from xinfang.core.clock.dates import chinese_date, today
-from xinfang.core.intake.numbering import short_number
+from xinfang.core.life.case import Case
 from xinfang.core.vocabulary import DISSATISFIED, OWN_SOURCE, SATISFIED
 
 
-def public_notice(conn: sqlite3.Connection, case: sqlite3.Row) -> str:
+def public_notice(conn: sqlite3.Connection, case: Case) -> str:
     office = settings.get(conn, "unit_name")
     # Also the name, phone or address the case had before a 更正.
-    identity = privacy.Identity.of(
-        case, privacy.former_by_case(conn, [case["id"]]).get(case["id"], [])
-    )
-    source = case["form"] if case["source"] == OWN_SOURCE else f"{case['form']}（{case['source']}）"
-    handled = f"交{case['unit']}调查处理" if case["unit"] else f"由{office}直接调查处理"
-    if case["anonymous"] or not case["satisfaction"]:
+    identity = privacy.Identity.of(case, privacy.former_by_case(conn, [case.id]).get(case.id, []))
+    source = case.form if case.source == OWN_SOURCE else f"{case.form}（{case.source}）"
+    handled = f"交{case.unit}调查处理" if case.unit else f"由{office}直接调查处理"
+    if case.anonymous or not case.satisfaction:
         satisfied = "匿名信访，未回访"
     else:
-        satisfied = SATISFIED if case["satisfaction"] != DISSATISFIED else DISSATISFIED
+        satisfied = SATISFIED if case.satisfaction != DISSATISFIED else DISSATISFIED
     lines = [
         "信访事项办理情况公示",
         "",
-        f"{office}受理的信访事项（编号 {short_number(case['year'], case['seq'])}）已办理完毕，"
-        "现将办理情况公示如下：",
+        f"{office}受理的信访事项（编号 {case.number}）已办理完毕，现将办理情况公示如下：",
         f"一、信访来源：{source}",
-        f"二、反映问题：{identity.scrub(case['content'])}",
+        f"二、反映问题：{identity.scrub(case.content)}",
         f"三、转办交办情况：{handled}",
-        f"四、调查处理情况：{case['reply_result'] or ''}。{identity.scrub(case['reply_text'] or '')}",
+        f"四、调查处理情况：{case.reply_result or ''}。{identity.scrub(case.reply_text or '')}",
         f"五、信访人是否满意：{satisfied}",
         "",
         f"公示期间如有意见，请向{office}反映。",

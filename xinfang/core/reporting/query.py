@@ -16,6 +16,7 @@ from xinfang.core.errors import InvalidInput
 from xinfang.core.intake.numbering import formal_number, short_number
 from xinfang.core.intake.repeats import count_in_matter
 from xinfang.core.life import joined, projection
+from xinfang.core.life.case import Case
 from xinfang.core.life.ledger import events_of, find
 from xinfang.core.life.states import OPEN_STATUSES, STATUS_LABELS, Status
 from xinfang.core.validate import clean_text, parse_int
@@ -70,18 +71,19 @@ def case_dict(row: sqlite3.Row, prefixes: Prefixes) -> dict[str, Any]:
 
 def show(conn: sqlite3.Connection, ref: str, *, mask: bool = False) -> dict[str, Any]:
     """One case with its timeline; `mask`: fit for a shared screen or a mail (privacy.masked)."""
+    found = find(conn, ref)
     row = conn.execute(
-        f"SELECT *, {REPEAT_OF} AS repeat_of_no FROM cases WHERE id = ?", (find(conn, ref)["id"],)
+        f"SELECT *, {REPEAT_OF} AS repeat_of_no FROM cases WHERE id = ?", (found.id,)
     ).fetchone()
     case = case_dict(row, Prefixes.of(conn))
-    case["petitions_in_matter"] = count_in_matter(conn, row)
+    case["petitions_in_matter"] = count_in_matter(conn, found)
     case["next_due"] = conn.execute(
-        f"SELECT {NEXT_DUE} FROM cases WHERE id = ?", (row["id"],)
+        f"SELECT {NEXT_DUE} FROM cases WHERE id = ?", (found.id,)
     ).fetchone()[0]
-    case.update(_joins(conn, row, Prefixes.of(conn)))
-    case["events"] = sorted(_timeline(events_of(conn, row["id"])), key=_by_date)
-    since = min(date.fromisoformat(row["received_at"][:10]), today())
-    case["deadlines"] = case_deadlines(conn, row["id"], today(), workdays.load(conn, since))
+    case.update(_joins(conn, found))
+    case["events"] = sorted(_timeline(events_of(conn, found.id)), key=_by_date)
+    since = min(date.fromisoformat(found.received_at[:10]), today())
+    case["deadlines"] = case_deadlines(conn, found.id, today(), workdays.load(conn, since))
     if not mask:
         return case
     from xinfang.core import privacy
@@ -99,16 +101,20 @@ def _timeline(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def _joins(conn: sqlite3.Connection, row: sqlite3.Row, prefixes: Prefixes) -> dict[str, Any]:
+def _joins(conn: sqlite3.Connection, case: Case) -> dict[str, Any]:
     """并案: the main case a joined one follows (as it stands now), or the cases joined
     into this one."""
-    main = joined.into(conn, row)
+    main = joined.into(conn, case)
     if main is None:
-        return {"joined": joined.members(conn, row)}
+        return {"joined": joined.members(conn, case)}
     # No text of the main case: its petitioner is another person (and --mask masks ours).
-    keys = ("case_no", "status", "status_label", "replied_on", "reply_result", "revisited_on",
-            "satisfaction", "closed_on")  # fmt: skip
-    return {"joined_into": {key: case_dict(main, prefixes)[key] for key in keys}}
+    shown = {
+        "case_no": main.number, "status": main.status.value, "status_label": main.status.label,
+        "replied_on": main.replied_on, "reply_result": main.reply_result,
+        "revisited_on": main.revisited_on, "satisfaction": main.satisfaction,
+        "closed_on": main.closed_on,
+    }  # fmt: skip
+    return {"joined_into": shown}
 
 
 @dataclass

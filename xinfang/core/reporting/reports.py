@@ -18,9 +18,9 @@ from typing import Any
 
 from xinfang.core.clock.dates import chinese_date
 from xinfang.core.clock.periods import Period
-from xinfang.core.intake.numbering import short_number
 from xinfang.core.life import joined, projection
 from xinfang.core.life.actions import EVENTS
+from xinfang.core.life.case import Case
 from xinfang.core.life.states import Status
 from xinfang.core.vocabulary import COLLECTIVE, OWN_SOURCE, UNREACHABLE
 
@@ -73,12 +73,12 @@ def fold(events: list[sqlite3.Row], day: date) -> AsOf:
     return state
 
 
-def _source(case: sqlite3.Row) -> str:
+def _source(case: Case) -> str:
     """信访来源 as the paper form means it: the channel, with where it came from."""
-    if case["source"] == OWN_SOURCE:
-        return case["form"]
-    detail = f" {case['upper_ref']}" if case["upper_ref"] else ""
-    return f"{case['form']}（{case['source']}{detail}）"
+    if case.source == OWN_SOURCE:
+        return case.form
+    detail = f" {case.upper_ref}" if case.upper_ref else ""
+    return f"{case.form}（{case.source}{detail}）"
 
 
 # The events fold() reads: those that change the view or the status. The others (the
@@ -115,34 +115,35 @@ def _events_by_case(conn: sqlite3.Connection, ids: list[int]) -> dict[int, list[
     return grouped
 
 
-def _as_of(
-    conn: sqlite3.Connection, cases: list[sqlite3.Row], day: date
-) -> Iterator[tuple[sqlite3.Row, AsOf]]:
+def _as_of(conn: sqlite3.Connection, cases: list[Case], day: date) -> Iterator[tuple[Case, AsOf]]:
     """Each case with its state replayed up to `day`."""
-    events = _events_by_case(conn, [case["id"] for case in cases])
+    events = _events_by_case(conn, [case.id for case in cases])
     for case in cases:
-        yield case, fold(events[case["id"]], day)
+        yield case, fold(events[case.id], day)
 
 
-def _remarks(case: sqlite3.Row, *extra: str | None) -> str:
-    parts = [short_number(case["year"], case["seq"])]
-    if case["persons"] >= COLLECTIVE:
-        parts.append(f"集体访 {case['persons']} 人")
+def _remarks(case: Case, *extra: str | None) -> str:
+    parts = [case.number]
+    if case.persons >= COLLECTIVE:
+        parts.append(f"集体访 {case.persons} 人")
     parts.extend(text for text in extra if text)
     return "；".join(parts)
 
 
 def accept_rows(conn: sqlite3.Connection, period: Period, as_of: date) -> list[list[Any]]:
     """受理情况汇总表: every case registered in the period, in order of receipt."""
-    cases = conn.execute(
-        "SELECT * FROM cases WHERE received_at >= ? AND received_at < date(?, '+1 day') "
-        "AND status != ? ORDER BY received_at, year, seq",
-        (period.first.isoformat(), period.last.isoformat(), VOIDED),
-    ).fetchall()
+    cases = [
+        Case.from_row(row)
+        for row in conn.execute(
+            "SELECT * FROM cases WHERE received_at >= ? AND received_at < date(?, '+1 day') "
+            "AND status != ? ORDER BY received_at, year, seq",
+            (period.first.isoformat(), period.last.isoformat(), VOIDED),
+        )
+    ]
     rows = []
     for number, (case, state) in enumerate(_as_of(conn, cases, as_of), 1):
         accepted = {"accept": "是", "reject": "否（不予受理）", "transfer": "否（转送）"}
-        if case["anonymous"]:
+        if case.anonymous:
             told = "匿名，无需告知"
         elif state.notice_method == UNREACHABLE:
             told = UNREACHABLE
@@ -158,12 +159,12 @@ def accept_rows(conn: sqlite3.Connection, period: Period, as_of: date) -> list[l
         rows.append(
             [
                 number,
-                "匿名" if case["anonymous"] else case["name"],
-                case["phone"] or "",
+                "匿名" if case.anonymous else case.name,
+                case.phone or "",
                 _source(case),
-                chinese_date(date.fromisoformat(case["received_at"][:10])),
-                case["content"],
-                case["receiver"] or "",
+                chinese_date(date.fromisoformat(case.received_at[:10])),
+                case.content,
+                case.receiver or "",
                 accepted.get(state.decision or "", "待定"),
                 told,
                 _remarks(case, detail),
@@ -192,23 +193,26 @@ def handle_rows(conn: sqlite3.Connection, period: Period, as_of: date) -> list[l
     """办理情况汇总表: every case accepted in the period, as it stood on `as_of`; a joined
     case (并案) as its main case stood."""
     first, last = period.first.isoformat(), period.last.isoformat()
-    found = conn.execute(
-        "SELECT * FROM cases c WHERE status != ? AND EXISTS (SELECT 1 FROM events e "
-        "WHERE e.case_id = c.id AND e.action = 'accept' "
-        "AND e.occurred_at >= ? AND e.occurred_at < date(?, '+1 day'))",
-        (VOIDED, first, last),
-    ).fetchall()
-    events = _events_by_case(conn, [case["id"] for case in found])
-    accepted = [(at, case) for case in found if (at := _accepted_on(events[case["id"]]))]
+    found = [
+        Case.from_row(row)
+        for row in conn.execute(
+            "SELECT * FROM cases c WHERE status != ? AND EXISTS (SELECT 1 FROM events e "
+            "WHERE e.case_id = c.id AND e.action = 'accept' "
+            "AND e.occurred_at >= ? AND e.occurred_at < date(?, '+1 day'))",
+            (VOIDED, first, last),
+        )
+    ]
+    events = _events_by_case(conn, [case.id for case in found])
+    accepted = [(at, case) for case in found if (at := _accepted_on(events[case.id]))]
     accepted = [(at, case) for at, case in accepted if first <= at[:10] <= last]
-    accepted.sort(key=lambda pair: (pair[0], pair[1]["year"], pair[1]["seq"]))
+    accepted.sort(key=lambda pair: (pair[0], pair[1].year, pair[1].seq))
     rows = []
     for number, (accepted_at, case) in enumerate(accepted, 1):
-        state = fold(events[case["id"]], as_of)
+        state = fold(events[case.id], as_of)
         progress, finished = _progress(state), state.status in FINISHED
         main = joined.into(conn, case) if state.joined_into else None
         if main is not None:
-            main_state = fold(_events_by_case(conn, [main["id"]])[main["id"]], as_of)
+            main_state = fold(_events_by_case(conn, [main.id])[main.id], as_of)
             progress = f"并入 {state.joined_into} 办理；{_progress(main_state)}"
             finished = main_state.status in FINISHED
         remarks = [
@@ -220,9 +224,9 @@ def handle_rows(conn: sqlite3.Connection, period: Period, as_of: date) -> list[l
             [
                 number,
                 _source(case),
-                case["content"],
+                case.content,
                 chinese_date(date.fromisoformat(accepted_at[:10])),
-                case["category"] or "",
+                case.category or "",
                 state.reply_finding or "",
                 progress,
                 "是" if finished else "否",

@@ -11,8 +11,9 @@ or --as-of); the period's window is its first day up to min(last day, D).
   window, by the unit it names (a case assigned twice to one unit counts once).
 - 受理数 / 不予受理 / 转送 / 待定: the registered cases by their decision (accept,
   reject, transfer, none yet) in events up to D. 受理率 = 受理数 / 登记数.
-- 答复数: reply deadlines (stage reply, every round) met in the window; 按期答复: met on
-  or before their due day (a paused deadline without a due day counts as in time).
+- 答复数: reply deadlines (stage reply, every round) met in the window (not those a
+  并案 ended: the main case's reply counts); 按期答复: met on or before their due day
+  (a paused deadline without a due day counts as in time).
   按期办结率 = 按期答复 / 答复数.
 - 回访数: revisit events in the window; 满意: satisfaction other than 不满意; 满意率.
 - 办结数: close events in the window.
@@ -312,7 +313,7 @@ def figures(conn: sqlite3.Connection, period: Period, as_of: date) -> Figures:
     ).fetchone()[0]
     for due_on, met_on in conn.execute(
         "SELECT due_on, met_on FROM deadlines WHERE stage = 'reply' "
-        "AND met_on BETWEEN :first AND :last",
+        "AND met_on BETWEEN :first AND :last AND ended_by IS NULL",  # 并案 ended, not met
         params,
     ):
         result.replied += 1

@@ -14,7 +14,8 @@ from typing import Any
 from xinfang.core import settings
 from xinfang.core.intake.numbering import short_number
 from xinfang.core.life import projection
-from xinfang.core.life.states import OPEN_STATUSES, Status
+from xinfang.core.life.case import Case
+from xinfang.core.life.states import OPEN_STATUSES
 from xinfang.core.life.supervision import supervise_number, unanswered
 from xinfang.core.vocabulary import (
     COLLECTIVE,
@@ -179,7 +180,7 @@ def _linked(conn: sqlite3.Connection, as_of: date) -> dict[int, list[_Petition]]
 
 
 def _reasons(
-    case: sqlite3.Row,
+    case: Case,
     history: list[sqlite3.Row],
     linked: list[_Petition],
     window: int,
@@ -187,8 +188,8 @@ def _reasons(
     recent_from: date,
 ) -> list[Reason]:
     reasons: list[Reason] = []
-    if case["source"] == UPPER_SOURCE:
-        ref = case["upper_ref"] or ""
+    if case.source == UPPER_SOURCE:
+        ref = case.upper_ref or ""
         reasons.append(
             Reason(UPPER_SOURCE, f"上级交办（上级信访件编号：{ref or '未填'}）", {"upper_ref": ref})
         )
@@ -201,18 +202,18 @@ def _reasons(
         reasons.append(
             Reason("领导批示", f"领导批示（{'、'.join(leaders)}）", {"leaders": leaders})
         )
-    if case["raised_by"]:
-        kind = f"{case['raised_by']}反映"
-        reasons.append(Reason(kind, kind, {"raised_by": case["raised_by"]}))
-    received = date.fromisoformat(case["received_at"][:10])
+    if case.raised_by:
+        kind = f"{case.raised_by}反映"
+        reasons.append(Reason(kind, kind, {"raised_by": case.raised_by}))
+    received = date.fromisoformat(case.received_at[:10])
     others = [p.case_no for p in linked if abs((p.received - received).days) <= window]
     if others:
         text = f"短期内重复信访（{window}日内同一事项另有 {len(others)} 件：{'、'.join(others)}）"
         reasons.append(Reason("短期内重复信访", text, {"others": others, "window_days": window}))
-    if case["persons"] >= COLLECTIVE:
-        text = f"多人联名/集体访（{case['persons']}人）"
-        reasons.append(Reason("多人联名/集体访", text, {"persons": case["persons"]}))
-    trend = trending.get(case["category"] or "")
+    if case.persons >= COLLECTIVE:
+        text = f"多人联名/集体访（{case.persons}人）"
+        reasons.append(Reason("多人联名/集体访", text, {"persons": case.persons}))
+    trend = trending.get(case.category or "")
     if trend and received >= recent_from:
         detail = {"recent": trend.recent, "earlier": trend.earlier}
         reasons.append(
@@ -257,6 +258,7 @@ def suggest(conn: sqlite3.Connection, as_of: date) -> Suggestions:
         "AND received_at < date(?, '+1 day') ORDER BY year, seq",
         (*statuses, as_of.isoformat()),
     ).fetchall()
+    cases = [Case.from_row(row) for row in rows]
     histories: dict[int, list[sqlite3.Row]] = {}
     for event in conn.execute(
         "SELECT e.case_id, e.action, e.occurred_at, e.data FROM events e "
@@ -269,19 +271,19 @@ def suggest(conn: sqlite3.Connection, as_of: date) -> Suggestions:
         histories.setdefault(event["case_id"], []).append(event)
     linked = _linked(conn, as_of)
     found: list[Suggestion] = []
-    for case in rows:
-        history = histories.get(case["id"], [])
-        reasons = _reasons(case, history, linked.get(case["id"], []), window, trending, recent_from)
+    for case in cases:
+        history = histories.get(case.id, [])
+        reasons = _reasons(case, history, linked.get(case.id, []), window, trending, recent_from)
         if not reasons:
             continue
         found.append(
             Suggestion(
-                case_no=short_number(case["year"], case["seq"]),
-                status=case["status"],
-                status_label=Status(case["status"]).label,
-                received_on=case["received_at"][:10],
-                category=case["category"],
-                content=case["content"],
+                case_no=case.number,
+                status=case.status.value,
+                status_label=case.status.label,
+                received_on=case.received_at[:10],
+                category=case.category,
+                content=case.content,
                 reasons=reasons,
                 supervised=_open_supervision(conn, history, as_of),
             )

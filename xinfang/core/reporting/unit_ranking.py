@@ -10,7 +10,8 @@ gives the period's window and the as-of day D).
   denominator counting in full; ranked best first, equal scores sharing a place (并列)
   and listed by name. A unit's deadlines are those opened by its assignment (交办 or
   改派; a 退回重办 reopens the report's; a 退单 answers the unit_accept one, as the
-  unit's decision on taking the case); a case is the unit's at a revisit when its last
+  unit's decision on taking the case; a 并案 ends them unmet: neither met nor, after
+  it, past due); a case is the unit's at a revisit when its last
   交办/改派 before it named the unit and no 退单 followed.
 - 办理质量 (seed 001 五(二)3), per ranked unit, from events in the window: 报送次数 = its
   unit-report events; 办理质量合格率 = those not sent back (no send-back follows the
@@ -99,7 +100,7 @@ def rank_units(
     scores = {unit: UnitScore(unit, assigned=count) for unit, count in assigned.items()}
     # A unit's deadline is the one opened by its assignment: same case, same round.
     rows = conn.execute(
-        "SELECT d.stage, d.due_on, d.met_on, d.starts_on, ("
+        "SELECT d.stage, d.due_on, d.met_on, d.starts_on, d.ended_by, ("
         "  SELECT json_extract(a.data, '$.to') FROM events a WHERE a.case_id = d.case_id "
         f"  AND a.action IN {ASSIGNED} AND a.round = d.round AND {projection.counts_sql('a')} "
         "  ORDER BY a.id DESC LIMIT 1) AS unit "
@@ -112,7 +113,8 @@ def rank_units(
         score = scores.get(row["unit"])
         if score is None:
             continue
-        met_in_window = row["met_on"] is not None and first <= row["met_on"] <= last
+        done = row["met_on"] is not None and row["ended_by"] is None  # 并案 ends, not meets
+        met_in_window = done and first <= row["met_on"] <= last
         on_time = met_in_window and in_time(row["due_on"], row["met_on"])
         due, met = row["due_on"], row["met_on"]
         late = due is not None and due < day and row["starts_on"] <= day and (not met or met > day)

@@ -23,7 +23,8 @@ from xinfang.core.exchange.importing.rows import Plan, Reader
 from xinfang.core.intake.numbering import short_number
 from xinfang.core.life import projection
 from xinfang.core.life.actions import EVENTS
-from xinfang.core.life.columns import PROJECTED
+from xinfang.core.life.case import Case
+from xinfang.core.life.columns import LOCAL, PROJECTED
 from xinfang.core.life.states import STATUS_LABELS, Status
 from xinfang.store.db import transaction
 
@@ -124,7 +125,8 @@ class Batch:
         self.events.extend(rows)
         self.cases.append(tuple(case[column] for column in CASE_COLUMNS))
         replay = [{"action": r[1], "occurred_at": r[2], "round": r[5], "data": r[7]} for r in rows]
-        found = derive(case, replay, self.ruleset, self.reader.cal)  # type: ignore[arg-type]
+        stored = Case.from_row({**dict.fromkeys(LOCAL), **case})  # no link, no origin
+        found = derive(stored, replay, self.ruleset, self.reader.cal)  # type: ignore[arg-type]
         today = self.reader.current.date()
         late = False
         for d in found:
@@ -133,7 +135,8 @@ class Batch:
             self.deadlines.append(
                 (case_id, d.stage, d.round, d.starts_on.isoformat(), d.amount, d.unit,
                  d.due_on.isoformat() if d.due_on else None,
-                 d.met_on.isoformat() if d.met_on else None, d.paused_days, int(d.provisional))
+                 d.met_on.isoformat() if d.met_on else None, d.paused_days, int(d.provisional),
+                 d.ended_by)
             )  # fmt: skip
         self.overdue += late
         self.statuses[case["status"]] += 1
@@ -163,7 +166,7 @@ class Batch:
         )
         conn.executemany(
             "INSERT INTO deadlines (case_id, stage, round, starts_on, amount, unit, due_on, "
-            "met_on, paused_days, provisional) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "met_on, paused_days, provisional, ended_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             self.deadlines,
         )
         conn.executemany(
