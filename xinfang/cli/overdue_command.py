@@ -26,8 +26,7 @@ def _rows(report: overdue.Scan) -> list[list[str]]:
     rows = []
     for kind, items in (("已超期", report.overdue), ("即将到期", report.due_soon)):
         for item in items:
-            left = item.days_left
-            when = f"超期 {-left}{item.day_unit}" if left < 0 else f"剩 {left}{item.day_unit}"
+            when = overdue.left_words(item.days_left, item.day_unit)
             if item.provisional:
                 when += "（按周末估算）"
             rows.append(

@@ -333,8 +333,15 @@ def days_left(deadline_unit: str | None, due: date, today: date, cal: WorkCalend
     """Working days left for a working-day deadline, calendar days otherwise; 0 = due
     today, negative = overdue by that many."""
     if deadline_unit == WORKDAY:
-        return cal.workdays_between(today, due)
+        return late_by_one_at_least(cal.workdays_between(today, due), due < today)
     return (due - today).days
+
+
+def late_by_one_at_least(left: int, past_due: bool) -> int:
+    """A deadline past its due day is late by one day at least: a working-day deadline
+    due on Friday has no working day behind it on Saturday, yet it reads 超期 1个工作日
+    then (and on Monday), never 剩 0个工作日."""
+    return min(left, -1) if past_due else left
 
 
 def unit_words(unit: str | None, amount: int | None) -> str:

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from xinfang.core.clock import rules, workdays
-from xinfang.core.clock.deadlines import days_left, resync_open, unit_words
+from xinfang.core.clock.deadlines import days_left, late_by_one_at_least, resync_open, unit_words
 from xinfang.core.clock.rules import WORKDAY
 from xinfang.core.clock.workdays import WorkCalendar
 from xinfang.core.intake.numbering import short_number
@@ -23,6 +23,11 @@ UNIT_WORDS = {True: "个工作日", False: "日"}  # a working-day deadline, a c
 UNIT_STAGES = ("unit_accept", "assign_due", "supervise_due")
 LOAN = "loan"  # an archived case file lent out and due back
 STAGE_ORDER = {name: i for i, name in enumerate([*rules.STAGES, *rules.FIXED_STAGES, LOAN])}
+
+
+def left_words(left: int, day_unit: str) -> str:
+    """How the days left read wherever a deadline is listed: 剩 2个工作日 / 超期 3日."""
+    return f"超期 {-left}{day_unit}" if left < 0 else f"剩 {left}{day_unit}"
 
 
 def _label(stage: str) -> str:
@@ -147,6 +152,7 @@ def scan(conn: sqlite3.Connection, as_of: date, within: int) -> Scan:
             handled_by = handling_unit
         if left is None:  # a day past the calendar table: counted the slow way
             left = days_left(unit, date.fromisoformat(due_on), as_of, cal)
+        left = late_by_one_at_least(left, due_on < cutoff)
         item = Item(
             case_no, stage, stage_labels[stage], round_, handled_by or OWN_UNIT, due_on, left,
             UNIT_WORDS[unit == WORKDAY], bool(provisional),
