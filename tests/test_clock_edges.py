@@ -124,8 +124,8 @@ def test_overdue_as_of_a_past_day_counts_what_was_done_after_it_as_not_yet_done(
     # Today: answered (late); only the revisit it opened is overdue.
     assert [i["stage"] for i in scan(run, expect=1)["overdue"]] == ["revisit"]
     then = scan(run, "--as-of", "2026-09-29", expect=1)
-    # Working days in (09-16, 09-29]: 17, 18, 21, 22, 23, 24, 28, 29 (25 中秋) = 8.
-    assert brief(then["overdue"]) == [("reply", case, "2026-09-16", -8)]
+    # Working days in (09-16, 09-29]: 17, 18, Sun 20 (调休), 21–24, 28, 29 (25 中秋) = 9.
+    assert brief(then["overdue"]) == [("reply", case, "2026-09-16", -9)]
     # What the reply opened (回访, 复查申请) did not exist yet on 09-29.
     assert then["due_soon"] == []
     # The notice, met on 09-02, was met by then.

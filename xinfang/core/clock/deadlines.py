@@ -322,6 +322,13 @@ def resync_open(conn: sqlite3.Connection, cal: WorkCalendar, since: date | None 
     return len(ids)
 
 
+def open_on(alias: str, day: str) -> str:
+    """SQL: the deadline `alias` was open at the end of `day` (a parameter): opened by then
+    and not met by then. The table holds each deadline as its whole history made it; this
+    reads it as of a past day (a reply made on 10-07 leaves it open on 09-29)."""
+    return f"({alias}.starts_on <= {day} AND ({alias}.met_on IS NULL OR {alias}.met_on > {day}))"
+
+
 def extension_room(rule: Rule | None, current: int) -> int:
     """How many more days the rule allows beyond `current`."""
     if rule is None or rule.maximum is None:
