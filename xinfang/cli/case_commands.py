@@ -441,5 +441,7 @@ def resume_command(
     例：xinfang resume 2026-0001 --on 2026-12-10
     """
     conn = open_ledger(db)
-    case_no, paused = cases.resume(conn, case, on=on, by=by)
+    case_no, paused, moved = cases.resume(conn, case, on=on, by=by)
     _done("已恢复计时", case_no, f"（暂停 {paused} 天，期限顺延）")
+    for shift in moved:
+        typer.echo(f"{shift.label}期限顺延 {shift.days}{shift.unit}，至 {shift.due_on}")
