@@ -3,6 +3,7 @@ core function and prints one line."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Annotated
 
@@ -39,6 +40,14 @@ def _done(what: str, case_no: str, extra: str = "") -> None:
     typer.echo(f"{what}：{case_no}{extra}")
 
 
+def _provisional(conn: sqlite3.Connection, case_no: str, *stages: str) -> None:
+    """The dates this step fixed that may move once the year's holidays are known."""
+    from xinfang.core.clock import promises
+
+    for date_ in promises.provisional(conn, case_no, stages):
+        typer.echo(f"{date_.label}期限 {date_.due_on}{date_.note}")
+
+
 @command("accept")
 def accept_command(
     case: CaseArgument,
@@ -59,6 +68,7 @@ def accept_command(
     _done(
         "已受理", case_no, "" if notified_on else "（尚未告知信访人，告知后用 xinfang notify 记录）"
     )
+    _provisional(conn, case_no, "reply")
 
 
 @command("reject")
@@ -169,6 +179,11 @@ def assign_command(
     )
     number = formal_number(setting(conn, "assign_prefix"), year, seq)
     _done("已交办", case_no, f" → {to}，交办单 {number}")
+    _provisional(conn, case_no, "unit_accept", "assign_due")
+    from xinfang.core.clock import promises
+
+    for warning in promises.assign_warnings(conn, case_no):
+        typer.echo(f"提示：{warning}", err=True)
 
 
 @command("unit-accept")
@@ -445,5 +460,7 @@ def resume_command(
     例：xinfang resume 2026-0001 --on 2026-12-10
     """
     conn = open_ledger(db)
-    case_no, paused = cases.resume(conn, case, on=on, by=by)
+    case_no, paused, moved = cases.resume(conn, case, on=on, by=by)
     _done("已恢复计时", case_no, f"（暂停 {paused} 天，期限顺延）")
+    for shift in moved:
+        typer.echo(f"{shift.label}期限顺延 {shift.days}{shift.unit}，至 {shift.due_on}")

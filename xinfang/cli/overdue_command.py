@@ -26,8 +26,7 @@ def _rows(report: overdue.Scan) -> list[list[str]]:
     rows = []
     for kind, items in (("已超期", report.overdue), ("即将到期", report.due_soon)):
         for item in items:
-            left = item.days_left
-            when = f"超期 {-left}{item.day_unit}" if left < 0 else f"剩 {left}{item.day_unit}"
+            when = overdue.left_words(item.days_left, item.day_unit)
             if item.provisional:
                 when += "（按周末估算）"
             rows.append(
@@ -48,7 +47,13 @@ def _rows(report: overdue.Scan) -> list[list[str]]:
 
 @command("overdue")
 def overdue_command(
-    as_of: Annotated[str | None, typer.Option("--as-of", help="按哪一天检查，默认今天")] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="按哪一天检查，默认今天；过去的日期按当天的情况（其后才完成的算未完成）",
+        ),
+    ] = None,
     within: Annotated[str, typer.Option("--within", help="提前几个工作日提示“即将到期”")] = "3",
     output: Annotated[
         str | None, typer.Option("--output", "-o", help="另存清单为 .xlsx 或 .csv 文件")
@@ -68,7 +73,10 @@ def overdue_command(
     （屏幕、--json 和 --output 文件都一样），可放心发送到共享屏幕或邮件；
     要看全部信息请用 xinfang list --overdue 或 xinfang show 编号。
 
-    例：xinfang overdue；xinfang overdue --within 5 --output 超期清单.xlsx；xinfang overdue --json
+    --as-of 过去的某一天：列出那天已超期和即将到期的期限（那天以后才完成的仍算未完成；
+    “当前状态”是今天的状态）。
+
+    例：xinfang overdue；xinfang overdue --within 5 --output 超期清单.xlsx；xinfang overdue --as-of 2026-09-30
     """
     day = parse_date(as_of, "检查日期") if as_of else today()
     days = parse_int(within, "提前工作日数", minimum=0, maximum=60)

@@ -9,6 +9,8 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from xinfang.core.clock.overdue import UNIT_WORDS, left_words
+from xinfang.core.clock.rules import WORKDAY
 from xinfang.core.intake.fields import CASE_SECTIONS, REGISTRATION_FIELDS
 from xinfang.core.life.actions import ACTIONS
 
@@ -178,8 +180,8 @@ def deadline_state(deadline: dict[str, Any]) -> str:
     words = STATE_WORDS.get(deadline["state"])
     if words is None:
         left = deadline["days_left"]
-        unit = "个工作日" if deadline["unit"] == "workday" else "日"
-        words = f"[red]超期 {-left}{unit}[/]" if left < 0 else f"剩 {left}{unit}"
+        words = left_words(left, UNIT_WORDS[deadline["unit"] == WORKDAY])
+        words = f"[red]{words}[/]" if left < 0 else words
     if deadline["provisional"] and deadline["state"] in ("open", "overdue"):
         words += "（按周末估算）"
     return words

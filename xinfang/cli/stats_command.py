@@ -11,6 +11,7 @@ from xinfang.cli.base import Command, DbOption, open_ledger
 from xinfang.cli.report_commands import (
     Force,
     From,
+    Half,
     Month,
     Quarter,
     To,
@@ -48,6 +49,7 @@ QUALITY_HEADER = ("承办单位", "报送次数", "退回重办", "办理质量�
 def report_stats(
     month: Month = None,
     quarter: Quarter = None,
+    half: Half = None,
     year: Year = None,
     date_from: From = None,
     date_to: To = None,
@@ -70,9 +72,9 @@ def report_stats(
     40×按期受理率＋40×按期报送率＋20×满意率（无可计算的按满分计）。办理质量合格率＝
     期内报送的办理情况中未被退回重办的÷报送次数；退回重办、退单、改派（改出）、催办按次计。
 
-    例：xinfang report stats --month 2026-11；xinfang report stats --quarter 2026Q4 --xlsx；xinfang report stats --year 2026 -o 2026年信访分析.xlsx --force
+    例：xinfang report stats --month 2026-11；xinfang report stats --quarter 2026Q4 --xlsx；xinfang report stats --half 2026H2；xinfang report stats --year 2026 -o 2026年信访分析.xlsx --force
     """
-    period, day = period_and_day(month, quarter, year, date_from, date_to, as_of)
+    period, day = period_and_day(month, quarter, half, year, date_from, date_to, as_of)
     target = xlsx_target(output)
     if xlsx or target is not None:
         from xinfang.outputs import stats_workbook

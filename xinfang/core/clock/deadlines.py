@@ -281,6 +281,54 @@ def resync_open(conn: sqlite3.Connection, cal: WorkCalendar, since: date | None 
     return len(ids)
 
 
+@dataclass(frozen=True)
+class Shift:
+    """How far restarting a case's clock moved one of its open deadlines."""
+
+    label: str
+    days: int  # in the deadline's own unit
+    unit: str  # 个工作日 | 日
+    due_on: str
+
+
+def stopped_days(conn: sqlite3.Connection, case_id: int) -> dict[tuple[str, int], int]:
+    """The days each open deadline of a case has left uncounted so far."""
+    rows = conn.execute(
+        "SELECT stage, round, paused_days FROM deadlines WHERE case_id = ? AND met_on IS NULL",
+        (case_id,),
+    )
+    return {(stage, round_no): days for stage, round_no, days in rows}
+
+
+def shifts(
+    conn: sqlite3.Connection, case_id: int, before: dict[tuple[str, int], int]
+) -> list[Shift]:
+    """The open deadlines that leave more days uncounted than `before` (stopped_days
+    taken before the clock restarted): by how many, in their own unit, and to when."""
+    rows = conn.execute(
+        "SELECT stage, round, unit, paused_days, due_on FROM deadlines "
+        "WHERE case_id = ? AND met_on IS NULL AND due_on IS NOT NULL ORDER BY due_on, stage",
+        (case_id,),
+    ).fetchall()
+    return [
+        Shift(
+            (rulebook.STAGES.get(stage) or rulebook.FIXED_STAGES[stage]).label,
+            days - before.get((stage, round_no), 0),
+            rulebook.UNIT_LABELS.get(unit or rulebook.DAY, "日"),
+            due_on,
+        )
+        for stage, round_no, unit, days, due_on in rows
+        if days > before.get((stage, round_no), 0)
+    ]
+
+
+def open_on(alias: str, day: str) -> str:
+    """SQL: the deadline `alias` was open at the end of `day` (a parameter): opened by then
+    and not met by then. The table holds each deadline as its whole history made it; this
+    reads it as of a past day (a reply made on 10-07 leaves it open on 09-29)."""
+    return f"({alias}.starts_on <= {day} AND ({alias}.met_on IS NULL OR {alias}.met_on > {day}))"
+
+
 def extension_room(rule: Rule | None, current: int) -> int:
     """How many more days the rule allows beyond `current`."""
     if rule is None or rule.maximum is None:
@@ -292,8 +340,15 @@ def days_left(deadline_unit: str | None, due: date, today: date, cal: WorkCalend
     """Working days left for a working-day deadline, calendar days otherwise; 0 = due
     today, negative = overdue by that many."""
     if deadline_unit == WORKDAY:
-        return cal.workdays_between(today, due)
+        return late_by_one_at_least(cal.workdays_between(today, due), due < today)
     return (due - today).days
+
+
+def late_by_one_at_least(left: int, past_due: bool) -> int:
+    """A deadline past its due day is late by one day at least: a working-day deadline
+    due on Friday has no working day behind it on Saturday, yet it reads 超期 1个工作日
+    then (and on Monday), never 剩 0个工作日."""
+    return min(left, -1) if past_due else left
 
 
 def unit_words(unit: str | None, amount: int | None) -> str:

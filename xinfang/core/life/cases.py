@@ -367,17 +367,24 @@ def pause(
 
 def resume(
     conn: sqlite3.Connection, ref: str, *, on: str | None = None, by: str | None = None
-) -> tuple[str, int]:
-    """Restart the clock; returns (case number, days paused)."""
+) -> tuple[str, int, list[deadlines.Shift]]:
+    """Restart the clock; returns (case number, days paused, how far each open deadline
+    moved)."""
     paused: dict[str, int] = {}
+    before: dict[tuple[str, int], int] = {}
+    moved: list[deadlines.Shift] = []
 
     def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         if not case["paused_since"]:
             raise refusal(number_of(case), Status(case["status"]), ACTIONS["resume"], "未暂停计时")
         paused["days"] = (when.day - date.fromisoformat(case["paused_since"])).days
+        before.update(deadlines.stopped_days(conn, case["id"]))
         return {"paused_days": paused["days"]}
 
-    return act(conn, ref, "resume", on, by, build), paused["days"]
+    def after(case: sqlite3.Row) -> None:  # the deadlines are re-derived by now
+        moved.extend(deadlines.shifts(conn, case["id"], before))
+
+    return act(conn, ref, "resume", on, by, build, after), paused["days"], moved
 
 
 def extend(

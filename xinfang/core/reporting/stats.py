@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from xinfang.core.clock import rules
+from xinfang.core.clock.deadlines import open_on
 from xinfang.core.clock.periods import Period
 from xinfang.core.errors import InvalidInput
 from xinfang.core.life import projection
@@ -320,7 +321,7 @@ def figures(conn: sqlite3.Connection, period: Period, as_of: date) -> Figures:
     result.overdue = conn.execute(
         "SELECT count(*) FROM deadlines "
         f"WHERE stage IN ({','.join('?' * len(OFFICE_DUTIES))}) "
-        "AND due_on < ? AND starts_on <= ? AND (met_on IS NULL OR met_on > ?)",
+        f"AND due_on < ? AND {open_on('deadlines', '?')}",
         (*OFFICE_DUTIES, *[as_of.isoformat()] * 3),
     ).fetchone()[0]
     return result

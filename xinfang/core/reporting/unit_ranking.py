@@ -26,6 +26,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
+from xinfang.core.clock.deadlines import open_on
 from xinfang.core.clock.periods import Period
 from xinfang.core.life import projection
 from xinfang.core.reporting.counting import ANSWERED, ASSIGNED, IN_WINDOW, in_time, rate, window
@@ -104,8 +105,7 @@ def rank_units(
         f"  AND a.action IN {ASSIGNED} AND a.round = d.round AND {projection.counts_sql('a')} "
         "  ORDER BY a.id DESC LIMIT 1) AS unit "
         "FROM deadlines d WHERE d.stage IN ('unit_accept', 'assign_due') "
-        "AND ((d.met_on BETWEEN ? AND ?) OR (d.due_on < ? "
-        "AND d.starts_on <= ? AND (d.met_on IS NULL OR d.met_on > ?)))",
+        f"AND ((d.met_on BETWEEN ? AND ?) OR (d.due_on < ? AND {open_on('d', '?')}))",
         (first, last, day, day, day),
     ).fetchall()
     for row in rows:
