@@ -111,6 +111,9 @@ CREATE TABLE cases (
     origin           TEXT,     -- the town office it came from
     origin_no        TEXT,     -- its case number there (2026-0001)
     origin_office    TEXT,     -- the town's office id (settings office_id there): the key
+    -- 性别 and 年龄 (seed 001 二(三)1), optional (schema v8)
+    sex              TEXT,     -- 男 | 女
+    age              INTEGER,  -- 1 to 120
     UNIQUE (year, seq),
     UNIQUE (assign_year, assign_seq)
 );

@@ -429,14 +429,16 @@ def registration() -> Form:
         form,
         [2.6, 4.6, 2.2, 3.2, 1.6, 1.8],
         [
-            Row([label("信访人"), value("{{ name }}"), label("联系电话"), value("{{ phone }}"),
-                 label("人数"), value("{{ persons }}")]),
-            Row([label("身份证号码"), value("{{ id_number }}"), label("信访时间"),
-                 value("{{ received_time }}", 3)]),
+            # 姓名、性别、年龄、住址、联系方式 as seed 001's 来访登记表 has them.
+            Row([label("信访人"), value("{{ name }}"), label("性别"), value("{{ sex }}"),
+                 label("年龄"), value("{{ age }}")]),
+            Row([label("身份证号码"), value("{{ id_number }}"), label("联系电话"),
+                 value("{{ phone }}"), label("人数"), value("{{ persons }}")]),
             Row([label("通讯地址"), value("{{ address }}", 5)]),
+            Row([label("信访时间"), value("{{ received_time }}"), label("接访人"),
+                 value("{{ receiver }}", 3)]),
             Row([label("信访来源"),
-                 value("{{ source_line }}{% if upper_ref %}（信访件编号：{{ upper_ref }}）{% endif %}"),
-                 label("接访人"), value("{{ receiver }}", 3)]),
+                 value("{{ source_line }}{% if upper_ref %}（信访件编号：{{ upper_ref }}）{% endif %}", 5)]),
             Row([label("信访形式"), value("{{ form_line }}", 5)]),  # the office's list, ticked
             Row([label("问题类型"), value("{{ category }}"), label("事项类别"), value("{{ kind }}"),
                  label("属地"), value("{{ township }}")]),

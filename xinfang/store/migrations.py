@@ -125,6 +125,12 @@ def _v7_office_identity(conn: sqlite3.Connection) -> None:
     _create_from_schema(conn, "cases_origin")
 
 
+def _v8_sex_age(conn: sqlite3.Connection) -> None:
+    """性别 and 年龄, which seed 001's 来访登记表 records; empty for the cases before."""
+    conn.execute("ALTER TABLE cases ADD COLUMN sex TEXT")
+    conn.execute("ALTER TABLE cases ADD COLUMN age INTEGER")
+
+
 # STEPS[n] brings a ledger from version n to n + 1. Version 1 is the first schema.sql,
 # kept beside this file as schema-v1.sql.
 STEPS: dict[int, Step] = {
@@ -134,6 +140,7 @@ STEPS: dict[int, Step] = {
     4: _v5_repeat_index,
     5: _v6_roll_up,
     6: _v7_office_identity,
+    7: _v8_sex_age,
 }
 
 LATEST = 1 + len(STEPS)

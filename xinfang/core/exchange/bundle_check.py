@@ -223,8 +223,10 @@ def _key(key: str, where: str) -> str:
 
 
 def _registration(spec: Field) -> Check:
+    if spec.fixed:
+        return choice(spec.fixed)
     kinds: dict[str, Check] = {
-        "int": integer(1, 100_000),
+        "int": integer(*spec.bounds),
         "phone": line(40),
         "bool": flag,
         "when": stamp,

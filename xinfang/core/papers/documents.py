@@ -182,6 +182,8 @@ def context(conn: sqlite3.Connection, case: sqlite3.Row) -> dict[str, Any]:
         "status": case["status"],
         "decision": decision,
         "name": "匿名" if case["anonymous"] else case["name"] or "",
+        "sex": case["sex"] or "",
+        "age": str(case["age"] or ""),
         "persons": str(case["persons"]),
         "phone": case["phone"] or "",
         "id_number": case["id_number"] or "",
