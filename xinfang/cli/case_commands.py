@@ -40,6 +40,20 @@ def _done(what: str, case_no: str, extra: str = "") -> None:
     typer.echo(f"{what}：{case_no}{extra}")
 
 
+def _notice_open(conn: sqlite3.Connection, case_no: str) -> None:
+    """A notice recorded that meets no duty (a phone call where the rules want it written):
+    the clerk reads at once that the written notice is still owed."""
+    from xinfang.core.clock import deadlines
+    from xinfang.core.life import ledger
+
+    case = ledger.find(conn, case_no)
+    if case["notified_on"] and not deadlines.notice_given(conn, case):
+        typer.echo(
+            f"{case['notice_method']}已记录，但规则要求须书面告知，告知期限仍未完成；"
+            f"书面告知后用 xinfang notify {case_no} --method {vocabulary.WRITTEN_NOTICE} 记录"
+        )
+
+
 def _provisional(conn: sqlite3.Connection, case_no: str, *stages: str) -> None:
     """The dates this step fixed that may move once the year's holidays are known."""
     from xinfang.core.clock import promises
@@ -68,6 +82,7 @@ def accept_command(
     _done(
         "已受理", case_no, "" if notified_on else "（尚未告知信访人，告知后用 xinfang notify 记录）"
     )
+    _notice_open(conn, case_no)
     _provisional(conn, case_no, "reply")
 
 
@@ -100,6 +115,7 @@ def reject_command(
         by=by,
     )
     _done("不予受理", case_no)
+    _notice_open(conn, case_no)
 
 
 @command("transfer")
@@ -129,6 +145,7 @@ def transfer_command(
         by=by,
     )
     _done("已转送", case_no, f" → {to}")
+    _notice_open(conn, case_no)
 
 
 @command("notify")
@@ -155,7 +172,9 @@ def notify_command(
     例：xinfang notify 2026-0001 --on 2026-11-24 --method 书面告知书；xinfang notify 2026-0001 --method 无法联系 --reason "电话空号"
     """
     conn = open_ledger(db)
-    _done("已记录告知", cases.notify(conn, case, method=method, reason=reason, on=on, by=by))
+    case_no = cases.notify(conn, case, method=method, reason=reason, on=on, by=by)
+    _done("已记录告知", case_no)
+    _notice_open(conn, case_no)
 
 
 @command("assign")

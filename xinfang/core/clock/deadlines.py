@@ -120,7 +120,9 @@ class _Replay:
     def told(self, notice: Mapping[str, Any]) -> bool:
         """Does this notice meet the duty? Not a phone call where the rules want it
         written (书面告知); an unreachable petitioner's, with the reason, does."""
-        return rulebook.notice_meets(self.rules.get("notice"), notice.get("notice_method"))
+        return rulebook.notice_meets(
+            self.rules.get("notice"), notice.get("notice_method"), rulebook.decision_of(self.case)
+        )
 
     def history(self, action: str, opened: set[tuple[str, int]]) -> None:
         """An imported step: its deadlines are the old ledger's history."""
@@ -225,6 +227,18 @@ def _count(deadline: Deadline, start: date, shift: int, cal: WorkCalendar) -> da
 
 def rules_of(conn: sqlite3.Connection, case: sqlite3.Row) -> RuleSet:
     return rulebook.version_rules(conn, case["rule_version"])
+
+
+def notice_given(conn: sqlite3.Connection, case: sqlite3.Row) -> bool:
+    """Is the case's notice duty met: anonymous, or told in a way its rules accept (a
+    phone call is recorded but is no 书面告知)?"""
+    if case["anonymous"]:
+        return True
+    rule = rules_of(conn, case).get("notice")
+    method = case["notice_method"]
+    return bool(case["notified_on"]) and rulebook.notice_meets(
+        rule, method, rulebook.decision_of(case)
+    )
 
 
 def sync(conn: sqlite3.Connection, case_id: int, cal: WorkCalendar | None = None) -> list[Deadline]:

@@ -105,6 +105,12 @@ def _record(
     deadlines.sync(conn, case["id"])
 
 
+def done_steps(conn: sqlite3.Connection, case: sqlite3.Row) -> frozenset[str]:
+    """Steps this case no longer needs, left out of a refusal's hints: the notice once its
+    duty is met (not by a phone call where the rules want it written)."""
+    return frozenset({"notify"}) if deadlines.notice_given(conn, case) else frozenset()
+
+
 def act(
     conn: sqlite3.Connection,
     ref: str,
@@ -125,8 +131,7 @@ def act(
         case = find(conn, ref)
         case_no = short_number(case["year"], case["seq"])
         status = Status(case["status"])
-        noticed = case["notified_on"] or case["anonymous"]
-        step = check_step(case_no, status, action, frozenset({"notify"} if noticed else ()))
+        step = check_step(case_no, status, action, done_steps(conn, case))
         if action in RECORDS:  # may precede the latest step, never the registration
             not_before(when, str(case["received_at"]), "本案登记的日期", step.label)
         else:

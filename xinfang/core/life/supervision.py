@@ -18,7 +18,7 @@ from xinfang.core import settings
 from xinfang.core.clock.dates import Moment, chinese_date, chinese_upper_date, parse_date
 from xinfang.core.errors import InvalidInput, StepRefused
 from xinfang.core.intake.numbering import formal_number, next_in_sequence, number_of
-from xinfang.core.life.acting import act, not_before
+from xinfang.core.life.acting import act, done_steps, not_before
 from xinfang.core.life.actions import ACTIONS, refusal
 from xinfang.core.life.ledger import live_events
 from xinfang.core.life.states import Status
@@ -28,10 +28,9 @@ SUPERVISE_SEQUENCE = "supervise"
 LIAISON_SEQUENCE = "liaison"
 
 
-def _refused(case: sqlite3.Row, action: str, why: str) -> StepRefused:
+def _refused(conn: sqlite3.Connection, case: sqlite3.Row, action: str, why: str) -> StepRefused:
     """A side step refused for a reason of its own; the hint leaves out a notice given."""
-    noticed = case["notified_on"] or case["anonymous"]
-    done = frozenset({"notify"}) if noticed else frozenset()
+    done = done_steps(conn, case)
     return refusal(number_of(case), Status(case["status"]), ACTIONS[action], why, done)
 
 
@@ -132,7 +131,7 @@ def supervise_answer(
         pending = open_supervisions(conn, case["id"])
         if not pending:
             raise _refused(
-                case, "supervise-answer", "没有待回复的督办（先用 xinfang supervise 督办）"
+                conn, case, "supervise-answer", "没有待回复的督办（先用 xinfang supervise 督办）"
             )
         not_before(when, pending[-1]["occurred_at"], "督办的日期", "督办回复")
         answered.extend(supervise_number(conn, e["data"]) for e in pending)
@@ -211,7 +210,9 @@ def liaise_answer(
         events = _events(conn, case["id"], "liaise", "liaise-answer")
         pending = unanswered(events, "liaise", "liaise-answer")
         if not pending:
-            raise _refused(case, "liaise-answer", "没有待回复的联系函（先用 xinfang liaise 发函）")
+            raise _refused(
+                conn, case, "liaise-answer", "没有待回复的联系函（先用 xinfang liaise 发函）"
+            )
         addressees = "、".join(
             f"{e['data']['to']}（{liaison_number(conn, e['data'])}）" for e in pending
         )
