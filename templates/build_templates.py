@@ -331,11 +331,17 @@ def reject_notice() -> Form:
     return form
 
 
-def transfer_notice() -> Form:
-    form = letter("{{ office }}", "信访事项转送告知书")
+def numbered_letter(heading: str, to: str) -> Form:
+    """A letter under the office's name with the case's 文号, to `to`."""
+    form = letter("{{ office }}", heading)
     add(form, P("{{ formal_no }}", "center"))
     blank(form)
-    add(form, P("{{ name }}："))
+    add(form, P(f"{to}："))
+    return form
+
+
+def transfer_notice() -> Form:
+    form = numbered_letter("信访事项转送告知书", "{{ name }}")
     body(
         form,
         "您于{{ received_cn }}反映的“{{ content }}”的问题，我们已收到。经审查，"
@@ -354,10 +360,7 @@ def transfer_notice() -> Form:
 def transfer_letter() -> Form:
     # The petitioner's phone, ID number and address are not written here: they travel
     # with the petition's materials, to the body that handles it and no one else.
-    form = letter("{{ office }}", "信访事项转送函")
-    add(form, P("{{ formal_no }}", "center"))
-    blank(form)
-    add(form, P("{{ transfer_to }}："))
+    form = numbered_letter("信访事项转送函", "{{ transfer_to }}")
     body(
         form,
         "{% if anonymous %}匿名信访人{% else %}{{ name }}{% endif %}于{{ received_cn }}以{{ form }}"

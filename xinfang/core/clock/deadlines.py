@@ -235,9 +235,9 @@ def notice_given(conn: sqlite3.Connection, case: sqlite3.Row) -> bool:
     if case["anonymous"]:
         return True
     rule = rules_of(conn, case).get("notice")
-    method = case["notice_method"]
+    decision = rulebook.decision_of(case)
     return bool(case["notified_on"]) and rulebook.notice_meets(
-        rule, method, rulebook.decision_of(case)
+        rule, case["notice_method"], decision
     )
 
 

@@ -19,7 +19,6 @@ from typing import Any
 from xinfang.core.clock import rules as rulebook
 from xinfang.core.clock.dates import chinese_date
 from xinfang.core.clock.periods import Period
-from xinfang.core.clock.rules import Rule
 from xinfang.core.intake.numbering import short_number
 from xinfang.core.life import joined, projection
 from xinfang.core.life.actions import EVENTS
@@ -142,7 +141,7 @@ def accept_rows(conn: sqlite3.Connection, period: Period, as_of: date) -> list[l
         (period.first.isoformat(), period.last.isoformat(), VOIDED),
     ).fetchall()
     rows = []
-    notice_rules: dict[int, Rule | None] = {}  # by rule version: a few for a whole ledger
+    notice_rules: dict[int, rulebook.Rule | None] = {}  # by rule version: a few for a whole ledger
     for number, (case, state) in enumerate(_as_of(conn, cases, as_of), 1):
         accepted = {"accept": "是", "reject": "否（不予受理）", "transfer": "否（转送）"}
         version = case["rule_version"]
