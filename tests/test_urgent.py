@@ -51,8 +51,8 @@ def test_an_urgent_case_is_reported_the_same_day_and_overdue_the_next_morning(ru
         "2026-11-23", "2026-11-23", "open",
     )  # fmt: skip
     assert report["days_left"] == 0
-    soon = _overdue(run)["due_soon"]
-    assert soon[0]["stage"] == "urgent_report" and soon[0]["urgent"] is True
+    soon = [(i["stage"], i["urgent"]) for i in _overdue(run)["due_soon"]]
+    assert ("urgent_report", True) in soon
     monkeypatch.setenv("XINFANG_NOW", "2026-11-24 08:00")
     late = [i for i in _overdue(run)["overdue"] if i["stage"] == "urgent_report"]
     assert [(i["case_no"], i["days_left"]) for i in late] == [(CASE, -1)]
@@ -82,7 +82,7 @@ def test_report_up_meets_the_report_and_later_ones_are_follow_ups(run, sql):
     assert (report["met_on"], report["state"]) == ("2026-11-23", "met")
     assert not [i for i in _overdue(run)["due_soon"] if i["stage"] == "urgent_report"]
     again = run("report-up", CASE, "--to", "县信访局", "--text", "12人已出院，2人留观",
-                "--on", "2026-11-23 16:00")  # fmt: skip
+                "--on", "2026-11-23 09:50")  # fmt: skip
     assert "续报" in again.stdout
     events = [e for e in show(run)["events"] if e["action"] == "report-up"]
     assert [e["data"].get("follow_up", False) for e in events] == [False, True]
@@ -168,8 +168,24 @@ def test_urgent_open_cases_come_first_in_the_list_marked(run):
     ]  # fmt: skip
     by_due = json.loads(run("list", "--json", "--sort", "due").stdout)
     assert by_due[0]["case_no"] == "2026-0002"
+    _register(run, "2026-11-17 09:00")
+    first = json.loads(run("list", "--json", "--limit", "2").stdout)
+    assert [c["case_no"] for c in first] == ["2026-0002", "2026-0001"]
+    alone = json.loads(run("list", "--json", "--limit", "1", "--month", "2026-11").stdout)
+    assert [c["case_no"] for c in alone] == ["2026-0002"]
     rows = [line for line in run("list").stdout.splitlines() if "2026-00" in line]
     assert "2026-0002" in rows[0] and "紧急" in rows[0] and "紧急" not in rows[1]
+
+
+def test_a_finished_urgent_case_is_marked_but_no_longer_first(run):
+    _register(run, "2026-11-02 09:30")
+    _register(run, "2026-11-03 09:30", "--urgent")
+    run("reject", "2026-0002", "--reason", "属诉讼事项", "--channel", "人民法院",
+        "--on", "2026-11-04", "--notified-on", "2026-11-04")  # fmt: skip
+    listed = json.loads(run("list", "--json", "--limit", "5").stdout)
+    assert [(c["case_no"], c["urgent"]) for c in listed] == [
+        ("2026-0001", False), ("2026-0002", True),
+    ]  # fmt: skip
 
 
 def test_the_statistics_count_urgent_cases_as_of_their_day(run):
@@ -291,9 +307,7 @@ def _v8_ledger(path: Path) -> None:
     for step in range(1, 8):
         migrations.STEPS[step](conn)
     # Its rules as stored then: without the stage this version adds.
-    conn.execute(
-        "UPDATE rule_versions SET rules = json_remove(rules, '$.urgent_report')"
-    )
+    conn.execute("UPDATE rule_versions SET rules = json_remove(rules, '$.urgent_report')")
     conn.execute(
         "INSERT INTO cases (id, year, seq, status, name, received_at, source, form, content, "
         "decided_on, notified_on, notice_method, updated_at, rule_version) VALUES (1, 2026, 1, "
