@@ -115,6 +115,15 @@ def test_mark_urgent_opens_the_report_from_the_day_it_is_marked(run):
     assert "[问题]" not in run("doctor").stdout
 
 
+def test_a_mark_typed_later_keeps_the_day_the_case_became_urgent(run):
+    _register(run, "2026-11-16 09:00")
+    run("accept", CASE, "--on", "2026-11-20", "--notified-on", "2026-11-20")
+    run("mark-urgent", CASE, "--reason", "家属聚集", "--on", "2026-11-18")
+    report = _deadline(run, "urgent_report")
+    assert (report["starts_on"], report["due_on"]) == ("2026-11-18", "2026-11-18")
+    assert "[问题]" not in run("doctor").stdout
+
+
 def test_mark_urgent_refusals_write_nothing(run, db_path):
     run(*REGISTER[:-2], "--on", "2026-11-16 09:00", "--urgent")
     before = dump(db_path)
@@ -300,7 +309,8 @@ def test_a_bundle_with_bad_urgency_data_is_refused_whole(
 
 
 def _v8_ledger(path: Path) -> None:
-    """A ledger as xinfang wrote it at schema version 8, with one accepted case."""
+    """A ledger as xinfang wrote it at schema version 8: an accepted case, and an upper
+    level's 舆情 replied."""
     conn = sqlite3.connect(path, isolation_level=None)
     conn.executescript(migrations.v1_schema_sql())
     conn.execute("BEGIN")
@@ -327,7 +337,33 @@ def _v8_ledger(path: Path) -> None:
             "status_after, data) VALUES (1, ?, ?, ?, '王芳', 1, ?, ?)",
             (action, day, day, status, json.dumps(data, ensure_ascii=False)),
         )
-    conn.execute("INSERT INTO sequences (name, year, last) VALUES ('case', 2026, 1)")
+    # An upper level's 舆情, replied: version 8 took the reply as its written report.
+    conn.execute(
+        "INSERT INTO cases (id, year, seq, status, anonymous, received_at, source, upper_ref, "
+        "form, content, decided_on, replied_on, reply_result, reply_finding, reply_text, "
+        "updated_at, rule_version) VALUES (2, 2026, 2, 'replied', 1, '2026-11-19 09:00:00', "
+        "'网络舆情', '张舆转〔2026〕7号', '网上信访', '市长信箱转来留言', '2026-11-19', "
+        "'2026-11-20', '已解决', '属实', '已整改', '2026-11-20 09:00:00', "
+        "(SELECT max(id) FROM rule_versions))"
+    )
+    for action, day, status, data in (
+        ("register", "2026-11-19 09:00:00", "registered",
+         {"anonymous": True, "source": "网络舆情", "upper_ref": "张舆转〔2026〕7号",
+          "form": "网上信访", "content": "市长信箱转来留言",
+          "received_at": "2026-11-19 09:00:00", "persons": 1}),
+        ("accept", "2026-11-19", "accepted", {}),
+        ("reply", "2026-11-20", "replied", {"result": "已解决", "finding": "属实", "text": "已整改"}),
+    ):  # fmt: skip
+        conn.execute(
+            "INSERT INTO events (case_id, action, occurred_at, recorded_at, actor, round, "
+            "status_after, data) VALUES (2, ?, ?, ?, '王芳', 1, ?, ?)",
+            (action, day, day, status, json.dumps(data, ensure_ascii=False)),
+        )
+    conn.execute(
+        "INSERT INTO deadlines (case_id, stage, round, starts_on, amount, unit, due_on, met_on) "
+        "VALUES (2, 'upper_report', 1, '2026-11-19', 2, 'day', '2026-11-23', '2026-11-20')"
+    )
+    conn.execute("INSERT INTO sequences (name, year, last) VALUES ('case', 2026, 2)")
     conn.execute("COMMIT")
     conn.execute("PRAGMA user_version = 8")
     conn.close()
@@ -343,6 +379,9 @@ def test_a_version_8_ledger_is_brought_forward_and_its_cases_may_be_marked(run, 
     assert shape.differences(conn, migrations.LATEST) == []  # exactly a new ledger's shape
     assert shape.differences(conn, 8) != []
     conn.close()
+    # The reply no longer stands for the upper level's written report: due, not met.
+    upper = _deadline(run, "upper_report", "2026-0002")
+    assert (upper["met_on"], upper["due_on"], upper["state"]) == (None, "2026-11-23", "open")
     # Registered under rules that did not know the stage: it takes its rule set's value.
     run("mark-urgent", CASE, "--reason", "家属聚集", "--on", "2026-11-20")
     assert _deadline(run, "urgent_report")["due_on"] == "2026-11-20"

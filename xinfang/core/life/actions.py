@@ -387,7 +387,7 @@ ACTIONS: dict[str, Action] = {
         _action("instruct", "领导批示", ALL_BUT_ARCHIVED, None, record=True, side=True),
         # 重大、紧急 (seed 000 三, 001 四(三)): reported the same day to the leader and the
         # upper level (urgency.py); a case registered so needs no mark.
-        _action("mark-urgent", "标记重大紧急", OPEN_STATUSES, None, side=True,
+        _action("mark-urgent", "标记重大紧急", OPEN_STATUSES, None, record=True, side=True,
                 sets=lambda data, row, day: {"urgent": 1}, sets_from_data=False,
                 times=lambda clock, day, round_no, data: clock.open(
                     "urgent_report", round_no, day)),
