@@ -162,7 +162,7 @@ def test_a_version_7_ledger_is_brought_forward_and_takes_them(run, no_ledger):
     case = show(run)
     assert (case["name"], case["sex"], case["age"]) == ("张三", None, None)
     conn = sqlite3.connect(no_ledger)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST == 8
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST >= 8
     assert shape.differences(conn, migrations.LATEST) == []  # exactly a new ledger's shape
     assert shape.differences(conn, 7) != []  # and no longer a version 7 one
     conn.close()

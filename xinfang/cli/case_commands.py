@@ -243,18 +243,25 @@ def reply_command(
         str, typer.Option("--finding", help=f"是否属实：{'、'.join(vocabulary.FINDINGS)}")
     ],
     text: Annotated[str, typer.Option("--text", help="答复意见（调查处理情况）")],
+    approved_by: Annotated[
+        str | None,
+        typer.Option("--approved-by", help="审定回复的领导（网络舆情的回复必填）"),
+    ] = None,
     on: OnOption = None,
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """答复信访人：办理结果、是否属实、答复意见。
+    """答复信访人：办理结果、是否属实、答复意见。网络舆情的回复经单位领导审定后才在原留言
+    网站发布，须写明审定的领导（--approved-by）。
 
     例：xinfang reply 2026-0001 --result 已解决 --finding 属实 --text "已纳入低保，自12月起发放"
     """
     conn = open_ledger(db)
-    _done(
-        "已答复", cases.reply(conn, case, result=result, finding=finding, text=text, on=on, by=by)
-    )
+    done = cases.reply(
+        conn, case, result=result, finding=finding, text=text, approved_by=approved_by,
+        on=on, by=by,
+    )  # fmt: skip
+    _done("已答复", done)
 
 
 @command("revisit")

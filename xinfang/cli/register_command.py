@@ -111,6 +111,10 @@ def register_command(
     posted_at: Annotated[
         str | None, typer.Option("--posted-at", help="网络舆情：发帖时间（回复期限自此起算）")
     ] = None,
+    urgent: Annotated[
+        bool,
+        typer.Option("--urgent", help="重大、紧急信访事项：当日须向领导和上级报告（report-up）"),
+    ] = False,
     new_matter: Annotated[
         bool, typer.Option("--new-matter", help="不是重复信访：同一信访人的旧件也不关联")
     ] = False,
@@ -169,7 +173,7 @@ def register_command(
 
     done = registration.register(
         conn, values, on=on, by=by, force=force, link_repeats=not new_matter, link_to=link,
-        ask=ask if (interactive or at_terminal()) and not as_json else None,
+        ask=ask if (interactive or at_terminal()) and not as_json else None, urgent=urgent,
     )  # fmt: skip
     if as_json:
         print_json(query.show(conn, done.case_no))
@@ -177,6 +181,8 @@ def register_command(
     year, seq = parse_case_number(done.case_no)
     formal = formal_number(query.Prefixes.of(conn).case, year, seq)
     typer.echo(f"已登记：{done.case_no}（{formal}）")
+    if urgent:
+        typer.echo(f"重大紧急：当日须向领导和上级报告（xinfang report-up {done.case_no}）")
     _say_repeats(done, new_matter=new_matter, asked=bool(asked))
 
 

@@ -131,6 +131,23 @@ def _v8_sex_age(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE cases ADD COLUMN age INTEGER")
 
 
+def _v9_urgent(conn: sqlite3.Connection) -> None:
+    """重大紧急 cases (none before); the 2-day written report of an upper level's 舆情 is
+    now met by its own record (report-up), no longer by the reply: the deadlines of the
+    cases that have one are derived again."""
+    from xinfang.core.clock import deadlines, workdays
+
+    conn.execute("ALTER TABLE cases ADD COLUMN urgent INTEGER NOT NULL DEFAULT 0")
+    _create_from_schema(conn, "cases_urgent")
+    ids = conn.execute(
+        "SELECT DISTINCT case_id FROM deadlines WHERE stage = 'upper_report'"
+    ).fetchall()
+    if ids:
+        cal = workdays.load(conn)
+        for (case_id,) in ids:
+            deadlines.sync(conn, case_id, cal)
+
+
 # STEPS[n] brings a ledger from version n to n + 1. Version 1 is the first schema.sql,
 # kept beside this file as schema-v1.sql.
 STEPS: dict[int, Step] = {
@@ -141,6 +158,7 @@ STEPS: dict[int, Step] = {
     5: _v6_roll_up,
     6: _v7_office_identity,
     7: _v8_sex_age,
+    8: _v9_urgent,
 }
 
 LATEST = 1 + len(STEPS)

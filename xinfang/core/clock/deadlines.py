@@ -7,6 +7,8 @@ Counting rules (DOMAIN.md; the legal ones):
 - A working-day deadline counts only working days (holiday calendar with 调休).
 - A calendar-day deadline whose last day is a holiday or weekend moves to the next
   working day.
+- A deadline of 0 days (当日: 立即报告) is due the day of the event itself, a weekend or
+  holiday included.
 - A pause (听证, 鉴定: 条例 art. 36) stops the clock: the days between pause and resume
   are not counted (working days for a working-day deadline, days for the others), and a
   deadline whose clock is stopped has no due date until the case is resumed.
@@ -220,6 +222,8 @@ def _count(deadline: Deadline, start: date, shift: int, cal: WorkCalendar) -> da
         moved = deadline.fixed_due + (start - deadline.starts_on) + timedelta(days=shift)
         return moved if moved == deadline.fixed_due else cal.next_workday(moved)
     assert deadline.amount is not None
+    if deadline.amount + shift == 0:
+        return start  # 当日 (立即): that very day, a Saturday too, never moved to Monday
     if deadline.unit == WORKDAY:
         return cal.add_workdays(start, deadline.amount + shift)
     return cal.add_days(start, deadline.amount + shift)
@@ -368,4 +372,4 @@ def late_by_one_at_least(left: int, past_due: bool) -> int:
 def unit_words(unit: str | None, amount: int | None) -> str:
     if amount is None or unit is None:
         return "指定日期"
-    return f"{amount}{rulebook.UNIT_LABELS[unit]}"
+    return rulebook.length(amount, unit)

@@ -95,6 +95,7 @@ class Item:
     petitioner: str | None
     content: str
     status: str
+    urgent: bool = False  # 重大紧急: listed first
 
     def as_json(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__}  # flat: no deep copy
@@ -124,7 +125,8 @@ def refresh_calendar_if_stale(conn: sqlite3.Connection) -> bool:
 
 def scan(conn: sqlite3.Connection, as_of: date, within: int) -> Scan:
     """Every open deadline of the office or its units that is past (已超期) or due within
-    `within` working days (即将到期), grouped by stage and handling unit, oldest first.
+    `within` working days (即将到期), 重大紧急 cases first, grouped by stage and handling
+    unit, oldest first.
     As of a past day: what was open then (met later counts as not yet met)."""
     from xinfang.core import privacy
 
@@ -143,7 +145,7 @@ def scan(conn: sqlite3.Connection, as_of: date, within: int) -> Scan:
     rows = conn.execute(
         "SELECT d.stage, d.round, d.due_on, d.unit, d.provisional, "
         "printf('%d-%04d', c.year, c.seq), c.name, c.anonymous, c.unit, c.content, c.status, "
-        "c.phone, c.id_number, c.address, "
+        "c.phone, c.id_number, c.address, c.urgent, "
         "CASE WHEN d.unit = :workday THEN due.workdays_so_far - now.workdays_so_far "
         "ELSE CAST(julianday(d.due_on) - julianday(:day) AS INTEGER) END "
         "FROM deadlines d JOIN cases c ON c.id = d.case_id "
@@ -165,7 +167,7 @@ def scan(conn: sqlite3.Connection, as_of: date, within: int) -> Scan:
     # number or address, not even inside the 反映问题 text. (Not the values a 更正 replaced:
     # finding them costs an events lookup per line; the numbers are caught by their shape.)
     for stage, round_, due_on, unit, provisional, case_no, name, anonymous, handling_unit, \
-            content, status, phone, id_number, address, left in rows:  # fmt: skip
+            content, status, phone, id_number, address, urgent, left in rows:  # fmt: skip
         handled_by = handling_unit if stage in UNIT_STAGES else OWN_UNIT
         if stage == "reply" and handling_unit:
             handled_by = handling_unit
@@ -177,7 +179,7 @@ def scan(conn: sqlite3.Connection, as_of: date, within: int) -> Scan:
             UNIT_WORDS[unit == WORKDAY], bool(provisional),
             "（匿名）" if anonymous else privacy.mask_name(name),
             privacy.Identity(name, address, phone, id_number).scrub(content),
-            labels[status],
+            labels[status], bool(urgent),
         )  # fmt: skip
         (result.overdue if due_on < cutoff else result.due_soon).append(item)
     for loan in conn.execute(
@@ -203,7 +205,8 @@ def scan(conn: sqlite3.Connection, as_of: date, within: int) -> Scan:
             status=Status(loan["status"]).label,
         )
         (result.overdue if due < as_of else result.due_soon).append(item)
-    # Units in the office's own order (config unit), the office itself first.
+    # 重大紧急 cases first; then units in the office's own order (config unit), the
+    # office itself first.
     positions = {
         name: n
         for n, (name,) in enumerate(conn.execute("SELECT name FROM units ORDER BY position"), 1)
@@ -212,8 +215,8 @@ def scan(conn: sqlite3.Connection, as_of: date, within: int) -> Scan:
     for items in (result.overdue, result.due_soon):
         items.sort(
             key=lambda i: (
-                STAGE_ORDER[i.stage], positions.get(i.handled_by, len(positions)), i.handled_by,
-                i.due_on, len(i.case_no), i.case_no,  # 2026-9999 before 2026-10000
+                not i.urgent, STAGE_ORDER[i.stage], positions.get(i.handled_by, len(positions)),
+                i.handled_by, i.due_on, len(i.case_no), i.case_no,  # 2026-9999 before 2026-10000
             )
         )  # fmt: skip
     warning = workdays.next_year_warning(cal, as_of)

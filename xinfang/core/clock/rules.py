@@ -19,6 +19,12 @@ from xinfang.core.vocabulary import ORAL_NOTICES
 WORKDAY = "workday"  # 工作日: only working days count
 DAY = "day"  # 日: calendar days; a last day on a holiday moves to the next working day
 UNIT_LABELS = {WORKDAY: "个工作日", DAY: "日"}
+SAME_DAY = "当日"  # 0 days: due the day itself (立即), a weekend or holiday included
+
+
+def length(amount: int, unit: str) -> str:
+    """How a rule's length reads: 3个工作日, 30日, 当日."""
+    return SAME_DAY if amount == 0 else f"{amount}{UNIT_LABELS[unit]}"
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,7 @@ STAGES: dict[str, Stage] = {
     "review": Stage("复查办结", "收到复查申请"),
     "online_reply": Stage("网络舆情回复", "网民留言"),
     "upper_report": Stage("上级转办舆情书面报告", "收到转办"),
+    "urgent_report": Stage("重大紧急事项报告", "登记为重大紧急（或标记为重大紧急）"),
 }
 # Deadlines whose date the clerk sets (no rule): 交办 due date; 督办 due date later.
 FIXED_STAGES: dict[str, Stage] = {
@@ -60,8 +67,8 @@ class Rule:
     written: tuple[str, ...] = ()
 
     def describe(self) -> str:
-        text = f"{self.amount}{UNIT_LABELS[self.unit]}"
-        text += f"（最长 {self.maximum}{UNIT_LABELS[self.unit]}）" if self.maximum else ""
+        text = length(self.amount, self.unit)
+        text += f"（最长 {length(self.maximum, self.unit)}）" if self.maximum else ""
         if self.written:
             text += f"，{'、'.join(ACTIONS[name].label for name in self.written)}须书面告知"
         return text
@@ -103,6 +110,8 @@ RULE_SETS: dict[str, tuple[str, RuleSet]] = {
             "review": Rule(30, DAY),  # seed 001 三（四）：复查 30 日内完成
             "online_reply": Rule(3, DAY, 5),  # 网络舆情监控制度：3 日内回复，延长不超过 5 日
             "upper_report": Rule(2, DAY),  # 上级转办舆情 2 日内书面上报
+            # 三：重大、紧急事项及时采取措施；seed 001 四（三）2：立即向领导报告，第一时间传递
+            "urgent_report": Rule(0, DAY),
         },
     ),
     "2022": (
@@ -119,6 +128,8 @@ RULE_SETS: dict[str, tuple[str, RuleSet]] = {
             "review": Rule(30, DAY),  # 第三十五条
             "online_reply": None,
             "upper_report": None,
+            # 条例：重大、紧急信访事项和信访信息应当及时报告（按当日计）
+            "urgent_report": Rule(0, DAY),
         },
     ),
 }
@@ -186,10 +197,15 @@ def current_version(conn: sqlite3.Connection) -> int:
 
 
 def version_rules(conn: sqlite3.Connection, version: int) -> RuleSet:
-    row = conn.execute("SELECT rules FROM rule_versions WHERE id = ?", (version,)).fetchone()
-    return {
-        stage: stored_rule(value) if value else None for stage, value in json.loads(row[0]).items()
+    """The rules a case was registered under. A stage xinfang learnt after that version
+    was stored (重大紧急事项报告, schema v9) takes its rule set's value: the office never
+    chose otherwise."""
+    row = conn.execute("SELECT name, rules FROM rule_versions WHERE id = ?", (version,)).fetchone()
+    stored = {
+        stage: stored_rule(value) if value else None for stage, value in json.loads(row[1]).items()
     }
+    base = RULE_SETS.get(row[0], RULE_SETS[DEFAULT_RULE_SET])[1]
+    return {**{stage: rule for stage, rule in base.items() if stage not in stored}, **stored}
 
 
 def choose(conn: sqlite3.Connection, name: str) -> str:

@@ -16,6 +16,7 @@ from xinfang.core.errors import InvalidInput, StepRefused
 from xinfang.core.intake.fields import REGISTRATION_FIELDS, check_record, clean_value, later
 from xinfang.core.intake.fields import find_field as _find_field
 from xinfang.core.intake.numbering import next_in_sequence, number_of, short_number
+from xinfang.core.life import urgency
 from xinfang.core.life.acting import act, choice, not_before
 from xinfang.core.life.actions import ACTIONS, refusal
 from xinfang.core.life.routing import responsible_person
@@ -220,9 +221,11 @@ def reply(
     result: str,
     finding: str,
     text: str,
+    approved_by: str | None = None,
     on: str | None = None,
     by: str | None = None,
 ) -> str:
+    """答复; a 网络舆情 reply names the leader who approved it (urgency.approval)."""
     values = {
         "reply_result": choice(result, REPLY_RESULTS, "答复结果"),
         "reply_finding": choice(finding, FINDINGS, "是否属实"),
@@ -233,7 +236,7 @@ def reply(
 
     def build(case: sqlite3.Row, when: Moment) -> dict[str, Any]:
         data = {"result": result, "finding": finding, "text": values["reply_text"]}
-        return data
+        return {**data, "approved_by": urgency.approval(case, approved_by)}
 
     return act(conn, ref, "reply", on, by, build)
 

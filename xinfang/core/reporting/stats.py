@@ -28,6 +28,8 @@ or --as-of); the period's window is its first day up to min(last day, D).
   same petitioner's, and the clerk confirms others); a link corrected since (links.py:
   `link`, `unlink`) counts as corrected, as a corrected field does.
 - 集体访: registered cases with 人数 >= 5; 集体访人次: the sum of their 人数.
+- 重大紧急: registered cases that were urgent by D: registered so, or marked so
+  (mark-urgent) by D.
 - 超期未办: the office's deadlines (rule stages that are the office's duty, and 交办办结)
   started by D, due before D and not met by D: counted one per deadline.
 - Rates are None when the denominator is 0. 环比 / 同比: the difference, and for counts
@@ -91,6 +93,7 @@ class Figures:
     repeat: int = 0
     collective: int = 0
     collective_persons: int = 0
+    urgent: int = 0
     overdue: int = 0
     by_source: Counter[str] = field(default_factory=Counter)
     by_form: Counter[str] = field(default_factory=Counter)
@@ -148,6 +151,7 @@ MEASURES = (
     Measure("repeat", "重复信访"),
     Measure("collective", "集体访"),
     Measure("collective_persons", "集体访人次"),
+    Measure("urgent", "重大紧急"),
     Measure("overdue", "超期未办"),
 )
 # (Figures attribute, heading, the choices list that gives the display order)
@@ -309,13 +313,22 @@ _DECISION = f"""(
     ORDER BY e.id DESC LIMIT 1)"""
 
 
+# Urgent as of the day: the case is urgent now, and was so from its registration or by a
+# mark made by the day (a mark withdrawn by 撤销 leaves the case not urgent).
+_URGENT = f"""(c.urgent = 1 AND (
+    (SELECT json_extract(r.data, '$.urgent') FROM events r WHERE r.case_id = c.id
+     ORDER BY r.id LIMIT 1) IS NOT NULL
+    OR EXISTS (SELECT 1 FROM events e WHERE e.case_id = c.id AND e.action = 'mark-urgent'
+      AND e.occurred_at < date(:as_of, '+1 day') AND {projection.counts_sql("e")})))"""
+
+
 def figures(conn: sqlite3.Connection, period: Period, as_of: date) -> Figures:
     result = Figures(period, as_of)
     first, last = window(period, as_of)
     params = {"first": first, "last": last, "as_of": as_of.isoformat()}
     cases = conn.execute(
         f"SELECT c.source, c.form, c.category, c.township, c.persons, c.origin, "
-        f"{_DECISION} AS decision, "
+        f"{_DECISION} AS decision, {_URGENT} AS urgent, "
         "c.repeat_of IS NOT NULL AS repeat FROM cases c "
         "WHERE c.received_at >= :first AND c.received_at < date(:last, '+1 day') "
         f"AND c.status != '{Status.VOIDED.value}'",  # 作废: registered by mistake
@@ -326,6 +339,7 @@ def figures(conn: sqlite3.Connection, period: Period, as_of: date) -> Figures:
         result.registered += 1
         decisions[case["decision"]] += 1
         result.repeat += case["repeat"]
+        result.urgent += case["urgent"]
         if case["persons"] >= COLLECTIVE:
             result.collective += 1
             result.collective_persons += case["persons"]
