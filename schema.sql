@@ -111,6 +111,11 @@ CREATE TABLE cases (
     origin           TEXT,     -- the town office it came from
     origin_no        TEXT,     -- its case number there (2026-0001)
     origin_office    TEXT,     -- the town's office id (settings office_id there): the key
+    -- 性别 and 年龄 (seed 001 二(三)1), optional (schema v8)
+    sex              TEXT,     -- 男 | 女
+    age              INTEGER,  -- 1 to 120
+    -- 重大、紧急信访事项 (seed 000 三, 001 四(三)): registered or marked so (schema v9)
+    urgent           INTEGER NOT NULL DEFAULT 0,
     UNIQUE (year, seq),
     UNIQUE (assign_year, assign_seq)
 );
@@ -121,6 +126,7 @@ CREATE INDEX cases_phone ON cases (phone);
 CREATE INDEX cases_id_number ON cases (id_number);
 CREATE INDEX cases_repeat_of ON cases (repeat_of);
 CREATE INDEX cases_name ON cases (name, address);  -- repeats: the same name and address
+CREATE INDEX cases_urgent ON cases (year, seq) WHERE urgent = 1;  -- listed first (v9)
 CREATE UNIQUE INDEX cases_origin ON cases (origin_office, origin_no) WHERE origin_office IS NOT NULL;
 
 -- The append-only history. One row per action, never changed, never removed.

@@ -331,6 +331,59 @@ def reject_notice() -> Form:
     return form
 
 
+def numbered_letter(heading: str, to: str) -> Form:
+    """A letter under the office's name with the case's 文号, to `to`."""
+    form = letter("{{ office }}", heading)
+    add(form, P("{{ formal_no }}", "center"))
+    blank(form)
+    add(form, P(f"{to}："))
+    return form
+
+
+def transfer_notice() -> Form:
+    form = numbered_letter("信访事项转送告知书", "{{ name }}")
+    body(
+        form,
+        "您于{{ received_cn }}反映的“{{ content }}”的问题，我们已收到。经审查，"
+        "{% if transfer_reason %}{{ transfer_reason }}{% else %}该事项不属于本单位职责范围{% endif %}，"
+        "根据《信访工作条例》第二十三条等有关规定，我们已于{{ transferred_cn }}将该事项转送"
+        "{{ transfer_to }}处理。",
+        "{{ transfer_to }}将依照有关规定办理并告知您接收情况以及处理途径和程序，"
+        "有关情况请与{{ transfer_to }}联系。",
+        "特此告知。",
+    )
+    blank(form, 3)
+    signature(form, "{{ transferred_upper }}")
+    return form
+
+
+def transfer_letter() -> Form:
+    # The petitioner's phone, ID number and address are not written here: they travel
+    # with the petition's materials, to the body that handles it and no one else.
+    form = numbered_letter("信访事项转送函", "{{ transfer_to }}")
+    body(
+        form,
+        "{% if anonymous %}匿名信访人{% else %}{{ name }}{% endif %}于{{ received_cn }}以{{ form }}"
+        "方式反映的信访事项{% if upper_ref %}（上级信访件编号：{{ upper_ref }}）{% endif %}，经审查，"
+        "{% if transfer_reason %}{{ transfer_reason }}{% else %}属贵单位职责范围{% endif %}。"
+        "根据《信访工作条例》第二十二条、第二十三条等有关规定，现转送贵单位依法处理。",
+    )
+    section_head(form, "一、反映的问题")
+    body(form, "{{ content }}")
+    section_head(form, "二、办理要求")
+    body(
+        form,
+        "请自收到之日起15日内书面告知信访人接收情况以及处理途径和程序；"
+        "如认为不属于贵单位职权范围，请自收到之日起5个工作日内提出异议并详细说明理由。",
+        "请做好信访人信息保密工作，不得将信访人的检举、揭发、控告材料及有关情况透露或者"
+        "转给被检举、揭发、控告的人员和单位。",
+    )
+    add(form, P("附件：信访材料", indent=2))
+    blank(form, 2)
+    signature(form, "{{ transferred_upper }}")
+    return form
+
+
 def reply_letter() -> Form:
     form = letter("{{ office }}", "信访问题处理意见答复书")
     add(form, P("{{ formal_no }}", "center"))
@@ -429,14 +482,16 @@ def registration() -> Form:
         form,
         [2.6, 4.6, 2.2, 3.2, 1.6, 1.8],
         [
-            Row([label("信访人"), value("{{ name }}"), label("联系电话"), value("{{ phone }}"),
-                 label("人数"), value("{{ persons }}")]),
-            Row([label("身份证号码"), value("{{ id_number }}"), label("信访时间"),
-                 value("{{ received_time }}", 3)]),
+            # 姓名、性别、年龄、住址、联系方式 as seed 001's 来访登记表 has them.
+            Row([label("信访人"), value("{{ name }}"), label("性别"), value("{{ sex }}"),
+                 label("年龄"), value("{{ age }}")]),
+            Row([label("身份证号码"), value("{{ id_number }}"), label("联系电话"),
+                 value("{{ phone }}"), label("人数"), value("{{ persons }}")]),
             Row([label("通讯地址"), value("{{ address }}", 5)]),
+            Row([label("信访时间"), value("{{ received_time }}"), label("接访人"),
+                 value("{{ receiver }}", 3)]),
             Row([label("信访来源"),
-                 value("{{ source_line }}{% if upper_ref %}（信访件编号：{{ upper_ref }}）{% endif %}"),
-                 label("接访人"), value("{{ receiver }}", 3)]),
+                 value("{{ source_line }}{% if upper_ref %}（信访件编号：{{ upper_ref }}）{% endif %}", 5)]),
             Row([label("信访形式"), value("{{ form_line }}", 5)]),  # the office's list, ticked
             Row([label("问题类型"), value("{{ category }}"), label("事项类别"), value("{{ kind }}"),
                  label("属地"), value("{{ township }}")]),
@@ -669,6 +724,8 @@ TEMPLATES = {
     "受理登记表": registration,
     "受理告知书": accept_notice,
     "不予受理告知书": reject_notice,
+    "转送告知书": transfer_notice,
+    "转送函": transfer_letter,
     "处理意见答复书": reply_letter,
     "交办单": assign_order,
     "督办通知": supervise_notice,

@@ -215,7 +215,10 @@ def test_pause_across_the_holidays_pushes_the_reply_out(run):
     scan = json.loads(run("overdue", "--json").stdout)  # nothing else is open
     assert (scan["overdue"], scan["due_soon"]) == ([], [])
     out = run("resume", case, "--on", "2026-10-09")
-    assert out.stdout.strip() == "已恢复计时：2026-0001（暂停 15 天，期限顺延）"
+    assert out.stdout.splitlines() == [
+        "已恢复计时：2026-0001（暂停 15 天，期限顺延）",
+        "答复期限顺延 5个工作日，至 2026-10-19",
+    ]
     # The pause covers 09-24 up to the day before the resume: 5 working days (24, 28, 29,
     # 30, Oct 8) are not counted. Ran: 22, 23; then from Fri 10-09: 9, Sat 10, 12, 13, 14,
     # 15, 16, Mon 10-19.

@@ -164,6 +164,7 @@ def test_json_items_mask_the_petitioner_and_never_show_the_phone(run):
         "petitioner": "张*",
         "content": "反映低保评定不公，家中两位老人无收入",
         "status": "已登记（待受理）",
+        "urgent": False,
     }
     assert report["overdue"][0]["petitioner"] == "（匿名）"
     assert {i["petitioner"] for i in report["overdue"][2:]} == {"张*"}

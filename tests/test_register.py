@@ -208,10 +208,11 @@ def test_malformed_values(run, sql, option, value, message):
 
 # --- register -i: the clerk answers questions --------------------------------------------
 
-# The questions in order: 匿名？, 姓名, 人数, 电话, 身份证, 地址, 信访时间, 来源 (a number
-# picks from the list), [上级信访件编号], 形式, 反映问题, 问题类型, 事项类别, 属地, 接访人, 接访人意见.
+# The questions in order: 匿名？, 姓名, 性别, 年龄, 人数, 电话, 身份证, 地址, 信访时间, 来源 (a
+# number picks from the list), [上级信访件编号], 形式, 反映问题, 问题类型, 事项类别, 属地, 接访人,
+# 接访人意见.
 ANSWERS = [
-    "n", "张三", "2", "13812345678", "", "沙河镇西关村", "2026-11-02 09:30", "1", "2",
+    "n", "张三", "2", "45", "2", "13812345678", "", "沙河镇西关村", "2026-11-02 09:30", "1", "2",
     "反映低保评定不公", "1", "", "1", "王芳", "",
 ]  # fmt: skip
 
@@ -232,6 +233,8 @@ def test_interactive_register(run):
     case = show(run, "2026-0001")
     expected = {
         "name": "张三",
+        "sex": "女",
+        "age": 45,
         "persons": 2,
         "phone": "13812345678",
         "id_number": None,
@@ -252,7 +255,7 @@ def test_interactive_register(run):
 
 
 def test_interactive_asks_again_after_a_bad_answer(run):
-    answers = [*ANSWERS[:3], "12345", *ANSWERS[3:]]
+    answers = [*ANSWERS[:5], "12345", *ANSWERS[5:]]
     out = interview(run, answers)
     assert "联系电话：所填号码（5 位）不是有效的手机号" in out.stdout
     assert times_asked(out.stdout, "联系电话") == 2
@@ -275,14 +278,14 @@ def test_interactive_anonymous_upper_case(run):
 
 
 def test_interactive_required_answer_cannot_be_skipped(run):
-    answers = [*ANSWERS[:9], "", *ANSWERS[9:]]  # an empty 反映问题 first
+    answers = [*ANSWERS[:11], "", *ANSWERS[11:]]  # an empty 反映问题 first
     out = interview(run, answers)
     assert "反映问题必填。" in out.stdout
     assert show(run, "2026-0001")["content"] == "反映低保评定不公"
 
 
 def test_interactive_future_time_is_asked_again(run):
-    answers = [*ANSWERS[:6], "2026-12-01", *ANSWERS[6:]]
+    answers = [*ANSWERS[:8], "2026-12-01", *ANSWERS[8:]]
     out = interview(run, answers)
     assert times_asked(out.stdout, "信访时间") == 2
     assert show(run, "2026-0001")["received_at"] == "2026-11-02 09:30:00"

@@ -361,17 +361,17 @@ def _scenario(run) -> None:
 
 
 # name: 交办件数, 已受理, 按期受理, 已报送, 按期报送, 超期未报送, 回访数, 满意, 报送次数,
-# 退回重办, 办理质量合格率, 退单, 改派, 催办
+# 报送未退回, 退回重办, 办理质量合格率, 退单, 改派, 催办
 UNITS = {
     # a: reported twice, sent back once; b: urged twice, then returned
-    "沙河镇": (2, 1, 1, 1, 1, 0, 0, 0, 2, 1, 0.5, 1, 0, 2),
+    "沙河镇": (2, 1, 1, 1, 1, 0, 0, 0, 2, 1, 1, 0.5, 1, 0, 2),
     # b: accepted and reported in time, revisited; c (reassigned to it): never accepted,
     # its report overdue
-    "新华镇": (2, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1.0, 0, 0, 1),
+    "新华镇": (2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1.0, 0, 0, 1),
     # c: taken from it the next day
-    "蓼泉镇": (1, 0, 0, 0, 0, 0, 0, 0, 0, 0, "—", 0, 1, 0),
+    "蓼泉镇": (1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "—", 0, 1, 0),
     # d: returned in time (the 3-day answer); the office's own reply and revisit are not its
-    "平川镇": (1, 1, 1, 0, 0, 0, 0, 0, 0, 0, "—", 1, 0, 0),
+    "平川镇": (1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, "—", 1, 0, 0),
 }
 
 
@@ -387,8 +387,9 @@ def test_units_are_counted_for_send_backs_returns_reassignments_and_reminders(
     run("report", "stats", "--month", "2026-11", "-o", str(target))
     sheet = load_workbook(target)["承办单位考核"]
     header = [c.value for c in sheet[3]]
-    assert header[-7:] == [
+    assert header[-8:] == [
         "报送次数",
+        "报送未退回",
         "退回重办",
         "办理质量合格率",
         "退单",
@@ -396,8 +397,8 @@ def test_units_are_counted_for_send_backs_returns_reassignments_and_reminders(
         "催办",
         "综合得分",
     ]
-    keys = ("交办件数", "已受理", "按期受理", "已报送", "按期报送", "超期未报送", "回访数", "满意",
-            *header[-7:-1])  # fmt: skip
+    keys = ("交办件数", "已受理", "按期受理", "已报送", "按期报送", "超期未报送", "回访数",
+            "满意（非常满意＋满意）", *header[-8:-1])  # fmt: skip
     got = {}
     for row in sheet.iter_rows(min_row=4, values_only=True):
         values = dict(zip(header, row, strict=True))

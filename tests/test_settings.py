@@ -21,6 +21,7 @@ DOCUMENT_SETTINGS = {
     "repeat_window_days": 180,
     "reception_place": "局接访室",
     "time_zone": "Asia/Shanghai",
+    "count_basically_satisfied": "否",
 }
 
 

@@ -142,8 +142,11 @@ EXPECTED = {
     "按期答复": (3, 1, 0),  # O3 late
     "按期办结率": (3 / 4, 1.0, None),
     "回访数": (4, 1, 0),  # N1 N2(不满意) O3 N8 | O1
-    "满意": (3, 1, 0),
-    "满意率": (3 / 4, 1.0, None),
+    "满意（非常满意＋满意）": (2, 1, 0),  # N1 N8 | O1; O3's 基本满意 not counted by default
+    "满意率": (2 / 4, 1.0, None),
+    "报送次数": (3, 0, 0),  # N1 N2 N8
+    "报送未退回": (3, 0, 0),
+    "办理质量合格率": (1.0, None, None),
     "办结数": (2, 1, 0),  # N1 N8 | O1
     "重复信访": (4, 0, 0),  # N2 N4 N5 N8
     "集体访": (2, 0, 0),  # N3 (6 人), N9 (5 人); not N7 (4 人)
@@ -293,7 +296,9 @@ def test_breakdowns_in_the_office_order_with_boundaries(run, ledger, tmp_path):
     target = tmp_path / "b.xlsx"
     run("report", "stats", "--month", "2026-11", "-o", str(target))
     blocks = breakdowns(target)
-    assert list(blocks) == ["信访来源", "信访形式", "问题类型", "属地", "承办单位（交办件数）"]
+    assert list(blocks) == [
+        "信访来源", "信访形式", "问题类型", "属地", "承办单位（交办件数）", "满意度（回访数）",
+    ]  # fmt: skip
     assert blocks["信访来源"] == {
         "本级": (6, 3, 3), "上级交办": (1, 0, 1), "领导接访": (1, 0, 1),
         "12345热线": (1, 0, 1), "合计": (9, 3, 6),
@@ -316,6 +321,9 @@ def test_breakdowns_in_the_office_order_with_boundaries(run, ledger, tmp_path):
     assert blocks["承办单位（交办件数）"] == {
         "沙河镇": (3, 0, 3), "新华镇": (1, 0, 1), "蓼泉镇": (1, 0, 1), "板桥镇": (1, 0, 1),
         "合计": (6, 0, 6),
+    }  # fmt: skip
+    assert blocks["满意度（回访数）"] == {
+        "满意": (2, 1, 1), "基本满意": (1, 0, 1), "不满意": (1, 0, 1), "合计": (4, 1, 3),
     }  # fmt: skip
     sheet = load_workbook(target)["分类统计"]
     assert sheet["A1"].value == "信访统计分析（2026年11月）分类统计"
@@ -353,7 +361,7 @@ def test_units_are_ranked_by_score(run, ledger, tmp_path):
             (
                 values["承办单位"], values["交办件数"], values["已受理"], values["按期受理"],
                 values["已报送"], values["按期报送"], values["超期未报送"], values["回访数"],
-                values["满意"], values["综合得分"], values["名次"],
+                values["满意（非常满意＋满意）"], values["综合得分"], values["名次"],
             )
         )  # fmt: skip
     assert got == RANKING
@@ -374,7 +382,7 @@ def test_terminal_shows_the_same_figures(run, ledger):
     assert cells("登记数") == ["登记数", "9", "3", "+6（+200.0%）", "2", "+7（+350.0%）"]
     assert cells("受理率") == ["受理率", "55.6%", "33.3%", "+22.2个百分点", "50.0%", "+5.6个百分点"]
     assert cells("按期办结率") == ["按期办结率", "75.0%", "100.0%", "-25.0个百分点", "—", "—"]
-    assert cells("满意率")[1] == "75.0%"
+    assert cells("满意率")[1] == "50.0%"
     assert cells("重复信访")[1:3] == ["4", "0"]
     assert cells("集体访人次")[1] == "11"
     assert cells("超期未办") == ["超期未办", "6", "3", "+3（+100.0%）", "1", "+5（+500.0%）"]

@@ -26,6 +26,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "supervision_commands": (
         "supervise", "supervise-answer", "instruct", "liaise", "liaise-answer", "suggest",
     ),
+    "urgency_commands": ("mark-urgent", "report-up"),
     "link_commands": ("link", "unlink"),
     "review_commands": ("review", "reexamine"),
     "document_commands": ("print", "templates", "attach", "verify"),

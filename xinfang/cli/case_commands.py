@@ -3,6 +3,7 @@ core function and prints one line."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Annotated
 
@@ -39,6 +40,28 @@ def _done(what: str, case_no: str, extra: str = "") -> None:
     typer.echo(f"{what}：{case_no}{extra}")
 
 
+def _notice_open(conn: sqlite3.Connection, case_no: str) -> None:
+    """A notice recorded that meets no duty (a phone call where the rules want it written):
+    the clerk reads at once that the written notice is still owed."""
+    from xinfang.core.clock import deadlines
+    from xinfang.core.life import ledger
+
+    case = ledger.find(conn, case_no)
+    if case.notified_on and not deadlines.notice_given(conn, case):
+        typer.echo(
+            f"{case.notice_method}已记录，但规则要求须书面告知，告知期限仍未完成；"
+            f"书面告知后用 xinfang notify {case_no} --method {vocabulary.WRITTEN_NOTICE} 记录"
+        )
+
+
+def _provisional(conn: sqlite3.Connection, case_no: str, *stages: str) -> None:
+    """The dates this step fixed that may move once the year's holidays are known."""
+    from xinfang.core.clock import promises
+
+    for date_ in promises.provisional(conn, case_no, stages):
+        typer.echo(f"{date_.label}期限 {date_.due_on}{date_.note}")
+
+
 @command("accept")
 def accept_command(
     case: CaseArgument,
@@ -59,6 +82,8 @@ def accept_command(
     _done(
         "已受理", case_no, "" if notified_on else "（尚未告知信访人，告知后用 xinfang notify 记录）"
     )
+    _notice_open(conn, case_no)
+    _provisional(conn, case_no, "reply")
 
 
 @command("reject")
@@ -90,6 +115,7 @@ def reject_command(
         by=by,
     )
     _done("不予受理", case_no)
+    _notice_open(conn, case_no)
 
 
 @command("transfer")
@@ -119,6 +145,7 @@ def transfer_command(
         by=by,
     )
     _done("已转送", case_no, f" → {to}")
+    _notice_open(conn, case_no)
 
 
 @command("notify")
@@ -145,7 +172,9 @@ def notify_command(
     例：xinfang notify 2026-0001 --on 2026-11-24 --method 书面告知书；xinfang notify 2026-0001 --method 无法联系 --reason "电话空号"
     """
     conn = open_ledger(db)
-    _done("已记录告知", deciding.notify(conn, case, method=method, reason=reason, on=on, by=by))
+    case_no = deciding.notify(conn, case, method=method, reason=reason, on=on, by=by)
+    _done("已记录告知", case_no)
+    _notice_open(conn, case_no)
 
 
 @command("assign")
@@ -169,6 +198,11 @@ def assign_command(
     )
     number = formal_number(setting(conn, "assign_prefix"), year, seq)
     _done("已交办", case_no, f" → {to}，交办单 {number}")
+    _provisional(conn, case_no, "unit_accept", "assign_due")
+    from xinfang.core.clock import promises
+
+    for warning in promises.assign_warnings(conn, case_no):
+        typer.echo(f"提示：{warning}", err=True)
 
 
 @command("unit-accept")
@@ -209,19 +243,25 @@ def reply_command(
         str, typer.Option("--finding", help=f"是否属实：{'、'.join(vocabulary.FINDINGS)}")
     ],
     text: Annotated[str, typer.Option("--text", help="答复意见（调查处理情况）")],
+    approved_by: Annotated[
+        str | None,
+        typer.Option("--approved-by", help="审定回复的领导（网络舆情的回复必填）"),
+    ] = None,
     on: OnOption = None,
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """答复信访人：办理结果、是否属实、答复意见。
+    """答复信访人：办理结果、是否属实、答复意见。网络舆情的回复经单位领导审定后才在原留言
+    网站发布，须写明审定的领导（--approved-by）。
 
     例：xinfang reply 2026-0001 --result 已解决 --finding 属实 --text "已纳入低保，自12月起发放"
     """
     conn = open_ledger(db)
-    _done(
-        "已答复",
-        handling.reply(conn, case, result=result, finding=finding, text=text, on=on, by=by),
-    )
+    done = handling.reply(
+        conn, case, result=result, finding=finding, text=text, approved_by=approved_by,
+        on=on, by=by,
+    )  # fmt: skip
+    _done("已答复", done)
 
 
 @command("revisit")
@@ -446,5 +486,7 @@ def resume_command(
     例：xinfang resume 2026-0001 --on 2026-12-10
     """
     conn = open_ledger(db)
-    case_no, paused = timing.resume(conn, case, on=on, by=by)
+    case_no, paused, moved = timing.resume(conn, case, on=on, by=by)
     _done("已恢复计时", case_no, f"（暂停 {paused} 天，期限顺延）")
+    for shift in moved:
+        typer.echo(f"{shift.label}期限顺延 {shift.days}{shift.unit}，至 {shift.due_on}")

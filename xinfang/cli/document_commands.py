@@ -51,6 +51,11 @@ def print_command(
     check_target(target, force=force, suffixes=(".docx",))
     docx.render(docx.template_for(conn, wanted.title), context, target)
     typer.echo(f"已生成：{target}")
+    if wanted.promises:  # before the paper goes out: a date on it may still move
+        from xinfang.core.clock import promises
+
+        for date_ in promises.provisional(conn, case_no, wanted.promises):
+            typer.echo(f"注意：文书中的{date_.label}期限 {date_.due_on}{date_.note}，交出前请核对")
 
 
 templates_app = new_app(

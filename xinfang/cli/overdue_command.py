@@ -13,26 +13,27 @@ from xinfang.cli.root import command
 from xinfang.core.clock import overdue
 from xinfang.core.clock.dates import parse_date, today
 from xinfang.core.validate import parse_int
+from xinfang.core.vocabulary import URGENT
 
 # A screen or a cron mail of tens of thousands of lines helps nobody, and rich takes half a
 # millisecond a row: beyond this, a count per stage and unit, then the first rows.
 SCREEN_LIMIT = 500
 HEADER = ("情况", "环节", "承办", "编号", "期限", "剩余/超期", "信访人", "反映问题", "当前状态")
+LATE = "已超期"
 # Columns the clerk acts on: the case, its due date and how late it is are never cut.
 WHOLE = ("编号", "期限", "剩余/超期")
 
 
 def _rows(report: overdue.Scan) -> list[list[str]]:
     rows = []
-    for kind, items in (("已超期", report.overdue), ("即将到期", report.due_soon)):
+    for kind, items in ((LATE, report.overdue), ("即将到期", report.due_soon)):
         for item in items:
-            left = item.days_left
-            when = f"超期 {-left}{item.day_unit}" if left < 0 else f"剩 {left}{item.day_unit}"
+            when = overdue.left_words(item.days_left, item.day_unit)
             if item.provisional:
                 when += "（按周末估算）"
             rows.append(
                 [
-                    kind,
+                    f"{kind}（{URGENT}）" if item.urgent else kind,
                     item.label + (f"（第{item.round}轮）" if item.round > 1 else ""),
                     item.handled_by,
                     item.case_no,
@@ -48,7 +49,13 @@ def _rows(report: overdue.Scan) -> list[list[str]]:
 
 @command("overdue")
 def overdue_command(
-    as_of: Annotated[str | None, typer.Option("--as-of", help="按哪一天检查，默认今天")] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="按哪一天检查，默认今天；过去的日期按当天的情况（其后才完成的算未完成）",
+        ),
+    ] = None,
     within: Annotated[str, typer.Option("--within", help="提前几个工作日提示“即将到期”")] = "3",
     output: Annotated[
         str | None, typer.Option("--output", "-o", help="另存清单为 .xlsx 或 .csv 文件")
@@ -61,14 +68,18 @@ def overdue_command(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """期限检查：列出已超期和即将到期的期限，按环节和承办单位分组，最早的在前。
+    """期限检查：列出已超期和即将到期的期限，重大紧急案件在前（标“紧急”），按环节和承办
+    单位分组，最早的在前。
 
     供 cron 使用：无终端时不着色、不提问；没有超期退出码 0，有超期 1，出错 2。
     信访人姓名已打码，反映问题中的姓名、电话、身份证号、地址和任何电话、身份证号都已删去
     （屏幕、--json 和 --output 文件都一样），可放心发送到共享屏幕或邮件；
     要看全部信息请用 xinfang list --overdue 或 xinfang show 编号。
 
-    例：xinfang overdue；xinfang overdue --within 5 --output 超期清单.xlsx；xinfang overdue --json
+    --as-of 过去的某一天：列出那天已超期和即将到期的期限（那天以后才完成的仍算未完成；
+    “当前状态”是今天的状态）。
+
+    例：xinfang overdue；xinfang overdue --within 5 --output 超期清单.xlsx；xinfang overdue --as-of 2026-09-30
     """
     day = parse_date(as_of, "检查日期") if as_of else today()
     days = parse_int(within, "提前工作日数", minimum=0, maximum=60)
@@ -125,7 +136,7 @@ def _print(report: overdue.Scan, show_all: bool) -> None:
             heading, no_wrap=True, min_width=width, max_width=30 if heading == "反映问题" else None
         )
     for row in shown:
-        table.add_row(*row, style="red" if row[0] == "已超期" else None)
+        table.add_row(*row, style="red" if row[0].startswith(LATE) else None)
     out = console()
     if len(shown) < len(rows):
         out.print(_counts(rows))
@@ -143,7 +154,7 @@ def _counts(rows: list[list[str]]) -> Any:
 
     from rich.table import Table
 
-    counts = Counter((row[1], row[2], row[0]) for row in rows)
+    counts = Counter((row[1], row[2], row[0].startswith(LATE)) for row in rows)
     table = Table(title=f"按环节和承办单位汇总（共 {len(rows)} 项）", title_justify="left")
     for heading in ("环节", "承办", "已超期", "即将到期"):
         table.add_column(heading, justify="right" if heading.startswith(("已", "即")) else "left")
@@ -151,7 +162,7 @@ def _counts(rows: list[list[str]]) -> Any:
         table.add_row(
             stage,
             unit,
-            str(counts[(stage, unit, "已超期")]),
-            str(counts[(stage, unit, "即将到期")]),
+            str(counts[(stage, unit, True)]),
+            str(counts[(stage, unit, False)]),
         )
     return table

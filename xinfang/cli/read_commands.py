@@ -17,7 +17,7 @@ MaskOption = Annotated[
     bool,
     typer.Option(
         "--mask",
-        help="隐去姓名、电话、身份证号和地址，文字和办理过程中也删去（共享屏幕或发送时用）",
+        help="隐去姓名、性别、年龄、电话、身份证号和地址，文字和办理过程中的姓名、电话、身份证号和地址也删去（共享屏幕或发送时用）",
     ),
 ]
 
@@ -113,7 +113,8 @@ def export_command(
     mask: Annotated[
         bool,
         typer.Option(
-            "--mask", help="用于统计或外送：去掉姓名、电话、身份证号、地址，并从文字中删去"
+            "--mask",
+            help="用于统计或外送：去掉姓名、性别、年龄、电话、身份证号、地址，文字中的姓名、电话、身份证号、地址也删去",
         ),
     ] = False,
     status: Status = None,

@@ -29,7 +29,7 @@ from xinfang.core.vocabulary import COLLECTIVE, ONLINE_SOURCE, UPPER_SOURCE
 
 def _ask(conn: sqlite3.Connection, field: Field, *, required: bool, force: bool) -> Any:
     """Ask for one field until the answer is valid; a choice may be typed as its number."""
-    options = settings.choices(conn, field.choice_list) if field.choice_list else []
+    options = settings.choices(conn, field.choice_list) if field.choice_list else [*field.fixed]
     if options:
         typer.echo("  " + "  ".join(f"{i}.{value}" for i, value in enumerate(options, 1)))
     while True:
@@ -53,12 +53,12 @@ def _interview(conn: sqlite3.Connection, *, force: bool) -> dict[str, Any]:
     values: dict[str, Any] = {}
     values["anonymous"] = typer.confirm("匿名信访？", default=False)
     order = [
-        "name", "persons", "phone", "id_number", "address", "received_at", "source",
+        "name", "sex", "age", "persons", "phone", "id_number", "address", "received_at", "source",
         "upper_ref", "platform", "post_url", "posted_at", "form", "content", "category",
         "kind", "township", "receiver", "receiver_opinion", "raised_by",
     ]  # fmt: skip
     for key in order:
-        if values["anonymous"] and key in ("name", "phone", "id_number", "address"):
+        if values["anonymous"] and key in ("name", "sex", "age", "phone", "id_number", "address"):
             continue
         if key == "upper_ref" and values.get("source") != UPPER_SOURCE:
             continue
@@ -73,6 +73,8 @@ def _interview(conn: sqlite3.Connection, *, force: bool) -> dict[str, Any]:
 @command("register")
 def register_command(
     name: Annotated[str | None, typer.Option("--name", help="信访人姓名")] = None,
+    sex: Annotated[str | None, typer.Option("--sex", help="性别：男、女")] = None,
+    age: Annotated[str | None, typer.Option("--age", help="年龄（1–120 岁）")] = None,
     phone: Annotated[
         str | None, typer.Option("--phone", help="联系电话（手机或区号-座机）")
     ] = None,
@@ -109,6 +111,10 @@ def register_command(
     posted_at: Annotated[
         str | None, typer.Option("--posted-at", help="网络舆情：发帖时间（回复期限自此起算）")
     ] = None,
+    urgent: Annotated[
+        bool,
+        typer.Option("--urgent", help="重大、紧急信访事项：当日须向领导和上级报告（report-up）"),
+    ] = False,
     new_matter: Annotated[
         bool, typer.Option("--new-matter", help="不是重复信访：同一信访人的旧件也不关联")
     ] = False,
@@ -134,6 +140,8 @@ def register_command(
     """
     values = {
         "name": name,
+        "sex": sex,
+        "age": age,
         "phone": phone,
         "id_number": id_number,
         "address": address,
@@ -165,7 +173,7 @@ def register_command(
 
     done = registration.register(
         conn, values, on=on, by=by, force=force, link_repeats=not new_matter, link_to=link,
-        ask=ask if (interactive or at_terminal()) and not as_json else None,
+        ask=ask if (interactive or at_terminal()) and not as_json else None, urgent=urgent,
     )  # fmt: skip
     if as_json:
         print_json(query.show(conn, done.case_no))
@@ -173,6 +181,8 @@ def register_command(
     year, seq = parse_case_number(done.case_no)
     formal = formal_number(query.Prefixes.of(conn).case, year, seq)
     typer.echo(f"已登记：{done.case_no}（{formal}）")
+    if urgent:
+        typer.echo(f"重大紧急：当日须向领导和上级报告（xinfang report-up {done.case_no}）")
     _say_repeats(done, new_matter=new_matter, asked=bool(asked))
 
 

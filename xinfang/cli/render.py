@@ -9,8 +9,11 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from xinfang.core.clock.overdue import UNIT_WORDS, left_words
+from xinfang.core.clock.rules import WORKDAY
 from xinfang.core.intake.fields import CASE_SECTIONS, REGISTRATION_FIELDS
 from xinfang.core.life.actions import ACTIONS
+from xinfang.core.vocabulary import URGENT
 
 ACTION_LABELS = {"register": "登记", **{name: a.label for name, a in ACTIONS.items()}}
 
@@ -54,6 +57,7 @@ DATA_LABELS = {
     "person": "承办责任人",
     "person_phone": "责任人电话",
     "into": "并入",
+    "follow_up": "续报",
 }
 
 
@@ -98,7 +102,8 @@ def _provenance(data: dict[str, Any]) -> str:
 
 def _describe(action: str, data: dict[str, Any]) -> str:
     if action == "register":
-        return f"{data.get('source', '')} · {data.get('form', '')}"
+        urgent = f" · 重大{URGENT}" if data.get("urgent") else ""
+        return f"{data.get('source', '')} · {data.get('form', '')}{urgent}"
     if action == "void":
         what = "整件作废" if data.get("event") == 1 else f"撤销第 {data.get('event')} 条"
         label = ACTION_LABELS.get(data.get("action", ""), "")
@@ -117,7 +122,8 @@ def _describe(action: str, data: dict[str, Any]) -> str:
 
 def print_case(case: dict[str, Any]) -> None:
     out = console()
-    round_text = f" · 第 {case['round']} 轮办理" if case["round"] > 1 else ""
+    round_text = f" · [red]重大{URGENT}[/]" if case.get("urgent") else ""
+    round_text += f" · 第 {case['round']} 轮办理" if case["round"] > 1 else ""
     if case.get("collective"):
         round_text += f" · 集体访（{case['persons']} 人）"
     if case.get("repeat_of"):
@@ -182,8 +188,8 @@ def deadline_state(deadline: dict[str, Any]) -> str:
     words = STATE_WORDS.get(deadline["state"])
     if words is None:
         left = deadline["days_left"]
-        unit = "个工作日" if deadline["unit"] == "workday" else "日"
-        words = f"[red]超期 {-left}{unit}[/]" if left < 0 else f"剩 {left}{unit}"
+        words = left_words(left, UNIT_WORDS[deadline["unit"] == WORKDAY])
+        words = f"[red]{words}[/]" if left < 0 else words
     if deadline["provisional"] and deadline["state"] in ("open", "overdue"):
         words += "（按周末估算）"
     return words
@@ -222,7 +228,7 @@ def print_cases(cases: list[dict[str, Any]], *, title: str) -> None:
     table.add_column("反映问题", overflow="ellipsis", no_wrap=True, min_width=8, max_width=36)
     for case in cases:
         table.add_row(
-            case["case_no"],
+            case["case_no"] + (f" [red]{URGENT}[/]" if case.get("urgent") else ""),
             case["received_at"][:10],
             ("（匿名）" if case["anonymous"] else _value(case["name"]))
             + (f"等{case['persons']}人" if case.get("collective") else "")

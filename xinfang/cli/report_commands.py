@@ -16,12 +16,14 @@ from xinfang.core.clock.dates import today
 report_app = new_app(
     "月度报表：信访问题受理情况汇总表、办理情况汇总表（Excel，可直接打印盖章上报）和统计分析。\n\n"
     "例：xinfang report accept --month 2026-11；xinfang report handle --quarter 2026Q4；"
+    "xinfang report handle --half 2026H2；"
     "xinfang report stats --month 2026-11"
 )
 app.add_typer(report_app, name="report")
 
 Month = Annotated[str | None, typer.Option("--month", help="月份，如 2026-11")]
 Quarter = Annotated[str | None, typer.Option("--quarter", help="季度，如 2026Q4")]
+Half = Annotated[str | None, typer.Option("--half", help="半年，如 2026H2（下半年）")]
 Year = Annotated[str | None, typer.Option("--year", help="年份，如 2026")]
 From = Annotated[str | None, typer.Option("--from", help="起始日期（含），与 --to 同用")]
 To = Annotated[str | None, typer.Option("--to", help="截止日期（含）")]
@@ -37,13 +39,14 @@ Force = Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")
 def period_and_day(
     month: str | None,
     quarter: str | None,
+    half: str | None,
     year: str | None,
     date_from: str | None,
     date_to: str | None,
     as_of: str | None,
 ) -> tuple[periods.Period, date]:
     period = periods.choose(
-        month=month, quarter=quarter, year=year, date_from=date_from, date_to=date_to
+        month=month, quarter=quarter, half=half, year=year, date_from=date_from, date_to=date_to
     )
     return period, periods.as_of_day(period, as_of)
 
@@ -63,6 +66,7 @@ def _table_command(name: str, help_text: str) -> None:
     def command(
         month: Month = None,
         quarter: Quarter = None,
+        half: Half = None,
         year: Year = None,
         date_from: From = None,
         date_to: To = None,
@@ -73,7 +77,7 @@ def _table_command(name: str, help_text: str) -> None:
     ) -> None:
         from xinfang.outputs import summary
 
-        period, day = period_and_day(month, quarter, year, date_from, date_to, as_of)
+        period, day = period_and_day(month, quarter, half, year, date_from, date_to, as_of)
         written = summary.write(
             open_ledger(db),
             summary.TABLES[name],

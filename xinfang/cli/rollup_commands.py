@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from xinfang.cli.base import DbOption, open_ledger
-from xinfang.cli.report_commands import From, Month, Quarter, To, Year
+from xinfang.cli.report_commands import From, Half, Month, Quarter, To, Year
 from xinfang.cli.root import command
 from xinfang.core import settings
 from xinfang.core.clock import periods
@@ -21,6 +21,7 @@ from xinfang.store.files import check_target
 def bundle_command(
     month: Month = None,
     quarter: Quarter = None,
+    half: Half = None,
     year: Year = None,
     date_from: From = None,
     date_to: To = None,
@@ -39,7 +40,7 @@ def bundle_command(
     例：xinfang bundle --month 2026-11；xinfang bundle --month 2026-11 -o 沙河镇_2026年11月.zip --with-attachments
     """
     period = periods.choose(
-        month=month, quarter=quarter, year=year, date_from=date_from, date_to=date_to
+        month=month, quarter=quarter, half=half, year=year, date_from=date_from, date_to=date_to
     )
     conn = open_ledger(db)
     target = (

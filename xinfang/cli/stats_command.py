@@ -11,6 +11,7 @@ from xinfang.cli.base import Command, DbOption, open_ledger
 from xinfang.cli.report_commands import (
     Force,
     From,
+    Half,
     Month,
     Quarter,
     To,
@@ -48,6 +49,7 @@ QUALITY_HEADER = ("承办单位", "报送次数", "退回重办", "办理质量�
 def report_stats(
     month: Month = None,
     quarter: Quarter = None,
+    half: Half = None,
     year: Year = None,
     date_from: From = None,
     date_to: To = None,
@@ -64,15 +66,17 @@ def report_stats(
 
     口径：登记数按登记时间；受理数、不予受理、转送、待定为本期登记件截至统计日的决定，
     受理率＝受理数÷登记数；答复数为期内完成的答复，按期办结率＝按期答复÷答复数；
-    满意率＝回访中非“不满意”的÷回访数；办结数按办结日期；重复信访＝关联为此前案件
+    满意率＝回访中“非常满意”“满意”的÷回访数（设置 基本满意计入满意率 为“是”的，
+    “基本满意”也计入；“一般”不计入），满意度各项另列；办理质量合格率＝期内报送的
+    办理情况中截至统计日未被退回重办的（报送未退回）÷报送次数；办结数按办结日期；重复信访＝关联为此前案件
     重复信访的（同一信访人自动关联，内容相似的经确认关联；以 link/unlink 更正后为准）；集体访＝人数 5 人以上；
     超期未办＝截至统计日已过期限仍未完成的期限（项）。承办单位综合得分＝
-    40×按期受理率＋40×按期报送率＋20×满意率（无可计算的按满分计）。办理质量合格率＝
-    期内报送的办理情况中未被退回重办的÷报送次数；退回重办、退单、改派（改出）、催办按次计。
+    40×按期受理率＋40×按期报送率＋20×满意率（无可计算的按满分计）；承办单位的办理质量合格率
+    同上按单位计；退回重办、退单、改派（改出）、催办按次计。
 
-    例：xinfang report stats --month 2026-11；xinfang report stats --quarter 2026Q4 --xlsx；xinfang report stats --year 2026 -o 2026年信访分析.xlsx --force
+    例：xinfang report stats --month 2026-11；xinfang report stats --quarter 2026Q4 --xlsx；xinfang report stats --half 2026H2；xinfang report stats --year 2026 -o 2026年信访分析.xlsx --force
     """
-    period, day = period_and_day(month, quarter, year, date_from, date_to, as_of)
+    period, day = period_and_day(month, quarter, half, year, date_from, date_to, as_of)
     target = xlsx_target(output)
     if xlsx or target is not None:
         from xinfang.outputs import stats_workbook
@@ -184,16 +188,13 @@ def _print_quality(analysis: stats.Analysis) -> None:
 
     from xinfang.cli.render import console
 
-    table = _unit_table(
-        "承办单位办理质量（办理质量合格率＝未被退回重办的报送÷报送次数）", QUALITY_HEADER
-    )
+    table = _unit_table("承办单位办理质量（办理质量合格率＝报送未退回÷报送次数）", QUALITY_HEADER)
     for unit in analysis.ranking:
-        accepted = unit.submissions - unit.submissions_sent_back
         table.add_row(
             unit.unit,
             str(unit.submissions),
             str(unit.sent_back),
-            _rate_with_counts(unit.quality_rate, accepted, unit.submissions),
+            _rate_with_counts(unit.quality_rate, unit.passed, unit.submissions),
             str(unit.returned),
             str(unit.reassigned_away),
             str(unit.urged),

@@ -2,7 +2,8 @@
 `show/list/search --mask`, `overdue` (its list is mailed by cron), `export --mask` and
 the 公示 text.
 
-The fields themselves are masked by shape (张*, 138****5678, 110105********002X, ***).
+The fields themselves are masked by shape (张*, 138****5678, 110105********002X, ***);
+性别 and 年龄 are hidden whole (***).
 Free text is scrubbed: the case's own name, address, phone and ID number wherever they
 are written (spaced, dotted, full-width, upper or lower x), and any number shaped like a
 phone, an ID number or a bank card, whoever it belongs to. Text is matched on a folded
@@ -14,13 +15,13 @@ from __future__ import annotations
 import functools
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 from xinfang.core.life.case import Case
 
 MASK = "***"
-PERSONAL = ("name", "phone", "id_number", "address")
+PERSONAL = ("name", "sex", "age", "phone", "id_number", "address")
 # Numbers and labels the system made: never scrubbed (a 文号 ends in 号, like a house number).
 # The upper office's reference can be a long run of digits, like a bank card.
 SYSTEM = frozenset(
@@ -199,16 +200,25 @@ def mask_name(name: str | None) -> str | None:
     return s[0] + "*" * (len(s) - 1) if len(s) > 1 else "*" * len(s)
 
 
-def _mask_address(address: str | None) -> str | None:
-    return MASK if address else address
+def _hidden(value: Any) -> Any:
+    """Nothing of it shown: an address, a sex, an age."""
+    return MASK if value not in (None, "") else value
 
 
-FIELD_MASKS = {
+FIELD_MASKS: dict[str, Callable[[Any], Any]] = {
     "name": mask_name,
+    "sex": _hidden,
+    "age": _hidden,
     "phone": mask_phone,
     "id_number": mask_id_number,
-    "address": _mask_address,
+    "address": _hidden,
 }
+
+
+def _mask(key: str, value: Any) -> Any:
+    """A personal field masked by its shape; anything but text (an age, a value a bundle
+    brought in some other type) hidden whole."""
+    return FIELD_MASKS[key](value) if value is None or isinstance(value, str) else MASK
 
 
 def former_values(events: Iterable[Mapping[str, Any]]) -> list[str]:
@@ -250,14 +260,12 @@ def _masked_event(event: Mapping[str, Any], identity: Identity) -> dict[str, Any
     given = event["data"]
     data = {k: v if k in SYSTEM else _scrub_data(v, identity) for k, v in given.items()}
     # The personal fields by shape, where registered and where corrected (old → new).
-    for key, mask in FIELD_MASKS.items():
-        if isinstance(given.get(key), str):
-            data[key] = mask(given[key])
+    for key in FIELD_MASKS:
+        if given.get(key) is not None:
+            data[key] = _mask(key, given[key])
     if event["action"] == "correct" and given.get("field") in FIELD_MASKS:
-        mask = FIELD_MASKS[given["field"]]
         for key in ("old", "new"):
-            if given.get(key) is None or isinstance(given[key], str):
-                data[key] = mask(given.get(key))
+            data[key] = _mask(given["field"], given.get(key))
     return {**event, "data": data}
 
 
@@ -271,9 +279,9 @@ def masked(case: Mapping[str, Any], former: Iterable[str] = ()) -> dict[str, Any
         key: identity.scrub(value) if isinstance(value, str) and key not in SYSTEM else value
         for key, value in case.items()
     }
-    for key, mask in FIELD_MASKS.items():
+    for key in FIELD_MASKS:
         if key in case:
-            result[key] = mask(case[key])
+            result[key] = _mask(key, case[key])
     if "events" in case:
         result["events"] = [_masked_event(event, identity) for event in events]
     return result

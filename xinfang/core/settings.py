@@ -11,7 +11,7 @@ from typing import Any
 from xinfang.core.clock import dates
 from xinfang.core.errors import InvalidInput, XinfangError
 from xinfang.core.validate import clean_text, normalize_phone, parse_int
-from xinfang.core.vocabulary import DISSATISFIED, UPPER_SOURCE
+from xinfang.core.vocabulary import BASICALLY_SATISFIED, DISSATISFIED, UPPER_SOURCE
 from xinfang.store.db import transaction
 
 # key -> Chinese label; the clerk may type either.
@@ -28,10 +28,15 @@ SETTINGS: dict[str, str] = {
     "repeat_window_days": "重复信访查找天数",
     "reception_place": "领导接访地点",
     "time_zone": "时区",
+    "count_basically_satisfied": f"{BASICALLY_SATISFIED}计入满意率",
 }
 
+# Settings that are yes or no, stored as the word the clerk types.
+YES, NO = "是", "否"
+SWITCHES = ("count_basically_satisfied",)
+
 # What a setting is in a ledger made before it existed (no migration needed).
-DEFAULTS: dict[str, Any] = {"time_zone": dates.OFFICE_ZONE}
+DEFAULTS: dict[str, Any] = {"time_zone": dates.OFFICE_ZONE, "count_basically_satisfied": NO}
 
 # Settings that are counts, with what they may be; the rest are text.
 NUMBERS: dict[str, tuple[int, int]] = {"repeat_window_days": (1, 3650)}
@@ -70,6 +75,10 @@ def list_key(name: str) -> str:
 def get(conn: sqlite3.Connection, key: str) -> Any:
     row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
     return json.loads(row[0]) if row else DEFAULTS.get(key)
+
+
+def switched_on(conn: sqlite3.Connection, key: str) -> bool:
+    return bool(get(conn, key) == YES)
 
 
 def use_time_zone(conn: sqlite3.Connection) -> None:
@@ -146,6 +155,10 @@ def set_value(conn: sqlite3.Connection, name: str, value: str) -> None:
         stored = parse_int(value, SETTINGS[key], minimum=minimum, maximum=maximum)
     elif key == "time_zone":
         stored = dates.check_zone(value)
+    elif key in SWITCHES:
+        stored = value.strip()
+        if stored not in (YES, NO):
+            raise InvalidInput(SETTINGS[key], f"“{value}”不可用；可选：{YES}、{NO}")
     else:
         optional = key in ("clerk", "templates_dir")
         stored = clean_text(value, SETTINGS[key], max_length=300, required=not optional) or ""

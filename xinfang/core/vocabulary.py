@@ -43,14 +43,21 @@ OWN_SOURCE = "本级"  # the petition came to the office itself: no "（来源�
 UPPER_SOURCE = "上级交办"  # needs the upper case number; always within 督办 scope
 RECEPTION_SOURCE = "领导接访"  # a leader's reception day: its own two forms (seed 003)
 ONLINE_SOURCE = "网络舆情"  # online opinion: its own reply deadline on the original site
-SATISFIED = "满意"  # how a revisit that is not 不满意 is counted and published
+# Two scales of satisfaction: seed 000's four boxes (非常满意/满意/一般/不满意) and seed
+# 002's three values (满意/基本满意/不满意). Each value is counted on its own; 满意率 counts
+# SATISFACTION_COUNTED, and 基本满意 only where the office's setting says so.
+VERY_SATISFIED = "非常满意"  # seed 000's top box
+SATISFIED = "满意"  # how a revisit that is not 不满意 is published
+BASICALLY_SATISFIED = "基本满意"  # seed 002's middle value
 DISSATISFIED = "不满意"  # the revisit that sends a case round again
+SATISFACTION_COUNTED = (VERY_SATISFIED, SATISFIED)
 # list (settings.LISTS) -> the values of it the code relies on
 RELIED_ON: dict[str, tuple[str, ...]] = {
     "source": (OWN_SOURCE, UPPER_SOURCE, RECEPTION_SOURCE, ONLINE_SOURCE),
-    "satisfaction": (SATISFIED, DISSATISFIED),
+    "satisfaction": (VERY_SATISFIED, SATISFIED, BASICALLY_SATISFIED, DISSATISFIED),
 }
 OWN_UNIT = "本单位"  # the office itself, where a breakdown names handling units
+URGENT = "紧急"  # how a 重大、紧急信访事项 is marked in the lists and the morning check
 
 # --- Thresholds ------------------------------------------------------------------------
 COLLECTIVE = 5  # 人数 ≥ this: 集体访 (DOMAIN.md)
@@ -87,10 +94,14 @@ GLOSSARY: dict[str, Term] = {
     "UPPER_SOURCE": Term("上级交办", "upper source"),
     "RECEPTION_SOURCE": Term("领导接访", "reception source"),
     "ONLINE_SOURCE": Term("网络舆情", "online source"),
+    "VERY_SATISFIED": Term("非常满意", "very satisfied"),
     "SATISFIED": Term("满意", "satisfied"),
+    "BASICALLY_SATISFIED": Term("基本满意", "basically satisfied"),
+    "SATISFACTION_COUNTED": Term("计入满意率的满意度", "satisfaction counted"),
     "DISSATISFIED": Term("不满意", "dissatisfied"),
     "RELIED_ON": Term("代码依赖的列表值", "relied-on list values"),
     "OWN_UNIT": Term("本单位", "own unit"),
+    "URGENT": Term("重大、紧急信访事项", "urgent"),
     "COLLECTIVE": Term("集体访人数", "collective (persons)"),
     "REPEAT_WINDOW_DAYS": Term("重复信访查找天数", "repeat window (days)"),
     "SIMILAR": Term("内容相似度", "similar (Dice)"),

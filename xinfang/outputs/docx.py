@@ -24,6 +24,8 @@ from xinfang.store.files import write_bytes
 REQUIRED: dict[str, set[str]] = {
     "受理告知书": {"name", "content", "received_cn", "reply_due_cn", "office"},
     "不予受理告知书": {"name", "content", "reject_reason", "reject_channel", "office"},
+    "转送告知书": {"name", "content", "transfer_to", "office"},
+    "转送函": {"transfer_to", "content", "office"},
     "处理意见答复书": {"name", "content", "reply_text", "review_government", "office"},
     "交办单": {"unit", "content", "assign_due_cn", "office"},
     "督办通知": {"supervise_to", "supervise_due_cn", "office"},

@@ -30,12 +30,13 @@ RATIO = "+0.0%;-0.0%;0.0%"
 COUNT_DIFF = "+0;-0;0"
 POINTS = '+0.0"个百分点";-0.0"个百分点";0.0"个百分点"'
 DASH = "—"  # a rate or a change without a base
+SATISFIED_COLUMN = 12  # headed with the values 满意 counts (Analysis.satisfied_label)
 RANKING_COLUMNS = (
     "名次", "承办单位", "交办件数", "已受理", "按期受理", "按期受理率", "已报送", "按期报送",
-    "按期报送率", "超期未报送", "回访数", SATISFIED, "满意率", "报送次数", "退回重办",
-    "办理质量合格率", "退单", "改派", "催办", "综合得分",
+    "按期报送率", "超期未报送", "回访数", SATISFIED, "满意率", "报送次数", "报送未退回",
+    "退回重办", "办理质量合格率", "退单", "改派", "催办", "综合得分",
 )  # fmt: skip
-RANKING_WIDTHS = (6, 14, 9, 8, 9, 11, 8, 9, 11, 11, 8, 7, 9, 9, 9, 13, 7, 7, 7, 10)
+RANKING_WIDTHS = (6, 14, 9, 8, 9, 11, 8, 9, 11, 11, 8, 12, 9, 9, 9, 9, 13, 7, 7, 7, 10)
 CHART_COLUMN = "G"  # charts sit to the right of the five columns of a breakdown
 
 
@@ -138,16 +139,23 @@ def _overview(sheet: Worksheet, analysis: Analysis, unit_name: str) -> None:
         1,
         "口径：登记数按登记（信访）时间；受理、不予受理、转送、待定为本期登记件截至统计日的受理决定，"
         "受理率＝受理数÷登记数；答复数为期内完成的答复（按期答复＝在答复期限内），"
-        "按期办结率＝按期答复÷答复数；满意率＝回访中非“不满意”的÷回访数；办结数按办结日期；"
+        f"按期办结率＝按期答复÷答复数；{_satisfaction_rule(analysis)}；"
+        "办理质量合格率＝报送未退回÷报送次数（报送次数为期内承办单位报送办理情况的次数，"
+        "截至统计日被退回重办的不计入报送未退回）；办结数按办结日期；"
         "重复信访＝本期登记件中同一信访人（身份证号、电话或姓名加地址相同，匿名件除外）此前已有登记的；"
         f"集体访＝人数{COLLECTIVE}人以上，人次为其人数之和；超期未办＝截至统计日已过期限仍未完成的本单位及承办单位期限（项）。"
         "环比、同比增幅以上期、去年同期为基数，基数为0或比率无法计算的记“—”。",
     )
     note.font = Font(name=BODY_FONT, size=9, color="555555")
     note.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.row_dimensions[note_row].height = 72
+    sheet.row_dimensions[note_row].height = 96
     _widths(sheet, (14, 20, 20, 14, 11, 24, 14, 11))
     workbook.print_setup(sheet, 3)
+
+
+def _satisfaction_rule(analysis: Analysis) -> str:
+    counted = "".join(f"“{value}”" for value in analysis.satisfied_values)
+    return f"满意率＝回访中{counted}的÷回访数（各满意度的回访数见分类统计）"
 
 
 def _breakdown_block(sheet: Worksheet, top: int, block: Breakdown) -> int:
@@ -242,10 +250,12 @@ def _ranking(sheet: Worksheet, analysis: Analysis, unit_name: str) -> None:
         f"{TITLE}（{period.label}）承办单位考核",
         f"单位：{unit_name}    统计期间：{_span(period)}    数据截至：{chinese_date(analysis.as_of)}"
         "    综合得分＝40×按期受理率＋40×按期报送率＋20×满意率（无可计算的按满分计）；"
-        "得分相同的并列。办理质量合格率＝未被退回重办的报送÷报送次数，不计入综合得分。",
+        "得分相同的并列。办理质量合格率＝报送未退回÷报送次数，不计入综合得分。",
         len(RANKING_COLUMNS),
     )
-    _row(sheet, 3, RANKING_COLUMNS, bold=True)
+    header = list(RANKING_COLUMNS)
+    header[SATISFIED_COLUMN - 1] = analysis.satisfied_label
+    _row(sheet, 3, header, bold=True)
     sheet.row_dimensions[3].height = 30
     for number, unit in enumerate(analysis.ranking, 4):
         _row(
@@ -266,6 +276,7 @@ def _ranking(sheet: Worksheet, analysis: Analysis, unit_name: str) -> None:
                 unit.satisfied,
                 unit.satisfaction_rate,
                 unit.submissions,
+                unit.passed,
                 unit.sent_back,
                 unit.quality_rate,
                 unit.returned,
@@ -273,7 +284,7 @@ def _ranking(sheet: Worksheet, analysis: Analysis, unit_name: str) -> None:
                 unit.urged,
                 unit.score,
             ),
-            formats={6: RATE, 9: RATE, 13: RATE, 16: RATE, 20: "0.0"},
+            formats={6: RATE, 9: RATE, 13: RATE, 17: RATE, 21: "0.0"},
             label=2,
         )
     if not analysis.ranking:

@@ -139,15 +139,30 @@ def _v7_office_identity(conn: sqlite3.Connection) -> None:
     _create_from_schema(conn, "cases_origin")
 
 
-def _v9_ended_deadlines(conn: sqlite3.Connection) -> None:
+def _v8_sex_age(conn: sqlite3.Connection) -> None:
+    """性别 and 年龄, which seed 001's 来访登记表 records; empty for the cases before."""
+    conn.execute("ALTER TABLE cases ADD COLUMN sex TEXT")
+    conn.execute("ALTER TABLE cases ADD COLUMN age INTEGER")
+
+
+def _v9_urgent(conn: sqlite3.Connection) -> None:
+    """重大紧急 cases (none before)."""
+    conn.execute("ALTER TABLE cases ADD COLUMN urgent INTEGER NOT NULL DEFAULT 0")
+    _create_from_schema(conn, "cases_urgent")
+
+
+def _v10_ended_deadlines(conn: sqlite3.Connection) -> None:
     """A deadline that 并案 or 归档 ended is told from one met (`ended_by`). Derived again:
     the cases where a deadline other than the archive's own was "met" on the day of a
-    join or an archive, and those with no deadlines yet (a ledger from version 1)."""
+    join or an archive, those with no deadlines yet (a ledger from version 1), and those
+    with an upper level's 舆情 report, now met by its own record (report-up), no longer by
+    the reply."""
     from xinfang.core.clock import deadlines, workdays
 
     conn.execute("ALTER TABLE deadlines ADD COLUMN ended_by TEXT")
     rows = conn.execute(
         "SELECT id FROM cases c WHERE NOT EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = c.id) "
+        "OR EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = c.id AND d.stage = 'upper_report') "
         "OR EXISTS (SELECT 1 FROM deadlines d JOIN events e ON e.case_id = d.case_id "
         "  WHERE d.case_id = c.id AND e.action IN ('join', 'archive') "
         "  AND d.met_on = substr(e.occurred_at, 1, 10) "
@@ -167,7 +182,9 @@ STEPS: dict[int, Step] = {
     4: _v5_repeat_index,
     5: _v6_roll_up,
     6: _v7_office_identity,
-    7: _v9_ended_deadlines,  # v9: v8 (性别、年龄) comes first once both are merged
+    7: _v8_sex_age,
+    8: _v9_urgent,
+    9: _v10_ended_deadlines,
 }
 
 LATEST = 1 + len(STEPS)

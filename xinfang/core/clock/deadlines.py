@@ -7,6 +7,8 @@ Counting rules (DOMAIN.md; the legal ones):
 - A working-day deadline counts only working days (holiday calendar with 调休).
 - A calendar-day deadline whose last day is a holiday or weekend moves to the next
   working day.
+- A deadline of 0 days (当日: 立即报告) is due the day of the event itself, a weekend or
+  holiday included.
 - A pause (听证, 鉴定: 条例 art. 36) stops the clock: the days between pause and resume
   are not counted (working days for a working-day deadline, days for the others), and a
   deadline whose clock is stopped has no due date until the case is resumed.
@@ -123,7 +125,9 @@ class _Replay:
     def told(self, notice: Mapping[str, Any]) -> bool:
         """Does this notice meet the duty? Not a phone call where the rules want it
         written (书面告知); an unreachable petitioner's, with the reason, does."""
-        return rulebook.notice_meets(self.rules.get("notice"), notice.get("notice_method"))
+        return rulebook.notice_meets(
+            self.rules.get("notice"), notice.get("notice_method"), rulebook.decision_of(self.case)
+        )
 
     def history(self, action: str, opened: set[tuple[str, int]]) -> None:
         """An imported step: its deadlines are the old ledger's history."""
@@ -221,6 +225,8 @@ def _count(deadline: Deadline, start: date, shift: int, cal: WorkCalendar) -> da
         moved = deadline.fixed_due + (start - deadline.starts_on) + timedelta(days=shift)
         return moved if moved == deadline.fixed_due else cal.next_workday(moved)
     assert deadline.amount is not None
+    if deadline.amount + shift == 0:
+        return start  # 当日 (立即): that very day, a Saturday too, never moved to Monday
     if deadline.unit == WORKDAY:
         return cal.add_workdays(start, deadline.amount + shift)
     return cal.add_days(start, deadline.amount + shift)
@@ -229,6 +235,16 @@ def _count(deadline: Deadline, start: date, shift: int, cal: WorkCalendar) -> da
 def rules_of(conn: sqlite3.Connection, case: Case) -> RuleSet:
     assert case.rule_version is not None, "a case is registered under the rules of its day"
     return rulebook.version_rules(conn, case.rule_version)
+
+
+def notice_given(conn: sqlite3.Connection, case: Case) -> bool:
+    """Is the case's notice duty met: anonymous, or told in a way its rules accept (a
+    phone call is recorded but is no 书面告知)?"""
+    if case.anonymous:
+        return True
+    rule = rules_of(conn, case).get("notice")
+    decision = rulebook.decision_of(case)
+    return bool(case.notified_on) and rulebook.notice_meets(rule, case.notice_method, decision)
 
 
 def sync(conn: sqlite3.Connection, case_id: int, cal: WorkCalendar | None = None) -> list[Deadline]:
@@ -286,6 +302,54 @@ def resync_open(conn: sqlite3.Connection, cal: WorkCalendar, since: date | None 
     return len(ids)
 
 
+@dataclass(frozen=True)
+class Shift:
+    """How far restarting a case's clock moved one of its open deadlines."""
+
+    label: str
+    days: int  # in the deadline's own unit
+    unit: str  # 个工作日 | 日
+    due_on: str
+
+
+def stopped_days(conn: sqlite3.Connection, case_id: int) -> dict[tuple[str, int], int]:
+    """The days each open deadline of a case has left uncounted so far."""
+    rows = conn.execute(
+        "SELECT stage, round, paused_days FROM deadlines WHERE case_id = ? AND met_on IS NULL",
+        (case_id,),
+    )
+    return {(stage, round_no): days for stage, round_no, days in rows}
+
+
+def shifts(
+    conn: sqlite3.Connection, case_id: int, before: dict[tuple[str, int], int]
+) -> list[Shift]:
+    """The open deadlines that leave more days uncounted than `before` (stopped_days
+    taken before the clock restarted): by how many, in their own unit, and to when."""
+    rows = conn.execute(
+        "SELECT stage, round, unit, paused_days, due_on FROM deadlines "
+        "WHERE case_id = ? AND met_on IS NULL AND due_on IS NOT NULL ORDER BY due_on, stage",
+        (case_id,),
+    ).fetchall()
+    return [
+        Shift(
+            (rulebook.STAGES.get(stage) or rulebook.FIXED_STAGES[stage]).label,
+            days - before.get((stage, round_no), 0),
+            rulebook.UNIT_LABELS.get(unit or rulebook.DAY, "日"),
+            due_on,
+        )
+        for stage, round_no, unit, days, due_on in rows
+        if days > before.get((stage, round_no), 0)
+    ]
+
+
+def open_on(alias: str, day: str) -> str:
+    """SQL: the deadline `alias` was open at the end of `day` (a parameter): opened by then
+    and not met by then. The table holds each deadline as its whole history made it; this
+    reads it as of a past day (a reply made on 10-07 leaves it open on 09-29)."""
+    return f"({alias}.starts_on <= {day} AND ({alias}.met_on IS NULL OR {alias}.met_on > {day}))"
+
+
 def extension_room(rule: Rule | None, current: int) -> int:
     """How many more days the rule allows beyond `current`."""
     if rule is None or rule.maximum is None:
@@ -297,11 +361,18 @@ def days_left(deadline_unit: str | None, due: date, today: date, cal: WorkCalend
     """Working days left for a working-day deadline, calendar days otherwise; 0 = due
     today, negative = overdue by that many."""
     if deadline_unit == WORKDAY:
-        return cal.workdays_between(today, due)
+        return late_by_one_at_least(cal.workdays_between(today, due), due < today)
     return (due - today).days
+
+
+def late_by_one_at_least(left: int, past_due: bool) -> int:
+    """A deadline past its due day is late by one day at least: a working-day deadline
+    due on Friday has no working day behind it on Saturday, yet it reads 超期 1个工作日
+    then (and on Monday), never 剩 0个工作日."""
+    return min(left, -1) if past_due else left
 
 
 def unit_words(unit: str | None, amount: int | None) -> str:
     if amount is None or unit is None:
         return "指定日期"
-    return f"{amount}{rulebook.UNIT_LABELS[unit]}"
+    return rulebook.length(amount, unit)

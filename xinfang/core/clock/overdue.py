@@ -10,7 +10,14 @@ from datetime import date
 from typing import Any
 
 from xinfang.core.clock import rules, workdays
-from xinfang.core.clock.deadlines import days_left, resync_open, unit_words
+from xinfang.core.clock.dates import today
+from xinfang.core.clock.deadlines import (
+    days_left,
+    late_by_one_at_least,
+    open_on,
+    resync_open,
+    unit_words,
+)
 from xinfang.core.clock.rules import WORKDAY
 from xinfang.core.clock.workdays import WorkCalendar
 from xinfang.core.intake.numbering import short_number
@@ -23,6 +30,11 @@ UNIT_WORDS = {True: "个工作日", False: "日"}  # a working-day deadline, a c
 UNIT_STAGES = ("unit_accept", "assign_due", "supervise_due")
 LOAN = "loan"  # an archived case file lent out and due back
 STAGE_ORDER = {name: i for i, name in enumerate([*rules.STAGES, *rules.FIXED_STAGES, LOAN])}
+
+
+def left_words(left: int, day_unit: str) -> str:
+    """How the days left read wherever a deadline is listed: 剩 2个工作日 / 超期 3日."""
+    return f"超期 {-left}{day_unit}" if left < 0 else f"剩 {left}{day_unit}"
 
 
 def _label(stage: str) -> str:
@@ -86,6 +98,7 @@ class Item:
     petitioner: str | None
     content: str
     status: str
+    urgent: bool = False  # 重大紧急: listed first
 
     def as_json(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__}  # flat: no deep copy
@@ -115,7 +128,9 @@ def refresh_calendar_if_stale(conn: sqlite3.Connection) -> bool:
 
 def scan(conn: sqlite3.Connection, as_of: date, within: int) -> Scan:
     """Every open deadline of the office or its units that is past (已超期) or due within
-    `within` working days (即将到期), grouped by stage and handling unit, oldest first."""
+    `within` working days (即将到期), 重大紧急 cases first, grouped by stage and handling
+    unit, oldest first.
+    As of a past day: what was open then (met later counts as not yet met)."""
     from xinfang.core import privacy
 
     refresh_calendar_if_stale(conn)
@@ -123,18 +138,29 @@ def scan(conn: sqlite3.Connection, as_of: date, within: int) -> Scan:
     horizon = cal.add_workdays(as_of, within)
     duties = [name for name, stage in rules.STAGES.items() if stage.office_duty]
     duties += list(rules.FIXED_STAGES)
+    # Today (or later) nothing is met after the day: the same question, asked of the
+    # partial index on the open deadlines the morning check relies on.
+    past = as_of < today()
+    still_open = open_on("d", ":day") if past else "d.met_on IS NULL"
+    on_loan = "l.lent_on <= :day AND (l.returned_on IS NULL OR l.returned_on > :day)"
     # Working days left are a subtraction of the calendar's running counts, done in SQL:
     # at a million cases the scan returns tens of thousands of rows. (Sorted below.)
     rows = conn.execute(
         "SELECT d.stage, d.round, d.due_on, d.unit, d.provisional, "
         "printf('%d-%04d', c.year, c.seq), c.name, c.anonymous, c.unit, c.content, c.status, "
-        "c.phone, c.id_number, c.address, "
-        "CASE WHEN d.unit = ? THEN due.workdays_so_far - now.workdays_so_far "
-        "ELSE CAST(julianday(d.due_on) - julianday(?) AS INTEGER) END "
+        "c.phone, c.id_number, c.address, c.urgent, "
+        "CASE WHEN d.unit = :workday THEN due.workdays_so_far - now.workdays_so_far "
+        "ELSE CAST(julianday(d.due_on) - julianday(:day) AS INTEGER) END "
         "FROM deadlines d JOIN cases c ON c.id = d.case_id "
-        "LEFT JOIN calendar due ON due.day = d.due_on LEFT JOIN calendar now ON now.day = ? "
-        f"WHERE d.met_on IS NULL AND d.due_on <= ? AND d.stage IN ({','.join('?' * len(duties))})",
-        (WORKDAY, as_of.isoformat(), as_of.isoformat(), horizon.isoformat(), *duties),
+        "LEFT JOIN calendar due ON due.day = d.due_on LEFT JOIN calendar now ON now.day = :day "
+        f"WHERE {still_open} AND d.due_on <= :horizon AND d.stage IN "
+        f"({','.join(f':s{n}' for n in range(len(duties)))})",
+        {
+            "workday": WORKDAY,
+            "day": as_of.isoformat(),
+            "horizon": horizon.isoformat(),
+            **{f"s{n}": stage for n, stage in enumerate(duties)},
+        },
     ).fetchall()
     result = Scan(as_of.isoformat(), within, horizon.isoformat())
     labels = {status.value: status.label for status in Status}
@@ -144,25 +170,27 @@ def scan(conn: sqlite3.Connection, as_of: date, within: int) -> Scan:
     # number or address, not even inside the 反映问题 text. (Not the values a 更正 replaced:
     # finding them costs an events lookup per line; the numbers are caught by their shape.)
     for stage, round_, due_on, unit, provisional, case_no, name, anonymous, handling_unit, \
-            content, status, phone, id_number, address, left in rows:  # fmt: skip
+            content, status, phone, id_number, address, urgent, left in rows:  # fmt: skip
         handled_by = handling_unit if stage in UNIT_STAGES else OWN_UNIT
         if stage == "reply" and handling_unit:
             handled_by = handling_unit
         if left is None:  # a day past the calendar table: counted the slow way
             left = days_left(unit, date.fromisoformat(due_on), as_of, cal)
+        left = late_by_one_at_least(left, due_on < cutoff)
         item = Item(
             case_no, stage, stage_labels[stage], round_, handled_by or OWN_UNIT, due_on, left,
             UNIT_WORDS[unit == WORKDAY], bool(provisional),
             "（匿名）" if anonymous else privacy.mask_name(name),
             privacy.Identity(name, address, phone, id_number).scrub(content),
-            labels[status],
+            labels[status], bool(urgent),
         )  # fmt: skip
         (result.overdue if due_on < cutoff else result.due_soon).append(item)
     for loan in conn.execute(
         "SELECT l.*, c.year, c.seq, c.content, c.status, c.name, c.phone, c.id_number, c.address "
         "FROM loans l JOIN cases c ON c.id = l.case_id "
-        "WHERE l.returned_on IS NULL AND l.due_on <= ? ORDER BY l.due_on",
-        (horizon.isoformat(),),
+        f"WHERE {on_loan if past else 'l.returned_on IS NULL'} AND l.due_on <= :horizon "
+        "ORDER BY l.due_on",
+        {"day": as_of.isoformat(), "horizon": horizon.isoformat()},
     ):
         due = date.fromisoformat(loan["due_on"])
         item = Item(
@@ -180,7 +208,8 @@ def scan(conn: sqlite3.Connection, as_of: date, within: int) -> Scan:
             status=Status(loan["status"]).label,
         )
         (result.overdue if due < as_of else result.due_soon).append(item)
-    # Units in the office's own order (config unit), the office itself first.
+    # 重大紧急 cases first; then units in the office's own order (config unit), the
+    # office itself first.
     positions = {
         name: n
         for n, (name,) in enumerate(conn.execute("SELECT name FROM units ORDER BY position"), 1)
@@ -189,8 +218,8 @@ def scan(conn: sqlite3.Connection, as_of: date, within: int) -> Scan:
     for items in (result.overdue, result.due_soon):
         items.sort(
             key=lambda i: (
-                STAGE_ORDER[i.stage], positions.get(i.handled_by, len(positions)), i.handled_by,
-                i.due_on, len(i.case_no), i.case_no,  # 2026-9999 before 2026-10000
+                not i.urgent, STAGE_ORDER[i.stage], positions.get(i.handled_by, len(positions)),
+                i.handled_by, i.due_on, len(i.case_no), i.case_no,  # 2026-9999 before 2026-10000
             )
         )  # fmt: skip
     warning = workdays.next_year_warning(cal, as_of)

@@ -1,10 +1,11 @@
-"""Reporting periods: a month, a quarter, a year, or any range of days; with the period
-before it and the same period a year earlier, for comparison."""
+"""Reporting periods: a month, a quarter, a half-year, a year, or any range of days; with
+the period before it and the same period a year earlier, for comparison."""
 
 from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -12,14 +13,16 @@ from xinfang.core.clock.dates import check_year, parse_date, parse_month, today
 from xinfang.core.errors import InvalidInput
 
 _QUARTER = re.compile(r"^\s*(\d{4})\s*[-年]?\s*[Qq第]?\s*([1-4])\s*季?度?\s*$")
+_HALF = re.compile(r"^\s*(\d{4})\s*(?:-?\s*[Hh]\s*([12])|年?\s*([上下])半年)\s*$")
 _YEAR = re.compile(r"^\s*(\d{4})\s*年?\s*$")
+HALF_NAMES = {1: "上半年", 2: "下半年"}
 
 
 @dataclass(frozen=True)
 class Period:
     first: date
     last: date
-    kind: str  # month | quarter | year | range
+    kind: str  # month | quarter | half | year | range
 
     @property
     def label(self) -> str:
@@ -28,6 +31,8 @@ class Period:
             return f"{self.first.year}年{self.first.month}月"
         if self.kind == "quarter":
             return f"{self.first.year}年第{(self.first.month - 1) // 3 + 1}季度"
+        if self.kind == "half":
+            return f"{self.first.year}年{HALF_NAMES[1 if self.first.month == 1 else 2]}"
         if self.kind == "year":
             return f"{self.first.year}年"
         return f"{self.first:%Y年%m月%d日}至{self.last:%Y年%m月%d日}".replace("年0", "年").replace(
@@ -43,14 +48,8 @@ class Period:
 
     def previous(self) -> Period:
         """The period just before, of the same kind (a range: the same number of days)."""
-        if self.kind == "month":
-            return month_of(self.first - timedelta(days=1))
-        if self.kind == "quarter":
-            return quarter_of(self.first - timedelta(days=1))
-        if self.kind == "year":
-            return Period(
-                date(self.first.year - 1, 1, 1), date(self.first.year - 1, 12, 31), "year"
-            )
+        if self.kind in KINDS:
+            return KINDS[self.kind](self.first - timedelta(days=1))
         return Period(
             self.first - timedelta(days=self.days), self.first - timedelta(days=1), "range"
         )
@@ -79,27 +78,51 @@ def quarter_of(day: date) -> Period:
     )
 
 
+def half_of(day: date) -> Period:
+    if day.month <= 6:
+        return Period(date(day.year, 1, 1), date(day.year, 6, 30), "half")
+    return Period(date(day.year, 7, 1), date(day.year, 12, 31), "half")
+
+
+def year_of(day: date) -> Period:
+    return Period(date(day.year, 1, 1), date(day.year, 12, 31), "year")
+
+
+# Each calendar kind by the day it contains; a range that is exactly one of them is it
+# (--from 2026-07-01 --to 2026-12-31 compares with the half-year before, not 184 days).
+KINDS: dict[str, Callable[[date], Period]] = {
+    "month": month_of, "quarter": quarter_of, "half": half_of, "year": year_of,
+}  # fmt: skip
+
+
+def _range(first: date, last: date) -> Period:
+    for of in KINDS.values():
+        period = of(first)
+        if (period.first, period.last) == (first, last):
+            return period
+    return Period(first, last, "range")
+
+
 def choose(
     *,
     month: str | None = None,
     quarter: str | None = None,
+    half: str | None = None,
     year: str | None = None,
     date_from: str | None = None,
     date_to: str | None = None,
 ) -> Period:
-    """Exactly one way of naming the period: --month, --quarter, --year or --from/--to."""
-    given = [
-        name
-        for name, value in (("--month", month), ("--quarter", quarter), ("--year", year))
-        if value
-    ]
+    """Exactly one way of naming the period: --month, --quarter, --half, --year or
+    --from/--to."""
+    named = (("--month", month), ("--quarter", quarter), ("--half", half), ("--year", year))
+    given = [name for name, value in named if value]
     if date_from or date_to:
         given.append("--from/--to")
     if len(given) != 1:
         raise InvalidInput(
             "统计期间",
-            "请用 --month 2026-11、--quarter 2026Q4、--year 2026 或 --from/--to 中的一种"
-            + (f"（同时给了 {'、'.join(given)}）" if given else ""),
+            "请用 --month 2026-11、--quarter 2026Q4、--half 2026H2、--year 2026 "
+            "或 --from/--to 中的一种" + (f"（同时给了 {'、'.join(given)}）" if given else ""),
         )
     if month:
         first, last = parse_month(month, "月份")
@@ -109,18 +132,23 @@ def choose(
         if not match:
             raise InvalidInput("季度", f"无法识别“{quarter}”；请写成 2026Q4 或 2026年第4季度")
         return quarter_of(date(check_year(int(match.group(1)), "季度"), int(match.group(2)) * 3, 1))
+    if half:
+        found = _HALF.match(half)
+        if not found:
+            raise InvalidInput("半年", f"无法识别“{half}”；请写成 2026H1、2026H2 或 2026年下半年")
+        second = found.group(2) == "2" or found.group(3) == "下"
+        return half_of(date(check_year(int(found.group(1)), "半年"), 7 if second else 1, 1))
     if year:
         match = _YEAR.match(year)
         if not match:
             raise InvalidInput("年份", f"无法识别“{year}”；请写成 2026")
-        number = check_year(int(match.group(1)), "年份")
-        return Period(date(number, 1, 1), date(number, 12, 31), "year")
+        return year_of(date(check_year(int(match.group(1)), "年份"), 1, 1))
     if not (date_from and date_to):
         raise InvalidInput("统计期间", "--from 和 --to 须同时给出")
     first, last = parse_date(date_from, "起始日期"), parse_date(date_to, "截止日期")
     if last < first:
         raise InvalidInput("截止日期", "不能早于起始日期")
-    return Period(first, last, "range")
+    return _range(first, last)
 
 
 def as_of_day(period: Period, text: str | None) -> date:

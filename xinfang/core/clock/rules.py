@@ -7,16 +7,25 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from xinfang.core.clock.dates import now
 from xinfang.core.errors import InvalidInput
+from xinfang.core.life.actions import ACTIONS
+from xinfang.core.life.case import Case
 from xinfang.core.vocabulary import ORAL_NOTICES
 
 WORKDAY = "workday"  # 工作日: only working days count
 DAY = "day"  # 日: calendar days; a last day on a holiday moves to the next working day
 UNIT_LABELS = {WORKDAY: "个工作日", DAY: "日"}
+SAME_DAY = "当日"  # 0 days: due the day itself (立即), a weekend or holiday included
+
+
+def length(amount: int, unit: str) -> str:
+    """How a rule's length reads: 3个工作日, 30日, 当日."""
+    return SAME_DAY if amount == 0 else f"{amount}{UNIT_LABELS[unit]}"
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,7 @@ STAGES: dict[str, Stage] = {
     "review": Stage("复查办结", "收到复查申请"),
     "online_reply": Stage("网络舆情回复", "网民留言"),
     "upper_report": Stage("上级转办舆情书面报告", "收到转办"),
+    "urgent_report": Stage("重大紧急事项报告", "登记为重大紧急（或标记为重大紧急）"),
 }
 # Deadlines whose date the clerk sets (no rule): 交办 due date; 督办 due date later.
 FIXED_STAGES: dict[str, Stage] = {
@@ -45,22 +55,43 @@ FIXED_STAGES: dict[str, Stage] = {
 }
 
 
+# The decisions the 受理告知 stage tells the petitioner of (the actions' names).
+DECISIONS = ("accept", "reject", "transfer")
+
+
 @dataclass(frozen=True)
 class Rule:
     amount: int
     unit: str
     maximum: int | None = None  # the most an extension (延期 / 疑难复杂) may reach
-    written: bool = False  # the notice must be in writing (书面告知): a phone call is not it
+    # The decisions whose notice must be in writing (书面告知): a phone call is not it.
+    written: tuple[str, ...] = ()
 
     def describe(self) -> str:
-        text = f"{self.amount}{UNIT_LABELS[self.unit]}"
-        text += f"（最长 {self.maximum}{UNIT_LABELS[self.unit]}）" if self.maximum else ""
-        return text + ("，须书面告知" if self.written else "")
+        text = length(self.amount, self.unit)
+        text += f"（最长 {length(self.maximum, self.unit)}）" if self.maximum else ""
+        if self.written:
+            text += f"，{'、'.join(ACTIONS[name].label for name in self.written)}须书面告知"
+        return text
 
 
-def notice_meets(rule: Rule | None, method: str | None) -> bool:
-    """Does a notice given this way meet the notice duty of these rules?"""
-    return not (rule is not None and rule.written and method in ORAL_NOTICES)
+def stored_rule(value: Mapping[str, Any]) -> Rule:
+    """A rule as stored. Rules stored before the decisions were named said `written: true`:
+    every decision's notice."""
+    written = value.get("written") or ()
+    return Rule(**{**value, "written": DECISIONS if written is True else tuple(written)})
+
+
+def decision_of(case: Case) -> str:
+    """The decision a case's notice tells, from its row (a case has one live decision)."""
+    if case.transfer_to:
+        return "transfer"
+    return "reject" if case.reject_channel else "accept"
+
+
+def notice_meets(rule: Rule | None, method: str | None, decision: str) -> bool:
+    """Does a notice of this decision given this way meet the notice duty of these rules?"""
+    return not (rule is not None and decision in rule.written and method in ORAL_NOTICES)
 
 
 RuleSet = dict[str, Rule | None]
@@ -69,7 +100,8 @@ RULE_SETS: dict[str, tuple[str, RuleSet]] = {
     "seed000": (
         "临泽县民政领域信访办理工作制度",
         {
-            "notice": Rule(3, WORKDAY, written=True),  # 三：无法当场决定的，3 个工作日内书面告知
+            # 三：是否受理的决定，无法当场决定的 3 个工作日内书面告知（转送即不予受理本件）
+            "notice": Rule(3, WORKDAY, written=DECISIONS),
             "unit_accept": Rule(3, DAY),  # 四：镇政府收到交办之日起 3 日内决定是否受理
             "reply": Rule(10, WORKDAY, 30),  # 五：一般 10 个工作日，疑难复杂最长 30 个工作日
             "revisit": Rule(3, DAY),  # seed 002：办结后 3 日内完成回访
@@ -79,12 +111,15 @@ RULE_SETS: dict[str, tuple[str, RuleSet]] = {
             "review": Rule(30, DAY),  # seed 001 三（四）：复查 30 日内完成
             "online_reply": Rule(3, DAY, 5),  # 网络舆情监控制度：3 日内回复，延长不超过 5 日
             "upper_report": Rule(2, DAY),  # 上级转办舆情 2 日内书面上报
+            # 三：重大、紧急事项及时采取措施；seed 001 四（三）2：立即向领导报告，第一时间传递
+            "urgent_report": Rule(0, DAY),
         },
     ),
     "2022": (
         "信访工作条例（2022）",
         {
-            "notice": Rule(15, DAY, written=True),  # 第二十二、二十三条：15 日内书面告知
+            # 第二十三条：接收情况、转送去向、向有权机关提出，15 日内书面告知
+            "notice": Rule(15, DAY, written=DECISIONS),
             "unit_accept": Rule(15, DAY),  # 第二十三条：收到交办之日起 15 日内告知接收情况
             "reply": Rule(60, DAY, 90),  # 第三十四条：60 日内办结，延长不超过 30 日
             "revisit": None,  # 条例未规定；单位自定的可用 config rules set 设置
@@ -94,6 +129,8 @@ RULE_SETS: dict[str, tuple[str, RuleSet]] = {
             "review": Rule(30, DAY),  # 第三十五条
             "online_reply": None,
             "upper_report": None,
+            # 条例：重大、紧急信访事项和信访信息应当及时报告（按当日计）
+            "urgent_report": Rule(0, DAY),
         },
     ),
 }
@@ -126,7 +163,7 @@ def effective(conn: sqlite3.Connection) -> tuple[str, RuleSet]:
     name = _setting(conn, "rule_set", DEFAULT_RULE_SET)
     rules = dict(RULE_SETS[name][1])
     for stage, value in _setting(conn, "rule_overrides", {}).items():
-        rules[stage] = Rule(**value) if value else None
+        rules[stage] = stored_rule(value) if value else None
     return name, rules
 
 
@@ -161,8 +198,15 @@ def current_version(conn: sqlite3.Connection) -> int:
 
 
 def version_rules(conn: sqlite3.Connection, version: int) -> RuleSet:
-    row = conn.execute("SELECT rules FROM rule_versions WHERE id = ?", (version,)).fetchone()
-    return {stage: Rule(**value) if value else None for stage, value in json.loads(row[0]).items()}
+    """The rules a case was registered under. A stage xinfang learnt after that version
+    was stored (重大紧急事项报告, schema v9) takes its rule set's value: the office never
+    chose otherwise."""
+    row = conn.execute("SELECT name, rules FROM rule_versions WHERE id = ?", (version,)).fetchone()
+    stored = {
+        stage: stored_rule(value) if value else None for stage, value in json.loads(row[1]).items()
+    }
+    base = RULE_SETS.get(row[0], RULE_SETS[DEFAULT_RULE_SET])[1]
+    return {**{stage: rule for stage, rule in base.items() if stage not in stored}, **stored}
 
 
 def choose(conn: sqlite3.Connection, name: str) -> str:
@@ -187,7 +231,7 @@ def override(
             raise InvalidInput("最长期限", f"不能短于一般期限 {amount}")
         # A new length for the notice keeps the rule set's 书面 requirement.
         base = RULE_SETS[_setting(conn, "rule_set", DEFAULT_RULE_SET)][1].get(key)
-        overrides[key] = _fields(Rule(amount, unit, maximum, bool(base and base.written)))
+        overrides[key] = _fields(Rule(amount, unit, maximum, base.written if base else ()))
     _save(conn, "rule_overrides", overrides)
 
 

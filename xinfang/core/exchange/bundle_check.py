@@ -223,8 +223,10 @@ def _key(key: str, where: str) -> str:
 
 
 def _registration(spec: Field) -> Check:
+    if spec.fixed:
+        return choice(spec.fixed)
     kinds: dict[str, Check] = {
-        "int": integer(1, 100_000),
+        "int": integer(*spec.bounds),
         "phone": line(40),
         "bool": flag,
         "when": stamp,
@@ -257,6 +259,7 @@ SCHEMAS: dict[str, dict[str, Check]] = {
         "repeat_of": case_number,
         "repeat_reasons": scalar,
         "during_handling": flag,
+        "urgent": flag,
     },
     "accept": _NOTICE,
     "reject": {**_NOTICE, "reason": required(text(2_000)), "channel": required(line(200))},
@@ -293,6 +296,7 @@ SCHEMAS: dict[str, dict[str, Check]] = {
         "result": choice(REPLY_RESULTS),
         "finding": choice(FINDINGS),
         "text": text(TEXT_LIMIT),
+        "approved_by": line(50),
     },
     "revisit": {
         "method": line(50),
@@ -319,6 +323,9 @@ SCHEMAS: dict[str, dict[str, Check]] = {
         "outcome": choice(REVIEW_OUTCOMES),
         "upper_outcome": choice(REVIEW_OUTCOMES),
     },
+    # 重大紧急 and the reports up (core/life/urgency.py).
+    "mark-urgent": {"reason": required(text(2_000))},
+    "report-up": {"to": required(line(200)), "text": required(text(TEXT_LIMIT)), "follow_up": flag},
     "attach": {"kind": choice(ATTACHMENT_KINDS), "sha256": line(64)},
     "lend": {"due": day},
 }

@@ -1,8 +1,9 @@
 """`export`: every case with its fields and current deadlines, for other tools.
 
 With `mask` the export is fit for statistics or for anyone outside the office: the
-petitioner's name, phone, ID number and address are left out, and every text is scrubbed
-of them and of any phone or ID number (privacy.masked, as for `list --mask`).
+petitioner's name, sex, age, phone, ID number and address (privacy.PERSONAL) are left
+out, and every text is scrubbed of the name, address, phone and ID number and of any
+phone or ID number (privacy.masked, as for `list --mask`).
 """
 
 from __future__ import annotations

@@ -24,11 +24,16 @@ class Field:
     multiline: bool = False
     kind: str = "text"  # text | int | phone | id | when | bool
     fixed: tuple[str, ...] = ()  # values fixed by law or the seeds, not by the office
+    bounds: tuple[int, int] = (1, 100_000)  # an int's smallest and largest value
+    unit: str = ""  # an int's unit, which the clerk may write after it (3人, 45岁)
 
 
 REGISTRATION_FIELDS: tuple[Field, ...] = (
     Field("name", "信访人姓名", 50),
-    Field("persons", "人数", kind="int"),
+    # Seed 001 二(三)1: the 来访登记表 records 姓名、性别、年龄、住址、联系方式.
+    Field("sex", "性别", 20, fixed=("男", "女")),
+    Field("age", "年龄", kind="int", bounds=(1, 120), unit="岁"),
+    Field("persons", "人数", kind="int", unit="人"),
     Field("phone", "联系电话", kind="phone"),
     Field("id_number", "身份证号码", kind="id"),
     Field("address", "通讯地址", 200),
@@ -107,7 +112,7 @@ def clean_value(conn: sqlite3.Connection, field: Field, value: Any, *, force: bo
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     converters: dict[str, Callable[[], Any]] = {
-        "int": lambda: parse_int(value, field.label, minimum=1, maximum=100_000),
+        "int": lambda: _as_int(value, field),
         "phone": lambda: normalize_phone(str(value), force=force),
         "id": lambda: normalize_id_number(str(value), force=force),
         "bool": lambda: _as_bool(value, field.label),
@@ -123,6 +128,13 @@ def clean_value(conn: sqlite3.Connection, field: Field, value: Any, *, force: bo
     if text is not None and field.fixed and text not in field.fixed:
         raise InvalidInput(field.label, f"“{text}”不可用；可选：{'、'.join(field.fixed)}")
     return text
+
+
+def _as_int(value: Any, field: Field) -> int:
+    if isinstance(value, str) and field.unit:
+        value = value.strip().removesuffix(field.unit)
+    low, high = field.bounds
+    return parse_int(value, field.label, minimum=low, maximum=high)
 
 
 def _when_text(value: Any, label: str) -> str:

@@ -37,11 +37,13 @@ def register(
     link_repeats: bool = True,
     link_to: str | None = None,
     ask: Callable[[list[Match]], str | None] | None = None,
+    urgent: bool = False,
 ) -> Registered:
     """登记: validate every field, take the next number of the year, look for earlier
     petitions of the same matter, write case + event. Linked as a repeat (repeats.decide):
     to `link_to`, else to the same petitioner's latest unless the clerk says it is a new
-    matter; `ask(candidates)` may name one of the similar cases (the clerk at a terminal)."""
+    matter; `ask(candidates)` may name one of the similar cases (the clerk at a terminal).
+    `urgent`: 重大紧急 from the start, its report due the same day (urgency.py)."""
     unknown = set(values) - set(FIELDS_BY_KEY)
     if unknown:
         raise InvalidInput("字段", f"未知字段：{'、'.join(sorted(unknown))}")
@@ -84,6 +86,8 @@ def register(
             conn.execute("SELECT * FROM cases WHERE id = ?", (case_id,)).fetchone()
         )
         data = {k: v for k, v in record.items() if v not in (None, False)}
+        if urgent:
+            data["urgent"] = True
         if link:
             data["repeat_of"] = link.case_no
             data["repeat_reasons"] = list(link.reasons)

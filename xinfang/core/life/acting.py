@@ -119,6 +119,12 @@ class Acted:
     status: Status
 
 
+def done_steps(conn: sqlite3.Connection, case: Case) -> frozenset[str]:
+    """Steps this case no longer needs, left out of a refusal's hints: the notice once its
+    duty is met (not by a phone call where the rules want it written)."""
+    return frozenset({"notify"}) if deadlines.notice_given(conn, case) else frozenset()
+
+
 def act(
     conn: sqlite3.Connection,
     ref: str,
@@ -139,8 +145,7 @@ def act(
     with transaction(conn):
         case = find(conn, ref)
         case_no = case.number
-        noticed = case.notified_on or case.anonymous
-        step = check_step(case_no, case.status, action, frozenset({"notify"} if noticed else ()))
+        step = check_step(case_no, case.status, action, done_steps(conn, case))
         if action in RECORDS:  # may precede the latest step, never the registration
             not_before(when, case.received_at, "本案登记的日期", step.label)
         else:

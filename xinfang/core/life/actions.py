@@ -93,7 +93,7 @@ def _register_sets(data: Data, row: Row, day: str) -> Row:
     record["anonymous"] = int(bool(record["anonymous"]))
     record["persons"] = record["persons"] or 1
     return {**dict.fromkeys(PROJECTED), **record, "status": Status.REGISTERED.value,
-            "round": 1, "complex": 0}  # fmt: skip
+            "round": 1, "complex": 0, "urgent": int(bool(data.get("urgent")))}  # fmt: skip
 
 
 def _register_times(clock: Clock, day: date, round_no: int, data: Data) -> None:
@@ -105,6 +105,8 @@ def _register_times(clock: Clock, day: date, round_no: int, data: Data) -> None:
         clock.open("online_reply", round_no, posted)
         if case.upper_ref:
             clock.open("upper_report", round_no, day)
+    if data.get("urgent"):  # 重大紧急: reported the same day (urgency.py)
+        clock.open("urgent_report", round_no, day)
 
 
 REGISTER = Action(
@@ -201,8 +203,9 @@ def _reported_tells(state: AsOf, when: date, data: Data) -> None:
 
 
 def _reply_times(clock: Clock, day: date, round_no: int, data: Data) -> None:
-    for stage in ("reply", "online_reply", "upper_report"):
-        clock.meet(stage, None if stage != "reply" else round_no, day)
+    # Not the upper level's written report on its 舆情: that is report-up's (urgency.py).
+    clock.meet("reply", round_no, day)
+    clock.meet("online_reply", None, day)
     clock.open("publicize" if clock.anonymous else "revisit", round_no, day)
     clock.open("review_request", round_no, day)  # the petitioner's 30 days
 
@@ -266,6 +269,11 @@ def _review_times(clock: Clock, day: date, round_no: int, data: Data) -> None:
         clock.open("review", round_no, requested)
     if data.get("outcome"):
         clock.meet("review", None, day)
+
+
+def _reported_up(clock: Clock, day: date, round_no: int, data: Data) -> None:
+    clock.meet("urgent_report", None, day)
+    clock.meet("upper_report", None, day)
 
 
 def _correct_sets(data: Data, row: Row, day: str) -> Row:
@@ -385,6 +393,17 @@ ACTIONS: dict[str, Action] = {
         _action("supervise-answer", "督办回复", ALL_BUT_ARCHIVED, None, record=True, side=True,
                 times=_meets_any("supervise_due")),
         _action("instruct", "领导批示", ALL_BUT_ARCHIVED, None, record=True, side=True),
+        # 重大、紧急 (seed 000 三, 001 四(三)): reported the same day to the leader and the
+        # upper level (urgency.py); a case registered so needs no mark.
+        _action("mark-urgent", "标记重大紧急", OPEN_STATUSES, None, record=True, side=True,
+                sets=lambda data, row, day: {"urgent": 1}, sets_from_data=False,
+                times=lambda clock, day, round_no, data: clock.open(
+                    "urgent_report", round_no, day)),
+        # Each report to the leader or the upper level, and each 续报 after it: meets the
+        # same-day report of an urgent case and the upper level's 2-day written report on
+        # its 舆情 (seed 000 舆情 第三条), whichever is open.
+        _action("report-up", "上报", ALL_BUT_ARCHIVED, None, record=True, side=True,
+                times=_reported_up),
         _action("liaise", "发联系函", OPEN_STATUSES, None, record=True, side=True,
                 answered_by="liaise-answer"),
         _action("liaise-answer", "联系函回复", ALL_BUT_ARCHIVED, None, record=True, side=True),

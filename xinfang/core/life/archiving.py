@@ -133,6 +133,8 @@ def plan(
     attached(2, SOURCE_MATERIALS)
     document(3, "受理告知书")
     document(3, "不予受理告知书")
+    document(3, "转送告知书")
+    document(4, "转送函")
     document(4, "交办单")
     document(4, "督办通知")
     document(4, "不满意核实件")

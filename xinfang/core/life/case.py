@@ -85,6 +85,10 @@ class Case:
     origin: str | None
     origin_no: str | None
     origin_office: str | None
+    # added later: 性别, 年龄 (schema v8); 重大紧急 (v9)
+    sex: str | None
+    age: int | None
+    urgent: bool
 
     @property
     def number(self) -> str:
@@ -102,6 +106,7 @@ class Case:
         values[_STATUS] = Status(values[_STATUS])
         values[_ANONYMOUS] = bool(values[_ANONYMOUS])
         values[_COMPLEX] = bool(values[_COMPLEX])
+        values[_URGENT] = bool(values[_URGENT])
         return cls(*values)
 
 
@@ -109,8 +114,11 @@ COLUMNS: tuple[str, ...] = tuple(field.name for field in fields(Case))
 # The columns schema versions after the first added (migrations.py). A migration step
 # reads an older row: version 2 derives the deadlines before version 4's columns exist.
 NEWER = ("rule_version", "complex", "paused_since", "raised_by", "repeat_of", "platform",
-         "post_url", "posted_at", "origin", "origin_no", "origin_office")  # fmt: skip
-_STATUS, _ANONYMOUS, _COMPLEX = (COLUMNS.index(name) for name in ("status", "anonymous", "complex"))
+         "post_url", "posted_at", "origin", "origin_no", "origin_office", "sex", "age",
+         "urgent")  # fmt: skip
+_STATUS, _ANONYMOUS, _COMPLEX, _URGENT = (
+    COLUMNS.index(name) for name in ("status", "anonymous", "complex", "urgent")
+)
 _BY_NAME = itemgetter(*COLUMNS)
 
 

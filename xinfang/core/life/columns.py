@@ -20,7 +20,7 @@ PROJECTED: tuple[str, ...] = (
     "unit", *ASSIGN_NUMBER, "assigned_on", "assign_due", "unit_accepted_on",
     "unit_reported_on", "unit_report", *REPLY, "revisited_on", "revisit_method",
     "satisfaction", "revisit_opinion", "publicized_on", "closed_on", "archived_on",
-    "retention", "complex", "paused_since",
+    "retention", "complex", "paused_since", "urgent",
 )  # fmt: skip
 # 退单: the unit gives the case back; its 交办 (unit, 交办单, dates, report) is undone.
 UNIT_RETURN = dict.fromkeys(

@@ -113,10 +113,10 @@ def notify(
         if case.anonymous:
             raise refusal(case.number, case.status, ACTIONS["notify"], "匿名信访无需告知")
         rule = deadlines.rules_of(conn, case).get("notice")
-        if case.notified_on and rules.notice_meets(rule, case.notice_method):
+        if deadlines.notice_given(conn, case):
             why_not = f"已于 {case.notified_on} 告知过信访人"
             raise refusal(case.number, case.status, ACTIONS["notify"], why_not)
-        if case.notified_on and not rules.notice_meets(rule, method):
+        if case.notified_on and not rules.notice_meets(rule, method, rules.decision_of(case)):
             why_not = (
                 f"已于 {case.notified_on} {case.notice_method}，规则要求书面告知；"
                 f"请记录书面告知（--method 书面告知书）或无法联系（--method {UNREACHABLE}）"

@@ -12,6 +12,7 @@ from xinfang.core import settings
 from xinfang.core.clock.dates import Moment, parse_when
 from xinfang.core.errors import InvalidInput
 from xinfang.core.intake.numbering import next_in_sequence
+from xinfang.core.life import urgency
 from xinfang.core.life.acting import act, choice
 from xinfang.core.life.case import Case
 from xinfang.core.life.routing import responsible_person
@@ -78,9 +79,11 @@ def reply(
     result: str,
     finding: str,
     text: str,
+    approved_by: str | None = None,
     on: str | None = None,
     by: str | None = None,
 ) -> str:
+    """答复; a 网络舆情 reply names the leader who approved it (urgency.approval)."""
     data = {
         "result": choice(result, REPLY_RESULTS, "答复结果"),
         "finding": choice(finding, FINDINGS, "是否属实"),
@@ -88,6 +91,6 @@ def reply(
     }
 
     def build(case: Case, when: Moment) -> dict[str, Any]:
-        return data
+        return {**data, "approved_by": urgency.approval(case, approved_by)}
 
     return act(conn, ref, "reply", on, by, build).case_no

@@ -18,7 +18,7 @@ from xinfang.core import settings
 from xinfang.core.clock.dates import Moment, chinese_date, chinese_upper_date, parse_date
 from xinfang.core.errors import InvalidInput, StepRefused
 from xinfang.core.intake.numbering import formal_number, next_in_sequence
-from xinfang.core.life.acting import act, not_before
+from xinfang.core.life.acting import act, done_steps, not_before
 from xinfang.core.life.actions import ACTIONS, refusal
 from xinfang.core.life.case import Case
 from xinfang.core.life.ledger import live_events
@@ -28,11 +28,9 @@ SUPERVISE_SEQUENCE = "supervise"
 LIAISON_SEQUENCE = "liaison"
 
 
-def _refused(case: Case, action: str, why: str) -> StepRefused:
+def _refused(conn: sqlite3.Connection, case: Case, action: str, why: str) -> StepRefused:
     """A side step refused for a reason of its own; the hint leaves out a notice given."""
-    noticed = case.notified_on or case.anonymous
-    done = frozenset({"notify"}) if noticed else frozenset()
-    return refusal(case.number, case.status, ACTIONS[action], why, done)
+    return refusal(case.number, case.status, ACTIONS[action], why, done_steps(conn, case))
 
 
 def _events(conn: sqlite3.Connection, case_id: int, *actions: str) -> list[dict[str, Any]]:
@@ -140,7 +138,7 @@ def supervise_answer(
         pending = open_supervisions(conn, case.id)
         if not pending:
             raise _refused(
-                case, "supervise-answer", "没有待回复的督办（先用 xinfang supervise 督办）"
+                conn, case, "supervise-answer", "没有待回复的督办（先用 xinfang supervise 督办）"
             )
         not_before(when, pending[-1]["occurred_at"], "督办的日期", "督办回复")
         return {
@@ -215,7 +213,9 @@ def liaise_answer(
         events = _events(conn, case.id, "liaise", "liaise-answer")
         pending = unanswered(events, "liaise", "liaise-answer")
         if not pending:
-            raise _refused(case, "liaise-answer", "没有待回复的联系函（先用 xinfang liaise 发函）")
+            raise _refused(
+                conn, case, "liaise-answer", "没有待回复的联系函（先用 xinfang liaise 发函）"
+            )
         addressees = "、".join(
             f"{e['data']['to']}（{liaison_number(conn, e['data'])}）" for e in pending
         )

@@ -15,6 +15,7 @@ from xinfang.core.errors import InvalidInput
 from xinfang.core.life.acting import act
 from xinfang.core.life.actions import ACTIONS, refusal
 from xinfang.core.life.case import Case
+from xinfang.core.life.ledger import find
 from xinfang.core.validate import clean_text, parse_int
 
 
@@ -40,8 +41,10 @@ def pause(
 
 def resume(
     conn: sqlite3.Connection, ref: str, *, on: str | None = None, by: str | None = None
-) -> tuple[str, int]:
-    """Restart the clock; returns (case number, days paused)."""
+) -> tuple[str, int, list[deadlines.Shift]]:
+    """Restart the clock; returns (case number, days paused, how far each open deadline
+    moved)."""
+    before = deadlines.stopped_days(conn, find(conn, ref).id)  # what the pause has held
 
     def build(case: Case, when: Moment) -> dict[str, Any]:
         if not case.paused_since:
@@ -49,7 +52,8 @@ def resume(
         return {"paused_days": (when.day - date.fromisoformat(case.paused_since)).days}
 
     done = act(conn, ref, "resume", on, by, build)
-    return done.case_no, done.data["paused_days"]
+    moved = deadlines.shifts(conn, done.case.id, before)
+    return done.case_no, done.data["paused_days"], moved
 
 
 def extend(

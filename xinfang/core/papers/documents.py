@@ -64,19 +64,36 @@ class Document:
     key: str
     title: str  # also the template's file name (title.docx)
     fits: Check
+    # The deadlines whose due dates it prints: `print` says when one is only an estimate
+    # (a year whose holidays nobody has entered yet).
+    promises: tuple[str, ...] = ()
 
 
 DOCUMENTS: tuple[Document, ...] = (
     Document("registration", "受理登记表", lambda case: None),
-    Document("accept_notice", "受理告知书", _all(_after_decision("accept", "受理"), _named)),
+    Document(
+        "accept_notice",
+        "受理告知书",
+        _all(_after_decision("accept", "受理"), _named),
+        promises=("reply",),
+    ),
     Document(
         "reject_notice",
         "不予受理告知书",
         _all(_after_decision("reject", "作出不予受理决定"), _named),
     ),
+    # 转送 (条例 art. 23): the petitioner is told where the matter went; the receiving
+    # body gets the matter, not the petitioner's numbers (they travel with the materials).
+    Document("transfer_notice", "转送告知书", _all(_after_decision("transfer", "转送"), _named)),
+    Document("transfer_letter", "转送函", _after_decision("transfer", "转送")),
     Document("reply_letter", "处理意见答复书", _has("replied_on", "案件尚未答复")),
-    Document("assign_order", "交办单", _has("assign_seq", "案件未交办")),
-    Document("supervise_notice", "督办通知", _has("supervise_no", "案件没有督办记录")),
+    Document("assign_order", "交办单", _has("assign_seq", "案件未交办"), promises=("assign_due",)),
+    Document(
+        "supervise_notice",
+        "督办通知",
+        _has("supervise_no", "案件没有督办记录"),
+        promises=("supervise_due",),
+    ),
     Document(
         "closing_form",
         "结案审批表",
@@ -99,6 +116,7 @@ DOCUMENTS: tuple[Document, ...] = (
         "reception_order",
         "接访交办通知单",
         lambda c: None if c["source"] == RECEPTION_SOURCE else "不是领导接访的案件",
+        promises=("assign_due",),
     ),
     Document(
         "reception_result",
@@ -181,6 +199,8 @@ def context(conn: sqlite3.Connection, case: Case) -> dict[str, Any]:
         "status": case.status.value,
         "decision": decision,
         "name": "匿名" if case.anonymous else case.name or "",
+        "sex": case.sex or "",
+        "age": str(case.age or ""),
         "persons": str(case.persons),
         "phone": case.phone or "",
         "id_number": case.id_number or "",
@@ -208,11 +228,12 @@ def context(conn: sqlite3.Connection, case: Case) -> dict[str, Any]:
         "decided_upper": _upper(case.decided_on),
         "reply_due_cn": _cn(reply_due[0]) if reply_due and reply_due[0] else "",
         "reply_due_upper": _upper(reply_due[0]) if reply_due and reply_due[0] else "",
-        "reject_reason": (case.decision_reason or "").rstrip("。；，.;, ")
-        if decision == "reject"
-        else "",
+        "reject_reason": _clause(case.decision_reason) if decision == "reject" else "",
         "reject_channel": case.reject_channel or "",
         "transfer_to": case.transfer_to or "",
+        "transfer_reason": _clause(case.decision_reason) if decision == "transfer" else "",
+        "transferred_cn": _cn(case.decided_on) if decision == "transfer" else "",
+        "transferred_upper": _upper(case.decided_on) if decision == "transfer" else "",
         "unit": case.unit or "",
         "assign_no": formal_number(
             settings.get(conn, "assign_prefix"), case.assign_year, case.assign_seq
@@ -271,6 +292,11 @@ def context(conn: sqlite3.Connection, case: Case) -> dict[str, Any]:
     }
     values.update(_dissatisfied(events))
     return values
+
+
+def _clause(reason: str | None) -> str:
+    """A reason written into a sentence of the letter: without its closing mark."""
+    return (reason or "").rstrip("。；，.;, ")
 
 
 def _unpublicized(closing: dict[str, Any]) -> str:

@@ -31,6 +31,9 @@ NEXT_DUE = (
     "(SELECT min(due_on) FROM deadlines WHERE case_id = cases.id AND met_on IS NULL "
     f"AND stage IN ({_DUTIES}, 'assign_due'))"
 )
+# 重大紧急 cases still being handled come first in a list (by number or by due date).
+_OPEN = ", ".join(f"'{status.value}'" for status in sorted(OPEN_STATUSES))
+URGENT_FIRST = f"NOT (urgent = 1 AND status IN ({_OPEN}))"
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ def _by_date(event: dict[str, Any]) -> tuple[str, int]:
 def case_dict(row: sqlite3.Row, prefixes: Prefixes) -> dict[str, Any]:
     fields = {key: row[key] for key in row.keys() if key not in HIDDEN_COLUMNS}  # noqa: SIM118
     fields["anonymous"] = bool(fields["anonymous"])
+    fields["urgent"] = bool(fields["urgent"])
     fields["collective"] = row["persons"] >= COLLECTIVE
     fields["repeat_of"] = row["repeat_of_no"] if "repeat_of_no" in row.keys() else None  # noqa: SIM118
     status = Status(row["status"])
@@ -217,10 +221,11 @@ def list_cases(
         params.append(horizon.isoformat())
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     order = {
-        "number": "year, seq",
-        "newest": "id DESC",  # latest registered first; the rowid needs no sort
-        "due": f"{NEXT_DUE} IS NULL, {NEXT_DUE}, year, seq",
+        "number": f"{URGENT_FIRST}, year, seq",
+        "newest": "id DESC",  # latest registered first (a search): the rowid needs no sort
+        "due": f"{URGENT_FIRST}, {NEXT_DUE} IS NULL, {NEXT_DUE}, year, seq",
     }
+    last = ""
     if filters.sort not in order:
         raise InvalidInput(
             "排序",
@@ -230,10 +235,23 @@ def list_cases(
         limit = parse_int(filters.limit, "最多列出", minimum=1, maximum=1_000_000)
         # Choose the cases first, then compute the derived columns for those only: sorting
         # 100,000 matches of a search with them computed took a second.
-        where = f"WHERE id IN (SELECT id FROM cases {where} ORDER BY {order[filters.sort]} LIMIT {limit})"
+        chosen = f"SELECT id FROM cases {where} ORDER BY {order[filters.sort]} LIMIT {limit}"
+        if filters.sort == "number":
+            # The first `limit` urgent open cases and the first `limit` of all hold the
+            # first `limit` urgent-first, and each is read in the order of an index (the
+            # few urgent ones through their own), not sorted from the whole ledger.
+            urgent = f"{where} AND" if where else "WHERE"
+            chosen = (
+                f"SELECT id FROM (SELECT id FROM cases INDEXED BY cases_urgent {urgent} "
+                f"urgent = 1 AND status IN "
+                f"({_OPEN}) ORDER BY year, seq LIMIT {limit}) UNION SELECT id FROM "
+                f"(SELECT id FROM cases {where} ORDER BY year, seq LIMIT {limit})"
+            )
+            params, last = params * 2, f" LIMIT {limit}"
+        where = f"WHERE id IN ({chosen})"
     rows = conn.execute(
         f"SELECT *, {NEXT_DUE} AS next_due, {REPEAT_OF} AS repeat_of_no FROM cases {where} "
-        f"ORDER BY {order[filters.sort]}",
+        f"ORDER BY {order[filters.sort]}{last}",
         params,
     ).fetchall()
     prefixes = Prefixes.of(conn)

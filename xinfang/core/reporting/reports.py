@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from xinfang.core.clock import deadlines
+from xinfang.core.clock import rules as rulebook
 from xinfang.core.clock.dates import chinese_date
 from xinfang.core.clock.periods import Period
 from xinfang.core.life import joined, projection
@@ -141,14 +143,25 @@ def accept_rows(conn: sqlite3.Connection, period: Period, as_of: date) -> list[l
         )
     ]
     rows = []
+    notice_rules: dict[
+        int | None, rulebook.Rule | None
+    ] = {}  # by rule version: a few for a whole ledger
     for number, (case, state) in enumerate(_as_of(conn, cases, as_of), 1):
         accepted = {"accept": "是", "reject": "否（不予受理）", "transfer": "否（转送）"}
+        version = case.rule_version
+        if version not in notice_rules:
+            notice_rules[version] = deadlines.rules_of(conn, case).get("notice")
         if case.anonymous:
             told = "匿名，无需告知"
         elif state.notice_method == UNREACHABLE:
             told = UNREACHABLE
         elif state.notified_on:
-            told = f"是（{state.notified_on.month}月{state.notified_on.day}日）"
+            on = f"{state.notified_on.month}月{state.notified_on.day}日"
+            decision = state.decision or rulebook.decision_of(case)
+            if rulebook.notice_meets(notice_rules[version], state.notice_method, decision):
+                told = f"是（{on}）"
+            else:  # a phone call where the rules want it written: the duty is still open
+                told = f"否（{on}{state.notice_method}，须书面告知）"
         else:
             told = "否"
         detail = None

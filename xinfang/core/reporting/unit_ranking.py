@@ -6,7 +6,8 @@ gives the period's window and the as-of day D).
   past due as of D), so that a unit that never answers does not score full marks;
   按期报送率 = the same for its 交办办结 (assign_due) deadlines; 超期未报送 = its
   assign_due deadlines open and past due as of D; 满意率 = revisits in the window of
-  cases assigned to it at the time of the revisit. 综合得分 = 40×按期受理率 + 40×按期报送率 + 20×满意率, a rate without a
+  cases assigned to it at the time of the revisit, counted as stats.py counts them
+  (counting.satisfaction_counted). 综合得分 = 40×按期受理率 + 40×按期报送率 + 20×满意率, a rate without a
   denominator counting in full; ranked best first, equal scores sharing a place (并列)
   and listed by name. A unit's deadlines are those opened by its assignment (交办 or
   改派; a 退回重办 reopens the report's; a 退单 answers the unit_accept one, as the
@@ -15,7 +16,7 @@ gives the period's window and the as-of day D).
   交办/改派 before it named the unit and no 退单 followed.
 - 办理质量 (seed 001 五(二)3), per ranked unit, from events in the window: 报送次数 = its
   unit-report events; 办理质量合格率 = those not sent back (no send-back follows the
-  report by D before the next report) / 报送次数; 退回重办 = send-back events naming it;
+  report by D before the next report; 报送未退回) / 报送次数; 退回重办 = send-back events naming it;
   退单 = its unit-return events; 改派 = reassign events taking a case from it; 催办 =
   urge events naming it. Not part of 综合得分.
 """
@@ -27,10 +28,18 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
+from xinfang.core.clock.deadlines import open_on
 from xinfang.core.clock.periods import Period
 from xinfang.core.life import projection
-from xinfang.core.reporting.counting import ANSWERED, ASSIGNED, IN_WINDOW, in_time, rate, window
-from xinfang.core.vocabulary import DISSATISFIED
+from xinfang.core.reporting.counting import (
+    ANSWERED,
+    ASSIGNED,
+    IN_WINDOW,
+    in_time,
+    rate,
+    satisfaction_counted,
+    window,
+)
 
 WEIGHTS = (("accept_rate", 40), ("report_rate", 40), ("satisfaction_rate", 20))
 
@@ -68,9 +77,14 @@ class UnitScore:
         return rate(self.satisfied, self.revisited)
 
     @property
+    def passed(self) -> int:
+        """报送未退回: the reports accepted as first submitted."""
+        return self.submissions - self.submissions_sent_back
+
+    @property
     def quality_rate(self) -> float | None:
         """办理质量合格率: reports accepted as first submitted / reports."""
-        return rate(self.submissions - self.submissions_sent_back, self.submissions)
+        return rate(self.passed, self.submissions)
 
     @property
     def score(self) -> float:
@@ -105,8 +119,7 @@ def rank_units(
         f"  AND a.action IN {ASSIGNED} AND a.round = d.round AND {projection.counts_sql('a')} "
         "  ORDER BY a.id DESC LIMIT 1) AS unit "
         "FROM deadlines d WHERE d.stage IN ('unit_accept', 'assign_due') "
-        "AND ((d.met_on BETWEEN ? AND ?) OR (d.due_on < ? "
-        "AND d.starts_on <= ? AND (d.met_on IS NULL OR d.met_on > ?)))",
+        f"AND ((d.met_on BETWEEN ? AND ?) OR (d.due_on < ? AND {open_on('d', '?')}))",
         (first, last, day, day, day),
     ).fetchall()
     for row in rows:
@@ -126,6 +139,7 @@ def rank_units(
         score.reports += met_in_window
         score.reports_on_time += on_time
         score.overdue_reports += late
+    counted = satisfaction_counted(conn)
     for unit, satisfaction in conn.execute(
         f"SELECT {_UNIT_BEFORE}, json_extract(e.data, '$.satisfaction') FROM events e "
         f"WHERE e.action = 'revisit' AND {IN_WINDOW} AND {ANSWERED}",
@@ -134,7 +148,7 @@ def rank_units(
         score = scores.get(unit)
         if score is not None:
             score.revisited += 1
-            score.satisfied += satisfaction != DISSATISFIED
+            score.satisfied += satisfaction in counted
     _count_routing(conn, scores, {"first": first, "last": last, "as_of": day})
     ranked = sorted(scores.values(), key=lambda s: (-s.score, s.unit))
     for number, score in enumerate(ranked, 1):
@@ -164,13 +178,21 @@ _ROUTING_COUNTS = {
 }  # fmt: skip
 
 
+def routing_events(
+    conn: sqlite3.Connection, params: dict[str, str]
+) -> list[tuple[str, str | None, bool]]:
+    """The window's routing events (params: first, last, as_of): (action, the unit it
+    concerns, whether it is a report sent back by D)."""
+    return [(action, unit, bool(back)) for action, unit, back in conn.execute(_ROUTING, params)]
+
+
 def _count_routing(
     conn: sqlite3.Connection, scores: dict[str, UnitScore], params: dict[str, str]
 ) -> None:
     """报送次数, 退回重办 (and the reports it rejected), 退单, 改派, 催办 per unit."""
-    for action, unit, rejected in conn.execute(_ROUTING, params):
-        score = scores.get(unit)
+    for action, unit, rejected in routing_events(conn, params):
+        score = scores.get(unit) if unit else None
         if score is not None:
             key = _ROUTING_COUNTS[action]
             setattr(score, key, getattr(score, key) + 1)
-            score.submissions_sent_back += bool(rejected)
+            score.submissions_sent_back += rejected

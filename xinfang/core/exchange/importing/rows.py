@@ -125,10 +125,8 @@ class Reader:
                     record[key], forced = self._number(field_.kind, value)
                     warnings += forced
                 else:
-                    if field_.kind == "int":
-                        value = as_text(value).removesuffix("人")
-                    elif not isinstance(value, bool):  # 1 in a 匿名 cell comes as 1.0
-                        value = as_text(value)
+                    if not isinstance(value, bool):  # 1 in a 匿名 cell comes as 1.0
+                        value = as_text(value)  # (3人, 45岁: clean_value takes the unit off)
                     record[key] = clean_value(self.conn, _UNLISTED[key], value, force=False)
                     if field_.choice_list and record[key] is not None:
                         listed.append((field_.choice_list, record[key]))
