@@ -15,7 +15,8 @@ from xinfang.core.clock.overdue import case_deadlines
 from xinfang.core.errors import InvalidInput
 from xinfang.core.intake.numbering import formal_number, short_number
 from xinfang.core.intake.repeats import count_in_matter
-from xinfang.core.life import joined, projection
+from xinfang.core.life import finality, joined, projection, windows
+from xinfang.core.life.actions import DELIVERED_WINDOWS
 from xinfang.core.life.ledger import events_of, find
 from xinfang.core.life.states import OPEN_STATUSES, STATUS_LABELS, Status
 from xinfang.core.validate import clean_text, parse_int
@@ -79,14 +80,34 @@ def show(conn: sqlite3.Connection, ref: str, *, mask: bool = False) -> dict[str,
         f"SELECT {NEXT_DUE} FROM cases WHERE id = ?", (row["id"],)
     ).fetchone()[0]
     case.update(_joins(conn, row, Prefixes.of(conn)))
+    # 终结: this matter closed for good, or (a repeat) the matter it repeats.
+    ended = finality.ending(conn, [row["id"]], today())
+    case["ended"] = ended.as_json() if ended else None
+    matter = finality.matter_ending(conn, row["repeat_of"], today()) if row["repeat_of"] else None
+    case["matter_ended"] = matter.as_json() if matter else None
     case["events"] = sorted(_timeline(events_of(conn, row["id"])), key=_by_date)
     since = min(date.fromisoformat(row["received_at"][:10]), today())
-    case["deadlines"] = case_deadlines(conn, row["id"], today(), workdays.load(conn, since))
+    listed = case_deadlines(conn, row["id"], today(), workdays.load(conn, since))
+    case["deadlines"] = _windows_of_the_latest_round(conn, row, listed)
     if not mask:
         return case
     from xinfang.core import privacy
 
     return privacy.masked(case)
+
+
+def _windows_of_the_latest_round(
+    conn: sqlite3.Connection, row: sqlite3.Row, listed: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The petitioner's own windows (复查申请, 复核申请) of the case's latest round only (the
+    reply of an earlier round was handled again after a 不满意 revisit: it is no longer
+    the one to contest), each with what it counts from (送达, or not)."""
+    kept = [d for d in listed if d["office_duty"] or d["round"] == row["round"]]
+    for deadline in kept:
+        if deadline["stage"] in DELIVERED_WINDOWS.values():
+            since = windows.counted_from(conn, row, deadline["stage"], deadline["round"])
+            deadline["counted_from"] = since
+    return kept
 
 
 def _timeline(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
