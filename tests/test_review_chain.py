@@ -313,3 +313,40 @@ def test_a_rule_set_stage_for_recheck_can_be_set(run):
     assert (window(run, "recheck_request")["rule"], window(run, "recheck_request")["due_on"]) == (
         "15个工作日", "2026-11-02",
     )  # fmt: skip
+
+
+# --- the 复查意见书 ---------------------------------------------------------------------------
+
+
+def test_the_review_opinion_prints_the_outcome_the_reasons_and_the_recheck_right(run, tmp_path):
+    from docx import Document
+
+    replied(run, "2026-09-01")
+    target = tmp_path / "复查意见书.docx"
+    refused = run("print", CASE, "复查意见书", "-o", str(target), expect=2).stderr
+    assert "复查意见尚未作出" in refused and not target.exists()
+    request(run, "2026-09-20")
+    run("review", CASE, "--outcome", "维持", "--text", "经复查，原处理意见认定事实清楚",
+        "--recheck-body", "张掖市民政局", "--on", "2026-10-12")  # fmt: skip
+    assert "复查意见书" in run("print", "--list").stdout.split()
+    run("print", CASE, "复查意见书", "-o", str(target))
+    document = Document(str(target))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "{{" not in text and "{%" not in text
+    for words in (
+        "信访事项复查意见书",
+        "张三：",
+        "反映低保评定不公",
+        "2026年9月1日",
+        "2026年9月20日",
+        "经复查，原处理意见认定事实清楚",
+        "决定维持原处理意见",
+        "自收到本复查意见书之日起30日内向张掖市民政局请求复核",
+        "不再受理",
+        "二〇二六年十月十二日",
+    ):
+        assert words in text, words
+    fonts = {r.element.rPr.rFonts.get(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
+        for p in document.paragraphs for r in p.runs if r.element.rPr is not None}  # fmt: skip
+    assert fonts <= {"仿宋", "宋体", "黑体", None}
