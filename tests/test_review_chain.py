@@ -350,3 +350,33 @@ def test_the_review_opinion_prints_the_outcome_the_reasons_and_the_recheck_right
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
         for p in document.paragraphs for r in p.runs if r.element.rPr is not None}  # fmt: skip
     assert fonts <= {"仿宋", "宋体", "黑体", None}
+
+
+def test_the_case_file_holds_the_review_opinion_and_the_receipt_with_the_reply(
+    run, tmp_path, db_path
+):
+    from conftest import REGISTER, advance
+
+    run(*REGISTER)
+    advance(run, CASE, "reply")  # replied Tue 11-10
+    receipt = tmp_path / "回执.jpg"
+    receipt.write_bytes(b"\xff\xd8 signed")
+    run("deliver", CASE, "--on", "2026-11-10", "--method", "直接送达", "--receipt", str(receipt))
+    advance(run, CASE, "revisit")
+    run("review", CASE, "--requested-on", "2026-11-11", "--on", "2026-11-11")
+    run("review", CASE, "--outcome", "变更", "--text", "补发差额", "--on", "2026-11-12")
+    advance(run, CASE, "archive")
+    archive = db_path.parent / "ledger-files" / "archive"
+    folder = next(path for path in archive.glob("2026-0001*") if path.is_dir())
+    names = [path.name.split(" ", 1)[1] for path in sorted(folder.iterdir())]
+    at = names.index("处理意见答复书.docx")
+    assert names[at : at + 3] == [
+        "处理意见答复书.docx",
+        "复查意见书.docx",
+        "送达回执（处理意见答复书）.jpg",
+    ]
+    assert all(
+        name.startswith("5-") for name in sorted(p.name for p in folder.iterdir())[at : at + 3]
+    )
+    # The file is archived; the petitioner's 复核 window runs on.
+    assert window(run, "recheck_request")["state"] == "open"

@@ -10,6 +10,9 @@ The life of a case: register ─► accept ─► [assign ─► unit-accept ─
 handled; a 不满意 revisit sends it back to `accepted` for a new handling round. A report
 the office finds poor is sent back to the unit (reported ─► handling); a case moves to
 another unit (reassign: ─► assigned) or is returned by its unit (unit-return: ─► accepted).
+After the written reply, beside the handling and even once the file is archived: its 送达
+(deliver), the petitioner's 复查 (review) and the upper level's 复核 (recheck), each
+opening or meeting the petitioner's window to contest the writing before it.
 """
 
 from __future__ import annotations

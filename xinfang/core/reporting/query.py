@@ -83,7 +83,8 @@ def show(conn: sqlite3.Connection, ref: str, *, mask: bool = False) -> dict[str,
     # 终结: this matter closed for good, or (a repeat) the matter it repeats.
     ended = finality.ending(conn, [row["id"]], today())
     case["ended"] = ended.as_json() if ended else None
-    matter = finality.matter_ending(conn, row["repeat_of"], today()) if row["repeat_of"] else None
+    root = row["repeat_of"]
+    matter = finality.matter_ending(conn, root, today(), but=row["id"]) if root else None
     case["matter_ended"] = matter.as_json() if matter else None
     case["events"] = sorted(_timeline(events_of(conn, row["id"])), key=_by_date)
     since = min(date.fromisoformat(row["received_at"][:10]), today())
@@ -104,9 +105,12 @@ def _windows_of_the_latest_round(
     the one to contest), each with what it counts from (送达, or not)."""
     kept = [d for d in listed if d["office_duty"] or d["round"] == row["round"]]
     for deadline in kept:
-        if deadline["stage"] in DELIVERED_WINDOWS.values():
-            since = windows.counted_from(conn, row, deadline["stage"], deadline["round"])
-            deadline["counted_from"] = since
+        contested = deadline["stage"] in DELIVERED_WINDOWS.values()
+        deadline["counted_from"] = (
+            windows.counted_from(conn, row, deadline["stage"], deadline["round"])
+            if contested
+            else None
+        )
     return kept
 
 
