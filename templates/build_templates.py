@@ -404,6 +404,26 @@ def reply_letter() -> Form:
     return form
 
 
+def review_opinion() -> Form:
+    form = letter("{{ office }}", "信访事项复查意见书")
+    add(form, P("{{ formal_no }}", "center"))
+    blank(form)
+    add(form, P("{{ name }}："))
+    body(
+        form,
+        "您反映的“{{ content }}”的问题，我们于{{ replied_cn }}作出了处理意见。"
+        "您不服，于{{ review_requested_cn }}提出复查申请。经复查，现将复查意见答复如下。",
+        "{{ review_text }}",
+        "根据《信访工作条例》等有关规定，决定{{ review_outcome }}原处理意见。",
+        "如不服本复查意见，可自收到本复查意见书之日起{{ recheck_days }}内向{{ recheck_body }}"
+        "请求复核。逾期未请求复核的，或者对复核意见不服，仍然以同一事实和理由提出投诉请求的，"
+        "各级机关信访工作机构和其他机关、单位不再受理。",
+    )
+    blank(form, 3)
+    signature(form, "{{ review_decided_upper }}")
+    return form
+
+
 def assign_order() -> Form:
     form = letter("{{ office }}", "信访问题交办单")
     add(form, P("{{ assign_no }}", "center"))
@@ -737,6 +757,7 @@ TEMPLATES = {
     "信访事项联系函": liaison_letter,
     "接访交办通知单": reception_order,
     "办理结果回复单": reception_result,
+    "复查意见书": review_opinion,
 }
 
 

@@ -104,12 +104,11 @@ def test_whole_life_with_a_dissatisfied_revisit(run, registered):
         ("reply", 1, "2026-11-17", "2026-11-10", "met"),  # 10 working days from 11-03
         ("assign_due", 1, "2026-12-05", "2026-11-09", "met"),  # the clerk's date
         ("unit_accept", 1, "2026-11-09", "2026-11-06", "met"),  # 3 days from Fri 11-06
-        # The petitioner's 30 days to ask for a 复查 (not the office's duty; ends, unmet,
-        # with the file).
-        ("review_request", 1, "2026-12-10", "2026-11-20", "ended"),
         ("revisit", 1, "2026-11-13", "2026-11-12", "met"),
         ("reply", 2, "2026-11-26", "2026-11-16", "met"),  # the new round counts from 不满意
-        ("review_request", 2, "2026-12-16", "2026-11-20", "ended"),
+        # The petitioner's 30 days to ask for a 复查 of the reply that stands (not the
+        # office's duty: it runs on after the file is archived).
+        ("review_request", 2, "2026-12-16", None, "open"),
         ("revisit", 2, "2026-11-19", "2026-11-17", "met"),
         ("publicize", 2, "2026-11-20", "2026-11-18", "met"),
         ("archive", 2, "2026-11-26", "2026-11-20", "met"),  # 5 working days from close
@@ -143,7 +142,6 @@ def test_dissatisfied_revisit_clears_the_reply_and_a_new_assignment_gets_the_nex
         ("reply", 1, "2026-11-17", "met"),
         ("assign_due", 1, "2026-12-05", "met"),
         ("unit_accept", 1, "2026-11-09", "met"),
-        ("review_request", 1, "2026-12-09", "open"),
         ("revisit", 1, "2026-11-12", "met"),
         ("reply", 2, "2026-11-24", "open"),
         ("assign_due", 2, "2026-12-10", "open"),

@@ -137,7 +137,13 @@ def test_every_kind_of_step_a_town_records_merges_as_it_stands(
         ("lend", archived, "--to", "王五", "--unit", "县纪委", "--approved-by", "李主任",
          "--due", "2026-11-30"),
         ("return", archived),
+        ("deliver", replied, "--method", "邮寄", "--receipt", str(scan)),
         ("review", replied, "--requested-on", "2026-11-23"),
+        ("review", replied, "--outcome", "维持", "--text", "原处理意见正确"),
+        ("deliver", replied, "--method", "直接送达"),
+        ("recheck", replied, "--requested-on", "2026-11-23"),
+        ("recheck", replied, "--extend", "--reason", "需要听证"),
+        ("recheck", replied, "--outcome", "维持"),
         ("supervise", assigned, "--due", "2026-11-30", "--reason", "群众反映强烈"),
         ("supervise-answer", assigned, "--text", "已办结"),
         ("instruct", assigned, "--leader", "县长", "--text", "抓紧核实"),
@@ -154,7 +160,7 @@ def test_every_kind_of_step_a_town_records_merges_as_it_stands(
     full = tmp_path / "2026.zip"
     run("bundle", "--year", "2026", "-o", str(full), "--force", "--with-attachments", *at(town))
     out = run("merge", str(full)).stdout
-    assert f"新增 {len(rows(town))} 件" in out and "1 个材料文件" in out
+    assert f"新增 {len(rows(town))} 件" in out and "2 个材料文件" in out  # a 送达回执 too
     assert_every_town_case_once_as_it_stands(db_path, [town])
     assert run("doctor").exit_code == 0
     before = dump(db_path)

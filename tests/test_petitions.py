@@ -102,15 +102,15 @@ def test_review_deadline_outcome_and_upper_review(run, replied):
         "2026-12-10",
         "open",
     )
-    assert "尚未" in run("review", replied, "--upper-outcome", "维持", "--upper-body", "市民政局",
-                         expect=2).stderr  # fmt: skip
+    assert "尚未" in run("recheck", replied, "--requested-on", "2026-11-11", expect=2).stderr
     run("review", replied, "--outcome", "维持", "--text", "原处理意见正确")
     review = next(d for d in show(run)["deadlines"] if d["stage"] == "review")
     assert review["state"] == "met"
     assert "已经作出" in run("review", replied, "--outcome", "变更", "--text", "x", expect=2).stderr
-    run("review", replied, "--upper-outcome", "维持", "--upper-body", "张掖市民政局")
+    run("recheck", replied, "--requested-on", "2026-11-23", "--body", "张掖市民政局")
+    run("recheck", replied, "--outcome", "维持")
     actions = [(e["action"], e["data"].get("upper_outcome")) for e in show(run)["events"]]
-    assert actions[-1] == ("review", "维持")
+    assert actions[-1] == ("recheck", "维持")
     assert (
         "已经申请过复查" in run("review", replied, "--requested-on", "2026-11-11", expect=2).stderr
     )

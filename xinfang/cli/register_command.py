@@ -23,6 +23,7 @@ from xinfang.core.intake.fields import (
 )
 from xinfang.core.intake.numbering import formal_number, parse_case_number
 from xinfang.core.intake.repeats import Match
+from xinfang.core.life.finality import NOT_AGAIN
 from xinfang.core.reporting import query
 from xinfang.core.vocabulary import COLLECTIVE, ONLINE_SOURCE, UPPER_SOURCE
 
@@ -193,7 +194,8 @@ def at_terminal() -> bool:
 
 def _show(matches: list[Match]) -> None:
     for match in matches[:5]:
-        typer.echo(f"  {match.case_no}（{match.status.label}）：{'、'.join(match.reasons)}")
+        ended = f"；{NOT_AGAIN}" if match.ended else ""
+        typer.echo(f"  {match.case_no}（{match.status.label}）：{'、'.join(match.reasons)}{ended}")
 
 
 def _ask_same_matter(candidates: list[Match]) -> str | None:
@@ -227,7 +229,12 @@ def _say_repeats(done: registration.Registered, *, new_matter: bool, asked: bool
     listed = any(match.case_id == linked.case_id for match in done.repeats)
     _show(done.repeats if listed else [linked, *done.repeats])
     typer.echo(f"已作为重复信访关联到 {linked.case_no} 所属事项。")
-    if linked.being_handled:
+    if linked.ended:  # 终结: shown to the clerk, who decides (不予受理), not refused here
+        typer.echo(
+            f"  注意：该事项{NOT_AGAIN}（{linked.ended}）。以同一事实和理由再次提出的，"
+            "各级机关不再受理（《信访工作条例》第三十五、三十六条）。"
+        )
+    elif linked.being_handled:
         typer.echo(
             "  注意：该事项正在办理中。办理期间以同一事实和理由提出的，不再重复受理"
             "（可不予受理或并案办理）。"

@@ -9,11 +9,12 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from xinfang.core.clock.overdue import UNIT_WORDS, left_words
+from xinfang.core.clock.overdue import UNIT_WORDS, left_words, window_words
 from xinfang.core.clock.rules import WORKDAY
 from xinfang.core.intake.fields import CASE_SECTIONS, REGISTRATION_FIELDS
 from xinfang.core.life.actions import ACTIONS
-from xinfang.core.vocabulary import URGENT
+from xinfang.core.life.finality import NOT_AGAIN
+from xinfang.core.vocabulary import RECEIPTS, URGENT
 
 ACTION_LABELS = {"register": "登记", **{name: a.label for name, a in ACTIONS.items()}}
 
@@ -45,6 +46,10 @@ DATA_LABELS = {
     "upper_outcome": "复核结论",
     "upper_body": "复核机关",
     "upper_text": "复核意见",
+    "recheck_body": "可请求复核的机关",
+    "recheck_requested_on": "复核申请日期",
+    "document": "文书",
+    "receipt": RECEIPTS,
     "examiner": "核实人",
     "findings": "核实情况",
     "leader": "批示领导",
@@ -139,6 +144,10 @@ def print_case(case: dict[str, Any]) -> None:
         )
     if case.get("joined"):
         round_text += f" · 并案：{'、'.join(case['joined'])} 随本案办理"
+    if case.get("ended"):  # 终结: the 复核 decided, or none asked for in time
+        round_text += f" · [bold]已终结[/]（{case['ended']['why']}）"
+    elif case.get("matter_ended"):
+        round_text += f" · 该事项{NOT_AGAIN}（{case['matter_ended']['why']}）"
     out.print(
         f"[bold]{case['case_no']}[/]  {case['formal_no']}  [cyan]{case['status_label']}[/]{round_text}"
     )
@@ -185,14 +194,16 @@ ENDED_WORDS = {"join": "随主案终止", "archive": "归档时终止"}
 def deadline_state(deadline: dict[str, Any]) -> str:
     if deadline["state"] == "ended":
         return ENDED_WORDS.get(deadline["ended_by"], "已终止")
-    words = STATE_WORDS.get(deadline["state"])
-    if words is None:
-        left = deadline["days_left"]
-        words = left_words(left, UNIT_WORDS[deadline["unit"] == WORKDAY])
-        words = f"[red]{words}[/]" if left < 0 else words
+    left = deadline["days_left"]
+    day_unit = UNIT_WORDS[deadline["unit"] == WORKDAY]
+    if not deadline["office_duty"]:  # the petitioner's window: never 超期
+        words = window_words(deadline["state"], left, day_unit)
+    else:
+        words = STATE_WORDS.get(deadline["state"]) or left_words(left, day_unit)
+        words = f"[red]{words}[/]" if deadline["state"] == "overdue" else words
     if deadline["provisional"] and deadline["state"] in ("open", "overdue"):
         words += "（按周末估算）"
-    return words
+    return "；".join(filter(None, (words, deadline.get("counted_from"))))
 
 
 def deadline_table(deadlines: list[dict[str, Any]]) -> Table:

@@ -34,9 +34,12 @@ ORAL_NOTICES = (NOTICE_METHODS[2],)  # 电话告知
 # reason on record (seed 000 四: "信访人匿名投诉或无法与信访人取得联系的除外").
 UNREACHABLE = "无法联系"
 REVIEW_OUTCOMES = ("维持", "撤销", "变更")  # 复查 / 复核 conclusions
-# Where an attachment goes in the 案卷目录 (seed 000 案卷目录: sections 2, 4 and 8).
+# 送达: how a written decision (答复书, 复查意见书) reached the petitioner.
+DELIVERY_METHODS = ("直接送达", "邮寄", "电子送达", "公告")
+# Where an attachment goes in the 案卷目录 (seed 000 案卷目录: sections 2, 4, 5 and 8).
 SOURCE_MATERIALS, INQUIRY_MATERIALS, OTHER_MATERIALS = "来源材料", "调查材料", "其他材料"
-ATTACHMENT_KINDS = (SOURCE_MATERIALS, INQUIRY_MATERIALS, OTHER_MATERIALS)
+RECEIPTS = "送达回执"  # filed with the 答复书 (section 5: 信访答复意见书（送达回执）)
+ATTACHMENT_KINDS = (SOURCE_MATERIALS, INQUIRY_MATERIALS, RECEIPTS, OTHER_MATERIALS)
 
 # --- Values of the office's lists that a rule hangs on ----------------------------------
 OWN_SOURCE = "本级"  # the petition came to the office itself: no "（来源）" on the forms
@@ -89,6 +92,8 @@ GLOSSARY: dict[str, Term] = {
     "SOURCE_MATERIALS": Term("来源材料", "source materials"),
     "INQUIRY_MATERIALS": Term("调查材料", "inquiry materials"),
     "OTHER_MATERIALS": Term("其他材料", "other materials"),
+    "RECEIPTS": Term("送达回执", "delivery receipts"),
+    "DELIVERY_METHODS": Term("送达方式", "delivery method"),
     "ATTACHMENT_KINDS": Term("材料类别", "attachment kind"),
     "OWN_SOURCE": Term("本级", "own source"),
     "UPPER_SOURCE": Term("上级交办", "upper source"),

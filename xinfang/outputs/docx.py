@@ -29,6 +29,7 @@ REQUIRED: dict[str, set[str]] = {
     "处理意见答复书": {"name", "content", "reply_text", "review_government", "office"},
     "交办单": {"unit", "content", "assign_due_cn", "office"},
     "督办通知": {"supervise_to", "supervise_due_cn", "office"},
+    "复查意见书": {"name", "review_outcome", "review_text", "recheck_days", "office"},
 }
 
 

@@ -156,13 +156,17 @@ def _v10_ended_deadlines(conn: sqlite3.Connection) -> None:
     the cases where a deadline other than the archive's own was "met" on the day of a
     join or an archive, those with no deadlines yet (a ledger from version 1), and those
     with an upper level's 舆情 report, now met by its own record (report-up), no longer by
-    the reply."""
+    the reply; and those whose 复查 window an archive closed (it runs on now) or that went
+    to 复查 (its decision opens the 复核 window)."""
     from xinfang.core.clock import deadlines, workdays
 
     conn.execute("ALTER TABLE deadlines ADD COLUMN ended_by TEXT")
     rows = conn.execute(
         "SELECT id FROM cases c WHERE NOT EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = c.id) "
         "OR EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = c.id AND d.stage = 'upper_report') "
+        "OR EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = c.id "
+        "  AND d.stage = 'review_request' AND d.met_on IS NOT NULL) "
+        "OR EXISTS (SELECT 1 FROM events e WHERE e.case_id = c.id AND e.action = 'review') "
         "OR EXISTS (SELECT 1 FROM deadlines d JOIN events e ON e.case_id = d.case_id "
         "  WHERE d.case_id = c.id AND e.action IN ('join', 'archive') "
         "  AND d.met_on = substr(e.occurred_at, 1, 10) "

@@ -98,8 +98,16 @@ class _Replay:
 
     def end_all(self, day: date, by: str) -> None:
         for deadline in self.deadlines.values():
-            if not deadline.met_on:
+            if not deadline.met_on and _office_duty(deadline.stage):  # theirs run on
                 deadline.met_on, deadline.ended_by = day, by
+
+    def restart(self, stage: str, round_no: int, start: date) -> None:
+        """The deadline counts from a later day (送达); whatever met it stays met."""
+        before = self.deadlines.get((stage, round_no))
+        self.open(stage, round_no, start)
+        after = self.deadlines.get((stage, round_no))
+        if before is not None and after is not None:
+            after.met_on = before.met_on
 
     def supervise(self, day: date, due: date) -> None:
         self.supervisions += 1
@@ -145,11 +153,14 @@ class _Replay:
         their history."""
         keep = set() if self.closed_on_import else self.current
         for key in self.imported - keep:
-            stage = rulebook.STAGES.get(key[0])
-            petitioners = stage is not None and not stage.office_duty  # 复查申请: theirs
-            if not self.deadlines[key].met_on and not petitioners:
+            if not self.deadlines[key].met_on and _office_duty(key[0]):  # 复查申请: theirs
                 del self.deadlines[key]
         self.imported = set()
+
+
+def _office_duty(stage: str) -> bool:
+    """The office's (or its unit's) deadline, not the petitioner's window (复查申请)."""
+    return stage not in rulebook.STAGES or rulebook.STAGES[stage].office_duty
 
 
 def derive(

@@ -37,6 +37,15 @@ def left_words(left: int, day_unit: str) -> str:
     return f"超期 {-left}{day_unit}" if left < 0 else f"剩 {left}{day_unit}"
 
 
+# The petitioner's own windows (复查申请, 复核申请) as they stand: theirs to use, so never
+# 超期 — a window is open (剩 N 日), used (已申请), or passed (已过).
+WINDOW_WORDS = {"met": "已申请", "met_late": "逾期申请", "passed": "已过", "paused": "暂停计时"}
+
+
+def window_words(state: str, left: int | None, day_unit: str) -> str:
+    return WINDOW_WORDS.get(state) or left_words(max(left or 0, 0), day_unit)
+
+
 def _label(stage: str) -> str:
     if stage == LOAN:
         return "案卷借阅归还"
@@ -54,15 +63,17 @@ def case_deadlines(
     for row in rows:
         due = date.fromisoformat(row["due_on"]) if row["due_on"] else None
         met = date.fromisoformat(row["met_on"]) if row["met_on"] else None
+        duty = rules.STAGES[row["stage"]].office_duty if row["stage"] in rules.STAGES else True
         if row["ended_by"]:  # 并案 or 归档 ended it: not met
             state = "ended"
         elif met:
             state = "met" if due is None or met <= due else "met_late"
         elif due is None:
             state = "paused"
+        elif due < today:  # the petitioner's window has passed: nobody is late for it
+            state = "overdue" if duty else "passed"
         else:
-            state = "overdue" if due < today else "open"
-        duty = rules.STAGES[row["stage"]].office_duty if row["stage"] in rules.STAGES else True
+            state = "open"
         result.append(
             {
                 "stage": row["stage"],

@@ -42,8 +42,12 @@ STAGES: dict[str, Stage] = {
     "revisit": Stage("回访", "答复"),
     "publicize": Stage("公示", "回访（匿名件自答复）"),
     "archive": Stage("归档", "办结"),
-    "review_request": Stage("复查申请", "答复", office_duty=False),
+    "review_request": Stage("复查申请", "答复书送达（未登记送达的，自答复）", office_duty=False),
     "review": Stage("复查办结", "收到复查申请"),
+    "recheck_request": Stage(
+        "复核申请", "复查意见书送达（未登记送达的，自复查意见）", office_duty=False
+    ),
+    "recheck": Stage("复核办结", "收到复核申请"),
     "online_reply": Stage("网络舆情回复", "网民留言"),
     "upper_report": Stage("上级转办舆情书面报告", "收到转办"),
     "urgent_report": Stage("重大紧急事项报告", "登记为重大紧急（或标记为重大紧急）"),
@@ -109,6 +113,9 @@ RULE_SETS: dict[str, tuple[str, RuleSet]] = {
             "archive": Rule(5, WORKDAY),  # 八：5 个工作日内形成案卷
             "review_request": Rule(30, DAY),  # 答复书：收到之日起 30 日内提出复查
             "review": Rule(30, DAY),  # seed 001 三（四）：复查 30 日内完成
+            # 条例第三十六条（seeds 未另行规定）：收到复查意见 30 日内请求复核，复核 30 日内
+            "recheck_request": Rule(30, DAY),
+            "recheck": Rule(30, DAY, 60),  # 延长不超过 30 日
             "online_reply": Rule(3, DAY, 5),  # 网络舆情监控制度：3 日内回复，延长不超过 5 日
             "upper_report": Rule(2, DAY),  # 上级转办舆情 2 日内书面上报
             # 三：重大、紧急事项及时采取措施；seed 001 四（三）2：立即向领导报告，第一时间传递
@@ -127,6 +134,8 @@ RULE_SETS: dict[str, tuple[str, RuleSet]] = {
             "archive": None,
             "review_request": Rule(30, DAY),  # 第三十五条
             "review": Rule(30, DAY),  # 第三十五条
+            "recheck_request": Rule(30, DAY),  # 第三十六条：收到书面复查意见之日起 30 日内
+            "recheck": Rule(30, DAY, 60),  # 第三十六条：收到复核请求之日起 30 日内
             "online_reply": None,
             "upper_report": None,
             # 条例：重大、紧急信访事项和信访信息应当及时报告（按当日计）
@@ -199,14 +208,14 @@ def current_version(conn: sqlite3.Connection) -> int:
 
 def version_rules(conn: sqlite3.Connection, version: int) -> RuleSet:
     """The rules a case was registered under. A stage xinfang learnt after that version
-    was stored (重大紧急事项报告, schema v9) takes its rule set's value: the office never
-    chose otherwise."""
+    was stored (重大紧急事项报告, 复核) takes its rule set's value: the office never chose
+    otherwise."""
     row = conn.execute("SELECT name, rules FROM rule_versions WHERE id = ?", (version,)).fetchone()
     stored = {
         stage: stored_rule(value) if value else None for stage, value in json.loads(row[1]).items()
     }
-    base = RULE_SETS.get(row[0], RULE_SETS[DEFAULT_RULE_SET])[1]
-    return {**{stage: rule for stage, rule in base.items() if stage not in stored}, **stored}
+    shipped = RULE_SETS.get(row[0], RULE_SETS[DEFAULT_RULE_SET])[1]
+    return {**{stage: rule for stage, rule in shipped.items() if stage not in stored}, **stored}
 
 
 def choose(conn: sqlite3.Connection, name: str) -> str:

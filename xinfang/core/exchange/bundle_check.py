@@ -20,11 +20,12 @@ from xinfang.core.exchange.bundle_zip import Archive, Refused
 from xinfang.core.intake.fields import FIELDS_BY_KEY, REGISTRATION_FIELDS, Field, check_record
 from xinfang.core.intake.numbering import short_number
 from xinfang.core.life import projection
-from xinfang.core.life.actions import ACTIONS, RECORDS
+from xinfang.core.life.actions import ACTIONS, DELIVERED_WINDOWS, RECORDS
 from xinfang.core.life.states import Status
 from xinfang.core.validate import clean_text
 from xinfang.core.vocabulary import (
     ATTACHMENT_KINDS,
+    DELIVERY_METHODS,
     FINDINGS,
     NOTICE_METHODS,
     REPLY_RESULTS,
@@ -326,6 +327,16 @@ SCHEMAS: dict[str, dict[str, Check]] = {
     # 重大紧急 and the reports up (core/life/urgency.py).
     "mark-urgent": {"reason": required(text(2_000))},
     "report-up": {"to": required(line(200)), "text": required(text(TEXT_LIMIT)), "follow_up": flag},
+    "deliver": {
+        "document": required(choice(tuple(DELIVERED_WINDOWS))),
+        "method": required(choice(DELIVERY_METHODS)),
+        "sha256": line(64),
+    },
+    "recheck": {
+        "recheck_requested_on": day,
+        "days": integer(1, 365),
+        "upper_outcome": choice(REVIEW_OUTCOMES),
+    },
     "attach": {"kind": choice(ATTACHMENT_KINDS), "sha256": line(64)},
     "lend": {"due": day},
 }

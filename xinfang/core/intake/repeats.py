@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -22,6 +22,7 @@ from xinfang.core import settings
 from xinfang.core.clock.dates import Moment
 from xinfang.core.errors import InvalidInput
 from xinfang.core.intake.numbering import short_number
+from xinfang.core.life import finality
 from xinfang.core.life.case import Case
 from xinfang.core.life.ledger import find
 from xinfang.core.life.states import OPEN_STATUSES, Status
@@ -53,6 +54,7 @@ class Match:
     reasons: tuple[str, ...]
     status: Status
     same_person: bool  # the same ID number, phone, or name and address (not only content)
+    ended: str | None = None  # the matter was closed for good (终结): why (finality.py)
 
     @property
     def being_handled(self) -> bool:
@@ -90,8 +92,12 @@ def find_earlier(conn: sqlite3.Connection, record: dict[str, Any], received: dat
         reverse=True,
     )
     pairs = _pairs(record.get("content") or "")  # once, not once per earlier case
+    # Before the window: the same petitioner's matters closed for good (终结), on the same
+    # facts (similar content) — a 复核 often comes back long after the first petition.
+    ended = [row for row in _ended_before(conn, record, span[0], received)
+             if similarity(pairs, row["content"]) >= SIMILAR]  # fmt: skip
     matches = []
-    for row in rows:
+    for row in [*rows, *ended]:
         reasons = []
         if not record.get("anonymous") and not row["anonymous"]:
             if record.get("id_number") and record["id_number"] == row["id_number"]:
@@ -106,8 +112,33 @@ def find_earlier(conn: sqlite3.Connection, record: dict[str, Any], received: dat
         if score >= SIMILAR:
             reasons.append(f"内容相似（{score:.0%}）")
         if reasons:
-            matches.append(_match(row, tuple(reasons), same_person=person))
+            matches.append(_ended(conn, _match(row, tuple(reasons), same_person=person), received))
     return matches
+
+
+def _ended(conn: sqlite3.Connection, match: Match, day: date) -> Match:
+    """The match, saying whether its matter stood closed for good (终结) on `day`."""
+    closed = finality.matter_ending(conn, match.root, day)
+    return replace(match, ended=closed.why) if closed else match
+
+
+def _ended_before(
+    conn: sqlite3.Connection, record: dict[str, Any], since: str, received: date
+) -> list[sqlite3.Row]:
+    """The same petitioner's cases before `since` that went to 复查 (the only way to 终结)."""
+    if record.get("anonymous"):
+        return []
+    rows = conn.execute(
+        "SELECT id, year, seq, name, phone, id_number, address, anonymous, content, status, "
+        "repeat_of, received_at FROM cases WHERE received_at < ? AND anonymous = 0 "
+        f"AND status != '{Status.VOIDED.value}' "
+        "AND (id_number = ? OR phone = ? OR (name = ? AND address = ?)) "
+        "AND id IN (SELECT case_id FROM events WHERE action = 'review') "
+        "ORDER BY received_at DESC, id DESC",
+        (since, record.get("id_number"), record.get("phone"), record.get("name"),
+         record.get("address")),
+    ).fetchall()  # fmt: skip
+    return [row for row in rows if finality.ending(conn, [row["id"]], received)]
 
 
 def _match(row: sqlite3.Row, reasons: tuple[str, ...], *, same_person: bool) -> Match:
@@ -148,7 +179,8 @@ def decide(
     found = next((m for m in matches if m.case_id == target.id), None)
     reasons = (*(found.reasons if found else ()), CONFIRMED)
     same = found is not None and found.same_person
-    return Match(target.id, number, target.repeat_of or target.id, reasons, target.status, same)
+    linked = Match(target.id, number, target.repeat_of or target.id, reasons, target.status, same)
+    return _ended(conn, linked, received.day)
 
 
 def count_in_matter(conn: sqlite3.Connection, case: Case) -> int:

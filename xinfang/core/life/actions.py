@@ -10,6 +10,9 @@ The life of a case: register ─► accept ─► [assign ─► unit-accept ─
 handled; a 不满意 revisit sends it back to `accepted` for a new handling round. A report
 the office finds poor is sent back to the unit (reported ─► handling); a case moves to
 another unit (reassign: ─► assigned) or is returned by its unit (unit-return: ─► accepted).
+After the written reply, beside the handling and even once the file is archived: its 送达
+(deliver), the petitioner's 复查 (review) and the upper level's 复核 (recheck), each
+opening or meeting the petitioner's window to contest the writing before it.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ class Clock(Protocol):
     def pause(self, day: date) -> None: ...
     def resume(self, day: date) -> None: ...
     def extend(self, stage: str, round_no: int, days: int) -> None: ...
+    def restart(self, stage: str, round_no: int, start: date) -> None: ...
 
 
 # (the event's data, the row before it, the day it happened) -> the columns it sets
@@ -250,8 +254,9 @@ def _close_times(clock: Clock, day: date, round_no: int, data: Data) -> None:
 
 
 def _archive_times(clock: Clock, day: date, round_no: int, data: Data) -> None:
-    """归档 meets its own deadline; whatever else is still open (the petitioner's 复查
-    window, a notice never given) ends here, unmet."""
+    """归档 meets its own deadline; whatever else the office still owes (a notice never
+    given) ends here, unmet. The petitioner's own windows run on: a 复查 may be asked for
+    after the file is archived."""
     clock.meet("archive", None, day)
     clock.end_all(day, "archive")
 
@@ -269,6 +274,31 @@ def _review_times(clock: Clock, day: date, round_no: int, data: Data) -> None:
         clock.open("review", round_no, requested)
     if data.get("outcome"):
         clock.meet("review", None, day)
+        clock.open("recheck_request", round_no, day)  # the petitioner's 30 days for a 复核
+
+
+# 送达: the written decision the petitioner may contest -> the window its delivery opens.
+REPLY_LETTER, REVIEW_OPINION = "处理意见答复书", "复查意见书"
+DELIVERED_WINDOWS = {REPLY_LETTER: "review_request", REVIEW_OPINION: "recheck_request"}
+
+
+def _deliver_times(clock: Clock, day: date, round_no: int, data: Data) -> None:
+    """The window runs from the day the petitioner received the writing (自收到之日起),
+    not from the day it was made; a request already made stays made."""
+    clock.restart(DELIVERED_WINDOWS[data["document"]], round_no, day)
+
+
+def _recheck_times(clock: Clock, day: date, round_no: int, data: Data) -> None:
+    """复核 (条例 art. 36): asked for within the window the 复查意见 opened, decided within
+    the rule's days from the request (extended up to its maximum)."""
+    if data.get("recheck_requested_on"):
+        requested = _day(data["recheck_requested_on"])
+        clock.meet("recheck_request", None, requested)
+        clock.open("recheck", round_no, requested)
+    if data.get("days"):
+        clock.extend("recheck", round_no, int(data["days"]))
+    if data.get("upper_outcome"):
+        clock.meet("recheck", None, day)
 
 
 def _reported_up(clock: Clock, day: date, round_no: int, data: Data) -> None:
@@ -304,6 +334,7 @@ def _action(
 S = Status
 _DECIDED = set(ALL_BUT_ARCHIVED) - {S.REGISTERED}
 _UNIT_WORKING = {S.ASSIGNED, S.HANDLING}
+_REPLIED = {S.REPLIED, S.REVISITED, S.PUBLICIZED, S.CLOSED, S.ARCHIVED}  # a written reply stands
 # fmt: off
 ACTIONS: dict[str, Action] = {
     a.name: a
@@ -410,8 +441,14 @@ ACTIONS: dict[str, Action] = {
         # 不满意: who re-examined and what was found (seed 002 附件5、6).
         _action("reexamine", "核实", ALL_BUT_ARCHIVED, None, record=True, side=True),
         # 复查 / 复核: asked for after the written reply, even once the file is archived.
-        _action("review", "复查", {S.REPLIED, S.REVISITED, S.PUBLICIZED, S.CLOSED, S.ARCHIVED},
-                None, side=True, answered_by="review", times=_review_times),
+        _action("review", "复查", _REPLIED, None, side=True, answered_by="review",
+                times=_review_times),
+        # 送达 of the 答复书 or 复查意见书 (with its 回执): a record of the day it reached the
+        # petitioner, typed when the receipt comes back; their window counts from it.
+        _action("deliver", "送达", _REPLIED, None, record=True, side=True,
+                times=_deliver_times),
+        _action("recheck", "复核", _REPLIED, None, side=True, answered_by="recheck",
+                times=_recheck_times),
         # 查阅/借阅: only an archived file is lent, and it comes back.
         _action("lend", "借阅", {S.ARCHIVED}, None, side=True, answered_by="return"),
         _action("return", "归还", {S.ARCHIVED}, None, side=True),

@@ -20,7 +20,7 @@ from xinfang.core.clock.dates import Moment, chinese_date, moment
 from xinfang.core.errors import StepRefused
 from xinfang.core.life import joined, ledger
 from xinfang.core.life.acting import act, choice
-from xinfang.core.life.actions import check_step
+from xinfang.core.life.actions import REVIEW_OPINION, check_step
 from xinfang.core.life.case import Case
 from xinfang.core.life.files import files_dir, safe_name, sha256
 from xinfang.core.life.states import Status
@@ -29,6 +29,7 @@ from xinfang.core.vocabulary import (
     ATTACHMENT_KINDS,
     INQUIRY_MATERIALS,
     OTHER_MATERIALS,
+    RECEIPTS,
     RETENTIONS,
     SOURCE_MATERIALS,
 )
@@ -140,6 +141,8 @@ def plan(
     document(4, "不满意核实件")
     attached(4, INQUIRY_MATERIALS)
     document(5, "处理意见答复书")
+    document(5, REVIEW_OPINION)
+    attached(5, RECEIPTS)  # 信访答复意见书（送达回执）
     document(6, "结案审批表")
     if case.revisited_on:
         document(7, "回访及满意度调查表")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,63 @@ class Attached:
     pages: int
 
 
+class Incoming:
+    """A file brought into a case's folder by an action (`attach`; the 送达回执 of
+    `deliver`): copied and hashed in the action's build, its attachment row written in the
+    same transaction, and the copy removed again if the action is refused."""
+
+    def __init__(
+        self, conn: sqlite3.Connection, source: Path, *, kind: str, title: str | None
+    ) -> None:
+        if kind not in ATTACHMENT_KINDS:
+            raise InvalidInput("材料类别", f"只能是 {'、'.join(ATTACHMENT_KINDS)}，不能是“{kind}”")
+        if not source.is_file():
+            raise InvalidInput("文件", f"{source} 不存在或不是文件")
+        self.conn, self.source, self.kind = conn, source, kind
+        self.title = clean_text(title, "材料名称", max_length=100) or source.stem
+        self.base = files_dir(conn)
+        self.stored: Path | None = None
+        self.sha256, self.pages = "", 0
+
+    def copy(self, case: Case) -> dict[str, Any]:
+        """Copy the file in (inside the action's build); returns the event's record of it."""
+        folder = private_dir(self.base, "attachments", case.number)
+        number = sum(not p.name.startswith(".") for p in folder.iterdir()) + 1  # not a .part
+        self.stored = folder / f"{number:02d}-{safe_name(self.source.name, 80)}"
+        copy_private(self.source, self.stored)
+        self.sha256, self.pages = sha256(self.stored), count_pages(self.stored)
+        return {"title": self.title, "kind": self.kind, "file": self.stored.name,
+                "sha256": self.sha256}  # fmt: skip
+
+    def record(self, case: Case) -> None:
+        assert self.stored is not None
+        self.conn.execute(
+            "INSERT INTO attachments (case_id, kind, title, original_name, stored_path, sha256, "
+            "size, pages, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                case.id, self.kind, self.title, self.source.name,
+                str(self.stored.relative_to(self.base)), self.sha256,
+                self.stored.stat().st_size, self.pages, now().isoformat(sep=" "),
+            ),
+        )  # fmt: skip
+
+    def bring(
+        self,
+        ref: str,
+        action: str,
+        on: str | None,
+        by: str | None,
+        build: Callable[[Case, Moment], dict[str, Any]],
+    ) -> str:
+        """Run the action (its build calls `copy` once its checks pass) with the file."""
+        try:
+            return act(self.conn, ref, action, on, by, build, self.record).case_no
+        except BaseException:
+            if self.stored is not None:
+                self.stored.unlink(missing_ok=True)  # the copy goes with the refused action
+            raise
+
+
 def attach(
     conn: sqlite3.Connection,
     ref: str,
@@ -71,44 +129,10 @@ def attach(
     by: str | None = None,
 ) -> Attached:
     """Copy a file into the ledger's folder, hash it, and record it as an event."""
-    if kind not in ATTACHMENT_KINDS:
-        raise InvalidInput("材料类别", f"只能是 {'、'.join(ATTACHMENT_KINDS)}，不能是“{kind}”")
-    if not source.is_file():
-        raise InvalidInput("文件", f"{source} 不存在或不是文件")
-    name = clean_text(title, "材料名称", max_length=100) or source.stem
-    result: dict[str, Any] = {}
-    base = files_dir(conn)
-
-    def build(case: Case, when: Moment) -> dict[str, Any]:
-        case_no = case.number
-        folder = private_dir(base, "attachments", case_no)
-        number = sum(not p.name.startswith(".") for p in folder.iterdir()) + 1  # not a .part
-        stored = folder / f"{number:02d}-{safe_name(source.name, 80)}"
-        copy_private(source, stored)
-        result.update(
-            case_no=case_no, stored=stored, sha256=sha256(stored), pages=count_pages(stored)
-        )
-        data = {"title": name, "kind": kind, "file": stored.name, "sha256": result["sha256"]}
-        return data
-
-    def record(case: Case) -> None:
-        conn.execute(
-            "INSERT INTO attachments (case_id, kind, title, original_name, stored_path, sha256, "
-            "size, pages, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                case.id, kind, name, source.name,
-                str(result["stored"].relative_to(base)), result["sha256"],
-                result["stored"].stat().st_size, result["pages"], now().isoformat(sep=" "),
-            ),
-        )  # fmt: skip
-
-    try:
-        act(conn, ref, "attach", on, by, build, record)
-    except BaseException:
-        if "stored" in result:
-            result["stored"].unlink(missing_ok=True)  # the copy goes with the refused action
-        raise
-    return Attached(result["case_no"], name, result["stored"], result["sha256"], result["pages"])
+    incoming = Incoming(conn, source, kind=kind, title=title)
+    case_no = incoming.bring(ref, "attach", on, by, lambda case, when: incoming.copy(case))
+    assert incoming.stored is not None
+    return Attached(case_no, incoming.title, incoming.stored, incoming.sha256, incoming.pages)
 
 
 @dataclass(frozen=True)

@@ -1,19 +1,20 @@
-"""复查 / 复核 (信访工作条例 art. 35–36; seeds 000 答复书, 001 三（四）) and the 核实 of a
-不满意 round (seed 002 附件5、6).
+"""复查 (信访工作条例 art. 35; seeds 000 答复书, 001 三（四）) and the 核实 of a 不满意
+round (seed 002 附件5、6).
 
 A petitioner who does not accept the written reply may ask for a 复查 within the rule
-set's `review_request` days (30) of it; the office answers within `review` days (30),
-维持, 撤销 or 变更 the reply; the upper level's 复核 comes back later and is recorded."""
+set's `review_request` window, counted from the reply's 送达 (delivery.py) by the deadline
+rule; the office answers within `review` days, 维持, 撤销 or 变更 the reply, in a 复查意见书
+that tells them of the 复核 (recheck.py)."""
 
 from __future__ import annotations
 
 import sqlite3
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, NoReturn
 
-from xinfang.core.clock import deadlines
 from xinfang.core.clock.dates import Moment, parse_date
 from xinfang.core.errors import InvalidInput
+from xinfang.core.life import windows
 from xinfang.core.life.acting import act
 from xinfang.core.life.actions import ACTIONS, refusal
 from xinfang.core.life.case import Case
@@ -48,19 +49,11 @@ def request(
             _refuse(case, "已经申请过复查（同一事项复查一次）")
         if not case.replied_on:
             _refuse(case, "尚无书面答复，无从复查")
-        rule = deadlines.rules_of(conn, case).get("review_request")
-        replied = date.fromisoformat(case.replied_on)
+        replied = date.fromisoformat(case.replied_on[:10])
         if asked < replied or asked > when.day:
             raise InvalidInput("申请日期", f"应在答复日期 {replied} 与今天之间")
-        last = replied + timedelta(days=rule.amount) if rule else None
-        if last and asked > last and not why_late:
-            raise InvalidInput(
-                "申请日期",
-                f"已超过复查申请期限（答复后 {rule.amount if rule else ''} 日，至 {last}）；"
-                "确有正当理由的，请用 --late-reason 写明",
-            )
-        data = {"requested_on": asked.isoformat(), "late_reason": why_late}
-        return data
+        windows.check_in_time(conn, case, "review_request", asked, why_late)
+        return {"requested_on": asked.isoformat(), "late_reason": why_late}
 
     return act(conn, ref, "review", on, by, build).case_no
 
@@ -71,13 +64,16 @@ def decide(
     *,
     outcome: str,
     text: str,
+    recheck_body: str | None = None,
     on: str | None = None,
     by: str | None = None,
 ) -> str:
-    """The office's 复查意见: 维持, 撤销 or 变更 the reply."""
+    """The office's 复查意见: 维持, 撤销 or 变更 the reply, with the reasons; `recheck_body`
+    names where a 复核 may be asked for (the 复查意见书 says so)."""
     if outcome not in REVIEW_OUTCOMES:
         raise InvalidInput("复查结论", f"只能是 {'、'.join(REVIEW_OUTCOMES)}，不能是“{outcome}”")
     opinion = clean_text(text, "复查意见", max_length=20_000, required=True, multiline=True)
+    body = clean_text(recheck_body, "复核机关", max_length=100)
 
     def build(case: Case, when: Moment) -> dict[str, Any]:
         reviews = _reviews(conn, case.id)
@@ -85,35 +81,7 @@ def decide(
             _refuse(case, "尚未申请复查")
         if any(r.get("outcome") for r in reviews):
             _refuse(case, "复查意见已经作出")
-        return {"outcome": outcome, "text": opinion}
-
-    return act(conn, ref, "review", on, by, build).case_no
-
-
-def upper(
-    conn: sqlite3.Connection,
-    ref: str,
-    *,
-    outcome: str,
-    body: str,
-    text: str | None = None,
-    on: str | None = None,
-    by: str | None = None,
-) -> str:
-    """The upper level's 复核 as it came back. After it, the same facts and reasons are
-    not accepted again (条例 art. 35)."""
-    if outcome not in REVIEW_OUTCOMES:
-        raise InvalidInput("复核结论", f"只能是 {'、'.join(REVIEW_OUTCOMES)}，不能是“{outcome}”")
-    who = clean_text(body, "复核机关", max_length=100, required=True)
-    opinion = clean_text(text, "复核意见", max_length=20_000, multiline=True)
-
-    def build(case: Case, when: Moment) -> dict[str, Any]:
-        reviews = _reviews(conn, case.id)
-        if not any(r.get("outcome") for r in reviews):
-            _refuse(case, "复查意见尚未作出，不能记录复核")
-        if any(r.get("upper_outcome") for r in reviews):
-            _refuse(case, "复核结果已经记录")
-        return {"upper_outcome": outcome, "upper_body": who, "upper_text": opinion}
+        return {"outcome": outcome, "text": opinion, "recheck_body": body}
 
     return act(conn, ref, "review", on, by, build).case_no
 
@@ -133,8 +101,9 @@ def reexamine(
 
     def build(case: Case, when: Moment) -> dict[str, Any]:
         if case.round < 2:
+            case_no = case.number
             why = "没有不满意的回访，无需核实"
-            raise refusal(case.number, case.status, ACTIONS["reexamine"], why)
+            raise refusal(case_no, case.status, ACTIONS["reexamine"], why)
         return {"examiner": who, "findings": found}
 
     return act(conn, ref, "reexamine", on, by, build).case_no

@@ -17,9 +17,11 @@ from xinfang.core.clock.dates import chinese_date, chinese_upper_date, today
 from xinfang.core.errors import StepRefused, shorten
 from xinfang.core.intake.numbering import formal_number
 from xinfang.core.life import supervision
+from xinfang.core.life.actions import REVIEW_OPINION
 from xinfang.core.life.case import Case
 from xinfang.core.life.ledger import live_events
 from xinfang.core.life.states import Status
+from xinfang.core.papers import review_opinion
 from xinfang.core.vocabulary import DISSATISFIED, OWN_SOURCE, RECEPTION_SOURCE, UPPER_SOURCE
 
 CHECKED, UNCHECKED = "☑", "□"
@@ -126,6 +128,7 @@ DOCUMENTS: tuple[Document, ...] = (
             _has("replied_on", "案件尚未答复"),
         ),
     ),
+    Document("review_opinion", REVIEW_OPINION, _has("review_outcome", "复查意见尚未作出")),
 )
 BY_KEY = {document.key: document for document in DOCUMENTS}
 BY_TITLE = {document.title: document for document in DOCUMENTS}
@@ -291,6 +294,7 @@ def context(conn: sqlite3.Connection, case: Case) -> dict[str, Any]:
         **supervision.print_values(conn, events),
     }
     values.update(_dissatisfied(events))
+    values.update(review_opinion.print_values(conn, case, events))  # 复查意见书
     return values
 
 

@@ -15,7 +15,8 @@ from xinfang.core.clock.overdue import case_deadlines
 from xinfang.core.errors import InvalidInput
 from xinfang.core.intake.numbering import formal_number, short_number
 from xinfang.core.intake.repeats import count_in_matter
-from xinfang.core.life import joined, projection
+from xinfang.core.life import finality, joined, projection, windows
+from xinfang.core.life.actions import DELIVERED_WINDOWS
 from xinfang.core.life.case import Case
 from xinfang.core.life.ledger import events_of, find
 from xinfang.core.life.states import OPEN_STATUSES, STATUS_LABELS, Status
@@ -85,14 +86,38 @@ def show(conn: sqlite3.Connection, ref: str, *, mask: bool = False) -> dict[str,
         f"SELECT {NEXT_DUE} FROM cases WHERE id = ?", (found.id,)
     ).fetchone()[0]
     case.update(_joins(conn, found))
+    # 终结: this matter closed for good, or (a repeat) the matter it repeats.
+    ended = finality.ending(conn, [found.id], today())
+    case["ended"] = ended.as_json() if ended else None
+    root = found.repeat_of
+    matter = finality.matter_ending(conn, root, today(), but=found.id) if root else None
+    case["matter_ended"] = matter.as_json() if matter else None
     case["events"] = sorted(_timeline(events_of(conn, found.id)), key=_by_date)
     since = min(date.fromisoformat(found.received_at[:10]), today())
-    case["deadlines"] = case_deadlines(conn, found.id, today(), workdays.load(conn, since))
+    listed = case_deadlines(conn, found.id, today(), workdays.load(conn, since))
+    case["deadlines"] = _windows_of_the_latest_round(conn, found, listed)
     if not mask:
         return case
     from xinfang.core import privacy
 
     return privacy.masked(case)
+
+
+def _windows_of_the_latest_round(
+    conn: sqlite3.Connection, row: Case, listed: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The petitioner's own windows (复查申请, 复核申请) of the case's latest round only (the
+    reply of an earlier round was handled again after a 不满意 revisit: it is no longer
+    the one to contest), each with what it counts from (送达, or not)."""
+    kept = [d for d in listed if d["office_duty"] or d["round"] == row.round]
+    for deadline in kept:
+        contested = deadline["stage"] in DELIVERED_WINDOWS.values()
+        deadline["counted_from"] = (
+            windows.counted_from(conn, row, deadline["stage"], deadline["round"])
+            if contested
+            else None
+        )
+    return kept
 
 
 def _timeline(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
