@@ -8,7 +8,7 @@ import os
 import shutil
 import sqlite3
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -198,3 +198,13 @@ def subprocess_env() -> dict[str, str]:
     for key in ("XINFANG_DB", "XINFANG_NOW", "XDG_DATA_HOME"):
         assert env.get(key), key
     return env
+
+
+@pytest.fixture
+def open_umask() -> Iterator[None]:
+    """umask 000: what a careless cron line or a shared account may run with."""
+    old = os.umask(0)
+    try:
+        yield
+    finally:
+        os.umask(old)

@@ -8,7 +8,6 @@ import json
 import os
 import stat
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,15 +21,6 @@ ARCHIVE = ("--retention", "10年", "--on", "2026-11-16")
 
 def mode(path: Path) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
-
-
-@pytest.fixture
-def open_umask() -> Iterator[None]:
-    old = os.umask(0)
-    try:
-        yield
-    finally:
-        os.umask(old)
 
 
 @pytest.fixture

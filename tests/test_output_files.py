@@ -33,16 +33,6 @@ def leftovers(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*") if p.name.endswith(LEFTOVERS)]
 
 
-@pytest.fixture
-def open_umask() -> Iterator[None]:
-    """umask 000: what a careless cron line or a shared account may run with."""
-    old = os.umask(0)
-    try:
-        yield
-    finally:
-        os.umask(old)
-
-
 def rejects_csv(path: Path) -> Path:
     """An office's list with one row xinfang cannot take: its import writes the rejects."""
     with path.open("w", encoding="utf-8", newline="") as handle:
