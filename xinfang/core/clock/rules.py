@@ -9,13 +9,14 @@ import json
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xinfang.core.clock.dates import now
 from xinfang.core.errors import InvalidInput
-from xinfang.core.life.actions import ACTIONS
-from xinfang.core.life.case import Case
 from xinfang.core.vocabulary import ORAL_NOTICES
+
+if TYPE_CHECKING:
+    from xinfang.core.life.case import Case
 
 WORKDAY = "workday"  # 工作日: only working days count
 DAY = "day"  # 日: calendar days; a last day on a holiday moves to the next working day
@@ -75,6 +76,8 @@ class Rule:
         text = length(self.amount, self.unit)
         text += f"（最长 {length(self.maximum, self.unit)}）" if self.maximum else ""
         if self.written:
+            from xinfang.core.life.actions import ACTIONS  # only when the rules are described
+
             text += f"，{'、'.join(ACTIONS[name].label for name in self.written)}须书面告知"
         return text
 
