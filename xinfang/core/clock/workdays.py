@@ -155,6 +155,33 @@ def confirm_year(conn: sqlite3.Connection, year: int) -> None:
     )
 
 
+@dataclass(frozen=True)
+class Disagreement:
+    day: date
+    office: bool  # working day by the office's notice
+    package: bool  # working day by chinese-calendar
+    entered: bool  # the office entered the day itself: the table counts it so
+
+
+def office_disagreements(conn: sqlite3.Connection) -> list[Disagreement]:
+    """Days of the years chinese-calendar covers where the office's own calendar says
+    otherwise: each day it entered, and every day of a year whose notice it entered whole
+    (a day the notice leaves out is an ordinary day by it)."""
+    _, package, years = _package_calendar()
+    office = _office_entries(conn)
+    days = {day for day in office if day.year in years}
+    for year in confirmed_years(conn) & years & {day.year for day in office}:
+        first = date(year, 1, 1)
+        days |= {first + timedelta(days=i) for i in range((date(year + 1, 1, 1) - first).days)}
+    found = []
+    for day in sorted(days):
+        ordinary = day.weekday() < 5
+        mine, theirs = office.get(day, ordinary), package.get(day, ordinary)
+        if mine != theirs:
+            found.append(Disagreement(day, mine, theirs, day in office))
+    return found
+
+
 def rebuild(conn: sqlite3.Connection) -> None:
     """Fold the three sources into the `calendar` table. Call inside a transaction."""
     version, package_days, package_years = _package_calendar()
