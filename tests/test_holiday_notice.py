@@ -19,7 +19,7 @@ import pytest
 from chinese_calendar import constants
 from conftest import REGISTER, dump
 
-from xinfang.core.clock import notice_text
+from xinfang.core.clock import notice_text, workdays
 from xinfang.core.clock.workdays import HOLIDAY
 from xinfang.core.errors import InvalidInput
 
@@ -222,9 +222,14 @@ def test_dry_run_prints_the_year_as_read_and_writes_nothing(run, db_path):
     out = run("calendar", "import", "-", "--dry-run", input=NOTICE_2027)
     lines = out.stdout.splitlines()
     assert lines[0] == "读到《国务院办公厅关于2027年部分节假日安排的通知》："
-    assert "  休  放假  2027-01-01（周五） 至 2027-01-03（周日），共 3 天  元旦" in lines
-    assert "  班  上班  2027-02-14（周日）  春节调休上班" in lines
-    assert "  休  放假  2027-06-09（周三）  端午节" in lines
+    assert lines[1:6] == [
+        "一、元旦",
+        "  休  2027-01-01（周五）至2027-01-03（周日），共 3 天",
+        "二、春节",
+        "  休  2027-02-05（周五）至2027-02-13（周六），共 9 天",
+        "  班  2027-02-14（周日）、2027-02-20（周六）",
+    ]
+    assert "  休  2027-06-09（周三）" in lines
     assert lines[-1] == "（--dry-run：未录入；核对无误后去掉 --dry-run 再执行）"
     assert dump(db_path) == before
 
@@ -318,3 +323,42 @@ def test_the_parser_refuses_with_invalid_input_naming_the_field():
     with pytest.raises(InvalidInput) as caught:
         notice_text.read(text("2026_wrong_weekday.txt"))
     assert caught.value.field == "通知"
+
+
+def test_a_chinese_calendar_that_learns_the_year_moves_the_deadlines_and_says_so(
+    run, db_path, monkeypatch
+):
+    """The package's next release covers 2027 (元旦 1–3 off): the morning check rebuilds
+    the calendar and names what moved, as an import does."""
+    monkeypatch.setenv("XINFANG_NOW", "2026-12-31 10:00")
+    told = run(*REGISTER[:-1], "2026-12-31 09:00").stdout.split("：")[1].split("（")[0]
+    run("accept", told, "--on", "2026-12-31", "--notified-on", "2026-12-31")
+    installed = workdays._package_calendar
+
+    def newer() -> tuple[str, dict[date, bool], set[int]]:
+        _, days, years = installed()
+        return "9.9.9", {**days, D("2027-01-01"): False}, years | {2027}
+
+    monkeypatch.setattr(workdays, "_package_calendar", newer)
+    monkeypatch.setattr(workdays, "_package_version", lambda: "9.9.9")
+    warnings = run("overdue").stderr.splitlines()
+    assert warnings[:4] == [
+        "提示：工作日历已按新版 chinese-calendar 重建，随之改变的：",
+        "提示：期限有变化的未完成事项 1 项：",
+        f"提示：  {told}  答复  2027-01-14 → 2027-01-15（推后 1 天）",
+        "提示：已发出的受理告知书中答复期限与现在不同的 1 件，可能需要告知信访人：",
+    ]
+    assert "2027 年的节假日安排尚未录入" not in run("overdue").stderr
+    assert "重建" not in run("overdue").stderr  # said once
+
+
+def test_calendar_set_names_what_it_moved_too(run, db_path, monkeypatch):
+    monkeypatch.setenv("XINFANG_NOW", "2026-12-31 10:00")
+    told = run(*REGISTER[:-1], "2026-12-31 09:00").stdout.split("：")[1].split("（")[0]
+    run("accept", told, "--on", "2026-12-31", "--notified-on", "2026-12-31")
+    out = run("calendar", "set", "2027-01-01", "休", "--note", "元旦").stdout.splitlines()
+    assert f"  {told}  答复  2027-01-14 → 2027-01-15（推后 1 天）" in out
+    assert f"  {told}  2026-12-31 告知，告知书写的是 2027年1月14日，现应为 2027年1月15日" in out
+    # Nothing moves twice: the same day entered again names nothing.
+    again = run("calendar", "set", "2027-01-01", "休", "--note", "元旦").stdout
+    assert "期限有变化" not in again and "受理告知书" not in again

@@ -13,7 +13,7 @@ from xinfang.cli.base import Command, DbOption, new_app, open_ledger
 from xinfang.cli.root import app
 from xinfang.core.clock import holidays
 from xinfang.core.clock.promises import WEEKDAYS as WEEKDAY_NAMES
-from xinfang.core.clock.workdays import HOLIDAY
+from xinfang.core.clock.workdays import HOLIDAY, WORKDAY
 
 calendar_app = new_app(
     "工作日历：节假日和调休上班日。已安装的 chinese-calendar 不含的年份，"
@@ -64,36 +64,30 @@ def _day(day: date) -> str:
     return f"{day}（{WEEKDAY_NAMES[day.weekday()]}）"
 
 
+def _span(first: date, last: date) -> str:
+    if first == last:
+        return _day(first)
+    return f"{_day(first)}至{_day(last)}，共 {(last - first).days + 1} 天"
+
+
 def _print_reading(reading: holidays.Reading) -> None:
-    """The year as read, for the clerk to hold against the notice."""
-    if reading.notice:
-        typer.echo(f"读到《{reading.notice.title}》：")
-    for first, last, kind, note in reading.entries:
-        span = f"{_day(first)} 至 {_day(last)}，共 {(last - first).days + 1} 天"
-        days = _day(first) if first == last else span
-        label = "放假" if kind == HOLIDAY else "上班"
-        typer.echo(f"  {kind}  {label}  {days}" + (f"  {note}" if note else ""))
+    """The year as read, laid out as the notice is, for the clerk to hold against it."""
+    if reading.notice is None:
+        for first, last, kind, note in reading.entries:
+            typer.echo(f"  {kind}  {_span(first, last)}" + (f"  {note}" if note else ""))
+        return
+    typer.echo(f"读到《{reading.notice.title}》：")
+    for item in reading.notice.items:
+        typer.echo(item.name)
+        for first, last in item.blocks:
+            typer.echo(f"  {HOLIDAY}  {_span(first, last)}")
+        if item.workdays:
+            typer.echo(f"  {WORKDAY}  {'、'.join(_day(day) for day in item.workdays)}")
 
 
 def _print_changes(done: holidays.Entered) -> None:
-    moved, promises = done.changes.moved, done.changes.promises
-    if moved:
-        typer.echo(f"期限有变化的未完成事项 {len(moved)} 项：")
-        for item in moved:
-            way = "推后" if item.days > 0 else "提前"
-            typer.echo(
-                f"  {item.case_no}  {item.label}  {item.before} → {item.after}"
-                f"（{way} {abs(item.days)} 天）"
-            )
-    if promises:
-        typer.echo(
-            f"已发出的受理告知书中答复期限与现在不同的 {len(promises)} 件，可能需要告知信访人："
-        )
-        for promise in promises:
-            typer.echo(
-                f"  {promise.case_no}  {promise.notified_on} 告知，"
-                f"告知书写的是 {promise.promised}，现应为 {promise.now}"
-            )
+    for line in done.changes.lines():
+        typer.echo(line)
 
 
 @calendar_app.command("import", cls=Command)

@@ -38,6 +38,10 @@ class Moved:
         """Calendar days later (negative: earlier)."""
         return (self.after - self.before).days
 
+    def line(self) -> str:
+        way = "推后" if self.days > 0 else "提前"
+        return f"{self.case_no}  {self.label}  {self.before} → {self.after}（{way} {abs(self.days)} 天）"
+
 
 @dataclass(frozen=True)
 class Promise:
@@ -48,11 +52,31 @@ class Promise:
     promised: str
     now: str
 
+    def line(self) -> str:
+        return (
+            f"{self.case_no}  {self.notified_on} 告知，"
+            f"告知书写的是 {self.promised}，现应为 {self.now}"
+        )
+
 
 @dataclass(frozen=True)
 class Changes:
     moved: list[Moved]
     promises: list[Promise]
+
+    def lines(self) -> list[str]:
+        """What the clerk is told, heading and one indented line each."""
+        said = []
+        if self.moved:
+            said.append(f"期限有变化的未完成事项 {len(self.moved)} 项：")
+            said += [f"  {moved.line()}" for moved in self.moved]
+        if self.promises:
+            said.append(
+                f"已发出的受理告知书中答复期限与现在不同的 {len(self.promises)} 件，"
+                "可能需要告知信访人："
+            )
+            said += [f"  {promise.line()}" for promise in self.promises]
+        return said
 
 
 def _promised(conn: sqlite3.Connection, since: date) -> dict[int, tuple[str, str, str]]:
