@@ -11,6 +11,7 @@ epidemic), and there exactly on the days that notice changed.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -362,3 +363,13 @@ def test_calendar_set_names_what_it_moved_too(run, db_path, monkeypatch):
     # Nothing moves twice: the same day entered again names nothing.
     again = run("calendar", "set", "2027-01-01", "休", "--note", "元旦").stdout
     assert "期限有变化" not in again and "受理告知书" not in again
+
+
+def test_a_repost_numbered_in_digits_with_short_festival_names_reads_the_same(published):
+    repost = text("2026.txt")
+    for n, numeral in enumerate("一二三四五六七", 1):
+        repost = re.sub(f"^{numeral}、", f"{n}.", repost, flags=re.MULTILINE)
+    repost = repost.replace("清明节：", "清明：").replace("国庆节：", "国庆:")
+    notice = notice_text.read(repost)
+    assert [item.name for item in notice.items][2::4] == ["三、清明节", "七、国庆节"]
+    assert notice.entries() == published[2026].entries()

@@ -37,9 +37,15 @@ _TRADITIONAL = str.maketrans(
     "国务办厅关于节调补与周连劳动庆农历腊现将励发电号门时间来责编带职",
 )
 _INVISIBLE = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]+")
-_FESTIVAL = "|".join(FESTIVALS)
+# 清明、端午、中秋、国庆 are sometimes written without 节 in reposts.
+_FESTIVAL = "|".join(
+    name.removesuffix("节") + "节?" if len(name) == 3 else name for name in FESTIVALS
+)
 _NUMERALS = "一二三四五六七八九十"
-_ITEM = re.compile(rf"([{_NUMERALS}]{{1,2}})、((?:{_FESTIVAL})(?:[、和及](?:{_FESTIVAL}))*):?")
+# 一、元旦： (a repost may number 1、元旦： or 1.元旦:)
+_ITEM = re.compile(
+    rf"([{_NUMERALS}]{{1,2}}、|\d{{1,2}}[、.])((?:{_FESTIVAL})(?:[、和及](?:{_FESTIVAL}))*):?"
+)
 _TITLE = re.compile(r"关于(\d{4})年部分节假日安排的通知")
 _INTRO = re.compile(r"现将(\d{4})年")
 # A date as the notices write it; the year and month may be left to the ones before.
@@ -114,12 +120,14 @@ def read(text: str) -> Notice:
         number = _number(mark.group(1))
         if number != n + 1:
             raise _refuse(
-                f"“{mark.group(1)}、{mark.group(2)}”",
+                f"“{mark.group(1)}{mark.group(2)}”",
                 f"应为第{_NUMERALS[n] if n < 10 else n + 1}项；"
                 "页面似乎含有不止一份通知或缺了条目，请只复制一份通知全文",
             )
         end = marks[n + 1].start() if n + 1 < len(marks) else len(body)
-        item = Item(mark.group(1), mark.group(2).replace("和", "、").replace("及", "、"))
+        names = re.split(r"[、和及]", mark.group(2))
+        festivals = "、".join(next(f for f in FESTIVALS if f.startswith(w)) for w in names)
+        item = Item(_NUMERALS[n] if n < 10 else str(n + 1), festivals)
         rest = _read_item(item, body[mark.end() : end], year)
         _check_outside(item, rest, last=n + 1 == len(marks))
         items.append(item)
@@ -157,6 +165,9 @@ def _year(prelude: str) -> tuple[int, str]:
 
 
 def _number(numeral: str) -> int:
+    numeral = numeral[:-1]  # the 、 or .
+    if numeral.isdigit():
+        return int(numeral)
     if numeral.startswith("十"):
         return 10 + (_NUMERALS.index(numeral[1]) + 1 if len(numeral) > 1 else 0)
     return _NUMERALS.index(numeral[0]) + 1
