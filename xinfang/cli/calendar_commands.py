@@ -17,8 +17,8 @@ from xinfang.core.clock.workdays import HOLIDAY, WORKDAY
 
 calendar_app = new_app(
     "工作日历：节假日和调休上班日。已安装的 chinese-calendar 不含的年份，"
-    "请按国务院办公厅通知录入。\n\n例：xinfang calendar show 2026-10；"
-    "xinfang calendar set 2027-01-01..2027-01-03 休"
+    "请按国务院办公厅通知录入（可直接粘贴通知全文）。\n\n例：xinfang calendar show 2026-10；"
+    "xinfang calendar import -（粘贴通知）；xinfang calendar set 2027-01-01..2027-01-03 休"
 )
 app.add_typer(calendar_app, name="calendar")
 

@@ -295,8 +295,7 @@ def next_year_warning(cal: WorkCalendar, today: date) -> str | None:
     year = today.year + 1
     return (
         f"{year} 年的节假日安排尚未录入完毕（已安装的 chinese-calendar 不含 {year} 年），"
-        f"涉及 {year} 年的期限暂按周末计算。国务院办公厅通知发布后请录入："
-        f"xinfang calendar set {year}-01-01..{year}-01-03 休（调休上班用“班”），"
-        f"全部录入后执行 xinfang calendar confirm {year}；或用 xinfang calendar import 文件"
-        f"一次录入；也可升级 chinese-calendar。"
+        f"涉及 {year} 年的期限暂按周末计算。国务院办公厅通知发布后，复制通知全文，"
+        f"执行 xinfang calendar import - 粘贴即可录入（或逐段 xinfang calendar set 后 "
+        f"xinfang calendar confirm {year}；也可升级 chinese-calendar）。"
     )
