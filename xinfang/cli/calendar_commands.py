@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -10,11 +12,13 @@ import typer
 from xinfang.cli.base import Command, DbOption, new_app, open_ledger
 from xinfang.cli.root import app
 from xinfang.core.clock import holidays
+from xinfang.core.clock.promises import WEEKDAYS as WEEKDAY_NAMES
+from xinfang.core.clock.workdays import HOLIDAY, WORKDAY
 
 calendar_app = new_app(
     "工作日历：节假日和调休上班日。已安装的 chinese-calendar 不含的年份，"
-    "请按国务院办公厅通知录入。\n\n例：xinfang calendar show 2026-10；"
-    "xinfang calendar set 2027-01-01..2027-01-03 休"
+    "请按国务院办公厅通知录入（可直接粘贴通知全文）。\n\n例：xinfang calendar show 2026-10；"
+    "xinfang calendar import -（粘贴通知）；xinfang calendar set 2027-01-01..2027-01-03 休"
 )
 app.add_typer(calendar_app, name="calendar")
 
@@ -34,6 +38,7 @@ def calendar_set(
     """
     done = holidays.enter(open_ledger(db), days, kind, note)
     typer.echo(f"已录入 {done.days} 天（{kind}）；重算了 {done.cases_recounted} 件案件的期限。")
+    _print_changes(done)
     for year in done.unconfirmed:
         typer.echo(
             f"{year} 年尚未确认录入完毕，涉及的期限仍标为“按周末估算”；"
@@ -52,23 +57,82 @@ def calendar_confirm(
     """
     done = holidays.confirm(open_ledger(db), year)
     typer.echo(f"已确认 {year} 年节假日安排录入完毕；重算了 {done.cases_recounted} 件案件的期限。")
+    _print_changes(done)
+
+
+def _day(day: date) -> str:
+    return f"{day}（{WEEKDAY_NAMES[day.weekday()]}）"
+
+
+def _span(first: date, last: date) -> str:
+    if first == last:
+        return _day(first)
+    return f"{_day(first)}至{_day(last)}，共 {(last - first).days + 1} 天"
+
+
+def _print_reading(reading: holidays.Reading) -> None:
+    """The year as read, laid out as the notice is, for the clerk to hold against it."""
+    if reading.notice is None:
+        for first, last, kind, note in reading.entries:
+            typer.echo(f"  {kind}  {_span(first, last)}" + (f"  {note}" if note else ""))
+        return
+    typer.echo(f"读到《{reading.notice.title}》：")
+    for item in reading.notice.items:
+        typer.echo(item.name)
+        for first, last in item.blocks:
+            typer.echo(f"  {HOLIDAY}  {_span(first, last)}")
+        if item.workdays:
+            typer.echo(f"  {WORKDAY}  {'、'.join(_day(day) for day in item.workdays)}")
+
+
+def _print_changes(done: holidays.Entered) -> None:
+    for line in done.changes.lines():
+        typer.echo(line)
 
 
 @calendar_app.command("import", cls=Command)
 def calendar_import(
-    file: Annotated[Path, typer.Argument(help="文本文件：每行 日期[..日期] 休|班 [说明]")],
+    file: Annotated[
+        str,
+        typer.Argument(
+            help="国务院办公厅的放假通知全文，或每行“日期[..日期] 休|班 [说明]”的文件；- 为粘贴"
+        ),
+    ],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只显示读到的安排，不录入")] = False,
     db: DbOption = None,
 ) -> None:
-    """从文件录入一年的节假日安排（全部成功或全部不录入），文件中的年份即视为录入完毕。
+    """录入一年的节假日安排：直接粘贴国务院办公厅《关于某年部分节假日安排的通知》全文
+    （网页上复制的即可，标题、落款、来源、分享按钮等不必删去；繁体转载也可），或用每行
+    “日期[..日期] 休|班 [说明]”的文件。全文读完并核对无误才录入（括号里的星期与日期不符、
+    “共N天”与起止日期不符的，整份不录入）；录入后该年即视为已知，并列出期限有变化的案件。
 
-    文件示例（# 后为注释）：
-      2027-01-01..2027-01-03 休 元旦
-      2027-02-14 班 春节调休
-
-    例：xinfang calendar import 2027节假日.txt
+    例：xinfang calendar import -（粘贴通知，Ctrl+D 结束；Windows 为 Ctrl+Z 回车）；
+    xinfang calendar import 通知.txt --dry-run；xinfang calendar import 2027节假日.txt
     """
-    done = holidays.import_file(open_ledger(db), file)
-    typer.echo(f"已录入 {done.days} 天；重算了 {done.cases_recounted} 件案件的期限。")
+    if file == "-":
+        if sys.stdin.isatty():
+            typer.echo("请粘贴通知全文，粘贴完按 Ctrl+D（Windows：Ctrl+Z 后回车）：", err=True)
+        text, source = sys.stdin.read(), "粘贴的内容"
+    else:
+        text, source = holidays.read_text(Path(file)), file
+    reading = holidays.read(text, source)
+    if dry_run:
+        _print_reading(reading)
+        typer.echo("（--dry-run：未录入；核对无误后去掉 --dry-run 再执行）")
+        return
+    done = holidays.import_reading(open_ledger(db), reading)
+    if reading.notice:
+        off = [entry for entry in reading.entries if entry[2] == HOLIDAY]
+        typer.echo(
+            f"已录入《{reading.notice.title}》：放假 {len(off)} 段共 "
+            f"{sum((last - first).days + 1 for first, last, _, _ in off)} 天，"
+            f"调休上班 {len(reading.entries) - len(off)} 天；"
+            f"{reading.notice.year} 年节假日已确认，期限不再按周末估算。"
+        )
+        typer.echo(f"重算了 {done.cases_recounted} 件案件的期限。")
+    else:
+        typer.echo(f"已录入 {done.days} 天；重算了 {done.cases_recounted} 件案件的期限。")
+    _print_changes(done)
 
 
 @calendar_app.command("show", cls=Command)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from xinfang.core.clock import deadlines, workdays
 from xinfang.core.clock.dates import today
+from xinfang.core.clock.promises import WEEKDAYS
 from xinfang.core.intake.numbering import short_number
 from xinfang.core.life import columns, links, projection
 from xinfang.core.life.case import Case
@@ -179,6 +180,9 @@ def _calendar(conn: sqlite3.Connection) -> list[Finding]:
     warning = workdays.next_year_warning(cal, today())
     if warning:
         result.append(Finding(NOTICE, "工作日历", warning))
+    differing = workdays.office_disagreements(conn)
+    if differing:
+        result.append(Finding(NOTICE, "工作日历", _disagreement(differing)))
     if workdays.is_stale(conn):
         result.append(
             Finding(
@@ -188,6 +192,23 @@ def _calendar(conn: sqlite3.Connection) -> list[Finding]:
             )
         )
     return result
+
+
+def _disagreement(days: list[workdays.Disagreement]) -> str:
+    """Each day where the office's entered notice and chinese-calendar differ, and which
+    of the two the deadlines are counted by now (an entered day as entered)."""
+    words = {True: "上班", False: "休息"}
+    shown = "；".join(
+        f"{d.day}（{WEEKDAYS[d.day.weekday()]}）本单位录入的通知为{words[d.office]}，"
+        f"chinese-calendar 为{words[d.package]}，"
+        f"现按{'本单位录入' if d.entered else ' chinese-calendar '}计算"
+        for d in days[:20]
+    )
+    more = f"等 {len(days)} 天" if len(days) > 20 else f"共 {len(days)} 天"
+    return (
+        f"本单位录入的节假日与已安装的 chinese-calendar 不一致（{more}）：{shown}。"
+        "请对照国务院办公厅通知核实，用 xinfang calendar set 日期 休|班 录入正确的安排"
+    )
 
 
 def _deadlines(conn: sqlite3.Connection) -> Finding:

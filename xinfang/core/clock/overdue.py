@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from xinfang.core.clock import rules, workdays
+from xinfang.core.clock import moves, rules, workdays
 from xinfang.core.clock.dates import today
 from xinfang.core.clock.deadlines import (
     days_left,
@@ -125,16 +125,19 @@ class Scan:
     warnings: list[str] = field(default_factory=list)
 
 
-def refresh_calendar_if_stale(conn: sqlite3.Connection) -> bool:
+def refresh_calendar_if_stale(conn: sqlite3.Connection) -> moves.Changes | None:
     """chinese-calendar upgraded or the table behind the clock: rebuild it and recount
-    the open deadlines that depended on it. Returns whether anything was done."""
+    the open deadlines that depended on it. Returns what that moved, None if nothing
+    was done."""
     if not workdays.is_stale(conn):
-        return False
+        return None
     with transaction(conn):
-        if workdays.is_stale(conn):  # another process may have done it meanwhile
-            workdays.rebuild(conn)
-            resync_open(conn, workdays.load(conn))
-    return True
+        if not workdays.is_stale(conn):  # another process has done it meanwhile
+            return None
+        watch = moves.Watch(conn, date.min)
+        workdays.rebuild(conn)
+        resync_open(conn, workdays.load(conn))
+        return watch.changes()
 
 
 def scan(conn: sqlite3.Connection, as_of: date, within: int) -> Scan:
@@ -144,7 +147,7 @@ def scan(conn: sqlite3.Connection, as_of: date, within: int) -> Scan:
     As of a past day: what was open then (met later counts as not yet met)."""
     from xinfang.core import privacy
 
-    refresh_calendar_if_stale(conn)
+    refreshed = refresh_calendar_if_stale(conn)
     cal = workdays.load(conn)
     horizon = cal.add_workdays(as_of, within)
     duties = [name for name, stage in rules.STAGES.items() if stage.office_duty]
@@ -233,6 +236,11 @@ def scan(conn: sqlite3.Connection, as_of: date, within: int) -> Scan:
                 i.handled_by, i.due_on, len(i.case_no), i.case_no,  # 2026-9999 before 2026-10000
             )
         )  # fmt: skip
+    if refreshed and refreshed.lines():
+        result.warnings += [
+            "工作日历已按新版 chinese-calendar 重建，随之改变的：",
+            *refreshed.lines(),
+        ]
     warning = workdays.next_year_warning(cal, as_of)
     if warning:
         result.warnings.append(warning)

@@ -155,6 +155,33 @@ def confirm_year(conn: sqlite3.Connection, year: int) -> None:
     )
 
 
+@dataclass(frozen=True)
+class Disagreement:
+    day: date
+    office: bool  # working day by the office's notice
+    package: bool  # working day by chinese-calendar
+    entered: bool  # the office entered the day itself: the table counts it so
+
+
+def office_disagreements(conn: sqlite3.Connection) -> list[Disagreement]:
+    """Days of the years chinese-calendar covers where the office's own calendar says
+    otherwise: each day it entered, and every day of a year whose notice it entered whole
+    (a day the notice leaves out is an ordinary day by it)."""
+    _, package, years = _package_calendar()
+    office = _office_entries(conn)
+    days = {day for day in office if day.year in years}
+    for year in confirmed_years(conn) & years & {day.year for day in office}:
+        first = date(year, 1, 1)
+        days |= {first + timedelta(days=i) for i in range((date(year + 1, 1, 1) - first).days)}
+    found = []
+    for day in sorted(days):
+        ordinary = day.weekday() < 5
+        mine, theirs = office.get(day, ordinary), package.get(day, ordinary)
+        if mine != theirs:
+            found.append(Disagreement(day, mine, theirs, day in office))
+    return found
+
+
 def rebuild(conn: sqlite3.Connection) -> None:
     """Fold the three sources into the `calendar` table. Call inside a transaction."""
     version, package_days, package_years = _package_calendar()
@@ -268,8 +295,7 @@ def next_year_warning(cal: WorkCalendar, today: date) -> str | None:
     year = today.year + 1
     return (
         f"{year} 年的节假日安排尚未录入完毕（已安装的 chinese-calendar 不含 {year} 年），"
-        f"涉及 {year} 年的期限暂按周末计算。国务院办公厅通知发布后请录入："
-        f"xinfang calendar set {year}-01-01..{year}-01-03 休（调休上班用“班”），"
-        f"全部录入后执行 xinfang calendar confirm {year}；或用 xinfang calendar import 文件"
-        f"一次录入；也可升级 chinese-calendar。"
+        f"涉及 {year} 年的期限暂按周末计算。国务院办公厅通知发布后，复制通知全文，"
+        f"执行 xinfang calendar import - 粘贴即可录入（或逐段 xinfang calendar set 后 "
+        f"xinfang calendar confirm {year}；也可升级 chinese-calendar）。"
     )
