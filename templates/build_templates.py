@@ -483,6 +483,65 @@ def liaison_letter() -> Form:
     return form
 
 
+def extend_notice() -> Form:
+    # 条例 art. 34: an extension is told to the petitioner, with the reason.
+    form = numbered_letter("信访事项延期办理告知书", "{{ name }}")
+    body(
+        form,
+        "您于{{ received_cn }}反映的“{{ content }}”的问题，我们已于{{ accepted_cn }}受理。"
+        "因{{ extend_reason }}，{% if extend_approved_by %}经{{ extend_approved_by }}批准，{% endif %}"
+        "根据《信访工作条例》等有关规定，办理期限延长{{ extend_length }}，"
+        "我们将于{{ extended_due_cn }}前办结并书面答复您。",
+        "在办理期间，您以同一事实和理由提出同一信访事项的，本级和上级行政机关不予受理。",
+        "特此告知。",
+    )
+    blank(form, 3)
+    signature(form, "{{ extended_upper }}")
+    return form
+
+
+def urge_notice() -> Form:
+    # Leaves the office: names the matter, never the petitioner (检举控告 cases included).
+    form = numbered_letter("信访事项催办单", "{{ urge_to }}")
+    body(
+        form,
+        "{{ assigned_cn }}，我单位以交办单{{ assign_no }}将反映“{{ content }}”的信访事项"
+        "交你单位办理，要求于{{ assign_due_cn }}前办结并上报办理情况。"
+        "{% if urge_text %}现就以下事项催办：{{ urge_text }}。{% endif %}",
+        "请你单位抓紧调查处理，按期办结，上报办理情况，同时将处理情况反馈信访人；"
+        "逾期未办结的，将按规定予以督办。",
+        "请做好信访人信息保密工作，保障信访人的合法权益。",
+    )
+    blank(form, 3)
+    signature(form, "{{ urged_upper }}")
+    return form
+
+
+def upper_report() -> Form:
+    # seed 004 一2: the result of a case the upper level handed down, reported up.
+    form = numbered_letter("上级交办信访事项办理结果报告", "{{ upper_to }}")
+    body(
+        form,
+        "{{ received_cn }}，我单位收到上级交办的信访事项（信访件编号：{{ upper_ref }}）。"
+        "现将办理结果报告如下：",
+    )
+    section_head(form, "一、基本情况")
+    body(form, "信访人{{ name }}（{{ persons }}人）以{{ form }}方式反映“{{ content }}”的问题。")
+    section_head(form, "二、调查处理情况")
+    body(
+        form,
+        "我单位于{{ accepted_cn }}受理{% if unit %}，{{ assigned_cn }}交{{ unit }}调查处理{% endif %}。"
+        "{% if unit_report %}调查情况：{{ unit_report }}{% endif %}",
+        "经调查，{% if reply_finding %}信访人反映的问题{{ reply_finding }}。{% endif %}"
+        "处理结果：{{ reply_result }}。{{ reply_text }}",
+    )
+    section_head(form, "三、答复情况")
+    body(form, "我单位已于{{ replied_cn }}将处理意见书面答复信访人。", "特此报告。")
+    blank(form)
+    signature(form, "{{ replied_upper }}")
+    return form
+
+
 # ---------------------------------------------------------------- forms (宋体 12)
 # Tables are written one row a line, like the paper form (hence fmt: off).
 # fmt: off
@@ -738,6 +797,78 @@ def reception_result() -> Form:
     return form
 
 
+def feedback_form() -> Form:
+    # seed 000 五: a problem that 不能解决 is explained by law, and the petitioner signs here.
+    form = form_sheet("{{ office }}", "信访投诉反馈意见表")
+    table(
+        form,
+        [2.6, 5.4, 2.6, 5.4],
+        [
+            Row([label("信访人"), value("{{ name }}"), label("联系电话"), value("{{ phone }}")]),
+            Row([label("信访时间"), value("{{ received_cn }}"), label("答复时间"), value("{{ replied_cn }}")]),
+            Row([label("反映问题"), block(["{{ content }}"], 3)], 3.0),
+            Row([label("答复意见\n及解释说明"), block([
+                "办理结果：{{ reply_result }}{% if reply_finding %}　　是否属实：{{ reply_finding }}{% endif %}",
+                "{{ reply_text }}",
+            ], 3)], 5.0),
+            Row([label("调查单位"), value("{{ investigated_by }}", 3)]),
+            Row([label("信访人意见"), block([], 3, sign="信访人签名：", gap=4)], 5.0),
+            Row([label("备注"), block([], 3)], 1.4),
+        ],
+    )
+    add(form, P("注：对不能解决的信访事项，依据职能设置和法律法规的规定予以解释，"
+                "请信访人在本表上签注意见。", before=4))
+    return form
+
+
+def handling_sheet() -> Form:
+    # seed 002 附件3, field for field; 周会商 ticked for a 疑难复杂 case, 督查督办 for a supervised one.
+    form = form_sheet("“2211”信访流程办理单", number=None)
+    add(form, P("单位名称（盖章）：{{ office }}　　　　单号：{{ case_no }}", after=4))
+    upper = ("上级{{ '☑' if is_upper else '□' }}（信访件编号：{{ upper_ref }}）　"
+             "本级{{ '□' if is_upper else '☑' }}")
+
+    def signed(head: str, lines: list[str], span: int, height: float) -> C:
+        paras = [P(head)] + [P(line, "justify", indent=2) for line in lines]
+        paras += [P("签名：", left_cm=1.0 if span < 6 else 7.0),
+                  P(DATE_BLANK, "right", right_chars=1)]
+        return C(paras, span, valign="top")
+
+    table(
+        form,
+        [2.6, 3.0, 1.4, 2.4, 2.2, 4.4],
+        [
+            Row([label("信访人姓名"), value("{{ name }}"), label("人数"), value("{{ persons }}"),
+                 label("联系电话"), value("{{ phone }}")]),
+            Row([label("身份证号码"), value("{{ id_number }}", 3), label("信访日期"), value("{{ received_cn }}")]),
+            Row([label("单位及住址"), value("{{ address }}", 5)]),
+            Row([label("信访件来源"), value(upper, 5)]),
+            Row([label("信访形式"), value("{{ form_line }}", 5)]),
+            Row([label("信访诉求"), block(["{{ content }}"], 5)], 1.8),
+            Row([label("信访办签收"), block(["签收人：{{ receiver }}　　签名：",
+                                        "签收日期：{{ received_cn }}"], 5)], 1.2),
+            Row([label("主职领导\n交办签批"), block([], 5, sign="签名：", gap=0)], 1.2),
+            Row([signed("处理（答复）意见及结论：", [
+                "{% if reply_result %}办理结果：{{ reply_result }}{% if reply_finding %}　　是否属实："
+                "{{ reply_finding }}{% endif %}　　答复日期：{{ replied_cn }}{% endif %}",
+                "{{ reply_text }}",
+            ], 6, 3.2)], 3.2),
+            Row([signed("事项分管领导审核意见：", [], 3, 2.2), signed("信访分管领导审核意见：", [], 3, 2.2)], 2.2),
+            Row([signed("主职领导办结签批意见：", [], 6, 2.0)], 2.0),
+            Row([label("信访人意见"), value("{{ satisfaction_line }}", 5)]),
+            Row([label("回访日期"), value("{{ revisited_cn }}", 3), label("回访人"),
+                 value("{{ revisit_by }}　签名：")]),
+            Row([label("回访方式"), value("{{ method_line }}", 5)]),
+            Row([label("是否进入\n周会商"),
+                 value("是{{ '☑' if consulted else '□' }}　否{{ '□' if consulted else '☑' }}", 2),
+                 label("是否进入\n督查督办", 2),
+                 value("是{{ '☑' if supervise_no else '□' }}　否{{ '□' if supervise_no else '☑' }}")]),
+        ],
+    )
+    add(form, P("注：此件扫描录入信访统一平台“其他材料（信访人不可见）”栏。", pt=10.5))
+    return form
+
+
 # fmt: on
 
 TEMPLATES = {
@@ -758,6 +889,11 @@ TEMPLATES = {
     "接访交办通知单": reception_order,
     "办理结果回复单": reception_result,
     "复查意见书": review_opinion,
+    "延期告知书": extend_notice,
+    "催办单": urge_notice,
+    "反馈意见表": feedback_form,
+    "办理结果报告": upper_report,
+    "信访流程办理单": handling_sheet,
 }
 
 

@@ -44,7 +44,7 @@ def case(run):
 
 def test_the_list_of_documents(run):
     assert run("print", "--list").stdout.split() == [d.title for d in DOCUMENTS]
-    assert len(DOCUMENTS) == 17
+    assert len(DOCUMENTS) == 22
 
 
 def test_each_document_at_its_stage_carries_the_case(run, case, tmp_path):

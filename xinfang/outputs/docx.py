@@ -30,6 +30,9 @@ REQUIRED: dict[str, set[str]] = {
     "交办单": {"unit", "content", "assign_due_cn", "office"},
     "督办通知": {"supervise_to", "supervise_due_cn", "office"},
     "复查意见书": {"name", "review_outcome", "review_text", "recheck_days", "office"},
+    "延期告知书": {"name", "content", "extend_reason", "extended_due_cn", "office"},
+    "催办单": {"urge_to", "content", "assign_due_cn", "office"},
+    "办理结果报告": {"upper_to", "upper_ref", "content", "reply_text", "office"},
 }
 
 

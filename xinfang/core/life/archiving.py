@@ -139,10 +139,14 @@ def plan(
     document(4, "交办单")
     document(4, "督办通知")
     document(4, "不满意核实件")
+    document(4, "延期告知书")  # written in the handling (seed 000 八), like the 督办通知
+    document(4, "催办单")
     attached(4, INQUIRY_MATERIALS)
     document(5, "处理意见答复书")
     document(5, REVIEW_OPINION)
     attached(5, RECEIPTS)  # 信访答复意见书（送达回执）
+    document(5, "反馈意见表")  # the petitioner's word on a reply that 不能解决
+    document(5, "办理结果报告")  # the 上级交办 case's result as reported up (seed 004 一2)
     document(6, "结案审批表")
     if case.revisited_on:
         document(7, "回访及满意度调查表")

@@ -21,10 +21,17 @@ from xinfang.core.life.actions import REVIEW_OPINION
 from xinfang.core.life.case import Case
 from xinfang.core.life.ledger import live_events
 from xinfang.core.life.states import Status
-from xinfang.core.papers import review_opinion
-from xinfang.core.vocabulary import DISSATISFIED, OWN_SOURCE, RECEPTION_SOURCE, UPPER_SOURCE
+from xinfang.core.papers import followups, review_opinion
+from xinfang.core.vocabulary import (
+    DISSATISFIED,
+    OWN_SOURCE,
+    RECEPTION_SOURCE,
+    REPLY_RESULTS,
+    UPPER_SOURCE,
+)
 
 CHECKED, UNCHECKED = "☑", "□"
+CANNOT_SOLVE = REPLY_RESULTS[3]  # 不能解决
 
 Context = dict[str, Any]  # the placeholders: context()
 Check = Callable[[Context], str | None]  # None: fits; else why not
@@ -129,6 +136,38 @@ DOCUMENTS: tuple[Document, ...] = (
         ),
     ),
     Document("review_opinion", REVIEW_OPINION, _has("review_outcome", "复查意见尚未作出")),
+    # Issue 17's papers, each dated by the event it records (followups.py).
+    Document(
+        "extend_notice",
+        "延期告知书",
+        _all(_has("extended_cn", "案件没有延长答复期限的记录"), _named),
+        promises=("reply",),
+    ),
+    Document(
+        "urge_notice", "催办单", _has("urged_cn", "案件没有催办记录"), promises=("assign_due",)
+    ),
+    # seed 000 五: a problem that 不能解决 is explained, and the petitioner signs this form.
+    Document(
+        "feedback_form",
+        "反馈意见表",
+        _all(
+            lambda c: (
+                None if c["reply_result"] == CANNOT_SOLVE else f"答复结果不是“{CANNOT_SOLVE}”"
+            ),
+            _named,
+        ),
+    ),
+    # seed 004 一2: a 上级交办 case's result is reported up (结案报告).
+    Document(
+        "upper_report",
+        "办理结果报告",
+        _all(
+            lambda c: None if c["is_upper"] else "不是上级交办的案件",
+            _has("replied_on", "案件尚未答复"),
+        ),
+    ),
+    # seed 002 附件3: the "2211" sheet, filled along the case's life from its registration.
+    Document("handling_sheet", "信访流程办理单", lambda case: None),
 )
 BY_KEY = {document.key: document for document in DOCUMENTS}
 BY_TITLE = {document.title: document for document in DOCUMENTS}
@@ -295,6 +334,7 @@ def context(conn: sqlite3.Connection, case: Case) -> dict[str, Any]:
     }
     values.update(_dissatisfied(events))
     values.update(review_opinion.print_values(conn, case, events))  # 复查意见书
+    values.update(followups.print_values(conn, case, events))  # issue 17's papers
     return values
 
 
