@@ -13,15 +13,14 @@ from typing import Any
 
 from xinfang.core import settings
 from xinfang.core.clock.dates import today
+from xinfang.core.demo_matters import DECLINED, ENQUIRY, MATTERS, Declined, Matter, Outcome
 from xinfang.core.errors import XinfangError
-from xinfang.core.intake import registration
+from xinfang.core.intake import reception, registration
 from xinfang.core.life import archiving, closing, corrections, deciding, handling, links, routing
 from xinfang.core.vocabulary import (
     DISSATISFIED,
-    FINDINGS,
     OWN_SOURCE,
     RECEPTION_SOURCE,
-    REPLY_RESULTS,
     RETENTIONS,
     SATISFIED,
     UNREACHABLE,
@@ -61,35 +60,17 @@ UNIT_OF_CATEGORY = {
     "殡葬管理": "社会事务股",
     "婚姻登记": "社会事务股",
 }
-# (问题类型, 反映问题)
-MATTERS = [
-    (
-        "最低生活保障",
-        "反映本村低保评定不公开，家庭收入较高的农户被纳入低保，本人因病致贫却未纳入。",
-    ),
-    ("最低生活保障", "反映低保金自今年8月起停发，未收到任何告知，请求说明原因并恢复发放。"),
-    ("特困人员救助供养", "反映其叔父年逾七旬、无子女，申请特困供养半年未有答复。"),
-    ("临时救助", "家中突遭火灾，房屋损毁，申请临时救助，镇上称资金已用完。"),
-    ("养老服务", "反映村互助老人幸福院长期关闭，老人无处就餐，请求恢复运营。"),
-    ("养老服务", "反映高龄津贴发放标准与邻镇不一致，要求核实。"),
-    ("残疾人两项补贴", "本人为二级肢体残疾，重度残疾人护理补贴被取消，请求复核。"),
-    ("殡葬管理", "反映公墓管理单位乱收墓穴维护费，要求退费并公开收费依据。"),
-    ("婚姻登记", "婚姻登记信息有误，出生日期登记错误，影响办理社保，请求更正。"),
-    ("其他", "建议在村委会公示栏公开各项民政补贴名单，接受群众监督。"),
-]
-RESOLVED = REPLY_RESULTS[0]
-# 已解决, 正在解决, 暂时无法解决: what each says
-REPLIES = dict(
-    zip(
-        REPLY_RESULTS[:3],
-        (
-            "经入户核查，情况属实，已按规定重新评定并自下月起发放，已当面告知信访人。",
-            "经核查，情况基本属实，已列入整改计划，预计下月底前完成，期间专人跟踪。",
-            "经核查，现行政策暂无相应补助项目，已向信访人解释并告知可申请临时救助。",
-        ),
-        strict=True,
-    )
-)
+# 信访形式 each 信访来源 comes in: a leader receives in person, the hotline is a call, an
+# upper office hands down a letter or an online petition.
+FORMS = {
+    OWN_SOURCE: ("来信", "来访", "来访", "来电", "网上信访"),
+    "12345热线": ("来电",),
+    UPPER_SOURCE: ("来信", "网上信访"),
+    RECEPTION_SOURCE: ("来访",),
+}
+# The leaders' reception days (`xinfang reception plan`); one case is taken at one.
+RECEPTION_RULE, LEADERS = "last-friday 09:00-11:00", "张国华,李卫东,刘志刚"
+RECEIVED_AT_RECEPTION = 3  # the fire victim's petition, joined later by a neighbour's
 # The stage each demonstration case is taken to, in registration order.
 STAGES = (
     ["archived"] * 5
@@ -107,7 +88,7 @@ STAGES = (
 )
 # Petitioners who come back with the same matter (case index -> their earlier one's):
 # linked as repeats; the other cases that share a complaint are other people's.
-RETURNING = {32: 22, 35: 25, 38: 28}
+RETURNING = {29: 19, 36: 26, 38: 28}
 PERSON = ("name", "phone", "id_number", "address", "township")
 ORDER = ["registered", "accepted", "assigned", "handling", "reported", "replied", "revisited"]
 ORDER += ["publicized", "closed", "archived"]
@@ -139,7 +120,8 @@ RESPONSIBLE = {
     for n, unit in enumerate([*VILLAGES, *sorted(set(UNIT_OF_CATEGORY.values()))])
 }
 WHY = {
-    "send-back": "办理情况未附入户核查记录和评议结果，请补充核查后重新报送",
+    "thin-report": "经核查，已按政策处理完毕。",
+    "send-back": "办理情况过于简单，未附入户核查记录，请补充核查后重新报送",
     "reassign": "经核实属{to}职责，改派{to}办理",
     "unit-return": "所反映问题不属本单位职责，请改交{to}办理",
     "urge": "电话催问受理情况，请尽快入户核查",
@@ -205,9 +187,11 @@ def build(
     settings.set_value(conn, "clerk", "王芳")
     end = today()
     archive = partial(archiving.archive, binder=binder)
+    reception.plan(conn, end.year, RECEPTION_RULE, LEADERS)
     planned: dict[int, Planned] = {}
+    taken_at: dict[int, str] = {}  # the reception case: registered as the reception opens
     for index, stage in enumerate(STAGES):
-        values = _petition(rng, index, end)
+        values = _petition(rng, index, stage, end)
         for earlier, keys in ((RETURNING, PERSON), (OTHER_MATTER, PERSON),
                               (FAMILY, ("township", "address"))):  # fmt: skip
             if index in earlier:
@@ -215,6 +199,9 @@ def build(
         case = Planned(index, stage, values, _plan(rng, index, stage, values, archive))
         lag = rng.randint(0, 1) + (9 if index % 6 == 5 and stage in ORDER[:7] else 0)
         case.received = end - timedelta(days=sum(step.gap for step in case.steps) + lag)
+        if values["source"] == RECEPTION_SOURCE:  # taken at the last reception before
+            held = _reception_day(conn, case.received, end)
+            case.received, taken_at[index] = held.day, f"{held.day} {held.starts}"
         planned[index] = case
     for index, (main, why) in JOINS.items():
         planned[index] = _joining(rng, index, planned[main], why, end, archive)
@@ -226,6 +213,7 @@ def build(
     for day, index, _, step in sorted(agenda, key=lambda item: item[:3]):
         if step is None:  # registered; a time of day, except today (it may still be ahead)
             when = f"{day} {9 + index % 8:02d}:30" if day < end else day.isoformat()
+            when = taken_at.get(index, when)
             numbers[index] = registration.register(conn, planned[index].values, on=when).case_no
             continue
         given = {key: _given(value, day, numbers) for key, value in step.values.items()}
@@ -255,7 +243,8 @@ def _joining(
     """Another person's petition of the main case's matter, registered the day that case
     is assigned and joined into it while it is being handled; filed with its main case
     if that one is archived."""
-    values = _petition(rng, index, end) | {key: main.values[key] for key in MATTER}
+    values = _petition(rng, index, "joined", end) | {key: main.values[key] for key in MATTER}
+    values |= {"source": OWN_SOURCE, "form": "来信", "upper_ref": None}  # a neighbour writes
     assigned = next(day for day, step in main.dated() if step.action == handling.assign)
     steps = [
         Step(1, deciding.accept, {"notified_on": timedelta(days=0)}),
@@ -267,25 +256,56 @@ def _joining(
     return Planned(index, "joined", values, steps, assigned)
 
 
-def _petition(rng: random.Random, index: int, end: date) -> dict[str, object]:
-    category, content = MATTERS[index % len(MATTERS)]
+def _reception_day(conn: sqlite3.Connection, before: date, end: date) -> reception.ReceptionDay:
+    """The last reception day of the plan on or before `before` (last year's plan made
+    too if the year's first reception is still ahead)."""
+    for year in (before.year, before.year - 1):
+        if year != end.year:
+            reception.plan(conn, year, RECEPTION_RULE, LEADERS)
+        held = reception.latest_on_or_before(conn, before)
+        if held is not None:
+            return held
+    raise XinfangError("演示数据：找不到领导接访日")
+
+
+def _matter(index: int) -> Matter:
+    return MATTERS[index % len(MATTERS)]
+
+
+def _declined(index: int) -> Declined:
+    """The refused (不予受理) and sent-on (转送) petitions, in registration order."""
+    return DECLINED[index - STAGES.index("rejected")]
+
+
+def _petition(rng: random.Random, index: int, stage: str, end: date) -> dict[str, object]:
+    matter: Matter | Declined = _matter(index)
+    if stage in ("rejected", "transferred"):
+        matter = _declined(index)
+    elif index in MISTAKEN:
+        matter = ENQUIRY
+    category, content = matter.category, matter.content
     town = list(VILLAGES)[index % len(VILLAGES)]
     anonymous = index % 13 == 7
     upper = index % 9 == 4
+    if index == RECEIVED_AT_RECEPTION:
+        source = RECEPTION_SOURCE
+    elif index in MISTAKEN:
+        source = OWN_SOURCE
+    else:
+        source = UPPER_SOURCE if upper else rng.choice([OWN_SOURCE] * 3 + ["12345热线"])
     values: dict[str, object] = {
-        "source": UPPER_SOURCE
-        if upper
-        else rng.choice([OWN_SOURCE, OWN_SOURCE, RECEPTION_SOURCE, "12345热线"]),
+        "source": source,
         "upper_ref": f"张信转〔{end.year}〕{100 + index}号" if upper else None,
-        "form": rng.choice(["来信", "来访", "来访", "来电", "网上信访"]),
+        "form": "来电" if index in MISTAKEN else rng.choice(FORMS[source]),
         "content": content,
         "category": category,
-        "kind": "建议意见类" if category == "其他" else "申诉求决类",
+        "kind": "建议意见类" if content.startswith("建议") else "申诉求决类",
         "township": town,
-        "receiver": "王芳",
         "anonymous": anonymous,
         "persons": 6 if index % 11 == 3 else 1,
     }
+    if source != RECEPTION_SOURCE:  # at a reception the leader is the 接访人
+        values["receiver"] = "王芳"
     if not anonymous:
         born = date(rng.randint(1945, 1990), rng.randint(1, 12), rng.randint(1, 28))
         values |= {
@@ -308,14 +328,22 @@ def _plan(
     after the step's own date, a Ref another case's number."""
     anonymous = bool(values["anonymous"])
     notice: dict[str, object] = {} if anonymous else {"notified_on": timedelta(days=0)}
-    if stage == "rejected":
-        reason = "所反映问题属劳动争议，已经或依法应当通过仲裁解决"
-        channel = "向临泽县劳动人事争议仲裁委员会申请仲裁"
-        return [Step(1, deciding.reject, {"reason": reason, "channel": channel, **notice})]
-    if stage == "transferred":
-        to = "临泽县人力资源和社会保障局"
-        return [Step(1, deciding.transfer, {"to": to, "reason": "不属民政职责", **notice})]
+    if stage in ("rejected", "transferred"):
+        declined = _declined(index)
+        if declined.to is None:
+            told = {"reason": declined.reason, "channel": declined.channel, **notice}
+            return [Step(1, deciding.reject, told)]
+        told = {"to": declined.to, "reason": declined.reason, **notice}
+        return [Step(1, deciding.transfer, told)]
     target = ORDER.index(stage)
+    matter = _matter(index)
+    rounds = 2 if index % 7 == 2 and target >= 6 and not anonymous else 1
+    # A petitioner who is 不满意 at first objects to an answer that leaves room for it.
+    outcome = (
+        next(o for o in matter.outcomes if o.objection)
+        if rounds == 2
+        else rng.choice(matter.outcomes)
+    )
     steps: list[Step] = _corrections(index)
     if target >= 1:
         if index in UNREACHABLE_AT:
@@ -325,18 +353,15 @@ def _plan(
             steps.append(Step(1, deciding.accept, notice))
     # Some cases are answered by the office itself, without a 交办.
     if (target >= 2 and (target <= 4 or index % 4 != 0)) or index in UNIT_RETURNED:
-        steps += _routing(index, target, values)
+        steps += _routing(index, target, matter, outcome)
     if target >= 5:
-        rounds = 2 if index % 7 == 2 and target >= 6 and not anonymous else 1
-        for round_no in range(rounds):
-            result = rng.choice(list(REPLIES))
-            finding = rng.choice(FINDINGS[:2])  # 属实, 部分属实
-            reply = {"result": result, "finding": finding, "text": REPLIES[result]}
-            steps.append(Step(3, handling.reply, reply))
+        answers = [outcome, outcome.again] if rounds == 2 else [outcome]
+        for answer in answers:
+            steps.append(Step(3, handling.reply, _reply(answer)))
             if target >= 6 and not anonymous:
-                last = round_no + 1 == rounds
+                last = answer is answers[-1]
                 feeling = rng.choice([SATISFIED, "非常满意"]) if last else DISSATISFIED
-                opinion = "认为补发金额计算有误" if feeling == DISSATISFIED else None
+                opinion = None if last else outcome.objection
                 revisit = {"method": "电话回访", "satisfaction": feeling, "opinion": opinion}
                 steps.append(Step(1, closing.revisit, revisit))
     if target >= 7 and index not in UNPUBLICIZED:
@@ -348,13 +373,18 @@ def _plan(
         steps.append(Step(1, closing.close, approval))
     if target >= 9:
         steps.append(Step(3, archive, {"retention": RETENTIONS[-1]}))  # 10年
-    if index in WRONG_REPLY:
-        reply = {"result": RESOLVED, "finding": FINDINGS[0], "text": REPLIES[RESOLVED]}
+    if index in WRONG_REPLY:  # the answer to the next case's matter
         steps += [
-            Step(1, handling.reply, reply),
+            Step(1, handling.reply, _reply(_matter(index + 1).outcomes[0])),
             Step(1, corrections.void, {"reason": WHY["wrong-reply"]}),
         ]
     return steps
+
+
+def _reply(answer: Outcome | None) -> dict[str, object]:
+    if answer is None:
+        raise XinfangError("演示数据：不满意的回访须有第二轮答复")
+    return {"result": answer.result, "finding": answer.finding, "text": answer.reply}
 
 
 def _corrections(index: int) -> list[Step]:
@@ -368,12 +398,13 @@ def _corrections(index: int) -> list[Step]:
     return []
 
 
-def _routing(index: int, target: int, values: dict[str, object]) -> list[Step]:
+def _routing(index: int, target: int, matter: Matter, outcome: Outcome) -> list[Step]:
     """交办 to the unit (naming its 承办责任人) and the unit's work, with the office's
-    corrections of it: 退单, 改派, 催办, 退回重办."""
-    town = str(values["township"])
-    own = UNIT_OF_CATEGORY.get(str(values["category"]), town)
-    unit, other = (town, own) if index % 2 else (own, town)
+    corrections of it: 退单, 改派, 催办, 退回重办. A town takes the matters of its
+    villagers, the county's 股 its own business and the rest."""
+    town = list(VILLAGES)[index % len(VILLAGES)]
+    own = UNIT_OF_CATEGORY.get(matter.category, town)
+    unit, other = (town, own) if index % 2 and not matter.county else (own, town)
 
     def assign(to: str) -> Step:
         person, phone = RESPONSIBLE[to]
@@ -406,11 +437,13 @@ def _routing(index: int, target: int, values: dict[str, object]) -> list[Step]:
     if target >= 3:
         steps.append(Step(1, handling.unit_accept, {}))
     if target >= 4 or index in SENT_BACK:
-        steps.append(Step(4, handling.unit_report, {"text": REPLIES[RESOLVED]}))
+        # Sent back: the first report says only that it was handled.
+        first = WHY["thin-report"] if index in SENT_BACK else outcome.report
+        steps.append(Step(4, handling.unit_report, {"text": first}))
     if index in SENT_BACK:
         steps.append(
             Step(2, routing.send_back, {"reason": WHY["send-back"], "due": timedelta(days=10)})
         )
         if target >= 4:
-            steps.append(Step(3, handling.unit_report, {"text": REPLIES[RESOLVED]}))
+            steps.append(Step(3, handling.unit_report, {"text": outcome.report}))
     return steps
