@@ -303,13 +303,13 @@ def accept_notice() -> Form:
     add(form, P("{{ name }}："))
     body(
         form,
-        "您反映的“{{ content }}”的问题，我们于{{ received_cn }}接到并决定予以受理。"
+        "您反映的“{{ matter }}”的问题，我们于{{ received_cn }}接到并决定予以受理。"
         "按照《信访工作条例》等有关规定，将于{{ reply_due_cn }}前办结并书面答复您。",
         "在办理期间，您以同一事实和理由提出同一信访事项的，本级和上级行政机关不予受理。",
         "特此告知。",
     )
     blank(form, 3)
-    signature(form, "{{ today_upper }}")
+    signature(form, "{{ notice_upper }}")
     return form
 
 
@@ -320,14 +320,14 @@ def reject_notice() -> Form:
     add(form, P("{{ name }}："))
     body(
         form,
-        "您于{{ received_cn }}反映的“{{ content }}”的问题，我们已收到。"
+        "您于{{ received_cn }}反映的“{{ matter }}”的问题，我们已收到。"
         "经审查，{{ reject_reason }}，根据《信访工作条例》等有关规定，"
         "我们于{{ decided_cn }}决定不予受理。",
-        "请依照有关法律、行政法规规定的程序向{{ reject_channel }}提出。",
+        "请依照有关法律、行政法规规定的程序{{ reject_channel }}。",
         "特此告知。",
     )
     blank(form, 3)
-    signature(form, "{{ today_upper }}")
+    signature(form, "{{ notice_upper }}")
     return form
 
 
@@ -344,7 +344,7 @@ def transfer_notice() -> Form:
     form = numbered_letter("信访事项转送告知书", "{{ name }}")
     body(
         form,
-        "您于{{ received_cn }}反映的“{{ content }}”的问题，我们已收到。经审查，"
+        "您于{{ received_cn }}反映的“{{ matter }}”的问题，我们已收到。经审查，"
         "{% if transfer_reason %}{{ transfer_reason }}{% else %}该事项不属于本单位职责范围{% endif %}，"
         "根据《信访工作条例》第二十三条等有关规定，我们已于{{ transferred_cn }}将该事项转送"
         "{{ transfer_to }}处理。",
@@ -363,7 +363,7 @@ def transfer_letter() -> Form:
     form = numbered_letter("信访事项转送函", "{{ transfer_to }}")
     body(
         form,
-        "{% if anonymous %}匿名信访人{% else %}{{ name }}{% endif %}于{{ received_cn }}以{{ form }}"
+        "{{ sent.who }}于{{ received_cn }}以{{ form }}"
         "方式反映的信访事项{% if upper_ref %}（上级信访件编号：{{ upper_ref }}）{% endif %}，经审查，"
         "{% if transfer_reason %}{{ transfer_reason }}{% else %}属贵单位职责范围{% endif %}。"
         "根据《信访工作条例》第二十二条、第二十三条等有关规定，现转送贵单位依法处理。",
@@ -391,7 +391,7 @@ def reply_letter() -> Form:
     add(form, P("{{ name }}："))
     body(
         form,
-        "您反映的“{{ content }}”的问题，我们于{{ received_cn }}接到并受理。"
+        "您反映的“{{ matter }}”的问题，我们于{{ received_cn }}接到并受理。"
         "{{ investigated_cn }}，{{ investigated_by }}对您反映的情况进行了调查，"
         "现就处理情况答复如下。",
         "经调查，{% if reply_finding %}您反映的问题{{ reply_finding }}。{% endif %}{{ reply_text }}",
@@ -411,7 +411,7 @@ def review_opinion() -> Form:
     add(form, P("{{ name }}："))
     body(
         form,
-        "您反映的“{{ content }}”的问题，我们于{{ replied_cn }}作出了处理意见。"
+        "您反映的“{{ matter }}”的问题，我们于{{ replied_cn }}作出了处理意见。"
         "您不服，于{{ review_requested_cn }}提出复查申请。经复查，现将复查意见答复如下。",
         "{{ review_text }}",
         "根据《信访工作条例》等有关规定，决定{{ review_outcome }}原处理意见。",
@@ -431,9 +431,10 @@ def assign_order() -> Form:
     add(form, P("{{ unit }}："))
     body(
         form,
-        "按照“属地管理”原则，现将{{ name }}反映的“{{ content }}”信访事项交办你单位，"
-        "请及时调查处理，于{{ assign_due_cn }}前办结并上报办理情况，同时将处理情况反馈投诉人，"
-        "并在你单位门户网站公示。",
+        "{% if not internal_unit %}按照“属地管理”原则，{% endif %}现将{{ sent.who }}反映的"
+        "“{{ matter }}”信访事项交办你单位，请及时调查处理，于{{ assign_due_cn }}前办结并上报"
+        "办理情况，同时将处理情况反馈投诉人{% if not internal_unit %}，并在你单位门户网站公示"
+        "{% endif %}。",
         "请做好投诉人信息保密工作，保障投诉人的合法权益。",
     )
     blank(form, 3)
@@ -449,11 +450,11 @@ def supervise_notice() -> Form:
     body(
         form,
         "为切实解决群众反映的信访问题，按照《信访工作条例》和本单位信访办理工作制度的规定，"
-        "现将{{ name }}反映的“{{ content }}”信访问题"
+        "现将{{ sent.who }}反映的“{{ matter }}”信访问题"
         "{% if assign_no %}（交办单{{ assign_no }}）{% endif %}进行督办"
         "（督办事由：{{ supervise_reason }}），请你单位按照职责和办理要求及时调查处理，"
-        "于{{ supervise_due_cn }}前办结该信访问题并报送处理结果，同时将办结处理情况反馈投诉人，"
-        "并在你单位门户网站公示。",
+        "于{{ supervise_due_cn }}前办结该信访问题并报送处理结果，同时将办结处理情况反馈投诉人"
+        "{% if not internal_unit %}，并在你单位门户网站公示{% endif %}。",
         "请做好投诉人信息保密工作，保障信访人的合法权益。",
     )
     blank(form, 3)
@@ -473,8 +474,9 @@ def liaison_letter() -> Form:
     section_head(form, "一、基本情况")
     body(
         form,
-        "信访人{{ name }}（联系电话：{{ phone }}）于{{ received_cn }}以{{ form }}方式反映"
-        "“{{ content }}”的问题。",
+        "{{ sent.who }}{% if sent.phone and not sent.withheld %}（联系电话：{{ sent.phone }}）{% endif %}"
+        "于{{ received_cn }}"
+        "以{{ form }}方式反映“{{ matter }}”的问题。",
     )
     section_head(form, "二、协调联系事项")
     body(form, "{{ liaison_matter }}", "请予以支持为感。")
@@ -685,8 +687,8 @@ def catalogue() -> Form:
 def dissatisfied_check() -> Form:
     form = form_sheet("{{ case_no }}号信访件信访人不满意核实件", number=None)
     add(form, P("单位名称（盖章）：{{ office }}　　　　核实轮次：第{{ check_round }}轮", after=4))
-    upper = ("上级{{ '☑' if is_upper else '□' }}（信访件编号：{{ upper_ref }}）　"
-             "本级{{ '□' if is_upper else '☑' }}")
+    upper = ("上级{{ '☑' if upper_ref else '□' }}（信访件编号：{{ upper_ref }}）　"
+             "本级{{ '□' if upper_ref else '☑' }}")
 
     def wide(head: str, lines: list[str], height: float, who: str = "签名：") -> Row:
         paras = [P(head)] + [P(line, "justify", indent=2) for line in lines]
@@ -722,7 +724,7 @@ def dissatisfied_check() -> Form:
         P("签发人：　　　　　　", "right", font=FANG, pt=LETTER_PT, after=12),
     )
     form.letter, form.font, form.pt = True, FANG, LETTER_PT
-    add(form, P("××信访局："))
+    add(form, P("{{ upper_office }}："))
     body(
         form,
         "{{ case_no }}号信访事项{% if upper_ref %}（上级信访件编号：{{ upper_ref }}）{% endif %}"
@@ -731,16 +733,17 @@ def dissatisfied_check() -> Form:
     section_head(form, "一、基本情况")
     body(
         form,
-        "信访人{{ name }}于{{ received_cn }}以{{ form }}方式反映“{{ content }}”的问题。"
+        "信访人{{ name }}于{{ received_cn }}以{{ form }}方式反映“{{ matter }}”的问题。"
         "原处理（答复）意见：{{ original_reply }}",
         "信访人不满意的意见：{{ check_requirement }}",
     )
     section_head(form, "二、调查核实情况")
     body(form, "{{ check_findings }}")
     section_head(form, "三、目前处理沟通情况")
-    body(form, "已与信访人{{ name }}进行了联系沟通，答复如下：{{ check_reply }}")
+    body(form, "{% if check_reply %}已与信访人{{ name }}进行了联系沟通，答复如下：{{ check_reply }}"
+         "{% else %}尚未再次答复信访人。{% endif %}")
     blank(form, 2)
-    signature(form, "{{ today_upper }}")
+    signature(form, "{{ check_upper }}")
     return form
 
 
@@ -752,9 +755,9 @@ def reception_order() -> Form:
         [
             Row([label("接访领导"), value("{{ leader }}"), label("接访时间"), value("{{ reception_cn }}")]),
             Row([label("接访地点"), value("{{ reception_place }}"), label("联 络 人"), value("{{ contact_person }}")]),
-            Row([label("信访人"), value("{{ name }}"), label("人　　数"), value("{{ persons }}")]),
-            Row([label("联系电话"), value("{{ phone }}"), label("身份证号码"), value("{{ id_number }}")]),
-            Row([label("住　　址"), value("{{ address }}", 3)]),
+            Row([label("信访人"), value("{{ sent.name }}"), label("人　　数"), value("{{ persons }}")]),
+            Row([label("联系电话"), value("{{ sent.phone }}"), label("身份证号码"), value("{{ sent.id_number }}")]),
+            Row([label("住　　址"), value("{{ sent.address }}", 3)]),
             Row([label("反映问题"), block(["{{ content }}"], 3)], 4.4),
             Row([label("领导批示\n办理意见"), block(["{{ receiver_opinion }}"], 3, sign="接访领导签名：", gap=2)], 3.6),
             Row([label("承办单位"), value("{{ unit }}"), label("办结时限"), value("{{ assign_due_cn }}")]),
@@ -778,7 +781,7 @@ def reception_result() -> Form:
         [2.6, 5.4, 2.6, 5.4],
         [
             Row([label("接访领导"), value("{{ leader }}"), label("接访时间"), value("{{ reception_cn }}")]),
-            Row([label("信访人"), value("{{ name }}"), label("联系电话"), value("{{ phone }}")]),
+            Row([label("信访人"), value("{{ sent.name }}"), label("联系电话"), value("{{ sent.phone }}")]),
             Row([label("反映问题"), block(["{{ content }}"], 3)], 2.6),
             Row([label("承办单位"), value("{{ unit }}"), label("交办时间"), value("{{ assigned_cn }}")]),
             Row([label("承办联系人"), value("{{ unit_liaison }}"), label("联系电话"), value("{{ unit_phone }}")]),

@@ -336,7 +336,7 @@ def test_the_review_opinion_prints_the_outcome_the_reasons_and_the_recheck_right
     for words in (
         "信访事项复查意见书",
         "张三：",
-        "反映低保评定不公",
+        "您反映的“低保评定不公”的问题",
         "2026年9月1日",
         "2026年9月20日",
         "经复查，原处理意见认定事实清楚",

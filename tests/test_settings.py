@@ -20,6 +20,7 @@ DOCUMENT_SETTINGS = {
     "liaison_prefix": "临民联",
     "repeat_window_days": 180,
     "reception_place": "局接访室",
+    "upper_office": "",
     "time_zone": "Asia/Shanghai",
     "count_basically_satisfied": "否",
 }

@@ -27,6 +27,7 @@ SETTINGS: dict[str, str] = {
     "liaison_prefix": "联系函编号前缀",
     "repeat_window_days": "重复信访查找天数",
     "reception_place": "领导接访地点",
+    "upper_office": "上级信访部门",  # the 核实情况说明's addressee
     "time_zone": "时区",
     "count_basically_satisfied": f"{BASICALLY_SATISFIED}计入满意率",
 }
@@ -36,7 +37,11 @@ YES, NO = "是", "否"
 SWITCHES = ("count_basically_satisfied",)
 
 # What a setting is in a ledger made before it existed (no migration needed).
-DEFAULTS: dict[str, Any] = {"time_zone": dates.OFFICE_ZONE, "count_basically_satisfied": NO}
+DEFAULTS: dict[str, Any] = {
+    "time_zone": dates.OFFICE_ZONE,
+    "count_basically_satisfied": NO,
+    "upper_office": "",
+}
 
 # Settings that are counts, with what they may be; the rest are text.
 NUMBERS: dict[str, tuple[int, int]] = {"repeat_window_days": (1, 3650)}

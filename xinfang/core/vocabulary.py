@@ -60,6 +60,8 @@ RELIED_ON: dict[str, tuple[str, ...]] = {
     "satisfaction": (VERY_SATISFIED, SATISFIED, BASICALLY_SATISFIED, DISSATISFIED),
 }
 OWN_UNIT = "本单位"  # the office itself, where a breakdown names handling units
+# 事项类别 whose petitioner is named on no paper sent out of the office (条例 art. 30).
+ACCUSATION = "检举控告类"
 URGENT = "紧急"  # how a 重大、紧急信访事项 is marked in the lists and the morning check
 
 # --- Thresholds ------------------------------------------------------------------------
@@ -106,6 +108,7 @@ GLOSSARY: dict[str, Term] = {
     "DISSATISFIED": Term("不满意", "dissatisfied"),
     "RELIED_ON": Term("代码依赖的列表值", "relied-on list values"),
     "OWN_UNIT": Term("本单位", "own unit"),
+    "ACCUSATION": Term("检举控告类", "accusation"),
     "URGENT": Term("重大、紧急信访事项", "urgent"),
     "COLLECTIVE": Term("集体访人数", "collective (persons)"),
     "REPEAT_WINDOW_DAYS": Term("重复信访查找天数", "repeat window (days)"),

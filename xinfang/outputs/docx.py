@@ -80,7 +80,8 @@ def render(template: Path, context: dict[str, Any], target: Path) -> None:
         raise XinfangError(
             f"文书模板 {template.name} 中的占位符 {names} 无法识别（拼写错误？可用的占位符见 templates/README.md）"
         )
-    missing = sorted(REQUIRED.get(template.stem, set()) - used)
+    quoted = {"content"} if "matter" in used else set()  # {{ matter }}: the content, quoted
+    missing = sorted(REQUIRED.get(template.stem, set()) - used - quoted)
     if missing:
         names = "、".join(f"{{{{ {name} }}}}" for name in missing)
         raise XinfangError(f"文书模板 {template.name} 缺少必需的占位符 {names}")

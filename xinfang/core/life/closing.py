@@ -77,7 +77,7 @@ def publicize(
     def build(case: Case, when: Moment) -> dict[str, Any]:
         if case.status == Status.REPLIED and not case.anonymous:
             raise refusal(case.number, Status.REPLIED, ACTIONS["publicize"], REVISIT_FIRST)
-        return {"where": place, "notice": public_notice(conn, case)}
+        return {"where": place, "notice": public_notice(conn, case, when.day)}
 
     done = act(conn, ref, "publicize", on, by, build)
     return done.case_no, done.data["notice"]

@@ -23,6 +23,7 @@ from xinfang.core.life.ledger import live_events
 from xinfang.core.life.states import Status
 from xinfang.core.papers import followups, review_opinion
 from xinfang.core.vocabulary import (
+    ACCUSATION,
     DISSATISFIED,
     OWN_SOURCE,
     RECEPTION_SOURCE,
@@ -32,6 +33,14 @@ from xinfang.core.vocabulary import (
 
 CHECKED, UNCHECKED = "☑", "□"
 CANNOT_SOLVE = REPLY_RESULTS[3]  # 不能解决
+# 检举控告 (条例 art. 30): papers sent out of the office do not name the petitioner.
+WITHHELD = "保密"
+# A handling unit inside the office itself (社会救助股): no 属地管理, no 门户网站 of its own.
+INTERNAL_SUFFIXES = ("股", "科", "室")
+UPPER_UNSET = "（上级信访部门未设置：xinfang config set 上级信访部门 名称）"
+SIGN_BLANK = "年　　月　　日"  # a date the signer writes by hand: no event dates it yet
+# 不予受理: the legal channel, typed as a body (县人民法院) or a whole clause (向…提起诉讼).
+REMEDY_VERBS = ("提起", "申请", "提出", "起诉", "投诉", "申诉", "举报", "控告", "反映")
 
 Context = dict[str, Any]  # the placeholders: context()
 Check = Callable[[Context], str | None]  # None: fits; else why not
@@ -255,10 +264,13 @@ def context(conn: sqlite3.Connection, case: Case) -> dict[str, Any]:
         "source_line": case.form if case.source == OWN_SOURCE else f"{case.form}（{case.source}）",
         "is_upper": case.source == UPPER_SOURCE,
         "upper_ref": case.upper_ref or "",
+        "upper_office": settings.get(conn, "upper_office") or UPPER_UNSET,
+        "sent": _sent(case),
         "form": case.form,
         "form_boxes": forms,
         "form_line": forms.line(),
         "content": case.content,
+        "matter": _matter(case.content),
         "category": case.category or "",
         "kind": case.kind or "",
         "township": case.township or "",
@@ -266,17 +278,20 @@ def context(conn: sqlite3.Connection, case: Case) -> dict[str, Any]:
         "receiver_opinion": case.receiver_opinion or "",
         "accepted_cn": _cn(case.decided_on) if decision == "accept" else "",
         "accepted_upper": _upper(case.decided_on) if decision == "accept" else "",
+        # 受理/不予受理告知书: signed the day the petitioner was told, else of the decision.
+        "notice_upper": _upper(case.notified_on or case.decided_on),
         "decided_cn": _cn(case.decided_on),
         "decided_upper": _upper(case.decided_on),
         "reply_due_cn": _cn(reply_due[0]) if reply_due and reply_due[0] else "",
         "reply_due_upper": _upper(reply_due[0]) if reply_due and reply_due[0] else "",
         "reject_reason": _clause(case.decision_reason) if decision == "reject" else "",
-        "reject_channel": case.reject_channel or "",
+        "reject_channel": _remedy(case.reject_channel),
         "transfer_to": case.transfer_to or "",
         "transfer_reason": _clause(case.decision_reason) if decision == "transfer" else "",
         "transferred_cn": _cn(case.decided_on) if decision == "transfer" else "",
         "transferred_upper": _upper(case.decided_on) if decision == "transfer" else "",
         "unit": case.unit or "",
+        "internal_unit": (case.unit or "").endswith(INTERNAL_SUFFIXES),
         "assign_no": formal_number(
             settings.get(conn, "assign_prefix"), case.assign_year, case.assign_seq
         )
@@ -338,6 +353,35 @@ def context(conn: sqlite3.Connection, case: Case) -> dict[str, Any]:
     return values
 
 
+def _matter(content: str) -> str:
+    """The complaint inside “…” after 您反映的: without a leading 反映 or closing mark."""
+    text = _clause(content.strip())
+    return text.removeprefix("反映").lstrip("：:，, ") or text
+
+
+def _remedy(channel: str | None) -> str:
+    """The whole clause after 程序: 向 + body + 提出, or the clause as the clerk wrote it."""
+    text = _clause((channel or "").strip())
+    if not text or text.startswith(REMEDY_VERBS):
+        return text
+    body = text.removeprefix("向")
+    return f"向{body}" if any(verb in body for verb in REMEDY_VERBS) else f"向{body}提出"
+
+
+def _sent(case: Case) -> dict[str, Any]:
+    """The petitioner as written on a paper sent out of the office (交办单, 督办通知, 转送函…):
+    `name` for a table cell, `who` for a sentence (信访人张三)."""
+    if case.anonymous:
+        return {"name": "匿名", "who": "匿名信访人", "phone": "", "id_number": "", "address": "",
+                "withheld": False}  # fmt: skip
+    if case.kind == ACCUSATION:
+        hidden = f"（姓名{WITHHELD}）"
+        return {"name": hidden, "who": f"信访人{hidden}", "phone": WITHHELD,
+                "id_number": WITHHELD, "address": WITHHELD, "withheld": True}  # fmt: skip
+    return {"name": case.name or "", "who": f"信访人{case.name or ''}", "phone": case.phone or "",
+            "id_number": case.id_number or "", "address": case.address or "", "withheld": False}  # fmt: skip
+
+
 def _clause(reason: str | None) -> str:
     """A reason written into a sentence of the letter: without its closing mark."""
     return (reason or "").rstrip("。；，.;, ")
@@ -360,7 +404,7 @@ def _dissatisfied(events: list[dict[str, Any]]) -> dict[str, Any]:
     reply that followed it (the 核实件 and 核实情况说明 of seed 002)."""
     found: dict[str, Any] = {
         "check_round": "", "check_requirement": "", "original_reply": "",
-        "check_findings": "", "check_reply": "", "check_by": "",
+        "check_findings": "", "check_reply": "", "check_by": "", "check_upper": "",
     }  # fmt: skip
     previous_reply: dict[str, Any] | None = None
     for index, event in enumerate(events):
@@ -391,6 +435,12 @@ def _dissatisfied(events: list[dict[str, Any]]) -> dict[str, Any]:
                 or (reply or {}).get("text", ""),
                 check_reply=f"{reply['result']}。{reply['text']}" if reply else "",
                 check_by=examiner or event["actor"],
+                # 核实情况说明: dated by the re-check's answer (or report), never the print day
+                check_upper=_upper(
+                    next((e["occurred_at"] for e in later if e["action"] == "reply"), None)
+                    or next((e["occurred_at"] for e in later if e["action"] != "reply"), None)
+                )
+                or SIGN_BLANK,
             )
     return found
 

@@ -6,14 +6,16 @@ text too, wherever the petitioner or the clerk wrote them."""
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 
 from xinfang.core import privacy, settings
-from xinfang.core.clock.dates import chinese_date, today
+from xinfang.core.clock.dates import chinese_date
 from xinfang.core.life.case import Case
 from xinfang.core.vocabulary import DISSATISFIED, OWN_SOURCE, SATISFIED
 
 
-def public_notice(conn: sqlite3.Connection, case: Case) -> str:
+def public_notice(conn: sqlite3.Connection, case: Case, on: date) -> str:
+    """The text as published on `on` (the 公示's own date, so it reads the same ever after)."""
     office = settings.get(conn, "unit_name")
     # Also the name, phone or address the case had before a 更正.
     identity = privacy.Identity.of(case, privacy.former_by_case(conn, [case.id]).get(case.id, []))
@@ -36,6 +38,6 @@ def public_notice(conn: sqlite3.Connection, case: Case) -> str:
         f"公示期间如有意见，请向{office}反映。",
         "",
         office,
-        chinese_date(today()),
+        chinese_date(on),
     ]
     return "\n".join(lines)
