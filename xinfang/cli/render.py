@@ -38,7 +38,7 @@ DATA_LABELS = {
     "approved_by": "审批人",
     "notified_on": "告知日期",
     "notice_method": "告知方式",
-    "repeat_of": "重复信访，同",
+    "repeat_of": "重复信访（首件编号）",
     "unlinked_from": "原关联",
     "requested_on": "复查申请日期",
     "late_reason": "逾期理由",
@@ -77,6 +77,15 @@ def _value(value: Any) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     return "" if value is None else str(value)
+
+
+def _who(case: dict[str, Any]) -> str:
+    """信访人 in a list: 匿名, or the name, with 等N人 for a 集体访 unless the name says so."""
+    if case["anonymous"]:
+        return "（匿名）"
+    name = _value(case["name"])
+    crowd = f"等{case['persons']}人"
+    return name + (crowd if case.get("collective") and not name.endswith(crowd) else "")
 
 
 def describe_event(event: dict[str, Any]) -> str:
@@ -241,9 +250,7 @@ def print_cases(cases: list[dict[str, Any]], *, title: str) -> None:
         table.add_row(
             case["case_no"] + (f" [red]{URGENT}[/]" if case.get("urgent") else ""),
             case["received_at"][:10],
-            ("（匿名）" if case["anonymous"] else _value(case["name"]))
-            + (f"等{case['persons']}人" if case.get("collective") else "")
-            + ("（重复）" if case.get("repeat_of") else ""),
+            _who(case) + ("（重复）" if case.get("repeat_of") else ""),
             _value(case["category"]),
             _value(case["township"]),
             _value(case["unit"]),

@@ -23,7 +23,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("round", "办理轮次"),
     *((field.key, field.label) for field in REGISTRATION_FIELDS),
     ("collective", "集体访"),
-    ("repeat_of", "重复信访，同"),
+    ("repeat_of", "重复信访（首件编号）"),
     *CASE_SECTIONS,
     ("next_due", "最近期限"),
     ("open_deadlines", "未完成的期限"),
