@@ -4,6 +4,9 @@ print layout, labels instead of codes, and the templates' page numbers."""
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -77,3 +80,27 @@ def test_archive_folder_is_named_without_spaces_or_trailing_punctuation(run, db_
     assert folder.name == "2026-0001_反映低保评定不公"
     assert (folder.parent / "2026-0001_反映低保评定不公.zip").is_file()
     assert _catalogue_pages(folder)[:1] == ["1"]
+
+
+def test_export_names_every_open_deadline_in_chinese(run):
+    run(*REGISTER)
+    advance(run, CASE, "unit-accept")
+    run("supervise", CASE, "--due", "2026-12-04", "--reason", "群众反映强烈", "--on", "2026-11-06")
+    row = next(csv.DictReader(io.StringIO(run("export").stdout)))
+    deadlines = row["未完成的期限"]
+    assert "督办办结 2026-12-04" in deadlines and "交办办结" in deadlines
+    assert not re.search(r"[a-z_]{4,}", deadlines)
+
+
+def test_reception_plan_for_the_noticeboard_keeps_the_caveat_to_the_clerk(run, tmp_path):
+    from openpyxl import load_workbook
+
+    target = tmp_path / "日程.xlsx"
+    out = run("reception", "plan", "--year", "2027", "--rule", "last-friday 09:00-11:00",
+              "--leaders", "张三,李四", "-o", str(target))  # fmt: skip
+    assert "尚未录入" in out.stdout  # the clerk is told
+    cells = [
+        str(c.value) for row in load_workbook(target).active.iter_rows() for c in row if c.value
+    ]
+    assert not any("尚未录入" in text or "节假日公布后" in text for text in cells)
+    assert any("领导接访日程安排表" in text for text in cells)
