@@ -43,6 +43,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XINFANG_NOW", TODAY)
     monkeypatch.setenv("XINFANG_USER", "王芳")
     monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setenv("XINFANG_SOFFICE", "")  # estimate pages: LibreOffice takes seconds
     return tmp_path
 
 

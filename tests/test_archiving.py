@@ -38,9 +38,14 @@ class TextFolder:
         self.written.append(target)
         return target
 
+    def count(self, paths: list[Path]) -> tuple[list[int], str]:
+        return [1] * len(paths), "每件一页"
+
     def publish(self) -> list[Path]:
         self.staging.rename(self.folder)
-        return [self.folder / path.name for path in self.written]
+        # The cover and catalogue are written last (after the pages are counted), filed first.
+        ordered = sorted(self.written, key=lambda path: not path.name.startswith("0"))
+        return [self.folder / path.name for path in ordered]
 
     def bundle(self) -> Path:
         if self.fail == "bundle":

@@ -235,8 +235,8 @@ def test_archive_killed_midway_then_retried(db_path, tmp_path):
             "SELECT path FROM archive_files WHERE case_id = ? ORDER BY position",
             (ledger.find(conn, number).id,),
         )]  # fmt: skip
-        folders = [p for p in archive.glob(f"{number} *") if p.is_dir()]
-        bundles = list(archive.glob(f"{number} *.zip"))
+        folders = [p for p in archive.glob(f"{number}_*") if p.is_dir()]
+        bundles = list(archive.glob(f"{number}_*.zip"))
         assert len(folders) == len(bundles) == 1, (folders, bundles)
         with zipfile.ZipFile(bundles[0]) as bundle:
             assert bundle.testzip() is None

@@ -137,7 +137,8 @@ def test_archive_builds_the_case_file_in_catalogue_order(run, case, tmp_path, db
     out = run("archive", CASE, "--retention", "10年", "--on", "2026-11-16")
     # 登记表 1, 来信 2 (a two-page PDF), 告知书 1, 交办单 and photo 2, 答复书 1, 审批表 1, 回访表 1.
     assert "卷内共 9 页" in out.stdout
-    folder = next((db_path.parent / "ledger-files" / "archive").glob("2026-0001*"))
+    archive = db_path.parent / "ledger-files" / "archive"
+    folder = next(path for path in archive.glob("2026-0001*") if path.is_dir())
     names = sorted(path.name for path in folder.iterdir())
     assert [name.split(" ", 1)[1] for name in names] == [
         "案卷封面.docx", "案卷目录.docx", "受理登记表.docx", "信访人来信.pdf", "受理告知书.docx",

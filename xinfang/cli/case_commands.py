@@ -385,7 +385,7 @@ def archive_command(
     from xinfang.outputs.archive import CaseFolder
 
     done = archive(open_ledger(db), case, retention=retention, binder=CaseFolder, on=on, by=by)
-    _done("已归档", done.case_no, f"（卷内共 {done.pages} 页）")
+    _done("已归档", done.case_no, f"（卷内共 {done.pages} 页，{done.counted_by}）")
     typer.echo(f"案卷文件夹：{done.folder}")
     typer.echo(f"压缩包：{done.zip_path}")
     for other in done.waiting:  # 并案: their own folders follow the main case's

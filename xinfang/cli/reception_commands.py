@@ -64,9 +64,9 @@ def _xlsx_target(output: str, force: bool) -> Path:
 def _write_xlsx(plan: reception.Plan, unit: str, path: Path, force: bool) -> None:
     from xinfang.outputs import workbook
 
+    # For the public noticeboard: the caveat about unentered holidays is the clerk's
+    # (said on the screen), not the public's.
     note = f"接访规则：{plan.rule.label}；接访领导按 {'、'.join(plan.leaders)} 的顺序逐月轮流。"
-    if not plan.holidays_known:
-        note += f"{plan.year} 年节假日安排尚未录入，日期只避开了周末，节假日公布后可能调整。"
     book, sheet = workbook.new_form_book(f"领导接访日程{plan.year}年")
     workbook.form_sheet(
         sheet,

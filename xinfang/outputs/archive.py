@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from xinfang.core.life.archiving import Entry
-from xinfang.outputs import docx
+from xinfang.outputs import docx, pages
 from xinfang.store.files import copy_private, private_dir, private_output, write_bytes
 
 # As the shipped letters (templates/build_templates.py): 宋体 22 pt title, 仿宋 16 pt text.
@@ -31,12 +31,12 @@ class CaseFolder:
         self.final = folder
         self.zip_path = folder.parent / f"{folder.name}.zip"
         base = private_dir(folder.parent)
-        case_no = folder.name.split(" ", 1)[0]
+        case_no = folder.name.split("_", 1)[0]
         self.staging = base / f".{case_no}.{os.getpid()}.tmp"
         for stale in base.glob(f".{case_no}.*.tmp"):  # left by an archive that was killed
             shutil.rmtree(stale, ignore_errors=True)
         private_dir(self.staging)
-        self.written: list[Path] = []
+        self.written: list[tuple[int, Path]] = []
 
     def write(self, entry: Entry, context: Mapping[str, Any]) -> Path:
         target = self.staging / entry.stem
@@ -49,21 +49,29 @@ class CaseFolder:
         else:
             assert entry.source is not None
             copy_private(entry.source, target)
-        self.written.append(target)
+        self.written.append((entry.section, target))
         return target
+
+    def count(self, paths: list[Path]) -> tuple[list[int], str]:
+        return pages.count(paths)
+
+    def _order(self) -> list[Path]:
+        """The files as the case file holds them: cover and catalogue (written last, once
+        the pages are counted) first, then sections 1–8 as planned."""
+        return [path for _, path in sorted(self.written, key=lambda written: written[0])]
 
     def publish(self) -> list[Path]:
         if self.final.exists():  # left by an archive that failed after its rename
             shutil.rmtree(self.final)
         self.staging.rename(self.final)
-        return [self.final / path.name for path in self.written]
+        return [self.final / path.name for path in self._order()]
 
     def bundle(self) -> Path:
         with (
             private_output(self.zip_path) as partial,
             zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as bundle,
         ):
-            for path in self.written:
+            for path in self._order():
                 bundle.write(self.final / path.name, f"{self.final.name}/{path.name}")
         return self.zip_path
 

@@ -44,7 +44,8 @@ def cases(conn: sqlite3.Connection, filters: query.Filters, *, mask: bool) -> li
         "FROM deadlines d JOIN cases c ON c.id = d.case_id "
         "WHERE d.met_on IS NULL ORDER BY d.due_on"
     ):
-        stage_rule = rules.STAGES.get(stage)
+        # The clerk's names: 交办/督办 due dates are fixed stages, not in STAGES.
+        stage_rule = rules.STAGES.get(stage) or rules.FIXED_STAGES.get(stage)
         open_deadlines.setdefault(case_no, []).append(
             {
                 "stage": stage,

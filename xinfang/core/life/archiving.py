@@ -10,9 +10,10 @@ inside that transaction: a failed archive leaves nothing behind."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -86,6 +87,11 @@ class Binder(Protocol):
         """Remove what this run wrote (the published folder and .zip only if not kept)."""
         ...
 
+    def count(self, paths: list[Path]) -> tuple[list[int], str]:
+        """The pages of each written document, and how they were counted (rendered to
+        PDF, or estimated from the document's own page breaks and length)."""
+        ...
+
 
 # The outputs' binder is built for one case file: its folder and the ledger (templates).
 BinderFactory = Callable[[sqlite3.Connection, Path], Binder]
@@ -98,6 +104,7 @@ class Archived:
     zip_path: Path
     files: list[Path] = field(default_factory=list)
     pages: int = 0
+    counted_by: str = ""  # how the documents' pages were counted
     waiting: list[str] = field(default_factory=list)  # cases joined into it, not yet filed
 
 
@@ -162,6 +169,17 @@ def plan(
     ]  # fmt: skip
 
 
+def folder_name(case_no: str, content: str) -> str:
+    """`2026-0001_反映低保评定不公`: the number, then the matter's first clause (at most
+    16 characters), without spaces or the punctuation a cut sentence ends in."""
+    head = re.split(r"[，。；！？,;!?\n]", "".join(content.split(" ")).strip())[0]
+    head = "".join(head.split())[:16].rstrip(_TRAILING)
+    return safe_name(f"{case_no}_{head}" if head else case_no, 60).rstrip(_TRAILING + "_")
+
+
+_TRAILING = "，。、；：！？,.;:!?…—-·（(“‘《〈【[ 　"
+
+
 def _main_closed(conn: sqlite3.Connection, case: Case) -> Case:
     """The main case of a joined one, once it is closed (or archived): the joined case's
     own file follows it. Refused before, naming the main case and what to do."""
@@ -218,26 +236,28 @@ def archive(
             closed_cn=f"{shown['closed_cn']}（随主案 {main.number} 办结）",
             **{key: shown[key] for key in ("closed_upper", "closed_box", "publicized_box")},
         )
+    context.update(archived_cn=chinese_date(when.day), retention=retention)
     entries = plan(conn, case, context, note)
-    rows, total = catalogue(entries)
-    context.update(
-        catalogue=rows,
-        pages_total=str(total),
-        archived_cn=chinese_date(when.day),
-        retention=retention,
-    )
     front = [Entry(0, f"0{index} {title}", 0, title) for index, title in enumerate(FRONT)]
-    folder = files_dir(conn) / "archive" / safe_name(f"{case_no} {case.content[:16]}", 60)
-    writer = binder(conn, folder)
+    folder = folder_name(case_no, case.content)
+    writer = binder(conn, files_dir(conn) / "archive" / folder)
     done: dict[str, Any] = {}
     try:
-        for entry in [*front, *entries]:
+        # The documents first: their pages, as written, give the 页次 the front prints.
+        written = {entry.stem: writer.write(entry, context) for entry in entries}
+        made = [entry for entry in entries if entry.source is None]
+        pages, counted_by = writer.count([written[entry.stem] for entry in made])
+        counted = {entry.stem: number for entry, number in zip(made, pages, strict=True)}
+        entries = [replace(entry, pages=counted.get(entry.stem, entry.pages)) for entry in entries]
+        rows, total = catalogue(entries)
+        context.update(catalogue=rows, pages_total=str(total))
+        for entry in front:
             writer.write(entry, context)
 
         def build(row: Case, when: Moment) -> dict[str, Any]:
             if row.status == Status.JOINED:  # the main case's close still stands
                 _main_closed(conn, row)
-            return {"retention": choice(retention, RETENTIONS, "保管期限"), "folder": folder.name}
+            return {"retention": choice(retention, RETENTIONS, "保管期限"), "folder": folder}
 
         def record(row: Case) -> None:
             done["files"] = files = writer.publish()
@@ -255,7 +275,15 @@ def archive(
         raise
     waiting = [no for no in joined.members(conn, case)
                if ledger.find(conn, no).status == Status.JOINED]  # fmt: skip
-    return Archived(case_no, folder, done["zip"], done["files"], total, waiting)
+    return Archived(
+        case_no,
+        files_dir(conn) / "archive" / folder,
+        done["zip"],
+        done["files"],
+        total,
+        counted_by,
+        waiting,
+    )
 
 
 def _archived(conn: sqlite3.Connection, case_id: int) -> bool:
