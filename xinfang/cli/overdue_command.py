@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -10,8 +11,9 @@ import typer
 
 from xinfang.cli.base import DbOption, JsonOption, open_ledger, print_json
 from xinfang.cli.root import command
+from xinfang.core import settings
 from xinfang.core.clock import overdue
-from xinfang.core.clock.dates import parse_date, today
+from xinfang.core.clock.dates import chinese_date, parse_date, today
 from xinfang.core.validate import parse_int
 from xinfang.core.vocabulary import URGENT
 
@@ -22,9 +24,14 @@ HEADER = ("情况", "环节", "承办", "编号", "期限", "剩余/超期", "�
 LATE = "已超期"
 # Columns the clerk acts on: the case, its due date and how late it is are never cut.
 WHOLE = ("编号", "期限", "剩余/超期")
+# The printed list: 反映问题 whole and wrapped in the widest column.
+WIDTHS = (11, 14, 12, 11, 12, 14, 9, 44, 16)
+CENTERED = (0, 3, 4, 5, 6)
+SCREEN_CONTENT = 40  # characters of 反映问题 on the screen
 
 
-def _rows(report: overdue.Scan) -> list[list[str]]:
+def _rows(report: overdue.Scan, *, whole: bool = False) -> list[list[str]]:
+    """One line an item; `whole`: 反映问题 uncut (files), else its first characters."""
     rows = []
     for kind, items in ((LATE, report.overdue), ("即将到期", report.due_soon)):
         for item in items:
@@ -40,7 +47,7 @@ def _rows(report: overdue.Scan) -> list[list[str]]:
                     item.due_on,
                     when,
                     item.petitioner or "",
-                    item.content.replace("\n", " ")[:40],
+                    item.content if whole else item.content.replace("\n", " ")[:SCREEN_CONTENT],
                     item.status,
                 ]
             )
@@ -88,7 +95,8 @@ def overdue_command(
         from xinfang.store.files import check_target
 
         check_target(target, force=force, suffixes=(".xlsx", ".csv"))
-    report = overdue.scan(open_ledger(db), day, days)
+    conn = open_ledger(db)
+    report = overdue.scan(conn, day, days)
     if as_json:
         print_json(
             {
@@ -103,11 +111,28 @@ def overdue_command(
     else:
         _print(report, show_all)
     if target:
-        from xinfang.outputs.tables import write_list
-
-        write_list(target, f"期限检查{report.as_of}", HEADER, _rows(report), force=force)
+        _write(report, day, settings.get(conn, "unit_name"), target, force)
         sys.stderr.write(f"清单已保存：{target}\n")
     raise typer.Exit(1 if report.overdue else 0)
+
+
+def _write(report: overdue.Scan, day: date, unit: str, target: Path, force: bool) -> None:
+    from xinfang.outputs.tables import write_form
+
+    write_form(
+        target,
+        sheet_name=f"期限检查{report.as_of}",
+        title="信访事项期限检查清单",
+        left=f"单位：{unit}",
+        right=f"检查日期：{chinese_date(day)}",
+        note=f"已超期 {len(report.overdue)} 项，{report.within} 个工作日内到期 "
+        f"{len(report.due_soon)} 项；信访人姓名已打码，反映问题中的个人信息已删去。",
+        header=HEADER,
+        widths=WIDTHS,
+        rows=_rows(report, whole=True),
+        centered=CENTERED,
+        force=force,
+    )
 
 
 def _print(report: overdue.Scan, show_all: bool) -> None:

@@ -14,6 +14,7 @@ from openpyxl.chart import BarChart, PieChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xinfang.core.clock.dates import chinese_date
@@ -37,7 +38,18 @@ RANKING_COLUMNS = (
     "退回重办", "办理质量合格率", "退单", "改派", "催办", "综合得分",
 )  # fmt: skip
 RANKING_WIDTHS = (6, 14, 9, 8, 9, 11, 8, 9, 11, 11, 8, 12, 9, 9, 9, 9, 13, 7, 7, 7, 10)
-CHART_COLUMN = "G"  # charts sit to the right of the five columns of a breakdown
+BREAKDOWN_WIDTHS = (22, 10, 10, 10, 11)
+A4_LANDSCAPE_HEIGHT = 595.3  # points (210 mm)
+BODY_ROW = 18.0  # points: a row of 11 pt 宋体 with a little air
+GAP_ROW = 15.0  # the blank row between two tables
+CHART_COLUMN = "G"
+CHART_CM = 7.5  # the charts' height
+CHART_POINTS = CHART_CM / 2.54 * 72
+# The breakdowns drawn as a chart beside their table, and the chart's title.
+CHARTED = {
+    "信访来源": "信访来源构成",
+    "问题类型": "问题类型 本期与上期对比",
+}  # charts sit to the right of the five columns of a breakdown
 
 
 def default_name(period: Period) -> Path:
@@ -158,8 +170,20 @@ def _satisfaction_rule(analysis: Analysis) -> str:
     return f"满意率＝回访中{counted}的÷回访数（各满意度的回访数见分类统计）"
 
 
+def _block_heights(block: Breakdown) -> list[float]:
+    """Each row's height, header to 合计: set on the rows, so pages can be counted."""
+    labels = [block.title, *(name for name, _, _ in block.rows), "合计"]
+    width = BREAKDOWN_WIDTHS[0]
+    return [
+        max(workbook.lines_needed(str(label), width) * workbook.LINE_HEIGHT + 4, BODY_ROW)
+        for label in labels
+    ]
+
+
 def _breakdown_block(sheet: Worksheet, top: int, block: Breakdown) -> int:
     """One breakdown from row `top`; returns the last row it used."""
+    for offset, height in enumerate(_block_heights(block)):
+        sheet.row_dimensions[top + offset].height = height
     _row(sheet, top, (block.title, "本期", "上期", "增减", "本期占比"), bold=True)
     now_total, before_total = block.totals
     for number, (name, now, before) in enumerate(block.rows, top + 1):
@@ -190,7 +214,7 @@ def _pie(sheet: Worksheet, top: int, last: int, title: str) -> PieChart:
     chart.dataLabels = DataLabelList(
         showPercent=True, showVal=False, showCatName=False, showSerName=False, showLegendKey=False
     )
-    chart.height, chart.width = 7.5, 14
+    chart.height, chart.width = CHART_CM, 14
     return chart
 
 
@@ -208,7 +232,7 @@ def _bars(sheet: Worksheet, top: int, last: int, title: str, highest: int) -> Ba
     chart.y_axis.delete = False
     chart.y_axis.majorGridlines = None
     chart.y_axis.majorUnit = max(1, math.ceil(highest / 5))  # whole cases, not 0.5
-    chart.height, chart.width = 7.5, 18
+    chart.height, chart.width = CHART_CM, 18
     return chart
 
 
@@ -221,26 +245,46 @@ def _breakdowns(sheet: Worksheet, analysis: Analysis, unit_name: str) -> None:
         f"    数据截至：{chinese_date(analysis.as_of)}",
         5,
     )
-    top = 4
-    next_chart = 4  # the first row a chart may use without covering the one above
-    for block in analysis.breakdowns():
-        last = _breakdown_block(sheet, top, block)
-        data_last = last - 1  # without the 合计 row
-        chart: PieChart | BarChart | None = None
-        if block.rows and block.title == "信访来源":
-            chart = _pie(sheet, top, data_last, f"信访来源构成（{period.label}）")
-        elif block.rows and block.title == "问题类型":
-            highest = max(max(row[1], row[2]) for row in block.rows)
-            chart = _bars(
-                sheet, top, data_last, f"问题类型 本期与上期对比（{period.label}）", highest
-            )
-        if chart is not None:
-            row = max(top, next_chart)
-            sheet.add_chart(chart, f"{CHART_COLUMN}{row}")
-            next_chart = row + 16  # 7.5 cm is about 15 rows of 15 points
-        top = last + 2
-    _widths(sheet, (22, 10, 10, 10, 11))
     workbook.print_setup(sheet, 2)
+    sheet.row_dimensions[3].height = GAP_ROW
+    room = _page_room(sheet)
+    repeated = sheet.row_dimensions[2].height  # the print title row, on every page
+    used = sheet.row_dimensions[1].height + repeated + GAP_ROW
+    top = 4
+    for block in analysis.breakdowns():
+        charted = bool(block.rows) and block.title in CHARTED
+        table = sum(_block_heights(block))
+        # A table, its chart beside it and the gap after: the next table starts below
+        # the chart, so a page break never cuts a chart.
+        footprint = max(table + GAP_ROW, CHART_POINTS if charted else 0)
+        # Each table has its own header: one that would not fit on the rest of the
+        # page starts the next one, header and all.
+        if top > 4 and used + footprint > room:
+            sheet.row_breaks.append(Break(id=top - 1))
+            used = repeated
+        used += footprint
+        if used > room:  # taller than a page: it runs on (its header only on the first)
+            used = repeated + (used - repeated) % (room - repeated)
+        last = _breakdown_block(sheet, top, block)
+        sheet.row_dimensions[last + 1].height = footprint - table
+        if charted:
+            data_last = last - 1  # without the 合计 row
+            title = f"{CHARTED[block.title]}（{period.label}）"
+            if block.title == "信访来源":
+                chart: PieChart | BarChart = _pie(sheet, top, data_last, title)
+            else:
+                highest = max(max(row[1], row[2]) for row in block.rows)
+                chart = _bars(sheet, top, data_last, title, highest)
+            sheet.add_chart(chart, f"{CHART_COLUMN}{top}")
+        top = last + 2
+    _widths(sheet, BREAKDOWN_WIDTHS)
+
+
+def _page_room(sheet: Worksheet) -> float:
+    """Points of rows an A4 landscape page holds between its margins. Fitting the width
+    only ever shrinks the print, so a page holds at least this."""
+    margins = sheet.page_margins
+    return A4_LANDSCAPE_HEIGHT - (margins.top + margins.bottom) * 72
 
 
 def _ranking(sheet: Worksheet, analysis: Analysis, unit_name: str) -> None:

@@ -61,3 +61,32 @@ def write_list(
     book, sheet = workbook.new_book(title)
     workbook.list_sheet(sheet, header, rows)
     workbook.save(book, path, force=force)
+
+
+def write_form(
+    path: Path,
+    *,
+    sheet_name: str,
+    title: str,
+    left: str,
+    right: str,
+    note: str | None,
+    header: Sequence[str],
+    widths: Sequence[float],
+    rows: Sequence[Sequence[Any]],
+    centered: Sequence[int],
+    force: bool,
+) -> None:
+    """A list to print and hand on: as .csv the bare table, as .xlsx the paper form
+    (title, office and date lines, bordered wrapped cells, the header on every page)."""
+    if path.suffix.lower() == ".csv":
+        write_csv(path, header, rows)
+        return
+    from xinfang.outputs import workbook
+
+    book, sheet = workbook.new_form_book(sheet_name)
+    workbook.form_sheet(
+        sheet, title=title, left=left, right=right, note=note, columns=header,
+        widths=widths, rows=rows, centered=centered,
+    )  # fmt: skip
+    workbook.save(book, path, force=force)
