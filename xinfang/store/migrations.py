@@ -49,7 +49,7 @@ def _give_identity(conn: sqlite3.Connection) -> None:
     )
 
 
-# The deadlines table as versions 2 to 8 made it; version 9 added `ended_by`.
+# The deadlines table as versions 2 to 9 made it; version 10 added `ended_by`.
 _V2_DEADLINES = """CREATE TABLE deadlines (
     case_id     INTEGER NOT NULL REFERENCES cases(id),
     stage       TEXT NOT NULL,
@@ -67,7 +67,7 @@ _V2_DEADLINES = """CREATE TABLE deadlines (
 
 def _v2_deadlines(conn: sqlite3.Connection) -> None:
     """Working-day calendar, deadline rules and a deadlines table. The deadlines of the
-    existing cases are derived by the last step that changed that table (version 9), with
+    existing cases are derived by the last step that changed that table (version 10), with
     today's code against today's table."""
     from xinfang.core.clock import rules, workdays
 
