@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -72,6 +72,9 @@ class P:
     before: float = 0.0  # space before, pt
     after: float = 0.0
     page_break_before: bool = False
+    keep_next: bool = False  # on the same page as the next paragraph (or table row)
+    keep_lines: bool = False  # never split across pages
+    exact_pt: float = 0.0  # an exact line pitch, pt (0: the usual one)
 
 
 @dataclass
@@ -88,6 +91,7 @@ class Row:
     cells: list[C]
     height_cm: float = 0.9
     exact: bool = False
+    keep_next: bool = False  # on the same page as the next row (a signature row and what follows)
 
 
 @dataclass
@@ -155,7 +159,10 @@ def write_para(form: Form, paragraph: Paragraph, spec: P, *, in_table: bool) -> 
     fmt = paragraph.paragraph_format
     paragraph.alignment = ALIGN[spec.align]
     fmt.space_before, fmt.space_after = Pt(spec.before), Pt(spec.after)
-    if form.letter and not in_table and size <= LETTER_PT:
+    if spec.exact_pt:
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Pt(spec.exact_pt)
+    elif form.letter and not in_table and size <= LETTER_PT:
         fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
         fmt.line_spacing = Pt(LETTER_LINE_PT)
     else:
@@ -170,6 +177,10 @@ def write_para(form: Form, paragraph: Paragraph, spec: P, *, in_table: bool) -> 
         ind.set(qn("w:firstLineChars"), str(spec.indent * 100))  # follows the font size
     if spec.page_break_before:
         fmt.page_break_before = True
+    if spec.keep_next:
+        fmt.keep_with_next = True
+    if spec.keep_lines:
+        fmt.keep_together = True
     if spec.text:
         run = paragraph.add_run(spec.text)
         run.font.name = font
@@ -202,8 +213,52 @@ def title(form: Form, *lines: str, after: float = 12) -> None:
 
 
 def signature(form: Form, date: str, who: str = "{{ office }}（盖章）") -> None:
-    """The signature block on the right: the office (stamped) and, under it, the date."""
-    add(form, P(who, "right", right_chars=2), P(date, "right", right_chars=4))
+    """The signature block on the right: the office (stamped) and, under it, the date.
+    It keeps with the blank lines and the whole paragraph above it, so a long letter
+    never leaves the signature alone on its last page."""
+    for element in reversed(form.doc.element.body.findall(qn("w:p"))):
+        if element.getnext() is not None and element.getnext().tag == qn("w:tbl"):
+            break  # the table above: its rows stay whole, the signature follows it
+        paragraph = Paragraph(element, form.doc)
+        paragraph.paragraph_format.keep_with_next = True
+        if paragraph.text.strip():
+            paragraph.paragraph_format.keep_together = True
+            break
+    add(form, P(who, "right", right_chars=2, keep_next=True), P(date, "right", right_chars=4))
+
+
+def page_footer(form: Form) -> None:
+    """ "第 N 页 共 M 页" centred in the footer, as Word PAGE and NUMPAGES fields."""
+    paragraph = form.doc.sections[0].footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    def text(value: str) -> None:
+        run = paragraph.add_run(value)
+        run.font.size = Pt(10.5)
+        set_fonts(run._element, SONG)
+
+    def field(code: str) -> None:
+        for kind in ("begin", "instr", "separate", "result", "end"):
+            run = paragraph.add_run()
+            run.font.size = Pt(10.5)
+            set_fonts(run._element, SONG)
+            if kind == "instr":
+                instr = OxmlElement("w:instrText")
+                instr.set(qn("xml:space"), "preserve")
+                instr.text = f" {code} "
+                run._element.append(instr)
+            elif kind == "result":
+                run.text = "1"  # shown until the field is updated
+            else:
+                char = OxmlElement("w:fldChar")
+                char.set(qn("w:fldCharType"), kind)
+                run._element.append(char)
+
+    text("第 ")
+    field("PAGE")
+    text(" 页 共 ")
+    field("NUMPAGES")
+    text(" 页")
 
 
 def set_borders(table: Table) -> None:
@@ -251,11 +306,16 @@ def table(form: Form, widths_cm: list[float], rows: list[Row]) -> None:
             if spec.span > 1:
                 cell = cell.merge(grid.cell(r, col + spec.span - 1))
             cell.vertical_alignment = VALIGN[spec.valign]
-            write_para(form, cell.paragraphs[0], spec.paras[0], in_table=True)
-            for extra in spec.paras[1:]:
+            paras = (
+                [replace(p, keep_next=True) for p in spec.paras] if row.keep_next else spec.paras
+            )
+            write_para(form, cell.paragraphs[0], paras[0], in_table=True)
+            for extra in paras[1:]:
                 write_para(form, cell.add_paragraph(), extra, in_table=True)
             col += spec.span
-    add(form, P(pt=4))  # Word needs a paragraph after a table; keep it small
+    # Word needs a paragraph after a table: 1 pt tall, so a table that fills the page
+    # leaves no blank page behind it.
+    add(form, P(pt=1, exact_pt=1))
 
 
 def label(text: str, span: int = 1) -> C:
@@ -577,8 +637,9 @@ def registration() -> Form:
             Row([label("问题类型"), value("{{ category }}"), label("事项类别"), value("{{ kind }}"),
                  label("属地"), value("{{ township }}")]),
             Row([label("反映问题"), block(["{{ content }}"], 5)], 5.6),
-            Row([label("接访人意见"), block(["{{ receiver_opinion }}"], 5, sign="签名：", gap=2)], 3.6),
-            Row([label("承办机构\n负责人意见"), block([], 5, sign="签名：", gap=2)], 3.2),
+            Row([label("接访人意见"), block(["{{ receiver_opinion }}"], 5, sign="签名：", gap=2)], 3.6,
+                keep_next=True),
+            Row([label("承办机构\n负责人意见"), block([], 5, sign="签名：", gap=2)], 3.2, keep_next=True),
             Row([label("备注"), block([], 5)], 1.6),
         ],
     )
@@ -647,12 +708,15 @@ def cover() -> Form:
     blank(form, 2)
     title(form, "{{ office }}", "信访案件案卷", after=30)
     number_line(form, "案卷编号：{{ case_no }}")
-    tall = 1.5
+    tall = 1.3
+    # The cover is one page whatever the petition: its 事由 row is a fixed height (about
+    # 450 characters in 小四); the whole text is on the 登记表 behind it.
     table(
         form,
         [3.4, 4.6, 3.4, 4.6],
         [
-            Row([label("信访事由"), C([P("{{ content }}", "justify")], 3)], 4.0),
+            Row([label("信访事由"), C([P("{{ content }}", "justify", pt=TABLE_PT)], 3, "top")], 9.0,
+                exact=True),
             Row([label("承 办 人"), value("{{ handler }}", 3)], tall),
             Row([label("信访日期"), value("{{ received_cn }}", 3)], tall),
             Row([label("办结日期"), value("{{ closed_cn }}", 3)], tall),
@@ -693,7 +757,8 @@ def dissatisfied_check() -> Form:
     def wide(head: str, lines: list[str], height: float, who: str = "签名：") -> Row:
         paras = [P(head)] + [P(line, "justify", indent=2) for line in lines]
         paras += [P(who, left_cm=7.0), P(DATE_BLANK, "right", right_chars=2)]
-        return Row([C(paras, 6, valign="top")], height)
+        # the signature rows go to the next page together, never the last one alone
+        return Row([C(paras, 6, valign="top")], height, keep_next=not lines)
 
     table(
         form,
@@ -914,9 +979,16 @@ def save_reproducibly(form: Form, target: Path) -> None:
     target.write_bytes(out.getvalue())
 
 
+def build(name: str) -> Form:
+    """The template `name` as shipped: its body, and the page numbers every document has."""
+    form = TEMPLATES[name]()
+    page_footer(form)
+    return form
+
+
 def main() -> None:
-    for name, build in TEMPLATES.items():
-        save_reproducibly(build(), HERE / f"{name}.docx")
+    for name in TEMPLATES:
+        save_reproducibly(build(name), HERE / f"{name}.docx")
         print(f"wrote {name}.docx")
 
 

@@ -77,12 +77,34 @@ def estimate(path: Path) -> int:
     height = _twips(size, "h", 16838) - _twips(margin, "top", 1440) - _twips(margin, "bottom", 1440)
     width = _twips(size, "w", 11906) - _twips(margin, "left", 1800) - _twips(margin, "right", 1800)
     page = _Page(height)
-    for element in body:
+    elements = list(body)
+    for index, element in enumerate(elements):
         if element.tag == f"{W}p":
-            page.paragraph(element, width)
+            page.paragraph(element, width, _kept(elements[index:], width))
         elif element.tag == f"{W}tbl":
             page.table(element)
     return page.number
+
+
+def _kept(elements: list[ElementTree.Element], width: float) -> float:
+    """The height that must share a page with the first paragraph: itself and those it
+    keeps with (w:keepNext), down to the first line of the one that ends the chain; 0 when
+    it keeps with nothing (or is a many-line paragraph that may itself split)."""
+    first = elements[0]
+    if first.find(f"{W}pPr/{W}keepNext") is None:
+        return 0.0
+    if first.find(f"{W}pPr/{W}keepLines") is None and len(_all_lines(first, width)) > 1:
+        return 0.0
+    total = 0.0
+    for element in elements:
+        if element.tag != f"{W}p":
+            break
+        lines = _all_lines(element, width)
+        if element.find(f"{W}pPr/{W}keepNext") is None:
+            total += lines[0]
+            break
+        total += sum(lines)
+    return total
 
 
 class _Page:
@@ -94,9 +116,11 @@ class _Page:
     def _new(self) -> None:
         self.number, self.used = self.number + 1, 0.0
 
-    def paragraph(self, p: ElementTree.Element, width: float) -> None:
+    def paragraph(self, p: ElementTree.Element, width: float, kept: float = 0.0) -> None:
         if p.find(f"{W}pPr/{W}pageBreakBefore") is not None and self.used:
             self._new()
+        if self.used and self.used + kept > self.height >= kept:
+            self._new()  # kept with what follows (a signature with the text above it)
         for part, tall in enumerate(_split(p)):
             if part:  # an explicit page break inside the paragraph
                 self._new()
@@ -107,12 +131,17 @@ class _Page:
 
     def table(self, table: ElementTree.Element) -> None:
         grid = [_twips(col, "w", 0) for col in table.iter(f"{W}gridCol")]
-        for row in table.findall(f"{W}tr"):
-            tall = max(
-                [_row_floor(row), *(_cell(cell, grid, row) for cell in row.findall(f"{W}tc"))]
-            )
+        rows = table.findall(f"{W}tr")
+        talls = [_row(row, grid) for row in rows]
+        for index, (row, tall) in enumerate(zip(rows, talls, strict=True)):
             whole = row.find(f"{W}trPr/{W}cantSplit") is not None
-            if self.used + tall > self.height and self.used and (whole or tall < self.height):
+            kept = tall
+            for later, more in zip(rows[index:], talls[index + 1 :], strict=False):
+                if later.find(f".//{W}pPr/{W}keepNext") is None:
+                    break
+                kept += more  # a row kept with the next (signature rows travel together)
+            overflows = self.used + tall > self.height and (whole or tall < self.height)
+            if self.used and (overflows or self.used + kept > self.height >= kept):
                 self._new()
             while tall > self.height:  # a row taller than a page runs over
                 tall -= self.height
@@ -125,8 +154,13 @@ def _twips(element: ElementTree.Element | None, name: str, default: int) -> int:
     return int(value) if value and value.lstrip("-").isdigit() else default
 
 
-def _row_floor(row: ElementTree.Element) -> int:
-    return _twips(row.find(f"{W}trPr/{W}trHeight"), "val", 0)
+def _row(row: ElementTree.Element, grid: list[int]) -> float:
+    """A row's height: its exact height, or at least its floor and what its cells hold."""
+    height = row.find(f"{W}trPr/{W}trHeight")
+    floor = _twips(height, "val", 0)
+    if height is not None and height.get(f"{W}hRule") == "exact":
+        return float(floor)
+    return max([floor, *(_cell(cell, grid, row) for cell in row.findall(f"{W}tc"))])
 
 
 def _cell(cell: ElementTree.Element, grid: list[int], row: ElementTree.Element) -> float:
@@ -165,6 +199,10 @@ def _split(p: ElementTree.Element) -> list[tuple[str, float, float, int]]:
                 text[-1] += "\n"
     size = size or 210  # 10.5 pt, Word's 五号
     return [(chunk, size, before + after, exact) for chunk in text]
+
+
+def _all_lines(p: ElementTree.Element, width: float) -> list[float]:
+    return [line for tall in _split(p) for line in _lines(tall, width)]
 
 
 def _lines(tall: tuple[str, float, float, int], width: float) -> list[float]:
