@@ -824,7 +824,7 @@ def reception_order() -> Form:
             Row([label("联系电话"), value("{{ sent.phone }}"), label("身份证号码"), value("{{ sent.id_number }}")]),
             Row([label("住　　址"), value("{{ sent.address }}", 3)]),
             Row([label("反映问题"), block(["{{ content }}"], 3)], 4.4),
-            Row([label("领导批示\n办理意见"), block(["{{ receiver_opinion }}"], 3, sign="接访领导签名：", gap=2)], 3.6),
+            Row([label("领导批示\n办理意见"), block(["{{ receiver_opinion }}", "{{ instruction }}"], 3, sign="接访领导签名：")], 3.6),
             Row([label("承办单位"), value("{{ unit }}"), label("办结时限"), value("{{ assign_due_cn }}")]),
             Row([label("办理要求"), block([
                 "请按照领导批示的办理意见，安排专人调查落实，与信访群众面对面沟通，"

@@ -17,7 +17,9 @@ For the register command:
 
 * `day_for(conn, day)` is the plan entry of exactly that day (None if no reception then);
 * `latest_on_or_before(conn, day)` is the last planned reception on or before that day
-  (a case written up a few days after the reception it was taken at).
+  (a case written up a few days after the reception it was taken at);
+* `held_for(conn, day)` is the reception a 领导接访 case received on `day` was taken at
+  (register fills the 接访人 from it, the 接访交办通知单 its leader, day and place).
 
 This module knows nothing of the terminal.
 """
@@ -39,6 +41,7 @@ from xinfang.core.clock.dates import today
 from xinfang.core.errors import InvalidInput, XinfangError
 from xinfang.core.intake.reception_rules import WEEKDAY_NAMES, Rule, parse_rule
 from xinfang.core.validate import clean_text, parse_int
+from xinfang.core.vocabulary import RECEPTION_LOOKBACK
 from xinfang.store.db import transaction
 
 MAX_LEADERS = 12  # one reception a month: a thirteenth leader would never receive
@@ -281,6 +284,13 @@ def latest_on_or_before(conn: sqlite3.Connection, day: date) -> ReceptionDay | N
         (day.isoformat(),),
     ).fetchone()
     return _entry(row) if row else None
+
+
+def held_for(conn: sqlite3.Connection, day: date) -> ReceptionDay | None:
+    """The reception of `day`, or the latest one within the week before it (a petition
+    written up after the reception); None when the plan has none."""
+    held = latest_on_or_before(conn, day)
+    return held if held is not None and day - held.day <= RECEPTION_LOOKBACK else None
 
 
 @dataclass(frozen=True)

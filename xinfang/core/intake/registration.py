@@ -16,7 +16,7 @@ from xinfang.core.intake.repeats import Match, decide, find_earlier, to_confirm
 from xinfang.core.life.acting import _record, actor_name
 from xinfang.core.life.case import Case
 from xinfang.core.life.states import Status
-from xinfang.core.vocabulary import RECEPTION_LOOKBACK, RECEPTION_SOURCE
+from xinfang.core.vocabulary import RECEPTION_SOURCE
 from xinfang.store.db import transaction
 
 
@@ -104,8 +104,8 @@ def _from_reception_plan(
     from xinfang.core.intake import reception
 
     day = moment(received, "信访时间").day
-    plan = reception.day_for(conn, day) or reception.latest_on_or_before(conn, day)
-    if plan is None or day - plan.day > RECEPTION_LOOKBACK:
+    plan = reception.held_for(conn, day)
+    if plan is None:
         return values, received
     values = {**values, "receiver": values.get("receiver") or plan.leader}
     return values, received or f"{plan.day.isoformat()} {plan.starts}"

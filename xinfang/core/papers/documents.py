@@ -15,6 +15,7 @@ from typing import Any
 from xinfang.core import settings
 from xinfang.core.clock.dates import chinese_date, chinese_upper_date, today
 from xinfang.core.errors import StepRefused, shorten
+from xinfang.core.intake import reception
 from xinfang.core.intake.numbering import formal_number
 from xinfang.core.life import supervision
 from xinfang.core.life.actions import REVIEW_OPINION
@@ -340,9 +341,7 @@ def context(conn: sqlite3.Connection, case: Case) -> dict[str, Any]:
         "handler": last["register"]["actor"] if "register" in last else "",
         "pages_total": "",
         "catalogue": [{"number": str(n), "title": "", "pages": ""} for n in range(1, 9)],
-        "leader": case.receiver or "" if case.source == RECEPTION_SOURCE else "",
-        "reception_cn": _cn(received) if case.source == RECEPTION_SOURCE else "",
-        "reception_place": "",
+        **_reception(conn, case, events),  # 接访交办通知单 / 办理结果回复单
         "contact_person": last["register"]["actor"] if "register" in last else "",
         # 督办通知 and 联系函: from the latest supervise and liaise events.
         **supervision.print_values(conn, events),
@@ -351,6 +350,27 @@ def context(conn: sqlite3.Connection, case: Case) -> dict[str, Any]:
     values.update(review_opinion.print_values(conn, case, events))  # 复查意见书
     values.update(followups.print_values(conn, case, events))  # issue 17's papers
     return values
+
+
+def _reception(
+    conn: sqlite3.Connection, case: Case, events: list[dict[str, Any]]
+) -> dict[str, str]:
+    """The leader, day and place of the reception the case was taken at, from the plan
+    (the 接访人 may be the clerk who wrote it up); without a plan day, the 接访人 and the
+    office's reception place, or a blank for the pen. `instruction`: the latest 领导批示."""
+    instructed = next((e["data"] for e in reversed(events) if e["action"] == "instruct"), None)
+    instruction = f"{instructed['leader']}批示：{instructed['text']}" if instructed else ""
+    if case.source != RECEPTION_SOURCE:
+        return {"leader": "", "reception_cn": "", "reception_place": "", "instruction": instruction}
+    held = reception.held_for(conn, date.fromisoformat(case.received_at[:10]))
+    return {
+        "leader": held.leader if held else case.receiver or "",
+        "reception_cn": _cn(held.day.isoformat() if held else case.received_at),
+        "reception_place": (held.place if held else None)
+        or settings.get(conn, "reception_place")
+        or "",
+        "instruction": instruction,
+    }
 
 
 def _matter(content: str) -> str:
