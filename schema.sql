@@ -142,6 +142,8 @@ CREATE TABLE events (
     data         TEXT NOT NULL DEFAULT '{}'  -- the values given, as JSON
 );
 CREATE INDEX events_case ON events (case_id, id);
+-- 并案: the cases joined into a main case, found from its number (`show` asks on every case).
+CREATE INDEX events_join ON events (json_extract(data, '$.into')) WHERE action = 'join';
 
 CREATE TRIGGER events_no_update BEFORE UPDATE ON events
 BEGIN

@@ -177,6 +177,12 @@ def _v10_ended_deadlines(conn: sqlite3.Connection) -> None:
         deadlines.sync(conn, case_id, cal)
 
 
+def _v11_join_index(conn: sqlite3.Connection) -> None:
+    """The cases joined into a main case, found through an index: without it `show` read
+    every archived case's events (180 ms on a 100,000-case ledger)."""
+    _create_from_schema(conn, "events_join")
+
+
 # STEPS[n] brings a ledger from version n to n + 1. Version 1 is the first schema.sql,
 # kept beside this file as schema-v1.sql.
 STEPS: dict[int, Step] = {
@@ -189,6 +195,7 @@ STEPS: dict[int, Step] = {
     7: _v8_sex_age,
     8: _v9_urgent,
     9: _v10_ended_deadlines,
+    10: _v11_join_index,
 }
 
 LATEST = 1 + len(STEPS)
