@@ -73,14 +73,17 @@ def report_up(
     recipient = clean_text(to, "报告对象", max_length=200, required=True) or ""
     body = clean_text(text, "报告内容", max_length=20_000, required=True, multiline=True)
 
+    # What this report will meet, read once: a report meeting none after an earlier one
+    # is a 续报.
+    waiting = _open_stages(conn, find(conn, ref).id)
+
     def build(case: Case, when: Moment) -> dict[str, Any]:
         earlier = any(e["action"] == "report-up" for e in live_events(conn, case.id))
         data: dict[str, Any] = {"to": recipient, "text": body}
-        if earlier and not _open_stages(conn, case.id):
+        if earlier and not waiting:
             data["follow_up"] = True
         return data
 
-    waiting = _open_stages(conn, find(conn, ref).id)  # what this report will meet
     done = act(conn, ref, "report-up", on, by, build)
     met = tuple(rules.STAGES[stage].label for stage in REPORTED_STAGES if stage in waiting)
     return Reported(done.case_no, recipient, bool(done.data.get("follow_up")), met)
