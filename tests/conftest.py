@@ -7,6 +7,8 @@ import json
 import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -209,3 +211,32 @@ def open_umask() -> Iterator[None]:
         yield
     finally:
         os.umask(old)
+
+
+def on_a_terminal(columns: int, *args: str) -> str:
+    """What `xinfang` shows on a real terminal of that width (a pseudo-terminal)."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    env = subprocess_env()
+    env.pop("COLUMNS", None)
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+    subprocess.run(
+        [sys.executable, "-m", "xinfang", *args], stdout=slave, stderr=subprocess.DEVNULL,
+        env=env, timeout=60, check=False,
+    )  # fmt: skip
+    os.close(slave)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the terminal's other side is closed
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(master)
+    return out.decode("utf-8", "replace")

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import csv
 
-from tests.conftest import REGISTER
+import pytest
+
+from tests.conftest import REGISTER, on_a_terminal
 
 
 def _with(option: str, value: str) -> list[str]:
@@ -34,3 +36,10 @@ def test_the_export_names_the_repeat_column_plainly(run, tmp_path):
     header = next(csv.reader(out.open(encoding="utf-8-sig")))
     assert "重复信访（首件编号）" in header
     assert not any(cell.endswith("，同") for cell in header)
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120])
+def test_a_narrow_terminal_never_cuts_the_number_or_the_date_of_a_case(run, columns):
+    run(*REGISTER)
+    out = on_a_terminal(columns, "list")
+    assert "2026-0001" in out and "2026-11-02" in out

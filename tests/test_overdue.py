@@ -14,7 +14,7 @@ import sys
 import time
 
 import pytest
-from conftest import REGISTER
+from conftest import REGISTER, on_a_terminal
 
 from xinfang.cli.overdue_command import HEADER
 
@@ -323,39 +323,8 @@ def test_overdue_runs_while_another_process_writes(db_path, sql):
     assert stages == ["reply"] * written
 
 
-def _on_a_terminal(columns: int, *args: str) -> str:
-    """What `xinfang` shows on a real terminal of that width (a pseudo-terminal)."""
-    import fcntl
-    import pty
-    import struct
-    import termios
-
-    from conftest import subprocess_env
-
-    env = subprocess_env()
-    env.pop("COLUMNS", None)
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
-    subprocess.run(
-        [sys.executable, "-m", "xinfang", *args], stdout=slave, stderr=subprocess.DEVNULL,
-        env=env, timeout=60, check=False,
-    )  # fmt: skip
-    os.close(slave)
-    out = b""
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # the terminal's other side is closed
-            break
-        if not chunk:
-            break
-        out += chunk
-    os.close(master)
-    return out.decode("utf-8", "replace")
-
-
 @pytest.mark.parametrize("columns", [60, 80, 120])
 def test_a_narrow_terminal_never_cuts_the_number_the_due_date_or_the_days(run, columns):
     reg(run, "2026-11-02 09:30")  # notice due Thu 11-05, 12 working days late on 11-23
-    out = _on_a_terminal(columns, "overdue")
+    out = on_a_terminal(columns, "overdue")
     assert "2026-0001" in out and "2026-11-05" in out and "超期 12个工作日" in out

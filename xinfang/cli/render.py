@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from xinfang.core.clock.overdue import UNIT_WORDS, left_words, window_words
 from xinfang.core.clock.rules import WORKDAY
@@ -234,20 +236,28 @@ def deadline_table(deadlines: list[dict[str, Any]]) -> Table:
     return table
 
 
+SPARE = ("问题类型", "属地", "承办单位")  # left out of a list on a narrow terminal
+LIST_HEADER = (
+    "编号",
+    "信访时间",
+    "信访人",
+    "问题类型",
+    "属地",
+    "承办单位",
+    "状态",
+    "最近期限",
+    "反映问题",
+)
+
+
 def print_cases(cases: list[dict[str, Any]], *, title: str) -> None:
     out = console()
     if not cases:
         out.print("没有符合条件的案件。")
         return
     table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
-    # Narrow terminals: the fixed columns keep their width, the rest wrap or shorten.
-    for heading, width in (("编号", 0), ("信访时间", 0), ("信访人", 6), ("问题类型", 8)):
-        table.add_column(heading, no_wrap=not width, min_width=width or None)
-    for heading, width in (("属地", 6), ("承办单位", 8), ("状态", 0), ("最近期限", 0)):
-        table.add_column(heading, no_wrap=not width, min_width=width or None)
-    table.add_column("反映问题", overflow="ellipsis", no_wrap=True, min_width=8, max_width=36)
-    for case in cases:
-        table.add_row(
+    rows = [
+        (
             case["case_no"] + (f" [red]{URGENT}[/]" if case.get("urgent") else ""),
             case["received_at"][:10],
             _who(case) + ("（重复）" if case.get("repeat_of") else ""),
@@ -258,5 +268,25 @@ def print_cases(cases: list[dict[str, Any]], *, title: str) -> None:
             _value(case.get("next_due")),
             case["content"].replace("\n", " "),
         )
+        for case in cases
+    ]
+    # Narrow terminals: the number and the dates are never cut (their width is their
+    # longest value's); below 100 columns 问题类型, 属地 and 承办单位 are left out (`show`
+    # has them) and the other columns give way.
+    narrow = out.width < 100
+    shown = [at for at, heading in enumerate(LIST_HEADER) if not (narrow and heading in SPARE)]
+    for at in shown:
+        heading = LIST_HEADER[at]
+        if heading in ("编号", "信访时间", "最近期限"):
+            width = max(cell_len(Text.from_markup(row[at]).plain) for row in rows)
+            table.add_column(heading, no_wrap=True, min_width=max(width, cell_len(heading)))
+        else:
+            keep = {"信访人": 4, "状态": 6, "反映问题": 4}.get(heading)
+            table.add_column(
+                heading, overflow="ellipsis", no_wrap=True, min_width=keep,
+                max_width=36 if heading == "反映问题" else None,
+            )  # fmt: skip
+    for row in rows:
+        table.add_row(*(row[at] for at in shown))
     out.print(table)
     out.print(f"共 {len(cases)} 件")
