@@ -90,7 +90,6 @@ def extend(
     within the period. Returns (case number, the deadline's new length, in words)."""
     why = clean_text(reason, "延期理由", max_length=2_000, required=True, multiline=True)
     wanted = parse_int(days, "延期天数", minimum=1, maximum=365) if days is not None else None
-    result: dict[str, str] = {}
 
     def build(case: Case, when: Moment) -> dict[str, Any]:
         row = conn.execute(
@@ -108,11 +107,15 @@ def extend(
         if room == 0 or (wanted or 0) > room:
             longest = f"最长 {row['amount'] + room}{unit}"
             raise InvalidInput("延期天数", f"复核期限{longest}，还能延长 {room}{unit}")
-        add = wanted or room
-        result["length"] = f"{row['amount'] + add}{unit}"
-        return {"days": add, "reason": why}
+        return {"days": wanted or room, "reason": why}
 
-    return act(conn, ref, "recheck", on, by, build).case_no, result["length"]
+    done = act(conn, ref, "recheck", on, by, build)
+    grown = conn.execute(  # derived again from the events by now
+        "SELECT amount, unit FROM deadlines WHERE case_id = ? AND stage = 'recheck' "
+        "ORDER BY round DESC LIMIT 1",
+        (done.case.id,),
+    ).fetchone()
+    return done.case_no, f"{grown['amount']}{UNIT_LABELS[grown['unit']]}"
 
 
 def decide(
