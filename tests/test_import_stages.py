@@ -6,13 +6,18 @@ judges no deadline, and `--closed-before` imports history that owes nothing toda
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 from conftest import show
 
-BASE = ["序号", "姓名", "联系电话", "信访日期", "信访形式", "信访来源", "反映问题", "问题类型", "属地"]
+from xinfang.core.clock.periods import year_of
+from xinfang.core.reporting import stats
+from xinfang.store.db import connect
+
+BASE = ["序号", "姓名", "联系电话", "信访日期", "信访形式", "信访来源", "反映问题", "问题类型", "属地"]  # fmt: skip
 
 
 def workbook(path: Path, extra: list[str], rows: list[list[Any]]) -> Path:
@@ -20,7 +25,9 @@ def workbook(path: Path, extra: list[str], rows: list[list[Any]]) -> Path:
     sheet = book.active
     sheet.append(BASE + extra)
     for n, later in enumerate(rows, 1):
-        when = later.pop(0) if later and isinstance(later[0], str) and later[0][:2] == "20" else None
+        when = (
+            later.pop(0) if later and isinstance(later[0], str) and later[0][:2] == "20" else None
+        )
         sheet.append(
             [n, f"李{n}", f"1381234{n:04d}", when or f"2026-10-{n:02d}", "来访", "本级",
              f"反映低保问题第{n}件", "最低生活保障", "沙河镇", *later]
@@ -110,7 +117,27 @@ def test_assumed_dates_open_and_judge_no_deadline(run: Any, tmp_path: Path) -> N
     assert all(d["state"] not in ("met", "met_late", "overdue", "open") for d in deadlines)
     text = run("show", "2025-0001").stdout
     assert "按期完成" not in text and "逾期完成" not in text
-    assert "日期未记载" in text
+    assert "原台账未记日期" in text  # the steps say their day is assumed
+    assert run("doctor").exit_code == 0
+
+
+def test_a_deadline_met_on_an_assumed_day_is_neither_on_time_nor_late(
+    run: Any, tmp_path: Path, db_path: Path
+) -> None:
+    # Accepted on a recorded day, replied on a day the ledger never wrote down.
+    path = workbook(
+        tmp_path / "台账.xlsx", ["受理时间", "办理结果"], [["2026-03-01", "2026-03-02", "已答复"]]
+    )
+    run("import", str(path))
+    reply = next(d for d in show(run)["deadlines"] if d["stage"] == "reply")
+    assert reply["state"] == "ended" and reply["ended_by"] == "assumed"
+    assert "不计按期或超期" in run("show", "2026-0001").stdout
+    conn = connect(db_path)
+    try:
+        figures = stats.figures(conn, year_of(date(2026, 3, 1)), date(2026, 11, 23))
+    finally:
+        conn.close()
+    assert (figures.replied, figures.replied_on_time) == (0, 0)  # in neither count
     assert run("doctor").exit_code == 0
 
 
@@ -138,3 +165,18 @@ def test_closed_before_imports_history(run: Any, tmp_path: Path, sql: Any) -> No
     assert register["historical"] is True
     assert show(run, "2026-0001")["deadlines"]  # the recent case keeps its deadlines
     assert run("doctor").exit_code == 0
+
+
+def test_a_progress_note_keeps_the_unit_deadline_of_a_case_still_handled(
+    run: Any, tmp_path: Path
+) -> None:
+    path = workbook(
+        tmp_path / "台账.xlsx",
+        ["承办单位", "交办日期", "办理结果"],
+        [["沙河镇", "2026-10-02", "正在办理中"]],
+    )
+    run("import", str(path))
+    case = show(run)
+    assert case["status"] == "assigned" and events(case, "note")
+    waiting = {d["stage"] for d in case["deadlines"] if d["met_on"] is None}
+    assert waiting & {"unit_accept", "assign_due"}
