@@ -51,6 +51,13 @@ def import_command(
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的 --rejects 文件")] = False,
+    closed_before: Annotated[
+        str | None,
+        typer.Option(
+            "--closed-before",
+            help="此日期之前登记的案件作为历史导入：无论办到哪一步，都不再产生期限、不列入超期",
+        ),
+    ] = None,
     by: ByOption = None,
     as_json: JsonOption = False,
     db: DbOption = None,
@@ -67,7 +74,7 @@ def import_command(
     result = importing.import_file(
         open_ledger(db), file, sheet=sheet, maps=maps or [], defaults=defaults or [],
         year=year, dry_run=dry_run, rejects=rejects, force=force, by=by,
-        write_rejects=write_rejects,
+        write_rejects=write_rejects, closed_before=closed_before,
     )  # fmt: skip
     if as_json:
         print_json(result.as_json())
@@ -93,6 +100,8 @@ def import_command(
         parts.append(f"{'将' if result.dry_run else ''}新增列表值 {count} 个：{lists}")
     if result.warnings:
         parts.append(f"{result.warnings} 个电话或身份证号未通过校验，已按原样保留")
+    if result.historical:
+        parts.append(f"其中 {result.historical} 件为历史案件（--closed-before 之前），不计期限")
     if result.overdue:
         parts.append(f"{result.overdue} 件有已超期的期限（xinfang overdue 查看）")
     prefix = "试导入，未写入任何内容：" if result.dry_run else ""

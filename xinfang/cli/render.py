@@ -199,7 +199,11 @@ def print_case(case: dict[str, Any]) -> None:
 
 STATE_WORDS = {"met": "按期完成", "met_late": "逾期完成", "paused": "暂停计时"}
 # A deadline ended unmet, by what ended it.
-ENDED_WORDS = {"join": "随主案终止", "archive": "归档时终止"}
+ENDED_WORDS = {
+    "join": "随主案终止",
+    "archive": "归档时终止",
+    "assumed": "原台账未记完成日期（按上一步推定），不计按期或超期",
+}
 
 
 def deadline_state(deadline: dict[str, Any]) -> str:

@@ -48,7 +48,9 @@ class Deadline:
     paused_days: int = 0
     provisional: bool = False
     pauses: list[tuple[date, date | None]] = field(default_factory=list)
-    ended_by: str | None = None  # join | archive: ended on met_on, not met
+    # join | archive: ended on met_on, not met; assumed: met on a day the old ledger never
+    # recorded (an imported step's `date_assumed`), so neither on time nor late.
+    ended_by: str | None = None
 
     @property
     def label(self) -> str:
@@ -75,6 +77,7 @@ class _Replay:
         self.imported: set[tuple[str, int]] = set()  # opened by the imported history
         self.current: set[tuple[str, int]] = set()  # opened by its last imported step
         self.closed_on_import = False
+        self.historical = False  # imported with --closed-before: its history owes nothing
 
     def open(self, stage: str, round_no: int, start: date, fixed_due: date | None = None) -> None:
         if fixed_due is not None:
@@ -137,25 +140,39 @@ class _Replay:
             self.rules.get("notice"), notice.get("notice_method"), rulebook.decision_of(self.case)
         )
 
-    def history(self, action: str, opened: set[tuple[str, int]]) -> None:
-        """An imported step: its deadlines are the old ledger's history."""
+    def history(self, action: str, opened: set[tuple[str, int]], assumed: bool) -> None:
+        """An imported step: its deadlines are the old ledger's history. One on an assumed
+        day opened none, yet the case went past the step it was waiting for."""
         self.imported |= opened
         closes = EVENTS[action].leads_to is Status.CLOSED
-        if opened or closes:
+        if opened or closes or (assumed and not EVENTS[action].side):  # a note moves nothing
             self.current = opened
             self.closed_on_import = closes
+
+    def assumed(self, before: set[tuple[str, int]], met: set[tuple[str, int]]) -> None:
+        """A step on a day the old ledger never recorded (`date_assumed`) opens nothing,
+        and what it meets is ended on that day, never judged on time or late."""
+        for key in set(self.deadlines) - before:
+            del self.deadlines[key]
+        for key, deadline in self.deadlines.items():
+            if deadline.met_on and key not in met and deadline.ended_by is None:
+                deadline.ended_by = ASSUMED
 
     def end_of_history(self) -> None:
         """What the old ledger never recorded (a notice, a revisit of a case it had closed)
         is not today's duty: of the office's deadlines only that of the step an imported
         case was waiting for stays, none if it was closed (the petitioner's own windows
         stay). Without this, importing years of cases would fill the morning check with
-        their history."""
-        keep = set() if self.closed_on_import else self.current
+        their history. A historical import (--closed-before) keeps none, theirs neither."""
+        keep = set() if self.closed_on_import or self.historical else self.current
         for key in self.imported - keep:
-            if not self.deadlines[key].met_on and _office_duty(key[0]):  # 复查申请: theirs
+            deadline = self.deadlines.get(key)
+            if deadline and not deadline.met_on and (self.historical or _office_duty(key[0])):
                 del self.deadlines[key]
         self.imported = set()
+
+
+ASSUMED = "assumed"  # Deadline.ended_by of one met on an assumed day
 
 
 def _office_duty(stage: str) -> bool:
@@ -175,12 +192,17 @@ def derive(
             continue
         data = json.loads(event["data"]) if event["data"] else {}
         imported = bool(data.get("imported") or data.get("imported_from"))
+        replay.historical = replay.historical or bool(data.get("historical"))
         if replay.imported and not imported:
             replay.end_of_history()
         before = set(replay.deadlines)
+        met = {key for key, deadline in replay.deadlines.items() if deadline.met_on}
         replay.event(event["action"], _day(event["occurred_at"]), event["round"], data)
+        assumed = imported and bool(data.get("date_assumed"))
+        if assumed:
+            replay.assumed(before, met)
         if imported:
-            replay.history(event["action"], set(replay.deadlines) - before)
+            replay.history(event["action"], set(replay.deadlines) - before, assumed)
     if replay.imported:
         replay.end_of_history()
     pauses = [(start, end) for start, end in replay.pauses if start is not None]

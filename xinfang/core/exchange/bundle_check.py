@@ -245,7 +245,7 @@ def _id_number(value: str | None, where: str) -> str | None:
 FIELD_CHECKS: dict[str, Check] = {f.key: _registration(f) for f in REGISTRATION_FIELDS}
 PROVENANCE: dict[str, Check] = {
     "imported": flag, "date_assumed": flag, "due_assumed": flag,
-    "imported_from": scalar, "merged_from": scalar,
+    "imported_from": scalar, "merged_from": scalar, "historical": flag,
 }  # fmt: skip
 _NOTICE: dict[str, Check] = {"notified_on": day, "notice_method": choice(NOTICE_METHODS)}
 _NUMBERED: dict[str, Check] = {

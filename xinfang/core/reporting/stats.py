@@ -12,7 +12,8 @@ or --as-of); the period's window is its first day up to min(last day, D).
 - 受理数 / 不予受理 / 转送 / 待定: the registered cases by their decision (accept,
   reject, transfer, none yet) in events up to D. 受理率 = 受理数 / 登记数.
 - 答复数: reply deadlines (stage reply, every round) met in the window (not those a
-  并案 ended: the main case's reply counts); 按期答复: met on or before their due day
+  并案 ended: the main case's reply counts; nor those an imported reply met on a day the
+  old ledger never wrote down: neither on time nor late); 按期答复: met on or before their due day
   (a paused deadline without a due day counts as in time).
   按期办结率 = 按期答复 / 答复数.
 - 回访数: revisit events in the window (无法联系 has no satisfaction: not counted); 满意:
@@ -379,7 +380,7 @@ def figures(conn: sqlite3.Connection, period: Period, as_of: date) -> Figures:
     ).fetchone()[0]
     for due_on, met_on in conn.execute(
         "SELECT due_on, met_on FROM deadlines WHERE stage = 'reply' "
-        "AND met_on BETWEEN :first AND :last AND ended_by IS NULL",  # 并案 ended, not met
+        "AND met_on BETWEEN :first AND :last AND ended_by IS NULL",  # 并案, an assumed day
         params,
     ):
         result.replied += 1

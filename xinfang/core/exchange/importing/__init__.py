@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from xinfang.core import settings
-from xinfang.core.clock.dates import FIRST_YEAR, LAST_YEAR
+from xinfang.core.clock.dates import FIRST_YEAR, LAST_YEAR, parse_date
 from xinfang.core.errors import XinfangError
 from xinfang.core.exchange.importing.cells import plain
 from xinfang.core.exchange.importing.columns import (
@@ -68,6 +68,7 @@ class ImportResult:
     warnings: int  # phone or ID numbers kept although they fail the check
     statuses: dict[str, int]  # status label -> cases
     overdue: int  # imported cases with a deadline already past
+    historical: int  # received before --closed-before: history, owing no deadline
     preview: list[Preview]
     rejects_file: str | None
     dry_run: bool
@@ -91,6 +92,7 @@ def import_file(
     force: bool = False,
     by: str | None = None,
     write_rejects: RejectsWriter | None = None,
+    closed_before: str | None = None,
 ) -> ImportResult:
     """Read the file, plan every row, and (unless dry_run) write the cases, their events
     and deadlines, the new list values and the rejects workbook (with `write_rejects`,
@@ -103,6 +105,7 @@ def import_file(
         return _import(
             conn, path, sheet=sheet, maps=maps, defaults=defaults, year=year,
             dry_run=dry_run, rejects=rejects, force=force, by=by, write_rejects=write_rejects,
+            closed_before=closed_before,
         )  # fmt: skip
     finally:
         if enabled:
@@ -126,8 +129,10 @@ def _import(
     force: bool,
     by: str | None,
     write_rejects: RejectsWriter | None,
+    closed_before: str | None,
 ) -> ImportResult:
     source = Path(path)
+    history = None if closed_before is None else parse_date(closed_before, "--closed-before")
     names = header_names(maps)
     fixed = default_values(defaults)
     if year is not None:
@@ -159,6 +164,8 @@ def _import(
         else:
             known.add(planned.fingerprint)
             plans.append(planned)
+            if history and planned.record["received_at"][:10] < history.isoformat():
+                planned.record["historical"] = True  # derive opens nothing for it
     origin = {"file": plain(source.name), "sheet": table.sheet}  # shown by `show`
     if target is None:  # a dry run: the same batch, not written
         batch = Batch(conn, reader, plans, origin, actor, None)
@@ -188,6 +195,7 @@ def _import(
             if batch.statuses[status]
         },
         overdue=batch.overdue,
+        historical=sum(1 for plan in plans if plan.record.get("historical")),
         preview=batch.preview,
         rejects_file=str(target) if target and rejected else None,
         dry_run=dry_run,

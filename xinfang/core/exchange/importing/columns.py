@@ -82,13 +82,14 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "unit": ("承办单位", "交办单位", "责任单位", "办理单位"),
     "assigned_on": ("交办日期", "交办时间"),
     "assign_due": ("办结期限", "要求办结时间"),
-    "replied_on": ("答复时间", "答复日期", "办结时间"),
+    "replied_on": ("答复时间", "答复日期"),
     "reply_text": ("办理情况及处理结果", "处理结果", "办理结果", "答复意见", "答复内容"),
     "revisited_on": ("回访日期", "回访时间"),
     "satisfaction": ("满意度", "是否满意"),
     "publicized_on": ("公示日期", "公示时间"),
-    "finished": ("是否办结", "办结情况"),
-    "closed_on": ("办结日期",),
+    # Stage columns (stages.py reads their values); 办结时间 is the closing day, not the reply's.
+    "finished": ("是否办结", "办结情况", "办结状态", "处理状态", "信访件状态"),
+    "closed_on": ("办结日期", "办结时间"),
     SKIP: (
         "序号", "文号", "状态", "办理轮次", "集体访", "重复信访（首件编号）", "重复信访，同", "最近期限",
         "未完成的期限", "交办单号", "归档日期", "保管期限", "原行号", "原因",

@@ -5,6 +5,7 @@ order of a case's life."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -33,7 +34,21 @@ LATER = (
     "replied_on", "reply_text", "reply_result", "reply_finding", "satisfaction",
     "revisited_on", "publicized_on", "closed_on",
 )  # fmt: skip
-FINISHED = (("是", "已办结", "办结", "已结"), ("否", "未办结", "未结", "在办", "办理中"))
+# A status column (是否办结, 办结状态, 处理状态, 信访件状态): finished or not. It decides
+# over the free text of a result column.
+FINISHED = (
+    ("是", "已办结", "办结", "已结", "已处理", "已完成"),
+    ("否", "未办结", "未结", "在办", "办理中", "未处理", "已受理", "受理", "待", "正在"),
+)
+# 1/0 where the header says which is which: 是否办结(1是0否), 是否办结（是=1）.
+ONE_MEANS_YES = re.compile(r"1\s*[=:：]?\s*是|是\s*[=:：]?\s*1")
+# What a result cell says while the case is still being handled (正在办理中, 已转县人社局办理，
+# 尚未答复, 正在初核, 初核后立案审查): not a reply. Its text is kept as a note.
+PROGRESS = re.compile(r"正在|尚未|待|初核|办理中|立案审查|已转.{0,40}?办理")
+
+
+def in_progress(text: str | None) -> bool:
+    return bool(text and PROGRESS.search(text))
 
 
 @dataclass
@@ -97,21 +112,33 @@ class Life:
         decided, transfer_to = None, None
         if self.has("decision"):
             decided, transfer_to = decision(self.values["decision"], self.reader.label("decision"))
-        finished = self.has("finished") and yes_no(
-            self.values["finished"], self.reader.label("finished"), *FINISHED
-        )
+        finished = self._finished()
         if decided is None:
             if self.has("reject_channel"):
                 decided = "reject"
             elif self.has("transfer_to"):
                 decided = "transfer"
-            elif self.has(*LATER) or finished:
+            elif self.has(*LATER, "finished"):
                 decided = "accept"
         if decided is not None:
             self._decide(decided, transfer_to)
         if decided == "accept":
             self._handle(finished)
         return self.list
+
+    def _finished(self) -> bool | None:
+        """The status column's word (None: no such column or cell)."""
+        if not self.has("finished"):
+            return None
+        label, word = self.reader.label("finished"), as_word(self.values["finished"])
+        if word in ("1", "0") and ONE_MEANS_YES.search(unicodedata.normalize("NFKC", label)):
+            return word == "1"
+        return yes_no(word, label, *FINISHED)
+
+    def _note(self, text: str | None) -> None:
+        """Text the row holds that no step took (a progress report): kept, searchable."""
+        if text:
+            self.add("note", (self.day, True), {"text": text})
 
     def _notice(self, decided: date) -> dict[str, Any]:
         """是否告知 (是 / 是（11月3日）/ 否) or a 告知日期, as accept records it."""
@@ -170,8 +197,9 @@ class Life:
             data |= {"to": body or NOT_RECORDED, "reason": reason}
         self.add(decided, when, data)
 
-    def _handle(self, finished: bool) -> None:
+    def _handle(self, finished: bool | None) -> None:
         reply_text = self.text("reply_text", 20_000, multiline=True)
+        report = self.text("unit_report", 20_000, multiline=True)
         unit = self.text("unit", 50)
         result = self.text("reply_result", 20)
         # xinfang's 办理情况汇总表 writes "交沙河镇办理；已解决。…": the unit and the result.
@@ -182,18 +210,26 @@ class Life:
         if said and reply_text and result is None:
             result, reply_text = said.group(1), reply_text[said.end() :].strip()
         reply_text = reply_text or None
-        replied = bool(reply_text or result) or self.has(
+        # What the row says decides, not a cell being filled: a status column first, then
+        # progress words; a reply date, finding or revisit is a reply whatever the text.
+        said_replied = self.has(
             "replied_on", "reply_finding", "satisfaction", "revisited_on", "publicized_on"
         )
+        progress = finished is False or (finished is None and in_progress(reply_text))
+        replied = said_replied or bool(finished) or (not progress and bool(reply_text or result))
+        kept = None if replied else reply_text  # the progress report, as a note
         if unit:
             self.listed.append((UNIT_LIST, unit))
-            self._assign(unit, replied, reply_text)
+            self._assign(unit, replied, reply_text if replied else None)
+        elif report is not None:  # no unit to report it: kept as a note, not lost
+            self._note(report)
         if replied:
             self._reply(result, reply_text)
             if self.has("satisfaction", "revisited_on"):
                 self._revisit()
             if self.has("publicized_on"):
                 self.add("publicize", self.when("publicized_on"), {})
+        self._note(kept)
         if finished or self.has("closed_on"):
             self.add("close", self.when("closed_on"), {})
 
