@@ -125,7 +125,9 @@ def test_a_column_read_both_ways_is_refused(run, tmp_path, sql):
 def test_a_time_column_beside_the_date_column(run, tmp_path, sql):
     header = ["信访人", "联系电话", "来访日期", "信访形式", "信访来源", "反映问题", "来访时间"]
     extra = [["9:30"], ["下午3点"], [""]]
-    path = ledger(tmp_path / "台账.csv", ["2026-06-22", "2026/6/23", "2026年6月24日"], header, extra)
+    path = ledger(
+        tmp_path / "台账.csv", ["2026-06-22", "2026/6/23", "2026年6月24日"], header, extra
+    )
     out = imported(run, path)
     assert out["imported"] == 3
     assert received(sql) == ["2026-06-22 09:30:00", "2026-06-23 15:00:00", "2026-06-24"]
@@ -159,8 +161,7 @@ def test_an_id_number_kept_as_a_number_is_broken(run, tmp_path, sql):
     out = imported(run, path, expect=None)
     assert [r["row"] for r in out["rejected"]] == [2, 3, 4]
     assert {r["reasons"][0] for r in out["rejected"]} == {
-        "身份证号码：以数字格式保存，已丢失末几位；请在 Excel 中把该列设为文本、"
-        "补全号码后重新导出"
+        "身份证号码：以数字格式保存，已丢失末几位；请在 Excel 中把该列设为文本、补全号码后重新导出"
     }
     assert received(sql) == []
 

@@ -35,6 +35,7 @@ from xinfang.core.exchange.importing.columns import (
     default_values,
     header_names,
 )
+from xinfang.core.exchange.importing.dating import Dating, pair_times
 from xinfang.core.exchange.importing.reading import blank, read_table
 from xinfang.core.exchange.importing.rows import Plan, Reader
 from xinfang.core.exchange.importing.writing import (
@@ -134,10 +135,11 @@ def _import(
         year = parse_int(year, "--year", minimum=FIRST_YEAR, maximum=LAST_YEAR)
     actor = actor_name(conn, by)
     table = read_table(source, sheet, names)
+    pair_times(table)
     labels = {key: table.header[index] for index, key in table.columns.items()}
     check_columns(table.header_row, {*labels, *fixed})
     target = None if dry_run else rejects_path(source, rejects, force=force)
-    reader = Reader(conn, labels, year)
+    reader = Reader(conn, labels, year, Dating(table, labels).order)
     known = known_fingerprints(conn)
     plans: list[Plan] = []
     rejected: list[Rejected] = []

@@ -7,8 +7,10 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from xinfang.core import settings
@@ -41,10 +43,17 @@ _UNLISTED = {f.key: replace(f, choice_list=None) for f in REGISTRATION_FIELDS}
 class Reader:
     """Turns one row's cells into a plan of the case and its steps, or the reasons why not."""
 
-    def __init__(self, conn: sqlite3.Connection, labels: dict[str, str], year: int | None) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        labels: dict[str, str],
+        year: int | None,
+        order: Callable[[str], str] | None = None,  # a date column's day/month order
+    ) -> None:
         self.conn = conn
         self.labels = labels
         self.year = year
+        self.order = order
         self.current = now()
         self.lists = {name: set(settings.choices(conn, name)) for name in settings.LISTS}
         self.units = {unit.name for unit in settings.units(conn)}
@@ -98,9 +107,13 @@ class Reader:
             return None
         try:
             ahead = key == "assign_due"
-            return as_date(values[key], self.label(key), self.year, None if ahead else self.current)
+            return self.when(values[key], key, None if ahead else self.current)
         except InvalidInput as error:
             raise self.fail(key, error) from None
+
+    def when(self, value: Any, key: str, current: datetime | None) -> tuple[str, date]:
+        order = partial(self.order, key) if self.order and key in self.labels else None
+        return as_date(value, self.label(key), self.year, current, order)
 
     def _registration(
         self, values: dict[str, Any], reasons: list[str]
@@ -120,7 +133,7 @@ class Reader:
                 if value is None:
                     continue
                 if field_.kind == "when":
-                    record[key] = as_date(value, self.label(key), self.year, self.current)[0]
+                    record[key] = self.when(value, key, self.current)[0]
                 elif field_.kind in ("phone", "id"):
                     record[key], forced = self._number(field_.kind, value)
                     warnings += forced
