@@ -37,7 +37,7 @@ from xinfang.core.exchange.importing.columns import (
 )
 from xinfang.core.exchange.importing.dating import Dating, pair_times
 from xinfang.core.exchange.importing.reading import blank, read_table
-from xinfang.core.exchange.importing.rows import Plan, Reader
+from xinfang.core.exchange.importing.rows import Plan, Reader, Warned
 from xinfang.core.exchange.importing.writing import (
     Batch,
     Preview,
@@ -51,7 +51,7 @@ from xinfang.core.life.acting import actor_name
 from xinfang.core.life.states import STATUS_LABELS
 from xinfang.core.validate import parse_int
 
-__all__ = ["ImportResult", "Preview", "Rejected", "import_file", "rejects_path"]
+__all__ = ["ImportResult", "Preview", "Rejected", "Warned", "import_file", "rejects_path"]
 
 
 @dataclass
@@ -67,6 +67,7 @@ class ImportResult:
     rejected: list[Rejected]
     added: dict[str, list[str]]  # list (Chinese name) -> values added to it
     warnings: int  # phone or ID numbers kept although they fail the check
+    warned: list[Warned]  # the rows that hold them, with what is wrong with each
     statuses: dict[str, int]  # status label -> cases
     overdue: int  # imported cases with a deadline already past
     preview: list[Preview]
@@ -183,7 +184,8 @@ def _import(
         blank=blanks,
         rejected=rejected,
         added={list_names[name]: values for name, values in batch.added.items()},
-        warnings=reader.warnings,
+        warnings=sum(len(row.reasons) for row in reader.warned),
+        warned=reader.warned,
         statuses={
             label: batch.statuses[status]
             for status, label in STATUS_LABELS.items()

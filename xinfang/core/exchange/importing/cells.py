@@ -93,8 +93,8 @@ def _stamp(value: Any, label: str, year: int | None, order: Order | None) -> dat
     if year_last:
         first, _, second, full_year = year_last.groups()
         reading = order() if order else year_last_order(label, [text])
-        day, month = (first, second) if reading == DAY_FIRST else (second, first)
-        text = f"{full_year}-{month}-{day}{text[year_last.end() :]}"
+        day_part, month = (first, second) if reading == DAY_FIRST else (second, first)
+        text = f"{full_year}-{month}-{day_part}{text[year_last.end() :]}"
     elif short := _SHORT_YEAR.match(text):
         text = f"20{short[1]}-{short[3]}-{short[4]}{text[short.end() :]}"
     try:
@@ -179,6 +179,42 @@ def _serial(value: Any) -> bool:
             return False
         value = float(value)
     return isinstance(value, int | float) and SERIAL_RANGE[0] <= value <= SERIAL_RANGE[1]
+
+
+# Excel keeps 15 significant digits: an 18-digit ID number typed into a number cell comes
+# back with its last digits zeros (371602195101243000, written 3.71602195101243E+17 in a
+# CSV Excel saved), and a landline loses its leading 0.
+EXCEL_DIGITS = 15
+_SCIENTIFIC = re.compile(r"[0-9](?:\.[0-9]+)?[eE]\+?[0-9]+", re.ASCII)
+_BROKEN = {
+    "phone": "以数字格式保存，开头的 0 或末几位已丢失",
+    "id": "以数字格式保存，已丢失末几位",
+}
+
+
+def number_text(value: Any, kind: str, check: Callable[[str], str]) -> str:
+    """A phone ("phone") or ID ("id") cell as text. A number cell is read only when all
+    its digits are surely there (an integer under 15 digits that passes `check`: a mobile
+    number, an old 15-digit card); otherwise, and for the E+17 and trailing zeros a saved
+    number leaves in text, the value is broken and refused, never repaired."""
+    broken = InvalidInput("", f"{_BROKEN[kind]}；请在 Excel 中把该列设为文本、补全号码后重新导出")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if not float(value).is_integer() or abs(value) >= 10**EXCEL_DIGITS:
+            raise broken
+        try:
+            return check(str(int(value)))
+        except InvalidInput:
+            raise broken from None
+    text = as_text(value)
+    if _SCIENTIFIC.fullmatch(text):
+        raise broken
+    cut = text[EXCEL_DIGITS:]
+    if text.isdigit() and cut and not cut.strip("0"):
+        try:
+            return check(text)
+        except InvalidInput:
+            raise broken from None
+    return text
 
 
 def decision(value: Any, label: str) -> tuple[str | None, str | None]:

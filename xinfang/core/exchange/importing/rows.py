@@ -17,12 +17,18 @@ from xinfang.core import settings
 from xinfang.core.clock import rules, workdays
 from xinfang.core.clock.dates import now
 from xinfang.core.errors import InvalidInput
-from xinfang.core.exchange.importing.cells import as_date, as_text, as_word, plain
+from xinfang.core.exchange.importing.cells import as_date, as_text, as_word, number_text, plain
 from xinfang.core.exchange.importing.columns import LABELS
 from xinfang.core.exchange.importing.stages import Life, Step
 from xinfang.core.intake.fields import REGISTRATION_FIELDS, check_record, clean_value
 from xinfang.core.validate import clean_text, normalize_id_number, normalize_phone
 from xinfang.core.vocabulary import OWN_SOURCE
+
+
+@dataclass
+class Warned:
+    row: int
+    reasons: list[str]  # each a phone or ID number kept although it fails the check
 
 
 @dataclass
@@ -60,7 +66,7 @@ class Reader:
         self.satisfaction = settings.choices(conn, "satisfaction")
         self.rules = rules.effective(conn)[1]
         self.cal = workdays.load(conn)
-        self.warnings = 0
+        self.warned: list[Warned] = []
 
     def label(self, key: str) -> str:
         return self.labels.get(key) or LABELS[key]
@@ -79,7 +85,8 @@ class Reader:
             ledger_no = self.text(values, "ledger_no", 50)
         except InvalidInput as error:
             return [plain(error.message, 500)]
-        self.warnings += warnings
+        if warnings:
+            self.warned.append(Warned(number, warnings))
         return Plan(number, record, steps, _fingerprint(record, ledger_no), remarks, listed)
 
     def fail(self, key: str, error: InvalidInput) -> InvalidInput:
@@ -102,6 +109,10 @@ class Reader:
         except InvalidInput as error:
             raise self.fail(key, error) from None
 
+    def when(self, value: Any, key: str, current: datetime | None) -> tuple[str, date]:
+        order = partial(self.order, key) if self.order and key in self.labels else None
+        return as_date(value, self.label(key), self.year, current, order)
+
     def date(self, values: dict[str, Any], key: str) -> tuple[str, date] | None:
         if values.get(key) is None:
             return None
@@ -111,18 +122,14 @@ class Reader:
         except InvalidInput as error:
             raise self.fail(key, error) from None
 
-    def when(self, value: Any, key: str, current: datetime | None) -> tuple[str, date]:
-        order = partial(self.order, key) if self.order and key in self.labels else None
-        return as_date(value, self.label(key), self.year, current, order)
-
     def _registration(
         self, values: dict[str, Any], reasons: list[str]
-    ) -> tuple[dict[str, Any], list[tuple[str, str]], int]:
+    ) -> tuple[dict[str, Any], list[tuple[str, str]], list[str]]:
         """The registration fields, every unreadable cell a reason; values missing from
         the office's lists are noted to be added, not refused."""
         record: dict[str, Any] = {}
         listed: list[tuple[str, str]] = []
-        warnings = 0
+        warnings: list[str] = []
         if as_word(values.get("name") or "") == "匿名":  # as xinfang's 受理情况汇总表 writes it
             del values["name"]
             values.setdefault("anonymous", True)
@@ -135,8 +142,9 @@ class Reader:
                 if field_.kind == "when":
                     record[key] = self.when(value, key, self.current)[0]
                 elif field_.kind in ("phone", "id"):
-                    record[key], forced = self._number(field_.kind, value)
-                    warnings += forced
+                    record[key], problem = self._number(field_.kind, value)
+                    if problem:
+                        warnings.append(f"{self.label(key)}：{problem}，已按原样保留")
                 else:
                     if not isinstance(value, bool):  # 1 in a 匿名 cell comes as 1.0
                         value = as_text(value)  # (3人, 45岁: clean_value takes the unit off)
@@ -172,17 +180,17 @@ class Reader:
         elif text in self.lists["form"] and text not in self.lists["source"]:
             values["form"], values["source"] = text, OWN_SOURCE
 
-    def _number(self, kind: str, value: Any) -> tuple[str, int]:
+    def _number(self, kind: str, value: Any) -> tuple[str, str | None]:
         """A phone or ID number; one that fails the check is kept as written (as --force
-        keeps it) and counted as a warning."""
+        keeps it), with what is wrong with it."""
         check = normalize_phone if kind == "phone" else normalize_id_number
-        text = as_text(value)
+        text = number_text(value, kind, check)
         try:
-            return check(text), 0
-        except InvalidInput:
-            pass
+            return check(text), None
+        except InvalidInput as error:
+            problem = error.message.split("：", 1)[-1].split("；")[0]
         try:
-            return check(text, force=True), 1
+            return check(text, force=True), problem
         except InvalidInput as error:  # not even a number (control characters, 40 digits)
             raise InvalidInput(
                 "", error.message.split("：", 1)[-1].replace("即使加了 --force，也", "")
