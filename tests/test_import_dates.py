@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from xinfang.core.clock.dates import parse_when
+from xinfang.core.clock.dates import parse_month_day, parse_when
 
 HEADER = ["信访人", "联系电话", "信访时间", "信访形式", "信访来源", "反映问题"]
 
@@ -75,6 +75,7 @@ def test_typed_dates_take_the_same_forms():
     assert parse_when("2026-6-22 9:5") == (datetime(2026, 6, 22, 9, 5), True)
     assert parse_when("2026-06-22T11:49:49+00:00") == (datetime(2026, 6, 22, 19, 49, 49), True)
     assert parse_when("2026年6月22日(周一)") == (datetime(2026, 6, 22), False)
+    assert parse_month_day("6月22日上午", 2026) == (datetime(2026, 6, 22), False)  # a file's
 
 
 def test_a_weekday_that_is_not_the_dates_is_refused(run, tmp_path, sql):

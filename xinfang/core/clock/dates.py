@@ -351,6 +351,6 @@ def parse_month_day(
         )
     day = match["d"] or match["d2"]
     try:
-        return parse_when(f"{year}-{match['m']}-{day}{s[match.end() :]}", field)
+        return parse_when(f"{year}-{match['m']}-{day}{s[match.end() :]}", field, exported=True)
     except InvalidInput:
         raise InvalidInput(field, f"无法识别“{shorten(text.strip())}”；{_DATE_HINT}") from None
