@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from xinfang.cli.base import ByOption, DbOption, JsonOption, open_ledger, print_json
 from xinfang.cli.root import command
+
+if TYPE_CHECKING:  # the import machinery is loaded only when a file is imported
+    from xinfang.core.exchange.importing import Rejected, Warned
 
 SHOWN_REJECTS = 10
 SHOWN_VALUES = 5  # new list values named per list; all of them are in --json
@@ -113,11 +117,18 @@ def import_command(
                 f"  第 {case.row} 行 → {case.case_no}  {case.name or '（匿名）'}  "
                 f"{case.received_at[:16]}  {case.status_label}\n"
             )
-    if result.rejected:
-        out("未导入的行：\n")
-        for row in result.rejected[:SHOWN_REJECTS]:
-            out(f"  第 {row.row} 行：{'；'.join(row.reasons)}\n")
-        if len(result.rejected) > SHOWN_REJECTS:
-            out(f"  ……共 {len(result.rejected)} 行\n")
-        if result.rejects_file:
-            out(f"未导入的行及原因已写入：{result.rejects_file}\n")
+    _rows(out, "已按原样保留、请核对的号码", result.warned)
+    _rows(out, "未导入的行", result.rejected)
+    if result.rejects_file:
+        out(f"未导入的行及原因已写入：{result.rejects_file}\n")
+
+
+def _rows(out: Callable[[str], object], title: str, rows: Sequence[Warned | Rejected]) -> None:
+    """Rows named with their reasons, the first few of them."""
+    if not rows:
+        return
+    out(f"{title}：\n")
+    for row in rows[:SHOWN_REJECTS]:
+        out(f"  第 {row.row} 行：{'；'.join(row.reasons)}\n")
+    if len(rows) > SHOWN_REJECTS:
+        out(f"  ……共 {len(rows)} 行\n")

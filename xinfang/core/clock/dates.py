@@ -47,11 +47,15 @@ _DATE_FORMS = tuple(
         r"(?P<y>[0-9]{4})(?P<m>[0-9]{2})(?P<d>[0-9]{2})(?![0-9])",
     )
 )
-_PERIOD = r"(?P<ap>上午|早上|早晨|凌晨|中午|下午|傍晚|晚上)? ?"
+# A weekday written after the date, as many ledgers print it: （周一）, (星期一), 礼拜天.
+_WEEKDAY = re.compile(r" ?\(?(?:周|星期|礼拜)(?P<w>[一二三四五六日天])\)? ?")
+_WEEKDAYS = "一二三四五六日"
+_PERIODS = "上午|早上|早晨|凌晨|中午|下午|傍晚|晚上"
+_PERIOD = rf"(?P<ap>{_PERIODS})? ?"
 _TIME_FORMS = tuple(
     re.compile(_PERIOD + pattern, re.ASCII)
     for pattern in (
-        r"(?P<h>[0-9]{1,2}):(?P<mi>[0-9]{2})(?::(?P<s>[0-9]{2}))?",
+        r"(?P<h>[0-9]{1,2}):(?P<mi>[0-9]{1,2})(?::(?P<s>[0-9]{2}))?",  # 9:5 is 09:05
         r"(?P<h>[0-9]{1,2})[时点](?:(?P<half>半)|整|(?P<mi>[0-9]{1,2})(?:分(?:(?P<s>[0-9]{1,2})秒)?)?)?",
     )
 )
@@ -87,17 +91,21 @@ def _pinned(raw: str) -> datetime:
         raise refused
     day, rest = parsed
     check_year(day.year, "XINFANG_NOW")  # before any arithmetic can overflow
-    offset = _OFFSET.fullmatch(rest.strip())
-    zone = None
     try:
-        if offset:
-            rest = offset["clock"]
-            shift = timedelta(hours=int(offset["h"] or 0), minutes=int(offset["m"] or 0))
-            zone = timezone(-shift if offset["sign"] == "-" else shift)  # ValueError past 24h
-        clock = _parse_time(rest)
+        clock, zone = _zoned_time(rest)
     except ValueError:
         raise refused from None
     return datetime.combine(day, clock or _DEFAULT_CLOCK_TIME, tzinfo=zone)
+
+
+def _zoned_time(rest: str, exported: bool = False) -> tuple[time | None, timezone | None]:
+    """The time after a date and the zone its offset names (None: the office's time)."""
+    offset = _OFFSET.fullmatch(rest.strip())
+    if offset is None:
+        return _parse_time(rest, exported), None
+    shift = timedelta(hours=int(offset["h"] or 0), minutes=int(offset["m"] or 0))
+    zone = timezone(-shift if offset["sign"] == "-" else shift)  # ValueError past 24h
+    return _parse_time(offset["clock"], exported), zone
 
 
 def office_zone() -> zoneinfo.ZoneInfo:
@@ -141,24 +149,31 @@ def check_year(year: int, field: str) -> int:
 
 def parse_date(text: str, field: str = "日期") -> date:
     """A calendar date in any of the forms clerks write; year, month and day all required."""
-    parsed = _split(text, relative=True)
+    parsed = _split(text, relative=True, field=field)
     if parsed is None or parsed[1].strip():
         raise InvalidInput(field, f"无法识别“{shorten(text.strip())}”；{_DATE_HINT}")
     check_year(parsed[0].year, field)
     return parsed[0]
 
 
-def parse_when(text: str, field: str = "时间") -> tuple[datetime, bool]:
-    """A date with an optional time; the flag says whether a time was actually written."""
-    parsed = _split(text, relative=True)
+def parse_when(text: str, field: str = "时间", *, exported: bool = False) -> tuple[datetime, bool]:
+    """A date with an optional time; the flag says whether a time was actually written.
+    `exported`: written by another system, not typed (an old ledger's cell), so a fraction
+    of a second (.0, .123) is dropped and a half of the day alone (上午) means no time;
+    typed, both are refused, as the clerk surely meant a time to the minute."""
+    parsed = _split(text, relative=True, field=field)
     try:
         if parsed is None:
             raise ValueError
-        clock = _parse_time(parsed[1])
+        clock, zone = _zoned_time(parsed[1], exported)
     except ValueError:
         raise InvalidInput(field, f"无法识别“{shorten(text.strip())}”；{_TIME_HINT}") from None
     check_year(parsed[0].year, field)
-    return datetime.combine(parsed[0], clock or time()), clock is not None
+    when = datetime.combine(parsed[0], clock or time())
+    if zone is not None:  # 2026-06-22T11:49:49+08:00: an instant, read in the office's zone
+        when = when.replace(tzinfo=zone).astimezone(office_zone()).replace(tzinfo=None)
+        check_year(when.year, field)
+    return when, clock is not None
 
 
 def parse_datetime(text: str, field: str = "时间") -> datetime:
@@ -211,8 +226,9 @@ def _cn_number(match: re.Match[str]) -> str:
     return str((_CN_DIGITS[head] if head else 1) * 10 + (_CN_DIGITS[tail] if tail else 0))
 
 
-def _split(text: str, *, relative: bool) -> tuple[date, str] | None:
-    """The date at the start of text and whatever follows it, or None if there is no valid date."""
+def _split(text: str, *, relative: bool, field: str = "日期") -> tuple[date, str] | None:
+    """The date at the start of text and whatever follows it (a weekday written after it
+    checked and taken off), or None if there is no valid date."""
     s = _normalize(text)
     if relative:
         for word, days_back in _RELATIVE_DAYS.items():
@@ -222,19 +238,37 @@ def _split(text: str, *, relative: bool) -> tuple[date, str] | None:
         match = form.match(s)
         if match:
             try:
-                return date(int(match["y"]), int(match["m"]), int(match["d"])), s[match.end() :]
+                day = date(int(match["y"]), int(match["m"]), int(match["d"]))
             except ValueError:  # 2026-02-30, month 13: a real date or nothing
                 return None
+            return day, _without_weekday(day, s[match.end() :], field)
     return None
 
 
-def _parse_time(rest: str) -> time | None:
+def _without_weekday(day: date, rest: str, field: str) -> str:
+    weekday = _WEEKDAY.match(rest)
+    if weekday is None:
+        return rest
+    written = _WEEKDAYS.index(weekday["w"].replace("天", "日"))
+    if written != day.weekday():  # one of the two is a slip: which, the clerk knows
+        raise InvalidInput(
+            field,
+            f"{day} 是星期{_WEEKDAYS[day.weekday()]}，不是星期{_WEEKDAYS[written]}；请核对日期",
+        )
+    return rest[weekday.end() :]
+
+
+def _parse_time(rest: str, exported: bool = False) -> time | None:
     """None when nothing follows the date; ValueError when something does but is not a time."""
     rest = rest.strip()
     if not rest:
         return None
     if rest.startswith("T"):
         rest = rest[1:]
+    if exported:
+        if re.fullmatch(_PERIODS, rest):  # 2026年6月22日上午: half a day, no time to keep
+            return None
+        rest = re.sub(r"(:[0-9]{2})\.[0-9]{1,6}$", r"\1", rest, flags=re.ASCII)
     for form in _TIME_FORMS:
         match = form.fullmatch(rest)
         if match:
@@ -317,6 +351,6 @@ def parse_month_day(
         )
     day = match["d"] or match["d2"]
     try:
-        return parse_when(f"{year}-{match['m']}-{day}{s[match.end() :]}", field)
+        return parse_when(f"{year}-{match['m']}-{day}{s[match.end() :]}", field, exported=True)
     except InvalidInput:
         raise InvalidInput(field, f"无法识别“{shorten(text.strip())}”；{_DATE_HINT}") from None

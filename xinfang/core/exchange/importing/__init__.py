@@ -35,8 +35,9 @@ from xinfang.core.exchange.importing.columns import (
     default_values,
     header_names,
 )
+from xinfang.core.exchange.importing.dating import Dating, pair_times
 from xinfang.core.exchange.importing.reading import blank, read_table
-from xinfang.core.exchange.importing.rows import Plan, Reader
+from xinfang.core.exchange.importing.rows import Plan, Reader, Warned
 from xinfang.core.exchange.importing.writing import (
     Batch,
     Preview,
@@ -50,7 +51,7 @@ from xinfang.core.life.acting import actor_name
 from xinfang.core.life.states import STATUS_LABELS
 from xinfang.core.validate import parse_int
 
-__all__ = ["ImportResult", "Preview", "Rejected", "import_file", "rejects_path"]
+__all__ = ["ImportResult", "Preview", "Rejected", "Warned", "import_file", "rejects_path"]
 
 
 @dataclass
@@ -66,6 +67,7 @@ class ImportResult:
     rejected: list[Rejected]
     added: dict[str, list[str]]  # list (Chinese name) -> values added to it
     warnings: int  # phone or ID numbers kept although they fail the check
+    warned: list[Warned]  # the rows that hold them, with what is wrong with each
     statuses: dict[str, int]  # status label -> cases
     overdue: int  # imported cases with a deadline already past
     historical: int  # received before --closed-before: history, owing no deadline
@@ -139,10 +141,11 @@ def _import(
         year = parse_int(year, "--year", minimum=FIRST_YEAR, maximum=LAST_YEAR)
     actor = actor_name(conn, by)
     table = read_table(source, sheet, names)
+    pair_times(table)
     labels = {key: table.header[index] for index, key in table.columns.items()}
     check_columns(table.header_row, {*labels, *fixed})
     target = None if dry_run else rejects_path(source, rejects, force=force)
-    reader = Reader(conn, labels, year)
+    reader = Reader(conn, labels, year, Dating(table, labels).order)
     known = known_fingerprints(conn)
     plans: list[Plan] = []
     rejected: list[Rejected] = []
@@ -188,7 +191,8 @@ def _import(
         blank=blanks,
         rejected=rejected,
         added={list_names[name]: values for name, values in batch.added.items()},
-        warnings=reader.warnings,
+        warnings=sum(len(row.reasons) for row in reader.warned),
+        warned=reader.warned,
         statuses={
             label: batch.statuses[status]
             for status, label in STATUS_LABELS.items()

@@ -11,7 +11,7 @@ import csv
 import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
@@ -43,6 +43,9 @@ class Table:
     columns: dict[int, str]  # column index -> key
     ignored: list[str]
     rows: Rows
+    # The rows below the header read anew from the file (a column looked at whole).
+    again: Callable[[], Rows] | None = None
+    doubled: dict[int, str] = field(default_factory=dict)  # index -> key already read
 
 
 def blank(value: Any) -> bool:
@@ -77,8 +80,9 @@ def _header(cells: Sequence[Any], names: dict[str, str]) -> dict[int, str]:
     return found
 
 
-def _table(sheet: str | None, rows: Rows, names: dict[str, str]) -> Table | None:
-    """The table in `rows` if a header is among its first rows (None: no header)."""
+def _table(sheet: str | None, fresh: Callable[[], Rows], names: dict[str, str]) -> Table | None:
+    """The table in `fresh()` if a header is among its first rows (None: no header)."""
+    rows = fresh()
     head = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
     for position, (number, cells) in enumerate(head):
         matched = _header(cells, names)
@@ -96,6 +100,7 @@ def _table(sheet: str | None, rows: Rows, names: dict[str, str]) -> Table | None
             position += 1
             number = head[position][0]
         columns: dict[int, str] = {}
+        doubled: dict[int, str] = {}
         ignored = []
         for index, text in enumerate(header):
             key = matched.get(index)
@@ -104,13 +109,19 @@ def _table(sheet: str | None, rows: Rows, names: dict[str, str]) -> Table | None
                     ignored.append(text)
             elif key != SKIP and key in columns.values():
                 ignored.append(f"{text}（与前一列重复）")
+                doubled[index] = key
             elif key != SKIP:
                 columns[index] = key
         rest = itertools.chain(head[position + 1 :], rows)
-        return Table(sheet, number, header, columns, ignored, rest)
+        again = partial(_below, fresh, number)
+        return Table(sheet, number, header, columns, ignored, rest, again, doubled)
     if not any(not blank(c) for _, cells in head for c in cells):
         raise _Empty
     return None
+
+
+def _below(fresh: Callable[[], Rows], header_row: int) -> Rows:
+    return itertools.dropwhile(lambda numbered: numbered[0] <= header_row, fresh())
 
 
 class _Empty(Exception):
@@ -151,7 +162,7 @@ def _read_workbook(path: Path, sheet: str | None, names: dict[str, str]) -> Tabl
         empty = 0
         for name in [sheet] if sheet is not None else sheets:
             try:
-                rows = _sheet_rows(_calamine(partial(book.get_sheet_by_name, name)))
+                rows = partial(_sheet_rows, _calamine(partial(book.get_sheet_by_name, name)))
             except (CalamineError, bounds.Unreadable):
                 raise InvalidInput(
                     "导入文件",
@@ -222,7 +233,7 @@ def _read_csv(path: Path, sheet: str | None, names: dict[str, str]) -> Table:
     except csv.Error:
         dialect = csv.excel
     try:
-        table = _table(None, _csv_rows(path, encoding, dialect), names)
+        table = _table(None, partial(_csv_rows, path, encoding, dialect), names)
     except _Empty:
         raise InvalidInput("导入文件", f"{shorten(path.name, 80)} 是空的") from None
     if table is None:

@@ -7,20 +7,28 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from xinfang.core import settings
 from xinfang.core.clock import rules, workdays
 from xinfang.core.clock.dates import now
 from xinfang.core.errors import InvalidInput
-from xinfang.core.exchange.importing.cells import as_date, as_text, as_word, plain
+from xinfang.core.exchange.importing.cells import as_date, as_text, as_word, number_text, plain
 from xinfang.core.exchange.importing.columns import LABELS
 from xinfang.core.exchange.importing.stages import Life, Step
 from xinfang.core.intake.fields import REGISTRATION_FIELDS, check_record, clean_value
 from xinfang.core.validate import clean_text, normalize_id_number, normalize_phone
 from xinfang.core.vocabulary import OWN_SOURCE
+
+
+@dataclass
+class Warned:
+    row: int
+    reasons: list[str]  # each a phone or ID number kept although it fails the check
 
 
 @dataclass
@@ -41,17 +49,24 @@ _UNLISTED = {f.key: replace(f, choice_list=None) for f in REGISTRATION_FIELDS}
 class Reader:
     """Turns one row's cells into a plan of the case and its steps, or the reasons why not."""
 
-    def __init__(self, conn: sqlite3.Connection, labels: dict[str, str], year: int | None) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        labels: dict[str, str],
+        year: int | None,
+        order: Callable[[str], str] | None = None,  # a date column's day/month order
+    ) -> None:
         self.conn = conn
         self.labels = labels
         self.year = year
+        self.order = order
         self.current = now()
         self.lists = {name: set(settings.choices(conn, name)) for name in settings.LISTS}
         self.units = {unit.name for unit in settings.units(conn)}
         self.satisfaction = settings.choices(conn, "satisfaction")
         self.rules = rules.effective(conn)[1]
         self.cal = workdays.load(conn)
-        self.warnings = 0
+        self.warned: list[Warned] = []
 
     def label(self, key: str) -> str:
         return self.labels.get(key) or LABELS[key]
@@ -70,7 +85,8 @@ class Reader:
             ledger_no = self.text(values, "ledger_no", 50)
         except InvalidInput as error:
             return [plain(error.message, 500)]
-        self.warnings += warnings
+        if warnings:
+            self.warned.append(Warned(number, warnings))
         return Plan(number, record, steps, _fingerprint(record, ledger_no), remarks, listed)
 
     def fail(self, key: str, error: InvalidInput) -> InvalidInput:
@@ -93,23 +109,27 @@ class Reader:
         except InvalidInput as error:
             raise self.fail(key, error) from None
 
+    def when(self, value: Any, key: str, current: datetime | None) -> tuple[str, date]:
+        order = partial(self.order, key) if self.order and key in self.labels else None
+        return as_date(value, self.label(key), self.year, current, order)
+
     def date(self, values: dict[str, Any], key: str) -> tuple[str, date] | None:
         if values.get(key) is None:
             return None
         try:
             ahead = key == "assign_due"
-            return as_date(values[key], self.label(key), self.year, None if ahead else self.current)
+            return self.when(values[key], key, None if ahead else self.current)
         except InvalidInput as error:
             raise self.fail(key, error) from None
 
     def _registration(
         self, values: dict[str, Any], reasons: list[str]
-    ) -> tuple[dict[str, Any], list[tuple[str, str]], int]:
+    ) -> tuple[dict[str, Any], list[tuple[str, str]], list[str]]:
         """The registration fields, every unreadable cell a reason; values missing from
         the office's lists are noted to be added, not refused."""
         record: dict[str, Any] = {}
         listed: list[tuple[str, str]] = []
-        warnings = 0
+        warnings: list[str] = []
         if as_word(values.get("name") or "") == "匿名":  # as xinfang's 受理情况汇总表 writes it
             del values["name"]
             values.setdefault("anonymous", True)
@@ -120,10 +140,11 @@ class Reader:
                 if value is None:
                     continue
                 if field_.kind == "when":
-                    record[key] = as_date(value, self.label(key), self.year, self.current)[0]
+                    record[key] = self.when(value, key, self.current)[0]
                 elif field_.kind in ("phone", "id"):
-                    record[key], forced = self._number(field_.kind, value)
-                    warnings += forced
+                    record[key], problem = self._number(field_.kind, value)
+                    if problem:
+                        warnings.append(f"{self.label(key)}：{problem}，已按原样保留")
                 else:
                     if not isinstance(value, bool):  # 1 in a 匿名 cell comes as 1.0
                         value = as_text(value)  # (3人, 45岁: clean_value takes the unit off)
@@ -159,17 +180,17 @@ class Reader:
         elif text in self.lists["form"] and text not in self.lists["source"]:
             values["form"], values["source"] = text, OWN_SOURCE
 
-    def _number(self, kind: str, value: Any) -> tuple[str, int]:
+    def _number(self, kind: str, value: Any) -> tuple[str, str | None]:
         """A phone or ID number; one that fails the check is kept as written (as --force
-        keeps it) and counted as a warning."""
+        keeps it), with what is wrong with it."""
         check = normalize_phone if kind == "phone" else normalize_id_number
-        text = as_text(value)
+        text = number_text(value, kind, check)
         try:
-            return check(text), 0
-        except InvalidInput:
-            pass
+            return check(text), None
+        except InvalidInput as error:
+            problem = error.message.split("：", 1)[-1].split("；")[0]
         try:
-            return check(text, force=True), 1
+            return check(text, force=True), problem
         except InvalidInput as error:  # not even a number (control characters, 40 digits)
             raise InvalidInput(
                 "", error.message.split("：", 1)[-1].replace("即使加了 --force，也", "")
