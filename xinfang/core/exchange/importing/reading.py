@@ -10,7 +10,7 @@ import codecs
 import csv
 import itertools
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -19,7 +19,7 @@ from typing import Any, TextIO, TypeVar
 from xinfang.core.errors import InvalidInput, shorten
 from xinfang.core.exchange.importing import biff, bounds, packed
 from xinfang.core.exchange.importing.cells import plain
-from xinfang.core.exchange.importing.columns import SKIP, normalize_header
+from xinfang.core.exchange.importing.columns import Heading, normalize_header, read_heading
 
 HEADER_SEARCH_ROWS = 15  # the header is looked for in this many rows at the top
 # The workbooks calamine reads, as a clerk would name them (with the space a Latin word
@@ -40,18 +40,28 @@ class Table:
     sheet: str | None
     header_row: int
     header: list[str]  # the header cells as written
-    columns: dict[int, str]  # column index -> key
-    ignored: list[str]
+    heading: Heading  # the columns as fields
     rows: Rows
+
+    @property
+    def columns(self) -> dict[int, str]:  # column index -> key
+        return self.heading.columns
+
+    @property
+    def ignored(self) -> list[str]:
+        return self.heading.ignored
 
 
 def blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def read_table(path: Path, sheet: str | None, names: dict[str, str]) -> Table:
+def read_table(
+    path: Path, sheet: str | None, names: dict[str, str], mapped: Collection[str] = ()
+) -> Table:
     """The first table in the file (or in `sheet`) whose header has at least two of
-    `names`, the columns named as `names` says."""
+    `names`, the columns named as `names` says (those in `mapped`, named by --map, whatever
+    else the header holds)."""
     shown = shorten(path, 200)
     if not path.exists():
         raise InvalidInput("导入文件", f"找不到 {shown}")
@@ -59,9 +69,9 @@ def read_table(path: Path, sheet: str | None, names: dict[str, str]) -> Table:
         raise InvalidInput("导入文件", f"{shown} 是一个目录")
     suffix = path.suffix.lower()
     if suffix in WORKBOOKS:
-        return _read_workbook(path, sheet, names)
+        return _read_workbook(path, sheet, names, mapped)
     if suffix == ".csv":
-        return _read_csv(path, sheet, names)
+        return _read_csv(path, sheet, names, mapped)
     raise InvalidInput(
         "导入文件", f"只能导入 .xlsx、.xls、.ods 或 .csv 文件，不能导入“{path.suffix}”"
     )
@@ -77,7 +87,9 @@ def _header(cells: Sequence[Any], names: dict[str, str]) -> dict[int, str]:
     return found
 
 
-def _table(sheet: str | None, rows: Rows, names: dict[str, str]) -> Table | None:
+def _table(
+    sheet: str | None, rows: Rows, names: dict[str, str], mapped: Collection[str]
+) -> Table | None:
     """The table in `rows` if a header is among its first rows (None: no header)."""
     head = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
     for position, (number, cells) in enumerate(head):
@@ -95,19 +107,9 @@ def _table(sheet: str | None, rows: Rows, names: dict[str, str]) -> Table | None
             matched |= sub
             position += 1
             number = head[position][0]
-        columns: dict[int, str] = {}
-        ignored = []
-        for index, text in enumerate(header):
-            key = matched.get(index)
-            if key is None:
-                if text:
-                    ignored.append(text)
-            elif key != SKIP and key in columns.values():
-                ignored.append(f"{text}（与前一列重复）")
-            elif key != SKIP:
-                columns[index] = key
+        heading = read_heading(header, matched, mapped)
         rest = itertools.chain(head[position + 1 :], rows)
-        return Table(sheet, number, header, columns, ignored, rest)
+        return Table(sheet, number, header, heading, rest)
     if not any(not blank(c) for _, cells in head for c in cells):
         raise _Empty
     return None
@@ -125,7 +127,9 @@ def _no_header(where: str) -> InvalidInput:
     )
 
 
-def _read_workbook(path: Path, sheet: str | None, names: dict[str, str]) -> Table:
+def _read_workbook(
+    path: Path, sheet: str | None, names: dict[str, str], mapped: Collection[str]
+) -> Table:
     from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
     shown = shorten(path.name, 80)
@@ -158,7 +162,7 @@ def _read_workbook(path: Path, sheet: str | None, names: dict[str, str]) -> Tabl
                     f"工作表“{plain(name, 40)}”已损坏，无法读取；请在 Excel 或 WPS 中另存后再导入",
                 ) from None
             try:
-                table = _table(plain(name, 100), rows, names)
+                table = _table(plain(name, 100), rows, names, mapped)
             except _Empty:  # an empty sheet, or a chart sheet
                 empty += 1
                 table = None
@@ -210,7 +214,9 @@ def _sheet_rows(sheet: Any) -> Rows:
             yield number, cells
 
 
-def _read_csv(path: Path, sheet: str | None, names: dict[str, str]) -> Table:
+def _read_csv(
+    path: Path, sheet: str | None, names: dict[str, str], mapped: Collection[str]
+) -> Table:
     if sheet is not None:
         raise InvalidInput("--sheet", "CSV 文件没有工作表，请去掉 --sheet")
     bounds.check_file(path)
@@ -222,7 +228,7 @@ def _read_csv(path: Path, sheet: str | None, names: dict[str, str]) -> Table:
     except csv.Error:
         dialect = csv.excel
     try:
-        table = _table(None, _csv_rows(path, encoding, dialect), names)
+        table = _table(None, _csv_rows(path, encoding, dialect), names, mapped)
     except _Empty:
         raise InvalidInput("导入文件", f"{shorten(path.name, 80)} 是空的") from None
     if table is None:
