@@ -162,7 +162,7 @@ def test_in_a_discipline_ledger_the_id_number_is_the_accused(tmp_path, run):
     result = imported(run, path, "--default", "信访来源=本级")
     assert result["imported"] == 1
     assert show(run, "2026-0001")["id_number"] is None
-    assert "身份证号" in result["ignored_columns"]
+    assert "身份证号" in result["ignored_columns"]  # kept with the case as written
     assert any("被反映人" in reading for reading in result["readings"])
 
 
@@ -191,9 +191,10 @@ def test_a_case_sent_down_from_above_is_an_upper_case(tmp_path, run, sql):
         tmp_path / "台账.xlsx", header,
         ["张三", "2026-11-02", "来信", "低保金停发", "市信访局", "临信转〔2026〕3号"],
         ["李四", "2026-11-02", "来访", "道路损坏", None, None],
+        ["王五", "2026-11-02", "来信", "补贴未发", "市信访局", None],  # no number: not guessed
     )  # fmt: skip
     out = run("import", str(path), "--default", "信访来源=本级")
-    assert "已导入 2 件" in out.stdout
+    assert "已导入 2 件" in out.stdout and "第 4 行：上级信访件编号" in out.stdout
     assert sql("SELECT name, source, upper_ref FROM cases ORDER BY id") == [
         ("张三", "上级交办", "临信转〔2026〕3号"),
         ("李四", "本级", None),

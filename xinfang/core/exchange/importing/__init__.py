@@ -195,7 +195,7 @@ def _import(
             known.add(planned.fingerprint)
             plans.append(planned)
     if not plans:
-        check_rows(lacking, len(rejected) + duplicates, unread)
+        check_rows(lacking, len(rejected) + duplicates, unread, settings.choices(conn, "form"))
     origin = {"file": plain(source.name), "sheet": table.sheet}  # shown by `show`
     if target is None:  # a dry run: the same batch, not written
         batch = Batch(conn, reader, plans, origin, actor, None)

@@ -13,7 +13,7 @@ from typing import Any
 
 from xinfang.core.errors import InvalidInput, shorten
 from xinfang.core.intake.fields import REGISTRATION_FIELDS
-from xinfang.core.vocabulary import OWN_SOURCE
+from xinfang.core.vocabulary import OWN_SOURCE, UPPER_SOURCE
 
 SKIP = "skip"  # a column that is read as nothing
 UNIT_LIST = "unit"  # the handling units, added to like the office's lists (settings.LISTS)
@@ -117,13 +117,14 @@ KEPT = (
 )  # fmt: skip
 # Columns that tell what kind of ledger it is, and so how a word in it reads.
 HOTLINE_MARKS = ("12345工单编号", "工单编号", "工单来源")  # a 12345 hotline export
-ACCUSED_MARKS = ("被反映人", "被举报人")  # a 纪检 ledger: its 身份证号 is the accused's
+# a 纪检 ledger (被反映人, 被举报人职务 …): its 身份证号 is the accused's
+ACCUSED_MARKS = ("被反映人", "被举报人")
 UPPER_MARKS = ("转来机关", "转来编号")  # sent down from above: a 上级交办 case
 DECISION_OR_CALL = "受理时间"  # a 12345 export's call time; xinfang's decision date
 # Names that give way to another column of the same field: when the record was typed in
 # (not when the petition came), a title (not the complaint in full).
 YIELDING = ("登记时间", "登记日期", "创建时间", "标题", "信访标题", "概况")
-LIKELY = 0.5  # how alike (difflib ratio) an unknown column name must be to be suggested
+LIKELY = 0.4  # how alike (difflib ratio) an unknown column name must be to be suggested
 
 
 @dataclass
@@ -145,7 +146,7 @@ def read_heading(header: list[str], matched: dict[int, str], mapped: Collection[
     keys = dict(matched)
     readings: list[str] = []
     hotline = next((n for n in names if n in HOTLINE_MARKS or n.startswith("12345")), None)
-    accused = next((n for n in names if n in ACCUSED_MARKS), None)
+    accused = next((n for n in names if any(mark in n for mark in ACCUSED_MARKS)), None)
     for index, key in matched.items():
         name, text = names[index], header[index]
         if name in mapped:
@@ -165,7 +166,7 @@ def read_heading(header: list[str], matched: dict[int, str], mapped: Collection[
     order = sorted(keys, key=lambda i: (names[i] not in mapped, names[i] in YIELDING, i))
     columns: dict[int, str] = {}
     taken: dict[str, int] = {}
-    repeated = set()
+    repeated: dict[int, int] = {}  # column -> the column of the same field read instead
     for index in order:
         key = keys[index]
         if key == SKIP:
@@ -178,16 +179,16 @@ def read_heading(header: list[str], matched: dict[int, str], mapped: Collection[
                 f"{LABELS[key]}取自“{header[taken[key]]}”列，“{header[index]}”列原样保留"
             )
         else:
-            repeated.add(index)
+            repeated[index] = taken[key]
     ignored = [
-        f"{text}（与前一列重复）" if index in repeated else text
+        f"{text}（与“{header[repeated[index]]}”列重复）" if index in repeated else text
         for index, text in enumerate(header)
         if text and index not in columns and keys.get(index) != SKIP
     ]
     upper = [i for i, name in enumerate(names) if name in UPPER_MARKS and name not in mapped]
     if upper:
         shown = "、".join(f"“{header[i]}”" for i in upper)
-        readings.append(f"{shown}有内容而未写信访来源的行，信访来源记为上级交办")
+        readings.append(f"{shown}有内容而未写信访来源的行，信访来源记为{UPPER_SOURCE}")
     return Heading(dict(sorted(columns.items())), ignored, readings, upper)
 
 
@@ -261,8 +262,6 @@ def _pairs(items: Iterable[str], option: str) -> list[tuple[str, str]]:
 
 
 REQUIRED_KEYS = ("name", "received_at", "content", "source", "form")  # every row needs them
-# The value `--default` is shown with for a field no row has: one most files would share.
-DEFAULT_EXAMPLES = {"form": "来信", "source": OWN_SOURCE, "anonymous": "是"}
 
 
 def check_columns(header_row: int, present: set[str], unread: list[str]) -> None:
@@ -283,19 +282,19 @@ def check_columns(header_row: int, present: set[str], unread: list[str]) -> None
         )
 
 
-def check_rows(lacking: dict[str, int], rows: int, unread: list[str]) -> None:
+def check_rows(lacking: dict[str, int], rows: int, unread: list[str], forms: list[str]) -> None:
     """A field every row lacks (no 信访形式 column, and no 信访来源 to tell it from) is the
-    file's want, not each row's: refused as one, with the --default or --map to give."""
+    file's want, not each row's: refused as one, with the --default or --map to give (a
+    form: the office's first, as most files of letters or of visits share one)."""
     missing = [key for key in REQUIRED_KEYS if rows and lacking.get(key, 0) == rows]
     if not missing:
         return
-    gives = [
-        f"--default {LABELS[key]}={DEFAULT_EXAMPLES[key]}"
-        for key in missing
-        if key in DEFAULT_EXAMPLES
-    ]
+    examples = {"form": forms[0] if forms else "…", "source": OWN_SOURCE}
+    gives = [f"--default {LABELS[key]}={examples[key]}" for key in missing if key in examples]
+    if "form" in missing and len(forms) > 1:
+        gives[-1] += f"（可选：{'、'.join(forms)}）"  # the form comes last in REQUIRED_KEYS
     if "name" in missing:
-        gives.append(f"匿名信访 --default 匿名={DEFAULT_EXAMPLES['anonymous']}")
+        gives.append("匿名信访用 --default 匿名=是")
     gives.append("或 --map 列名=字段 指定哪一列是它")
     raise InvalidInput(
         "导入文件",
