@@ -82,11 +82,13 @@ def import_command(
     )  # fmt: skip
     if as_json:
         print_json(result.as_json())
-        return
+        raise typer.Exit(2 if result.nothing_imported else 0)
     out = sys.stdout.write
     where = f"（工作表“{result.sheet}”）" if result.sheet else ""
     out(f"读取 {Path(result.file).name}{where}，表头在第 {result.header_row} 行")
     out(f"；未识别的列：{'、'.join(result.ignored_columns)}\n" if result.ignored_columns else "\n")
+    for reading in result.readings:
+        out(f"  列的读法：{reading}\n")
     verb = "可导入" if result.dry_run else "已导入"
     parts = [f"{verb} {result.imported} 件"]
     if result.statuses:
@@ -121,6 +123,8 @@ def import_command(
     _rows(out, "未导入的行", result.rejected)
     if result.rejects_file:
         out(f"未导入的行及原因已写入：{result.rejects_file}\n")
+    if result.nothing_imported:
+        raise typer.Exit(2)
 
 
 def _rows(out: Callable[[str], object], title: str, rows: Sequence[Warned | Rejected]) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import gc
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -30,10 +30,13 @@ from xinfang.core.errors import XinfangError
 from xinfang.core.exchange.importing.cells import plain
 from xinfang.core.exchange.importing.columns import (
     LABELS,
+    REQUIRED_KEYS,
     UNIT_LIST,
     check_columns,
+    check_rows,
     default_values,
     header_names,
+    mapped_names,
 )
 from xinfang.core.exchange.importing.dating import Dating, pair_times
 from xinfang.core.exchange.importing.reading import blank, read_table
@@ -50,6 +53,7 @@ from xinfang.core.exchange.importing.writing import (
 from xinfang.core.life.acting import actor_name
 from xinfang.core.life.states import STATUS_LABELS
 from xinfang.core.validate import parse_int
+from xinfang.core.vocabulary import UPPER_SOURCE
 
 __all__ = ["ImportResult", "Preview", "Rejected", "Warned", "import_file", "rejects_path"]
 
@@ -61,6 +65,7 @@ class ImportResult:
     header_row: int
     columns: dict[str, str]  # column as written -> the field it was read as
     ignored_columns: list[str]
+    readings: list[str]  # how a word that means two things was read, and why
     imported: int
     duplicates: int
     blank: int
@@ -74,6 +79,12 @@ class ImportResult:
     preview: list[Preview]
     rejects_file: str | None
     dry_run: bool
+
+    @property
+    def nothing_imported(self) -> bool:
+        """Every row that was read rejected: the import failed (a re-import adding nothing
+        because every row is already in the ledger has not)."""
+        return bool(self.rejected) and not self.imported and not self.duplicates
 
     def as_json(self) -> dict[str, Any]:
         result = asdict(self)
@@ -114,6 +125,24 @@ def import_file(
             gc.enable()
 
 
+def _upper(cells: Sequence[Any], marks: list[int], values: dict[str, Any]) -> dict[str, Any]:
+    """A row sent down from above (its 转来机关 or 转来编号 filled) that does not say where
+    it came from is 上级交办, as `register --source 上级交办 --upper-ref` records it."""
+    if "source" in values or not any(i < len(cells) and not blank(cells[i]) for i in marks):
+        return {}
+    return {"source": UPPER_SOURCE}
+
+
+def _lacking(row: dict[str, Any]) -> list[str]:
+    """The required fields a row (as planned: a 匿名 name taken off, the form told from
+    the source) has no value for."""
+    return [
+        key
+        for key in REQUIRED_KEYS
+        if row.get(key) is None and not (key == "name" and row.get("anonymous"))
+    ]
+
+
 def _no_rejects_writer(target: Path, header: list[str], rejected: list[Rejected]) -> None:
     raise XinfangError("有无法导入的行，但未提供未导入行清单的写法（write_rejects）")
 
@@ -140,16 +169,19 @@ def _import(
     if year is not None:
         year = parse_int(year, "--year", minimum=FIRST_YEAR, maximum=LAST_YEAR)
     actor = actor_name(conn, by)
-    table = read_table(source, sheet, names)
+    table = read_table(source, sheet, names, mapped_names(maps))
     pair_times(table)
     labels = {key: table.header[index] for index, key in table.columns.items()}
-    check_columns(table.header_row, {*labels, *fixed})
+    unread = [text for i, text in enumerate(table.header) if i not in table.columns]
+    upper = {"source"} if table.heading.upper else set()
+    check_columns(table.header_row, {*labels, *fixed, *upper}, unread)
     target = None if dry_run else rejects_path(source, rejects, force=force)
     reader = Reader(conn, labels, year, Dating(table, labels).order)
     known = known_fingerprints(conn)
     plans: list[Plan] = []
     rejected: list[Rejected] = []
     duplicates = blanks = 0
+    lacking: dict[str, int] = {}  # required field -> rejected rows without it
     for number, cells in table.rows:
         values = {
             key: cells[index]
@@ -159,9 +191,12 @@ def _import(
         if not values:  # blank, or only a 序号 of an unused line of the form
             blanks += 1
             continue
-        planned = reader.plan(number, fixed | values)
+        row = fixed | values | _upper(cells, table.heading.upper, values)
+        planned = reader.plan(number, row)
         if isinstance(planned, list):
             rejected.append(Rejected(number, planned, list(cells)))
+            for key in _lacking(row):
+                lacking[key] = lacking.get(key, 0) + 1
         elif planned.fingerprint in known:
             duplicates += 1
         else:
@@ -169,6 +204,8 @@ def _import(
             plans.append(planned)
             if history and planned.record["received_at"][:10] < history.isoformat():
                 planned.record["historical"] = True  # derive opens nothing for it
+    if not plans:
+        check_rows(lacking, len(rejected) + duplicates, unread, settings.choices(conn, "form"))
     origin = {"file": plain(source.name), "sheet": table.sheet}  # shown by `show`
     if target is None:  # a dry run: the same batch, not written
         batch = Batch(conn, reader, plans, origin, actor, None)
@@ -186,6 +223,7 @@ def _import(
         header_row=table.header_row,
         columns={labels[key]: LABELS[key] for key in labels},
         ignored_columns=table.ignored,
+        readings=table.heading.readings,
         imported=len(batch.cases),
         duplicates=duplicates,
         blank=blanks,

@@ -62,7 +62,7 @@ def pair_times(table: Table) -> None:
             continue
         del table.doubled[extra]
         shown = table.header[extra]
-        table.ignored = [c for c in table.ignored if not c.startswith(shown + "（")]
+        table.heading.ignored = [c for c in table.ignored if not c.startswith(shown + "（")]
         table.rows = _stamped(table.rows, day, clock)
 
 

@@ -10,8 +10,8 @@ import codecs
 import csv
 import itertools
 import re
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
@@ -19,7 +19,7 @@ from typing import Any, TextIO, TypeVar
 from xinfang.core.errors import InvalidInput, shorten
 from xinfang.core.exchange.importing import biff, bounds, packed
 from xinfang.core.exchange.importing.cells import plain
-from xinfang.core.exchange.importing.columns import SKIP, normalize_header
+from xinfang.core.exchange.importing.columns import Heading, normalize_header, read_heading
 
 HEADER_SEARCH_ROWS = 15  # the header is looked for in this many rows at the top
 # The workbooks calamine reads, as a clerk would name them (with the space a Latin word
@@ -40,21 +40,34 @@ class Table:
     sheet: str | None
     header_row: int
     header: list[str]  # the header cells as written
-    columns: dict[int, str]  # column index -> key
-    ignored: list[str]
+    heading: Heading  # the columns as fields
     rows: Rows
     # The rows below the header read anew from the file (a column looked at whole).
     again: Callable[[], Rows] | None = None
-    doubled: dict[int, str] = field(default_factory=dict)  # index -> key already read
+
+    @property
+    def columns(self) -> dict[int, str]:  # column index -> key
+        return self.heading.columns
+
+    @property
+    def ignored(self) -> list[str]:
+        return self.heading.ignored
+
+    @property
+    def doubled(self) -> dict[int, str]:  # column index -> the key another column gives
+        return self.heading.doubled
 
 
 def blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def read_table(path: Path, sheet: str | None, names: dict[str, str]) -> Table:
+def read_table(
+    path: Path, sheet: str | None, names: dict[str, str], mapped: Collection[str] = ()
+) -> Table:
     """The first table in the file (or in `sheet`) whose header has at least two of
-    `names`, the columns named as `names` says."""
+    `names`, the columns named as `names` says (those in `mapped`, named by --map, whatever
+    else the header holds)."""
     shown = shorten(path, 200)
     if not path.exists():
         raise InvalidInput("导入文件", f"找不到 {shown}")
@@ -62,9 +75,9 @@ def read_table(path: Path, sheet: str | None, names: dict[str, str]) -> Table:
         raise InvalidInput("导入文件", f"{shown} 是一个目录")
     suffix = path.suffix.lower()
     if suffix in WORKBOOKS:
-        return _read_workbook(path, sheet, names)
+        return _read_workbook(path, sheet, names, mapped)
     if suffix == ".csv":
-        return _read_csv(path, sheet, names)
+        return _read_csv(path, sheet, names, mapped)
     raise InvalidInput(
         "导入文件", f"只能导入 .xlsx、.xls、.ods 或 .csv 文件，不能导入“{path.suffix}”"
     )
@@ -80,7 +93,9 @@ def _header(cells: Sequence[Any], names: dict[str, str]) -> dict[int, str]:
     return found
 
 
-def _table(sheet: str | None, fresh: Callable[[], Rows], names: dict[str, str]) -> Table | None:
+def _table(
+    sheet: str | None, fresh: Callable[[], Rows], names: dict[str, str], mapped: Collection[str]
+) -> Table | None:
     """The table in `fresh()` if a header is among its first rows (None: no header)."""
     rows = fresh()
     head = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
@@ -99,22 +114,9 @@ def _table(sheet: str | None, fresh: Callable[[], Rows], names: dict[str, str]) 
             matched |= sub
             position += 1
             number = head[position][0]
-        columns: dict[int, str] = {}
-        doubled: dict[int, str] = {}
-        ignored = []
-        for index, text in enumerate(header):
-            key = matched.get(index)
-            if key is None:
-                if text:
-                    ignored.append(text)
-            elif key != SKIP and key in columns.values():
-                ignored.append(f"{text}（与前一列重复）")
-                doubled[index] = key
-            elif key != SKIP:
-                columns[index] = key
+        heading = read_heading(header, matched, mapped)
         rest = itertools.chain(head[position + 1 :], rows)
-        again = partial(_below, fresh, number)
-        return Table(sheet, number, header, columns, ignored, rest, again, doubled)
+        return Table(sheet, number, header, heading, rest, partial(_below, fresh, number))
     if not any(not blank(c) for _, cells in head for c in cells):
         raise _Empty
     return None
@@ -136,7 +138,9 @@ def _no_header(where: str) -> InvalidInput:
     )
 
 
-def _read_workbook(path: Path, sheet: str | None, names: dict[str, str]) -> Table:
+def _read_workbook(
+    path: Path, sheet: str | None, names: dict[str, str], mapped: Collection[str]
+) -> Table:
     from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
     shown = shorten(path.name, 80)
@@ -169,7 +173,7 @@ def _read_workbook(path: Path, sheet: str | None, names: dict[str, str]) -> Tabl
                     f"工作表“{plain(name, 40)}”已损坏，无法读取；请在 Excel 或 WPS 中另存后再导入",
                 ) from None
             try:
-                table = _table(plain(name, 100), rows, names)
+                table = _table(plain(name, 100), rows, names, mapped)
             except _Empty:  # an empty sheet, or a chart sheet
                 empty += 1
                 table = None
@@ -221,7 +225,9 @@ def _sheet_rows(sheet: Any) -> Rows:
             yield number, cells
 
 
-def _read_csv(path: Path, sheet: str | None, names: dict[str, str]) -> Table:
+def _read_csv(
+    path: Path, sheet: str | None, names: dict[str, str], mapped: Collection[str]
+) -> Table:
     if sheet is not None:
         raise InvalidInput("--sheet", "CSV 文件没有工作表，请去掉 --sheet")
     bounds.check_file(path)
@@ -233,7 +239,7 @@ def _read_csv(path: Path, sheet: str | None, names: dict[str, str]) -> Table:
     except csv.Error:
         dialect = csv.excel
     try:
-        table = _table(None, partial(_csv_rows, path, encoding, dialect), names)
+        table = _table(None, partial(_csv_rows, path, encoding, dialect), names, mapped)
     except _Empty:
         raise InvalidInput("导入文件", f"{shorten(path.name, 80)} 是空的") from None
     if table is None:
