@@ -68,7 +68,7 @@ def render(template: Path, context: dict[str, Any], target: Path) -> None:
 
     from xinfang.outputs.sandbox import Exceeded, Sandbox
 
-    class _Unframing(DocxTemplate):  # type: ignore[misc]
+    class _Unframing(DocxTemplate):
         def patch_xml(self, src_xml: str) -> str:
             return _unframed(super().patch_xml(src_xml))
 
