@@ -367,15 +367,15 @@ def _reception(
     conn: sqlite3.Connection, case: Case, events: list[dict[str, Any]]
 ) -> dict[str, str]:
     """The leader, day and place of the reception the case was taken at, from the plan
-    (the 接访人 may be the clerk who wrote it up); without a plan day, the 接访人 and the
-    office's reception place, or a blank for the pen. `instruction`: the latest 领导批示."""
+    (the 接访人 may be the clerk who wrote it up); without a plan day, a blank leader
+    for the pen and the office's reception place (or a blank). `instruction`: the latest 领导批示."""
     instructed = next((e["data"] for e in reversed(events) if e["action"] == "instruct"), None)
     instruction = f"{instructed['leader']}批示：{instructed['text']}" if instructed else ""
     if case.source != RECEPTION_SOURCE:
         return {"leader": "", "reception_cn": "", "reception_place": "", "instruction": instruction}
     held = reception.held_for(conn, date.fromisoformat(case.received_at[:10]))
     return {
-        "leader": held.leader if held else case.receiver or "",
+        "leader": held.leader if held else "",
         "reception_cn": _cn(held.day.isoformat() if held else case.received_at),
         "reception_place": (held.place if held else None)
         or settings.get(conn, "reception_place")
