@@ -10,6 +10,7 @@ A template may come from another office: it is rendered in a sandbox, within bou
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import sqlite3
 from importlib import resources
@@ -20,6 +21,9 @@ from xinfang.core import settings
 from xinfang.core.errors import InvalidInput, XinfangError, shorten
 from xinfang.store.files import write_bytes
 
+# Placeholders that are whole clauses now (documents.py): a template written before
+# puts them in a frame of its own (程序向{{ reject_channel }}提出), which is dropped.
+FRAMED = {"reject_channel": ("向", "提出")}
 # Placeholders without which a document would say the wrong thing.
 REQUIRED: dict[str, set[str]] = {
     "受理告知书": {"name", "content", "received_cn", "reply_due_cn", "office"},
@@ -64,9 +68,13 @@ def render(template: Path, context: dict[str, Any], target: Path) -> None:
 
     from xinfang.outputs.sandbox import Exceeded, Sandbox
 
+    class _Unframing(DocxTemplate):
+        def patch_xml(self, src_xml: str) -> str:
+            return _unframed(super().patch_xml(src_xml))
+
     env = Sandbox()  # autoescaped and strict, like the placeholders always were
     try:
-        document = DocxTemplate(template)
+        document = _Unframing(template)
         used = document.get_undeclared_template_variables(env)
     except jinja2.TemplateSyntaxError as error:
         raise XinfangError(
@@ -102,6 +110,16 @@ def render(template: Path, context: dict[str, Any], target: Path) -> None:
     stream = io.BytesIO()
     document.save(stream)
     write_bytes(target, stream.getbuffer())
+
+
+def _unframed(xml: str) -> str:
+    """The template's text without the old frame around a placeholder that is now a
+    whole clause (FRAMED), even when Word split the frame into runs of its own."""
+    for name, (before, after) in FRAMED.items():
+        held = rf"((?:<[^>]*>)*\{{\{{-?\s*{name}\s*-?\}}\}}(?:<[^>]*>)*)"
+        xml = re.sub(re.escape(before) + held, r"\1", xml)
+        xml = re.sub(held + re.escape(after), r"\1", xml)
+    return xml
 
 
 def _line(error: object) -> str:

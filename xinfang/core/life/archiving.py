@@ -14,6 +14,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -63,6 +64,9 @@ class Entry:
     document: str | None = None  # a template title to render
     source: Path | None = None  # an attachment to copy
     text: tuple[str, ...] = ()  # a note the core writes itself, one paragraph a line
+    # A document of an earlier round (or one of several letters): its own placeholders,
+    # as the case stood just after the event it records.
+    values: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
 class Binder(Protocol):
@@ -109,6 +113,15 @@ class Archived:
 
 
 JOINED_NOTE = "并案说明"
+INSTRUCTION_NOTE = "领导批示"
+# The documents filed once for each event that records them (seed 000 八: every round's
+# 答复书 and 回访表, every 联系函 and 督办通知), each as the case stood after its event.
+EACH_EVENT = {
+    "reply": "处理意见答复书",
+    "revisit": "回访及满意度调查表",
+    "liaise": "信访事项联系函",
+    "supervise": "督办通知",
+}
 
 
 def plan(
@@ -120,11 +133,21 @@ def plan(
     """The entries of sections 1–8 in catalogue order, numbered as they will be filed;
     `note`, the 并案说明 of a joined case, first in section 8."""
     base = files_dir(conn)
-    found: list[tuple[int, str, int, str | None, Path | None]] = []
+    found: list[tuple[int, str, int, str | None, Path | None, Mapping[str, Any]]] = []
+    events = ledger.live_events(conn, case.id)
+    instructions = [e for e in events if e["action"] == "instruct"]
 
     def document(section: int, title: str) -> None:
-        if documents.BY_TITLE[title].fits(context) is None:
-            found.append((section, title, 1, title, None))
+        if documents.BY_TITLE[title].fits(context) is not None:
+            return
+        recorded = [e for e in events if EACH_EVENT.get(e["action"]) == title]
+        # One per event, as the case stood after it; one of this round, as it stands.
+        current = not recorded or recorded[-1]["round"] == case.round
+        for event in recorded[:-1] if current else recorded:
+            values = documents.context(conn, case, until=event["id"])
+            found.append((section, title, 1, title, None, values))
+        if current:
+            found.append((section, title, 1, title, None, {}))
 
     document(1, "受理登记表")
     attachments = conn.execute(
@@ -136,15 +159,19 @@ def plan(
     def attached(section: int, kind: str) -> None:
         for row in by_kind[kind]:
             source = base / row["stored_path"]
-            found.append((section, row["title"] + source.suffix, row["pages"], None, source))
+            found.append((section, row["title"] + source.suffix, row["pages"], None, source, {}))
 
     attached(2, SOURCE_MATERIALS)
+    # 领导批办单 (section 2 of the catalogue): each 领导批示 as recorded.
+    for _ in instructions:
+        found.append((2, INSTRUCTION_NOTE, 1, None, None, {}))
     document(3, "受理告知书")
     document(3, "不予受理告知书")
     document(3, "转送告知书")
     document(4, "转送函")
     document(4, "交办单")
     document(4, "督办通知")
+    document(4, "信访事项联系函")  # seed 002: sent to the bodies the matter also concerns
     document(4, "不满意核实件")
     document(4, "延期告知书")  # written in the handling (seed 000 八), like the 督办通知
     document(4, "催办单")
@@ -155,18 +182,26 @@ def plan(
     document(5, "反馈意见表")  # the petitioner's word on a reply that 不能解决
     document(5, "办理结果报告")  # the 上级交办 case's result as reported up (seed 004 一2)
     document(6, "结案审批表")
-    if case.revisited_on:
+    if any(e["action"] == "revisit" for e in events):
         document(7, "回访及满意度调查表")
     if note:
-        found.append((8, JOINED_NOTE, 1, None, None))
+        found.append((8, JOINED_NOTE, 1, None, None, {}))
     attached(8, OTHER_MATERIALS)
+    texts = {JOINED_NOTE: iter([note]), INSTRUCTION_NOTE: iter(map(_instruction, instructions))}
     return [
         Entry(
             section, f"{section}-{number:02d} {safe_name(name, 60)}", pages, title, source,
-            note if name == JOINED_NOTE and source is None else (),
+            next(texts[name]) if name in texts and source is None else (), values,
         )
-        for number, (section, name, pages, title, source) in enumerate(found, 1)
+        for number, (section, name, pages, title, source, values) in enumerate(found, 1)
     ]  # fmt: skip
+
+
+def _instruction(event: Mapping[str, Any]) -> tuple[str, ...]:
+    """A 领导批示 as the ledger recorded it: who, when, what."""
+    data = event["data"]
+    day = chinese_date(date.fromisoformat(event["occurred_at"][:10]))
+    return (f"{data['leader']}于{day}批示：", data["text"], f"（记录人：{event['actor']}）")
 
 
 def folder_name(case_no: str, content: str) -> str:
@@ -244,7 +279,9 @@ def archive(
     done: dict[str, Any] = {}
     try:
         # The documents first: their pages, as written, give the 页次 the front prints.
-        written = {entry.stem: writer.write(entry, context) for entry in entries}
+        written = {
+            entry.stem: writer.write(entry, {**context, **entry.values}) for entry in entries
+        }
         made = [entry for entry in entries if entry.source is None]
         pages, counted_by = writer.count([written[entry.stem] for entry in made])
         counted = {entry.stem: number for entry, number in zip(made, pages, strict=True)}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
@@ -21,6 +21,7 @@ from xinfang.core.life import supervision
 from xinfang.core.life.actions import REVIEW_OPINION
 from xinfang.core.life.case import Case
 from xinfang.core.life.ledger import live_events
+from xinfang.core.life.projection import project
 from xinfang.core.life.states import Status
 from xinfang.core.papers import followups, review_opinion
 from xinfang.core.vocabulary import (
@@ -223,9 +224,18 @@ def _yes_no(done: bool) -> str:
     return f"是 {CHECKED}  否 {UNCHECKED}" if done else f"是 {UNCHECKED}  否 {CHECKED}"
 
 
-def context(conn: sqlite3.Connection, case: Case) -> dict[str, Any]:
-    """Every placeholder the templates may use (templates/README.md lists them)."""
+def context(conn: sqlite3.Connection, case: Case, until: int | None = None) -> dict[str, Any]:
+    """Every placeholder the templates may use (templates/README.md lists them). With
+    `until` (an event's id), the case as its events told it just after that event: the
+    case file keeps each round's 答复书 and 回访表 as they were printed in their round."""
     events = live_events(conn, case.id)  # a step withdrawn (撤销) fills no form
+    if until is not None:
+        events = [event for event in events if event["id"] <= until]
+        # What the event recorded, over the case as it stood before it: a 不满意 回访
+        # opens the next round, but its own form still shows the reply it was about.
+        before = project(events[:-1]) if len(events) > 1 else {}
+        recorded = {key: value for key, value in project(events).items() if value is not None}
+        case = Case.from_row({**asdict(case), **before, **recorded})
     last = {event["action"]: event for event in events}
     decision = next(
         (e["action"] for e in reversed(events) if e["action"] in ("accept", "reject", "transfer")),
@@ -236,12 +246,13 @@ def context(conn: sqlite3.Connection, case: Case) -> dict[str, Any]:
         "SELECT due_on FROM deadlines WHERE case_id = ? AND stage = 'reply' ORDER BY round LIMIT 1",
         (case.id,),
     ).fetchone()
-    revisit = last.get("revisit", {}).get("data", {}) if case.revisited_on else {}
+    revisited = _answering(events, "revisit", "reply")  # the revisit of the reply shown
+    revisit = revisited["data"] if revisited else {}
     office = settings.get(conn, "unit_name")
     received = case.received_at
     forms = _boxes(conn, "form", case.form)
-    methods = _boxes(conn, "revisit_method", case.revisit_method)
-    scale = _boxes(conn, "satisfaction", case.satisfaction)
+    methods = _boxes(conn, "revisit_method", revisit.get("method"))
+    scale = _boxes(conn, "satisfaction", revisit.get("satisfaction"))
     values: dict[str, Any] = {
         "office": office,
         "case_no": case.number,
@@ -318,11 +329,11 @@ def context(conn: sqlite3.Connection, case: Case) -> dict[str, Any]:
         "investigated_cn": _month_day(case.unit_reported_on or case.replied_on),
         "review_government": settings.get(conn, "review_government") or "",
         "review_department": settings.get(conn, "review_department") or "",
-        "revisit_by": last["revisit"]["actor"] if revisit else "",
-        "revisited_cn": _cn(case.revisited_on),
-        "revisit_method": case.revisit_method or "",
-        "revisit_satisfaction": case.satisfaction or "",
-        "revisit_opinion": case.revisit_opinion or "",
+        "revisit_by": revisited["actor"] if revisited else "",
+        "revisited_cn": _cn(revisited["occurred_at"]) if revisited else "",
+        "revisit_method": revisit.get("method") or "",
+        "revisit_satisfaction": revisit.get("satisfaction") or "",
+        "revisit_opinion": revisit.get("opinion") or "",
         "method_boxes": methods,
         "method_line": methods.line(),
         "satisfaction_boxes": scale,
@@ -356,21 +367,31 @@ def _reception(
     conn: sqlite3.Connection, case: Case, events: list[dict[str, Any]]
 ) -> dict[str, str]:
     """The leader, day and place of the reception the case was taken at, from the plan
-    (the 接访人 may be the clerk who wrote it up); without a plan day, the 接访人 and the
-    office's reception place, or a blank for the pen. `instruction`: the latest 领导批示."""
+    (the 接访人 may be the clerk who wrote it up); without a plan day, a blank leader
+    for the pen and the office's reception place (or a blank). `instruction`: the latest 领导批示."""
     instructed = next((e["data"] for e in reversed(events) if e["action"] == "instruct"), None)
     instruction = f"{instructed['leader']}批示：{instructed['text']}" if instructed else ""
     if case.source != RECEPTION_SOURCE:
         return {"leader": "", "reception_cn": "", "reception_place": "", "instruction": instruction}
     held = reception.held_for(conn, date.fromisoformat(case.received_at[:10]))
     return {
-        "leader": held.leader if held else case.receiver or "",
+        "leader": held.leader if held else "",
         "reception_cn": _cn(held.day.isoformat() if held else case.received_at),
         "reception_place": (held.place if held else None)
         or settings.get(conn, "reception_place")
         or "",
         "instruction": instruction,
     }
+
+
+def _answering(events: list[dict[str, Any]], action: str, after: str) -> dict[str, Any] | None:
+    """The latest `action` event if it answers the latest `after` one (comes later)."""
+    for event in reversed(events):
+        if event["action"] == after:
+            return None
+        if event["action"] == action:
+            return event
+    return None
 
 
 def _matter(content: str) -> str:
