@@ -305,7 +305,7 @@ SCHEMAS: dict[str, dict[str, Check]] = {
         "opinion": text(5_000),
         "new_round": integer(2, 1_000),
     },
-    "archive": {"retention": required(choice(RETENTIONS))},
+    "archive": {"retention": required(choice(RETENTIONS)), "pages": integer(0, 100_000)},
     "resume": {"paused_days": integer(0, 36_500)},
     "extend": {
         "stage": required(choice(tuple(rules.STAGES))),

@@ -294,7 +294,9 @@ def archive(
         def build(row: Case, when: Moment) -> dict[str, Any]:
             if row.status == Status.JOINED:  # the main case's close still stands
                 _main_closed(conn, row)
-            return {"retention": choice(retention, RETENTIONS, "保管期限"), "folder": folder}
+            retained = choice(retention, RETENTIONS, "保管期限")
+            # The file's page count, so a cover reprinted later says 卷内共 N 页 too.
+            return {"retention": retained, "folder": folder, "pages": total}
 
         def record(row: Case) -> None:
             done["files"] = files = writer.publish()

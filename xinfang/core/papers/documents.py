@@ -326,7 +326,7 @@ def context(conn: sqlite3.Connection, case: Case, until: int | None = None) -> d
         "replied_cn": _cn(case.replied_on),
         "replied_upper": _upper(case.replied_on),
         "investigated_by": case.unit or office,
-        "investigated_cn": _month_day(case.unit_reported_on or case.replied_on),
+        "investigated_cn": _month_day(_investigated(events) or case.replied_on),
         "review_government": settings.get(conn, "review_government") or "",
         "review_department": settings.get(conn, "review_department") or "",
         "revisit_by": revisited["actor"] if revisited else "",
@@ -350,7 +350,7 @@ def context(conn: sqlite3.Connection, case: Case, until: int | None = None) -> d
         "archived_cn": _cn(case.archived_on),
         "retention": case.retention or "",
         "handler": last["register"]["actor"] if "register" in last else "",
-        "pages_total": "",
+        "pages_total": str(last["archive"]["data"].get("pages", "")) if "archive" in last else "",
         "catalogue": [{"number": str(n), "title": "", "pages": ""} for n in range(1, 9)],
         **_reception(conn, case, events),  # 接访交办通知单 / 办理结果回复单
         "contact_person": last["register"]["actor"] if "register" in last else "",
@@ -382,6 +382,16 @@ def _reception(
         or "",
         "instruction": instruction,
     }
+
+
+def _investigated(events: list[dict[str, Any]]) -> str | None:
+    """The day of the investigation the reply shown rests on: the latest unit report or
+    核实 before the latest reply (a second round's 答复书 does not cite the first's)."""
+    replied = max((i for i, e in enumerate(events) if e["action"] == "reply"), default=None)
+    before = events if replied is None else events[:replied]
+    found = (e for e in reversed(before) if e["action"] in ("unit-report", "reexamine"))
+    event = next(found, None)
+    return str(event["occurred_at"]) if event else None
 
 
 def _answering(events: list[dict[str, Any]], action: str, after: str) -> dict[str, Any] | None:
