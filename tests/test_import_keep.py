@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 
 import openpyxl
-from conftest import dump, show
+from conftest import dump, fresh_identity, show
 
 HEADER = ["序号", "信访人", "联系电话", "信访时间", "反映问题", "信访来源", "信访形式", "属地"]
 KEPT = ["包案领导", "稳控措施"]
@@ -58,9 +59,7 @@ def test_a_ledger_of_version_11_gets_its_kept_columns_indexed(run, tmp_path, db_
     run("doctor")
 
 
-def test_rows_alike_but_for_one_cell_are_both_imported_and_a_true_twin_is_named(
-    run, tmp_path, sql
-):
+def test_rows_alike_but_for_one_cell_are_both_imported_and_a_true_twin_is_named(run, tmp_path, sql):
     rows = [line(0, lead="李副县长"), line(0, lead="王局长"), line(0, lead="李副县长")]
     header = ["序号", "信访人", "联系电话", "信访时间", "反映问题", "信访来源", "信访形式", "属地"]
     for values in rows:
@@ -78,7 +77,7 @@ def test_rows_alike_but_for_one_cell_are_both_imported_and_a_true_twin_is_named(
     assert "已导入 0 件；重复跳过 3 行" in again
     assert "第 2 行：已于 2026-11-23 导入（2026-0001）" in again
     assert "第 3 行：已于 2026-11-23 导入（2026-0002）" in again
-    assert "第 4 行：与第 2 行相同" in again
+    assert "第 4 行：已于 2026-11-23 导入（2026-0001）" in again  # as row 2 was
     lines = list(openpyxl.load_workbook(report).active.iter_rows(values_only=True))
     assert [r[0] for r in lines[1:]] == [2, 3, 4]
 
@@ -88,15 +87,18 @@ def test_a_file_imported_before_every_cell_counted_still_adds_nothing(run, tmp_p
     run("import", str(path))
     conn = sqlite3.connect(db_path)
     with conn:  # the fingerprints an import made before: name, phone, time and content
+        (guard,) = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'events_no_update'"
+        ).fetchone()
+        conn.execute("DROP TRIGGER events_no_update")
         for event_id, data in conn.execute("SELECT id, data FROM events WHERE action = 'register'"):
             given = json.loads(data)
             parts = [given.get(k) or "" for k in ("name", "phone", "received_at", "content")]
             old = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
             given["imported_from"]["fingerprint"] = old
             given.pop("imported_extra")
-            conn.execute(
-                "UPDATE events SET data = ? WHERE id = ?", (json.dumps(given), event_id)
-            )
+            conn.execute("UPDATE events SET data = ? WHERE id = ?", (json.dumps(given), event_id))
+        conn.execute(guard)
     conn.close()
     before = dump(db_path)
     out = run("import", str(path)).stdout
@@ -162,3 +164,20 @@ def test_a_map_value_names_a_known_field(run, tmp_path):
     path = workbook(tmp_path / "台账.xlsx", free_rows(), FREE)
     out = run("import", str(path), "--map-value", "来源群众来访=本级", expect=2)
     assert "--map-value" in out.stderr and "字段:原值=新值" in out.stderr
+
+
+def test_kept_columns_travel_in_a_bundle_and_are_searched_where_merged(
+    run, tmp_path, template_ledger
+):
+    town = tmp_path / "town.db"
+    shutil.copyfile(template_ledger, town)
+    fresh_identity(town)
+    at = ("--db", str(town))
+    run("config", "set", "单位名称", "沙河镇人民政府", *at)
+    run("import", str(workbook(tmp_path / "台账.xlsx", [line(1, "张三")])), *at)
+    bundle = tmp_path / "town.zip"
+    run("bundle", "--month", "2026-11", "-o", str(bundle), *at)
+    assert "新增 1 件" in run("merge", str(bundle)).stdout
+    merged = json.loads(run("list", "--json").stdout)[0]["case_no"]
+    assert merged in run("search", "每日报告").stdout
+    assert show(run, merged)["imported_extra"]["包案领导"] == "李副县长"

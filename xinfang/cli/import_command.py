@@ -36,6 +36,18 @@ def import_command(
             "--default", help="字段=值，文件中没有该列或该格为空时使用，如 --default 信访形式=来信"
         ),
     ] = None,
+    value_maps: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map-value",
+            help="字段:原值=新值，把文件里的写法换成列表中的值，如 --map-value 信访来源:群众来访=本级；"
+            "该字段没有列时从写着原值的格取（如 --map-value 信访形式:电话来访=来电）",
+        ),
+    ] = None,
+    add_values: Annotated[
+        bool,
+        typer.Option("--add-values", help="文件中有列表（属地、信访来源等）没有的值时，加入列表"),
+    ] = False,
     year: Annotated[
         str | None,
         typer.Option("--year", help="只写了月日（如 11月2日、11.2）的日期属于哪一年"),
@@ -67,7 +79,7 @@ def import_command(
     result = importing.import_file(
         open_ledger(db), file, sheet=sheet, maps=maps or [], defaults=defaults or [],
         year=year, dry_run=dry_run, rejects=rejects, force=force, by=by,
-        write_rejects=write_rejects,
+        write_rejects=write_rejects, value_maps=value_maps or [], add_values=add_values,
     )  # fmt: skip
     if as_json:
         print_json(result.as_json())
@@ -75,7 +87,8 @@ def import_command(
     out = sys.stdout.write
     where = f"（工作表“{result.sheet}”）" if result.sheet else ""
     out(f"读取 {Path(result.file).name}{where}，表头在第 {result.header_row} 行")
-    out(f"；未识别的列：{'、'.join(result.ignored_columns)}\n" if result.ignored_columns else "\n")
+    kept = "、".join(result.kept_columns)
+    out(f"；其他列（已随案件保留）：{kept}\n" if kept else "\n")
     verb = "可导入" if result.dry_run else "已导入"
     parts = [f"{verb} {result.imported} 件"]
     if result.statuses:
@@ -91,6 +104,8 @@ def import_command(
             for name, values in result.added.items()
         )
         parts.append(f"{'将' if result.dry_run else ''}新增列表值 {count} 个：{lists}")
+        if result.dry_run and not add_values:  # the import itself would refuse them
+            parts[-1] += "（正式导入须用 --map-value 换成列表中的值，或加 --add-values）"
     if result.warnings:
         parts.append(f"{result.warnings} 个电话或身份证号未通过校验，已按原样保留")
     if result.overdue:
@@ -104,11 +119,17 @@ def import_command(
                 f"  第 {case.row} 行 → {case.case_no}  {case.name or '（匿名）'}  "
                 f"{case.received_at[:16]}  {case.status_label}\n"
             )
+    if result.skipped:
+        out("重复跳过的行：\n")
+        for row in result.skipped[:SHOWN_REJECTS]:
+            out(f"  第 {row.row} 行：{row.reasons[0]}\n")
+        if len(result.skipped) > SHOWN_REJECTS:
+            out(f"  ……共 {len(result.skipped)} 行\n")
     if result.rejected:
         out("未导入的行：\n")
         for row in result.rejected[:SHOWN_REJECTS]:
             out(f"  第 {row.row} 行：{'；'.join(row.reasons)}\n")
         if len(result.rejected) > SHOWN_REJECTS:
             out(f"  ……共 {len(result.rejected)} 行\n")
-        if result.rejects_file:
-            out(f"未导入的行及原因已写入：{result.rejects_file}\n")
+    if result.rejects_file:
+        out(f"未导入的行及原因已写入：{result.rejects_file}\n")
