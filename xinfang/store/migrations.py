@@ -191,7 +191,8 @@ def _v12_kept_columns(conn: sqlite3.Connection) -> None:
         "UPDATE cases_fts SET notes = notes || char(10) || extra.text FROM ("
         "  SELECT e.case_id AS id, group_concat(j.key || '：' || j.value, char(10)) AS text"
         "  FROM events e, json_each(e.data, '$.imported_extra') j"
-        "  WHERE e.action = 'register' GROUP BY e.case_id"
+        "  WHERE e.action = 'register' AND e.data LIKE '%\"imported_extra\"%'"
+        "  GROUP BY e.case_id"
         ") AS extra WHERE cases_fts.rowid = extra.id"
     )
 

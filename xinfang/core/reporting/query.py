@@ -92,6 +92,7 @@ def show(conn: sqlite3.Connection, ref: str, *, mask: bool = False) -> dict[str,
     root = found.repeat_of
     matter = finality.matter_ending(conn, root, today(), but=found.id) if root else None
     case["matter_ended"] = matter.as_json() if matter else None
+    case["imported_extra"] = {}  # below: read from the (perhaps masked) registration
     case["events"] = sorted(_timeline(events_of(conn, found.id)), key=_by_date)
     since = min(date.fromisoformat(found.received_at[:10]), today())
     listed = case_deadlines(conn, found.id, today(), workdays.load(conn, since))
