@@ -267,6 +267,18 @@ BEGIN
     WHERE rowid = new.case_id;
 END;
 
+-- The columns of an old ledger that no field holds, kept with the imported case
+-- (imported_extra: column -> text), are searched like its notes.
+CREATE TRIGGER cases_fts_extra AFTER INSERT ON events
+WHEN new.action = 'register' AND json_extract(new.data, '$.imported_extra') IS NOT NULL
+BEGIN
+    UPDATE cases_fts SET notes = notes || char(10) || (
+        SELECT group_concat(key || '：' || value, char(10))
+        FROM json_each(new.data, '$.imported_extra')
+    )
+    WHERE rowid = new.case_id;
+END;
+
 -- A new ledger starts with the seeds' office (临泽县民政局) so that `xinfang register`
 -- works at once; `xinfang init` and `xinfang config` change all of it.
 INSERT INTO settings (key, value) VALUES

@@ -75,6 +75,7 @@ def test_a_ledger_from_before_tells_its_ended_deadlines_once_opened(run, db_path
     conn = sqlite3.connect(db_path)
     conn.execute("ALTER TABLE deadlines DROP COLUMN ended_by")  # as the older xinfang kept it
     conn.execute("DROP INDEX events_join")  # version 11's
+    conn.execute("DROP TRIGGER cases_fts_extra")  # version 12's
     conn.execute("PRAGMA user_version = 9")  # version 10 added ended_by
     conn.commit()
     conn.close()

@@ -132,7 +132,7 @@ def test_a_time_column_beside_the_date_column(run, tmp_path, sql):
     out = imported(run, path)
     assert out["imported"] == 3
     assert received(sql) == ["2026-06-22 09:30:00", "2026-06-23 15:00:00", "2026-06-24"]
-    assert not any("来访时间" in column for column in out["ignored_columns"])
+    assert not any("来访时间" in column for column in out["kept_columns"])
 
 
 def test_a_time_column_first_and_typed_cells(run, tmp_path, sql):

@@ -99,7 +99,7 @@ def test_a_petition_system_export_imports_without_a_map(run, tmp_path, sql):
         ["XF2026001", "张三", "110101199003074514", "13812345678", "2026-11-02", "来信",
          "低保", "低保金停发三个月", "民政", "沙河镇", 1, "李科员", "否"],
     )  # fmt: skip
-    result = imported(run, path, "--default", "信访来源=本级")
+    result = imported(run, path, "--default", "信访来源=本级", "--add-values")
     assert result["imported"] == 1
     case = show(run, "2026-0001")
     assert (case["name"], case["id_number"], case["content"]) == (
@@ -107,7 +107,7 @@ def test_a_petition_system_export_imports_without_a_map(run, tmp_path, sql):
     )  # fmt: skip
     # 信访标题 gives way to the fuller 反映的主要问题, and the reading says so
     assert any("信访标题" in reading for reading in result["readings"])
-    assert "信访标题" in result["ignored_columns"]
+    assert "信访标题" in result["kept_columns"]
 
 
 HOTLINE = ["12345工单编号", "姓名", "联系电话", "受理时间", "工单来源", "12345内容描述"]
@@ -159,16 +159,24 @@ ACCUSED = ["张三", "110101199003074514", "王某", "2026-11-02", "违反廉洁
 
 def test_in_a_discipline_ledger_the_id_number_is_the_accused(tmp_path, run):
     path = workbook(tmp_path / "纪检.xlsx", DISCIPLINE, ACCUSED)
-    result = imported(run, path, "--default", "信访来源=本级")
+    result = imported(run, path, "--default", "信访来源=本级", "--add-values")
     assert result["imported"] == 1
     assert show(run, "2026-0001")["id_number"] is None
-    assert "身份证号" in result["ignored_columns"]  # kept with the case as written
+    assert "身份证号" in result["kept_columns"]  # kept with the case as written
     assert any("被反映人" in reading for reading in result["readings"])
 
 
 def test_map_puts_the_id_number_back_with_the_petitioner(tmp_path, run):
     path = workbook(tmp_path / "纪检.xlsx", DISCIPLINE, ACCUSED)
-    run("import", str(path), "--default", "信访来源=本级", "--map", "身份证号=身份证号码")
+    run(
+        "import",
+        str(path),
+        "--default",
+        "信访来源=本级",
+        "--map",
+        "身份证号=身份证号码",
+        "--add-values",
+    )
     assert show(run, "2026-0001")["id_number"] == "110101199003074514"
 
 
@@ -180,7 +188,7 @@ def test_the_petition_date_wins_over_the_registration_time(tmp_path, run):
     )  # fmt: skip
     result = imported(run, path)
     assert result["columns"]["信访日期"] == "信访时间"
-    assert "登记时间" in result["ignored_columns"]
+    assert "登记时间" in result["kept_columns"]
     assert any("登记时间" in reading for reading in result["readings"])
     assert show(run, "2026-0001")["received_at"] == "2026-11-02"
 

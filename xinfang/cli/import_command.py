@@ -40,6 +40,18 @@ def import_command(
             "--default", help="字段=值，文件中没有该列或该格为空时使用，如 --default 信访形式=来信"
         ),
     ] = None,
+    value_maps: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map-value",
+            help="字段:原值=新值，把文件里的写法换成列表中的值，如 --map-value 信访来源:群众来访=本级；"
+            "该字段没有列时从写着原值的格取（如 --map-value 信访形式:电话来访=来电）",
+        ),
+    ] = None,
+    add_values: Annotated[
+        bool,
+        typer.Option("--add-values", help="文件中有列表（属地、信访来源等）没有的值时，加入列表"),
+    ] = False,
     year: Annotated[
         str | None,
         typer.Option("--year", help="只写了月日（如 11月2日、11.2）的日期属于哪一年"),
@@ -79,6 +91,7 @@ def import_command(
         open_ledger(db), file, sheet=sheet, maps=maps or [], defaults=defaults or [],
         year=year, dry_run=dry_run, rejects=rejects, force=force, by=by,
         write_rejects=write_rejects, closed_before=closed_before,
+        value_maps=value_maps or [], add_values=add_values,
     )  # fmt: skip
     if as_json:
         print_json(result.as_json())
@@ -86,7 +99,8 @@ def import_command(
     out = sys.stdout.write
     where = f"（工作表“{result.sheet}”）" if result.sheet else ""
     out(f"读取 {Path(result.file).name}{where}，表头在第 {result.header_row} 行")
-    out(f"；未识别的列：{'、'.join(result.ignored_columns)}\n" if result.ignored_columns else "\n")
+    kept = "、".join(result.kept_columns)
+    out(f"；其他列（已随案件保留）：{kept}\n" if kept else "\n")
     for reading in result.readings:
         out(f"  列的读法：{reading}\n")
     verb = "可导入" if result.dry_run else "已导入"
@@ -104,6 +118,8 @@ def import_command(
             for name, values in result.added.items()
         )
         parts.append(f"{'将' if result.dry_run else ''}新增列表值 {count} 个：{lists}")
+        if result.dry_run and not add_values:  # the import itself would refuse them
+            parts[-1] += "（正式导入须用 --map-value 换成列表中的值，或加 --add-values）"
     if result.warnings:
         parts.append(f"{result.warnings} 个电话或身份证号未通过校验，已按原样保留")
     if result.historical:
@@ -120,6 +136,7 @@ def import_command(
                 f"{case.received_at[:16]}  {case.status_label}\n"
             )
     _rows(out, "已按原样保留、请核对的号码", result.warned)
+    _rows(out, "重复跳过的行", result.skipped)
     _rows(out, "未导入的行", result.rejected)
     if result.rejects_file:
         out(f"未导入的行及原因已写入：{result.rejects_file}\n")

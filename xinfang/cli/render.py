@@ -173,6 +173,13 @@ def print_case(case: dict[str, Any]) -> None:
         if case.get(key) not in (None, ""):
             grid.add_row(label, _value(case[key]))
     out.print(grid)
+    if case.get("imported_extra"):  # the columns of an old ledger no field holds
+        extra = Table(title="原台账其他列", box=box.SIMPLE_HEAD, title_justify="left")
+        extra.add_column("列名", style="dim", no_wrap=True)
+        extra.add_column("内容", overflow="fold")
+        for column, text in case["imported_extra"].items():
+            extra.add_row(column, text)
+        out.print(extra)
     if case.get("deadlines"):
         out.print(deadline_table(case["deadlines"]))
     timeline = Table(title="办理过程", box=box.SIMPLE_HEAD, title_justify="left")

@@ -183,6 +183,20 @@ def _v11_join_index(conn: sqlite3.Connection) -> None:
     _create_from_schema(conn, "events_join")
 
 
+def _v12_kept_columns(conn: sqlite3.Connection) -> None:
+    """The columns of an old ledger kept with an imported case (imported_extra) are
+    searched: the trigger, and the text of the cases imported before it."""
+    _create_from_schema(conn, "cases_fts_extra")
+    conn.execute(
+        "UPDATE cases_fts SET notes = notes || char(10) || extra.text FROM ("
+        "  SELECT e.case_id AS id, group_concat(j.key || '：' || j.value, char(10)) AS text"
+        "  FROM events e, json_each(e.data, '$.imported_extra') j"
+        "  WHERE e.action = 'register' AND e.data LIKE '%\"imported_extra\"%'"
+        "  GROUP BY e.case_id"
+        ") AS extra WHERE cases_fts.rowid = extra.id"
+    )
+
+
 # STEPS[n] brings a ledger from version n to n + 1. Version 1 is the first schema.sql,
 # kept beside this file as schema-v1.sql.
 STEPS: dict[int, Step] = {
@@ -196,6 +210,7 @@ STEPS: dict[int, Step] = {
     8: _v9_urgent,
     9: _v10_ended_deadlines,
     10: _v11_join_index,
+    11: _v12_kept_columns,
 }
 
 LATEST = 1 + len(STEPS)

@@ -243,9 +243,25 @@ def _id_number(value: str | None, where: str) -> str | None:
 
 
 FIELD_CHECKS: dict[str, Check] = {f.key: _registration(f) for f in REGISTRATION_FIELDS}
+
+
+def _kept_columns(value: Any, where: str) -> dict[str, str] | None:
+    """imported_extra: an old ledger's columns no field holds, column name -> its text
+    (at most importing's 500 columns and the values --map-value replaced)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or len(value) > 600:
+        raise _fail(where, "应为不超过 600 项的“列名：内容”")
+    return {
+        _text(k, where, 120, multiline=False) or "": _text(v, f"{where}.{k}", TEXT_LIMIT) or ""
+        for k, v in value.items()
+    }
+
+
 PROVENANCE: dict[str, Check] = {
     "imported": flag, "date_assumed": flag, "due_assumed": flag,
     "imported_from": scalar, "merged_from": scalar, "historical": flag,
+    "imported_extra": _kept_columns,
 }  # fmt: skip
 _NOTICE: dict[str, Check] = {"notified_on": day, "notice_method": choice(NOTICE_METHODS)}
 _NUMBERED: dict[str, Check] = {

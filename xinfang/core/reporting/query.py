@@ -92,15 +92,19 @@ def show(conn: sqlite3.Connection, ref: str, *, mask: bool = False) -> dict[str,
     root = found.repeat_of
     matter = finality.matter_ending(conn, root, today(), but=found.id) if root else None
     case["matter_ended"] = matter.as_json() if matter else None
+    case["imported_extra"] = {}  # below: read from the (perhaps masked) registration
     case["events"] = sorted(_timeline(events_of(conn, found.id)), key=_by_date)
     since = min(date.fromisoformat(found.received_at[:10]), today())
     listed = case_deadlines(conn, found.id, today(), workdays.load(conn, since))
     case["deadlines"] = _windows_of_the_latest_round(conn, found, listed)
-    if not mask:
-        return case
-    from xinfang.core import privacy
+    if mask:
+        from xinfang.core import privacy
 
-    return privacy.masked(case)
+        case = privacy.masked(case)
+    # The old ledger's other columns (as the timeline has them, masked with it).
+    register = next((e for e in case["events"] if e["action"] == "register"), None)
+    case["imported_extra"] = (register["data"].get("imported_extra") if register else None) or {}
+    return case
 
 
 def _windows_of_the_latest_round(

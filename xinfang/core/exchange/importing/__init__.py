@@ -8,8 +8,9 @@ xinfang's own tables. Each row becomes a case written the way the actions write 
 steps the row shows (受理, 交办, 答复, 回访, 办结 …) as events marked `imported`, and the
 deadlines derived from them. A row that cannot be read is not guessed at: it is left
 out with its reasons, cell by cell, and the rest are imported. All rows go in one
-transaction; a row already imported (same petitioner, phone, time and content) is
-skipped, so importing a file twice changes nothing.
+transaction; a row already imported (every cell the same) is skipped and named, so
+importing a file twice changes nothing. The columns no field reads are kept with the
+case (`imported_extra`), and the office's lists grow only with --add-values.
 
 `columns` names the fields, `reading` finds the table in the file, `rows` (with `cells`
 and `stages`) plans each row's case, `writing` writes them.
@@ -31,7 +32,6 @@ from xinfang.core.exchange.importing.cells import plain
 from xinfang.core.exchange.importing.columns import (
     LABELS,
     REQUIRED_KEYS,
-    UNIT_LIST,
     check_columns,
     check_rows,
     default_values,
@@ -40,13 +40,24 @@ from xinfang.core.exchange.importing.columns import (
 )
 from xinfang.core.exchange.importing.dating import Dating, pair_times
 from xinfang.core.exchange.importing.reading import blank, read_table
-from xinfang.core.exchange.importing.rows import Plan, Reader, Warned
+from xinfang.core.exchange.importing.rows import (
+    Plan,
+    Reader,
+    ValueMap,
+    Warned,
+    fingerprint,
+    kept_cells,
+    kept_columns,
+)
 from xinfang.core.exchange.importing.writing import (
+    LIST_NAMES,
     Batch,
     Preview,
     Rejected,
     RejectsWriter,
+    imported_before,
     known_fingerprints,
+    refuse_unlisted,
     rejects_path,
     write,
 )
@@ -64,10 +75,11 @@ class ImportResult:
     sheet: str | None
     header_row: int
     columns: dict[str, str]  # column as written -> the field it was read as
-    ignored_columns: list[str]
+    kept_columns: list[str]  # read as no field: kept with each case as written
     readings: list[str]  # how a word that means two things was read, and why
     imported: int
     duplicates: int
+    skipped: list[Rejected]  # the duplicate rows, each with why (与第 N 行相同, 已于 … 导入)
     blank: int
     rejected: list[Rejected]
     added: dict[str, list[str]]  # list (Chinese name) -> values added to it
@@ -89,6 +101,7 @@ class ImportResult:
     def as_json(self) -> dict[str, Any]:
         result = asdict(self)
         result["rejected"] = [{"row": r.row, "reasons": r.reasons} for r in self.rejected]
+        result["skipped"] = [{"row": r.row, "reasons": r.reasons} for r in self.skipped]
         return result
 
 
@@ -106,6 +119,8 @@ def import_file(
     by: str | None = None,
     write_rejects: RejectsWriter | None = None,
     closed_before: str | None = None,
+    value_maps: Iterable[str] = (),
+    add_values: bool = False,
 ) -> ImportResult:
     """Read the file, plan every row, and (unless dry_run) write the cases, their events
     and deadlines, the new list values and the rejects workbook (with `write_rejects`,
@@ -118,7 +133,7 @@ def import_file(
         return _import(
             conn, path, sheet=sheet, maps=maps, defaults=defaults, year=year,
             dry_run=dry_run, rejects=rejects, force=force, by=by, write_rejects=write_rejects,
-            closed_before=closed_before,
+            closed_before=closed_before, value_maps=value_maps, add_values=add_values,
         )  # fmt: skip
     finally:
         if enabled:
@@ -161,10 +176,14 @@ def _import(
     by: str | None,
     write_rejects: RejectsWriter | None,
     closed_before: str | None,
+    value_maps: Iterable[str],
+    add_values: bool,
 ) -> ImportResult:
     source = Path(path)
+    maps = list(maps)
     history = None if closed_before is None else parse_date(closed_before, "--closed-before")
     names = header_names(maps)
+    mapping = ValueMap(value_maps)
     fixed = default_values(defaults)
     if year is not None:
         year = parse_int(year, "--year", minimum=FIRST_YEAR, maximum=LAST_YEAR)
@@ -178,9 +197,12 @@ def _import(
     target = None if dry_run else rejects_path(source, rejects, force=force)
     reader = Reader(conn, labels, year, Dating(table, labels).order)
     known = known_fingerprints(conn)
+    kept = kept_columns(table.header, {*table.columns, *table.paired}, maps)
+    seen: dict[str, int] = {}  # fingerprint -> the row of the file that has it first
     plans: list[Plan] = []
     rejected: list[Rejected] = []
-    duplicates = blanks = 0
+    skipped: list[Rejected] = []
+    blanks = 0
     lacking: dict[str, int] = {}  # required field -> rejected rows without it
     for number, cells in table.rows:
         values = {
@@ -191,44 +213,56 @@ def _import(
         if not values:  # blank, or only a 序号 of an unused line of the form
             blanks += 1
             continue
+        extra = kept_cells(kept, cells) | mapping.apply(values, reader.label)
         row = fixed | values | _upper(cells, table.heading.upper, values)
-        planned = reader.plan(number, row)
+        planned = reader.plan(number, row, fingerprint(table.header, cells), extra)
         if isinstance(planned, list):
             rejected.append(Rejected(number, planned, list(cells)))
             for key in _lacking(row):
                 lacking[key] = lacking.get(key, 0) + 1
-        elif planned.fingerprint in known:
-            duplicates += 1
+        elif planned.fingerprint in seen:
+            skipped.append(
+                Rejected(number, [f"与第 {seen[planned.fingerprint]} 行相同"], list(cells))
+            )
+        elif before := imported_before(planned, known):
+            skipped.append(Rejected(number, [before], list(cells)))
         else:
-            known.add(planned.fingerprint)
+            seen[planned.fingerprint] = number
             plans.append(planned)
             if history and planned.record["received_at"][:10] < history.isoformat():
                 planned.record["historical"] = True  # derive opens nothing for it
     if not plans:
-        check_rows(lacking, len(rejected) + duplicates, unread, settings.choices(conn, "form"))
+        check_rows(lacking, len(rejected) + len(skipped), unread, settings.choices(conn, "form"))
+    if not dry_run and not add_values:
+        refuse_unlisted(plans, reader)
+    # The rejects workbook names the skipped rows too, in the file's order.
+    listed = sorted(
+        [*rejected, *(Rejected(r.row, [f"重复：{r.reasons[0]}"], r.cells) for r in skipped)],
+        key=lambda r: r.row,
+    )
     origin = {"file": plain(source.name), "sheet": table.sheet}  # shown by `show`
     if target is None:  # a dry run: the same batch, not written
         batch = Batch(conn, reader, plans, origin, actor, None)
     else:
         batch, meanwhile = write(
             conn, reader, plans, origin, actor,
-            rejected=rejected, header=table.header, target=target,
+            rejected=listed, header=table.header, target=target,
             write_rejects=write_rejects or _no_rejects_writer,
         )  # fmt: skip
-        duplicates += meanwhile
-    list_names = {**settings.LISTS, UNIT_LIST: "承办单位"}
+        skipped += [Rejected(row, ["已由同时进行的导入写入"], []) for row in meanwhile]
     return ImportResult(
         file=str(source),
         sheet=table.sheet,
         header_row=table.header_row,
         columns={labels[key]: LABELS[key] for key in labels},
-        ignored_columns=table.ignored,
+        kept_columns=list(kept.values()),
         readings=table.heading.readings,
         imported=len(batch.cases),
-        duplicates=duplicates,
+        duplicates=len(skipped),
+        skipped=skipped,
         blank=blanks,
         rejected=rejected,
-        added={list_names[name]: values for name, values in batch.added.items()},
+        added={LIST_NAMES[name]: values for name, values in batch.added.items()},
         warnings=sum(len(row.reasons) for row in reader.warned),
         warned=reader.warned,
         statuses={
@@ -239,6 +273,6 @@ def _import(
         overdue=batch.overdue,
         historical=sum(1 for plan in plans if plan.record.get("historical")),
         preview=batch.preview,
-        rejects_file=str(target) if target and rejected else None,
+        rejects_file=str(target) if target and listed else None,
         dry_run=dry_run,
     )

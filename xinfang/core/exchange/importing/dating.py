@@ -61,6 +61,7 @@ def pair_times(table: Table) -> None:
         else:
             continue
         del table.doubled[extra]
+        table.paired.add(clock)
         shown = table.header[extra]
         table.heading.ignored = [c for c in table.ignored if not c.startswith(shown + "（")]
         table.rows = _stamped(table.rows, day, clock)

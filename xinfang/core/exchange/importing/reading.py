@@ -11,7 +11,7 @@ import csv
 import itertools
 import re
 from collections.abc import Callable, Collection, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
@@ -44,6 +44,7 @@ class Table:
     rows: Rows
     # The rows below the header read anew from the file (a column looked at whole).
     again: Callable[[], Rows] | None = None
+    paired: set[int] = field(default_factory=set)  # time columns read into a date's
 
     @property
     def columns(self) -> dict[int, str]:  # column index -> key

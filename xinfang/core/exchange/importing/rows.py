@@ -5,20 +5,22 @@ reasons, cell by cell, why the row cannot be imported."""
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import sqlite3
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import partial
 from typing import Any
 
 from xinfang.core import settings
 from xinfang.core.clock import rules, workdays
 from xinfang.core.clock.dates import now
-from xinfang.core.errors import InvalidInput
+from xinfang.core.errors import InvalidInput, shorten
 from xinfang.core.exchange.importing.cells import as_date, as_text, as_word, number_text, plain
-from xinfang.core.exchange.importing.columns import LABELS
+from xinfang.core.exchange.importing.columns import LABELS, SKIP, field_key, normalize_header
 from xinfang.core.exchange.importing.stages import Life, Step
 from xinfang.core.intake.fields import REGISTRATION_FIELDS, check_record, clean_value
 from xinfang.core.validate import clean_text, normalize_id_number, normalize_phone
@@ -36,9 +38,11 @@ class Plan:
     row: int
     record: dict[str, Any]
     steps: list[Step]
-    fingerprint: str
+    fingerprint: str  # of every cell of the row (`fingerprint`)
+    legacy: str  # as imports before that made it: to know their rows again
     remarks: str | None
     listed: list[tuple[str, str]]  # (list, value) the row uses, perhaps new
+    extra: dict[str, str]  # the cells no field holds: column as written -> text
 
 
 # The fields as clean_value reads them, without the list check: a value the office's
@@ -71,7 +75,9 @@ class Reader:
     def label(self, key: str) -> str:
         return self.labels.get(key) or LABELS[key]
 
-    def plan(self, number: int, values: dict[str, Any]) -> Plan | list[str]:
+    def plan(
+        self, number: int, values: dict[str, Any], fingerprint: str, extra: dict[str, str]
+    ) -> Plan | list[str]:
         reasons: list[str] = []
         record, listed, warnings = self._registration(values, reasons)
         if reasons:
@@ -87,7 +93,8 @@ class Reader:
             return [plain(error.message, 500)]
         if warnings:
             self.warned.append(Warned(number, warnings))
-        return Plan(number, record, steps, _fingerprint(record, ledger_no), remarks, listed)
+        legacy = _legacy_fingerprint(record, ledger_no)
+        return Plan(number, record, steps, fingerprint, legacy, remarks, listed, extra)
 
     def fail(self, key: str, error: InvalidInput) -> InvalidInput:
         """The same complaint, naming the column as the file names it."""
@@ -197,8 +204,115 @@ class Reader:
             ) from None
 
 
-def _fingerprint(record: dict[str, Any], ledger_no: str | None) -> str:
+def _legacy_fingerprint(record: dict[str, Any], ledger_no: str | None) -> str:
+    """The fingerprint imports made before every cell counted (schema 11 and earlier):
+    a row they imported is known again by it, so re-importing that file adds nothing."""
     parts = [record.get(key) or "" for key in ("name", "phone", "received_at", "content")]
     if ledger_no:
         parts.append(ledger_no)
     return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()
+
+
+EXTRA_TEXT_LIMIT = 20_000  # one kept cell (bundle_check.TEXT_LIMIT)
+EXTRA_NAME_LIMIT = 100  # a kept column's name
+
+
+def _cell_text(value: Any) -> str:
+    """A cell as text: a whole number without .0, a date without a midnight time."""
+    if isinstance(value, datetime) and value.time() == time():
+        value = value.date()
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return as_text(value)
+
+
+def fingerprint(header: Sequence[str], cells: Sequence[Any]) -> str:
+    """Every non-blank cell of the row (mapped or kept, 序号 and 编号 too) with the name of
+    its column, in a stable form and order: two rows are the same only if every cell is."""
+    pairs = []
+    for index, value in enumerate(cells):
+        # stable: full-width letters as half-width, runs of spaces and line breaks as one
+        text = "" if value is None else _cell_text(value)
+        text = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+        if text:
+            name = header[index] if index < len(header) else ""
+            pairs.append((normalize_header(name) or f"#{index + 1}", text))
+    raw = json.dumps(sorted(pairs), ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def kept_columns(
+    header: Sequence[str], mapped: Iterable[int], maps: Iterable[str]
+) -> dict[int, str]:
+    """The columns no field reads (column index -> its name as kept): all of them but
+    those the clerk told to leave (--map 列名=忽略). A name used twice gets its column's
+    number; a column without a name is 第N列."""
+    left = {
+        normalize_header(item.partition("=")[0])
+        for item in maps
+        if field_key(item.partition("=")[2]) == SKIP
+    }
+    taken = {header[index] for index in mapped if index < len(header)}
+    kept: dict[int, str] = {}
+    for index, name in enumerate(header):
+        if index in mapped or (name and normalize_header(name) in left):
+            continue
+        shown = plain(name, EXTRA_NAME_LIMIT) if name else f"第{index + 1}列"
+        if shown in taken:
+            shown = f"{shown}（第{index + 1}列）"
+        taken.add(shown)
+        kept[index] = shown
+    return kept
+
+
+def kept_cells(kept: dict[int, str], cells: Sequence[Any]) -> dict[str, str]:
+    """The row's cells in the kept columns, as text."""
+    extra = {}
+    for index, name in kept.items():
+        if index < len(cells) and cells[index] is not None:
+            cell = shorten(_cell_text(cells[index]), EXTRA_TEXT_LIMIT)
+            text = clean_text(cell, "", max_length=EXTRA_TEXT_LIMIT + 1, multiline=True)
+            if text:
+                extra[name] = text
+    return extra
+
+
+class ValueMap:
+    """--map-value 字段:原值=新值: a value the file writes its own way, as the office's lists
+    write it. A rule for a field the row has no cell of reads the value from whichever
+    cell says 原值 (a split: 信访来源 “电话来访” gives 信访形式 来电 too)."""
+
+    def __init__(self, items: Iterable[str]) -> None:
+        self.rules: dict[str, dict[str, str]] = {}
+        for item in items:
+            field_name, sep, rest = item.replace("：", ":").partition(":")
+            old, sep2, new = rest.partition("=")
+            if not (sep and sep2 and field_name.strip() and old.strip() and new.strip()):
+                raise InvalidInput(
+                    "--map-value",
+                    f"“{shorten(item)}”应写成 字段:原值=新值，如 --map-value 信访来源:群众来访=本级",
+                )
+            key = field_key(field_name)
+            if key == SKIP:
+                raise InvalidInput("--map-value", f"“{shorten(item)}”：请写要换值的字段名")
+            self.rules.setdefault(key, {})[as_word(old)] = new.strip()
+
+    def apply(self, values: dict[str, Any], label: Any) -> dict[str, str]:
+        """Map the row's values in place; returns the cells as written that a mapping
+        replaced (column（原值） -> text), to be kept with the case."""
+        if not self.rules:
+            return {}
+        given = {key: as_word(value) for key, value in values.items() if value is not None}
+        originals: dict[str, str] = {}
+        for key, rule in self.rules.items():
+            if key in given:
+                if given[key] in rule:
+                    originals[f"{label(key)}（原值）"] = plain(as_text(values[key]), 200)
+                    values[key] = rule[given[key]]
+                continue
+            found = next((rule[word] for word in given.values() if word in rule), None)
+            if found is not None:
+                values[key] = found
+        return originals

@@ -29,6 +29,7 @@ from xinfang.core.life.states import STATUS_LABELS, Status
 from xinfang.store.db import transaction
 
 PREVIEW = 10
+LIST_NAMES = {**settings.LISTS, UNIT_LIST: "承办单位"}  # as the clerk names each list
 # What the import writes: its own bookkeeping, and the row its events give.
 CASE_COLUMNS = ("id", "year", "seq", "updated_at", "rule_version", *PROJECTED)
 
@@ -50,12 +51,24 @@ class Preview:
     status_label: str
 
 
-def known_fingerprints(conn: sqlite3.Connection) -> set[str]:
+def known_fingerprints(conn: sqlite3.Connection) -> dict[str, str]:
+    """The fingerprints of the rows imported before (those of every cell, and those older
+    imports made), each with where it went: 已于 2026-11-23 导入（2026-0001）."""
     rows = conn.execute(
-        "SELECT json_extract(data, '$.imported_from.fingerprint') FROM events "
-        "WHERE action = 'register' AND data LIKE '%\"fingerprint\"%'"
+        "SELECT json_extract(e.data, '$.imported_from.fingerprint'), substr(e.recorded_at, 1, 10), "
+        "c.year, c.seq FROM events e JOIN cases c ON c.id = e.case_id "
+        "WHERE e.action = 'register' AND e.data LIKE '%\"fingerprint\"%'"
     )
-    return {row[0] for row in rows if row[0]}
+    return {
+        found: f"已于 {day} 导入（{short_number(year, seq)}）"
+        for found, day, year, seq in rows
+        if found
+    }
+
+
+def imported_before(plan: Plan, known: dict[str, str]) -> str | None:
+    """Where the row went if an import took it before (by either fingerprint)."""
+    return known.get(plan.fingerprint) or known.get(plan.legacy)
 
 
 class Batch:
@@ -100,6 +113,8 @@ class Batch:
         self.next_id += 1
         received = date.fromisoformat(plan.record["received_at"][:10])
         register = {k: v for k, v in plan.record.items() if v not in (None, False)}
+        if plan.extra:  # the old ledger's other columns: no cell is dropped
+            register["imported_extra"] = plan.extra
         register["imported_from"] = self.origin | {"row": plan.row, "fingerprint": plan.fingerprint}
         row = projection.step(None, "register", plan.record["received_at"], register)
         events = [("register", plan.record["received_at"], 1, row["status"], register)]
@@ -176,15 +191,47 @@ class Batch:
         )
 
 
-def _new_values(plans: list[Plan], reader: Reader) -> dict[str, list[str]]:
-    """The values the imported rows use that the office's lists do not have yet."""
-    added: dict[str, list[str]] = {}
+def unlisted(plans: list[Plan], reader: Reader) -> dict[str, dict[str, list[int]]]:
+    """The values the rows use that the office's lists do not have yet: list -> value ->
+    the rows using it."""
+    found: dict[str, dict[str, list[int]]] = {}
     for plan in plans:
         for name, value in plan.listed:
             known = reader.units if name == UNIT_LIST else reader.lists[name]
-            if value not in known and value not in added.setdefault(name, []):
-                added[name].append(value)
-    return {name: values for name, values in added.items() if values}
+            if value not in known:
+                rows = found.setdefault(name, {}).setdefault(value, [])
+                if plan.row not in rows:
+                    rows.append(plan.row)
+    return found
+
+
+def _new_values(plans: list[Plan], reader: Reader) -> dict[str, list[str]]:
+    return {name: list(values) for name, values in unlisted(plans, reader).items()}
+
+
+SHOWN_ROWS = 10  # rows named per new value
+
+
+def refuse_unlisted(plans: list[Plan], reader: Reader) -> None:
+    """The office's lists do not grow from free values unless the clerk says so: each new
+    value with its rows, and the options that would take it."""
+    found = unlisted(plans, reader)
+    if not found:
+        return
+    values: list[str] = []
+    hints: list[str] = []
+    for name, by_value in found.items():
+        for value, rows in by_value.items():
+            shown = "、".join(str(row) for row in rows[:SHOWN_ROWS])
+            more = "等" if len(rows) > SHOWN_ROWS else ""
+            values.append(f"{LIST_NAMES[name]}“{value}” {len(rows)} 行（第 {shown}{more} 行）")
+            if len(hints) < 3:
+                hints.append(f"--map-value {LIST_NAMES[name]}:{value}=列表中的值")
+    raise InvalidInput(
+        "列表值",
+        f"以下值不在本单位的列表中：{'；'.join(values)}。请用 {'、'.join(hints)} 换成已有的值，"
+        "或加 --add-values 把它们加入列表",
+    )
 
 
 def _add_to_lists(conn: sqlite3.Connection, added: dict[str, list[str]]) -> None:
@@ -207,18 +254,18 @@ def write(
     header: list[str],
     target: Path,
     write_rejects: RejectsWriter,
-) -> tuple[Batch, int]:
+) -> tuple[Batch, list[int]]:
     """The cases inserted and the rejected rows written to `target` (by the outputs'
-    writer the caller passes in), all in one transaction; also how many plans were left
-    out as imported meanwhile."""
+    writer the caller passes in), all in one transaction; also the rows of the plans
+    left out as imported meanwhile."""
     with transaction(conn):
         fresh = known_fingerprints(conn)  # another import may have finished meanwhile
-        kept = [plan for plan in plans if plan.fingerprint not in fresh]
+        kept = [plan for plan in plans if not imported_before(plan, fresh)]
         batch = Batch(conn, reader, kept, origin, actor, rules.current_version(conn))
         batch.insert(conn)
         if rejected:
             write_rejects(target, header, rejected)
-    return batch, len(plans) - len(kept)
+    return batch, [plan.row for plan in plans if imported_before(plan, fresh)]
 
 
 # (target, the file's header, the rejected rows): writes the rejects workbook.
