@@ -43,6 +43,10 @@ def test_each_layout_within_the_issues_limits():
         assert (LEDGERS / layout["file"]).stat().st_size < 64_000
 
 
+def good_rows(layout: dict[str, Any]) -> int:
+    return layout["data_rows"] - len(layout["rejected_rows"]) - len(layout["blank_rows"])
+
+
 def import_ledger(run, tmp_path: Path, layout: dict[str, Any], *extra: str) -> dict[str, Any]:
     """Imports a copy (the rejects workbook is written beside it) and returns --json."""
     copy = tmp_path / layout["file"]
@@ -95,7 +99,7 @@ def test_no_text_is_lost(run, tmp_path, layout):
 
 @each
 def test_doctor_is_clean_after_the_import(run, tmp_path, layout):
-    import_ledger(run, tmp_path, layout)
+    assert import_ledger(run, tmp_path, layout)["imported"] == good_rows(layout)
     out = run("doctor", "--json", expect=None)
     problems = [f for f in json.loads(out.stdout) if f["level"] == PROBLEM]
     assert out.exit_code == 0 and not problems, problems
@@ -104,6 +108,7 @@ def test_doctor_is_clean_after_the_import(run, tmp_path, layout):
 @each
 def test_a_second_import_adds_nothing(run, tmp_path, layout, sql):
     first = import_ledger(run, tmp_path, layout)
+    assert first["imported"] == good_rows(layout)
     cases = sql("SELECT count(*) FROM cases")[0][0]
     events = sql("SELECT count(*) FROM events")[0][0]
     again = import_ledger(run, tmp_path, layout)
@@ -114,6 +119,7 @@ def test_a_second_import_adds_nothing(run, tmp_path, layout, sql):
 
 @each
 def test_a_historical_import_leaves_nothing_overdue(run, tmp_path, layout):
-    import_ledger(run, tmp_path, layout, "--closed-before", HISTORY_BEFORE)
+    result = import_ledger(run, tmp_path, layout, "--closed-before", HISTORY_BEFORE)
+    assert result["imported"] == good_rows(layout)
     report = json.loads(run("overdue", "--json").stdout)
     assert report["overdue"] == []
