@@ -110,6 +110,17 @@ class Layout:
             self.stages.append(stage)
         self.rows.append(row)
 
+    def append_column(self, title: str, values: list[str]) -> None:
+        """A column no import knows (the office's own), filled in on every row."""
+        self.header[0].append(title)
+        if len(self.header) == 2:
+            self.header[1].append(None)
+            letter = openpyxl.utils.get_column_letter(len(self.header[0]))
+            self.merges.append(f"{letter}{len(self.titles) + 1}:{letter}{len(self.titles) + 2}")
+        filled = (row for row in self.rows if row is not None)
+        for row, value in zip(filled, values * len(self.rows), strict=False):
+            row.append(value)
+
     def manifest(self) -> dict[str, Any]:
         return {
             "name": self.name, "file": self.file, "options": self.options,
@@ -298,7 +309,11 @@ def police() -> Layout:
         if i == 15:
             out.add(None)
         out.add(row, stage=stage)
-    out.kept = ["待鉴定结果出具后答复", "YNGA"]
+    out.append_column(
+        "接件民警", [f"{p.name()}（警号{p.rnd.randrange(10**5, 10**6)}）" for _ in range(25)]
+    )
+    out.rows[0][-1] = "丛培军（警号371062）"
+    out.kept = ["待鉴定结果出具后答复", "丛培军"]
     out.workbook(HERE / out.file)
     return out
 
@@ -454,7 +469,9 @@ def hotline_new() -> Layout:
             out.add(row, reject=True)
             continue
         out.add(row, stage=stage)
-    out.kept = ["已转县人社局办理，尚未答复", "市长信箱"]
+    out.append_column("三级分类", ["城乡建设>物业管理>物业服务质量", "劳动和社会保障>劳动关系>拖欠工资",
+                                   "市场监管>消费维权>预付卡", "城市管理>市容环境>噪音扰民"])  # fmt: skip
+    out.kept = ["已转县人社局办理，尚未答复", "预付卡"]
     out.twins = "二次供水水质浑浊发黄"
     out.workbook(HERE / out.file)
     return out
@@ -499,7 +516,8 @@ def hotline_old() -> Layout:
             out.add(row, reject=True)
             continue
         out.add(row, stage=stage)
-    out.kept = ["供热公司已派人排查漏点", "LY2026"]
+    out.rows[0][4] = "0539-3216688"  # 来电号码: nobody maps it, but it is kept
+    out.kept = ["供热公司已派人排查漏点", "3216688"]
     out.workbook(HERE / out.file)
     return out
 
@@ -509,7 +527,7 @@ def housing() -> Layout:
     信访件状态 办理中/已受理/已办结, 承办科室, two rows alike but for 办理人."""
     p = People(7)
     out = Layout("信访件", "07_住建局信访件.xlsx", ["--default", "信访形式=来信"], "housing")
-    out.titles = [("沂南县住房和城乡建设局信访件登记表", 15)]
+    out.titles = [("沂南县住房和城乡建设局信访件登记表", 16)]
     out.header = [["序号", "收文编号", "收文时间", "转来机关", "转来编号", "信访人", "联系电话",
                    "信访标题", "概况", "信访件状态", "承办科室", "办理人", "限办时间", "办结时间",
                    "办理答复情况"]]  # fmt: skip
@@ -556,7 +574,11 @@ def housing() -> Layout:
         if i == 18:
             out.add(None)
         out.add(row, stage=stage)
-    out.kept = ["正在联合自然资源局核查规划变更情况", "沂住建信〔2026〕"]
+    out.append_column(
+        "局领导批示",
+        ["请物业管理科牵头，会同街道办理", "请房地产市场监管科依法处理", "阅，按程序办理"],
+    )
+    out.kept = ["正在联合自然资源局核查规划变更情况", "会同街道办理"]
     out.twins = "锦绣家园物业擅自提高停车费"
     out.workbook(HERE / out.file)
     return out
@@ -568,8 +590,8 @@ def settled_xls(xlsx: Path) -> Layout:
     p = People(8)
     out = Layout("办结表", "08_人社局办结表.xls",
                  ["--map", "来信来访日期=信访时间", "--default", "信访来源=本级"], "settled")  # fmt: skip
-    out.titles = [("沂南县人力资源和社会保障局", 10), ("2026年信访事项办结情况表", 10),
-                  ("填报单位（盖章）：县人社局信访办　　　　填报日期：2026年10月30日", 10)]  # fmt: skip
+    out.titles = [("沂南县人力资源和社会保障局", 11), ("2026年信访事项办结情况表", 11),
+                  ("填报单位（盖章）：县人社局信访办　　　　填报日期：2026年10月30日", 11)]  # fmt: skip
     out.header = [["序号", "信访人", "来信来访日期", "信访形式", "反映问题", "办理情况", None, None,
                    "是否办结", "备注"],
                   [None, None, None, None, None, "承办单位", "办结时间", "办理结果", None, None]]  # fmt: skip
@@ -605,7 +627,8 @@ def settled_xls(xlsx: Path) -> Layout:
             out.add(row, reject=True)
             continue
         out.add(row, stage=stage)
-    out.kept = ["已责令总包单位限期支付", "已同步告知县退役军人事务局"]
+    out.append_column("经办人", ["韦立新", "鞠红霞"])
+    out.kept = ["已责令总包单位限期支付", "韦立新"]
     out.workbook(xlsx)
     return out
 
@@ -646,7 +669,7 @@ def township_ods(xlsx: Path) -> Layout:
         if i == 9:
             out.add(None)
         out.add(row, stage=stage)
-    out.kept = ["交镇交通管理站查看", "AD2026-"]
+    out.kept = ["交镇交通管理站查看"]
     out.workbook(xlsx)
     return out
 
