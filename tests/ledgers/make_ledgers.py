@@ -413,9 +413,8 @@ def hotline_new() -> Layout:
     """(5) City 12345 export, current system: ISO times with +08:00, 12345-prefixed names,
     two rows alike but for 办理人."""
     p = People(5)
-    out = Layout(
-        "工单明细", "05_12345热线导出_新版.xlsx", ["--default", "信访来源=12345热线"], "hotline"
-    )
+    out = Layout("工单明细", "05_12345热线导出_新版.xlsx",
+                 ["--default", "信访来源=12345热线", "--default", "信访形式=来电"], "hotline")  # fmt: skip
     out.header = [["12345工单编号", "工单来源", "12345受理时间", "姓名", "联系电话", "诉求地址",
                    "工单类型", "标题", "12345内容描述", "承办单位", "办理人", "答复市民要点",
                    "办结状态", "规定回复时间", "实际回复时间"]]  # fmt: skip
