@@ -124,12 +124,13 @@ def _interview(conn: sqlite3.Connection, setup: presets.Setup) -> None:
     """Ask, at a terminal, what the command line did not give; the current value is the
     default (Enter keeps it). A wrong answer is said and asked again."""
     now = presets.current(conn)
+    typer.echo("设置本单位：文书上的单位、编号和复查机关都取自这里。回车保留方括号中的现值。")
     for key in presets.ASKED:
         if key in setup.values:
             continue
         while True:
             answer = typer.prompt(
-                settings.SETTINGS[key], default=now.values[key], show_default=True
+                settings.SETTINGS[key], default=now.values[key], show_default=bool(now.values[key])
             )
             try:
                 settings.cleaned(key, answer)
