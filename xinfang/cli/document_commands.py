@@ -9,7 +9,7 @@ import typer
 
 from xinfang.cli.base import ByOption, Command, DbOption, OnOption, new_app, open_ledger
 from xinfang.cli.root import app, command
-from xinfang.core import vocabulary
+from xinfang.core import presets, vocabulary
 from xinfang.core.errors import InvalidInput, StepRefused
 from xinfang.core.life import files, ledger
 from xinfang.core.papers import documents
@@ -51,6 +51,9 @@ def print_command(
     check_target(target, force=force, suffixes=(".docx",))
     docx.render(docx.template_for(conn, wanted.title), context, target)
     typer.echo(f"已生成：{target}")
+    seed = presets.seed_warning(conn)  # said beside the paper, never printed on it
+    if seed:
+        typer.echo(f"注意：{seed}", err=True)
     if wanted.promises:  # before the paper goes out: a date on it may still move
         from xinfang.core.clock import promises
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import sqlite3
+import sys
 from typing import Annotated
 
+import click
 import typer
 
 from xinfang.cli.base import Command, DbOption, JsonOption, new_app, open_ledger, print_json
 from xinfang.cli.root import app, command
-from xinfang.core import settings
+from xinfang.core import presets, settings
 from xinfang.core.clock import rules
+from xinfang.core.errors import InvalidInput
 from xinfang.core.validate import parse_int
 from xinfang.store.db import resolve_path, transaction
 
@@ -32,30 +36,121 @@ def init_command(
     assign_prefix: Annotated[
         str | None, typer.Option("--assign-prefix", help="交办单编号前缀，如 临民交")
     ] = None,
+    review_government: Annotated[
+        str | None, typer.Option("--review-government", help="复查机关：同级人民政府")
+    ] = None,
+    review_department: Annotated[
+        str | None, typer.Option("--review-department", help="复查机关：上级主管部门")
+    ] = None,
+    upper_office: Annotated[
+        str | None, typer.Option("--upper-office", help="上级信访部门（核实情况说明的抬头）")
+    ] = None,
+    reception_place: Annotated[
+        str | None, typer.Option("--reception-place", help="领导接访地点")
+    ] = None,
+    supervise_prefix: Annotated[
+        str | None, typer.Option("--supervise-prefix", help="督办通知编号前缀")
+    ] = None,
+    liaison_prefix: Annotated[
+        str | None, typer.Option("--liaison-prefix", help="联系函编号前缀")
+    ] = None,
+    preset: Annotated[
+        str | None,
+        typer.Option(
+            "--preset",
+            help=f"类别预设：{'、'.join(presets.PRESETS)}（事项类别、问题类型、承办单位）",
+        ),
+    ] = None,
+    unit: Annotated[
+        list[str] | None,
+        typer.Option("--unit", help="承办单位，逗号分隔或多次给出；代替预设的名单"),
+    ] = None,
     clerk: Annotated[
         str | None, typer.Option("--clerk", help="经办人（默认记入每条办理记录）")
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """建立台账（首次使用时也会自动建立），并设置单位名称和编号前缀。
+    """建立台账并设置本单位：名称、编号前缀、复查机关、上级信访部门、接访地点、类别预设、承办单位。
+
+    在终端中逐项提问（回车保留方括号中的现值），命令行已给出的不再问；
+    不在终端时只设置给出的选项。运行之前，文书和 doctor 会提示仍在使用示例单位（临泽县民政局）的设置。
 
     例：xinfang init --unit-name 沙河镇人民政府 --prefix 沙信 --assign-prefix 沙交
+    --review-government 沙河镇人民政府 --review-department 临泽县信访局 --preset 乡镇综合
     """
     path = resolve_path(db)
     existed = path.exists()
     conn = open_ledger(db)
-    for key, value in (
-        ("unit_name", unit_name),
-        ("case_prefix", prefix),
-        ("assign_prefix", assign_prefix),
-        ("clerk", clerk),
-    ):
-        if value is not None:
-            settings.set_value(conn, key, value)
+    given = {
+        key: value
+        for key, value in (
+            ("unit_name", unit_name), ("case_prefix", prefix), ("assign_prefix", assign_prefix),
+            ("review_government", review_government), ("review_department", review_department),
+            ("upper_office", upper_office), ("reception_place", reception_place),
+            ("supervise_prefix", supervise_prefix), ("liaison_prefix", liaison_prefix),
+        )
+        if value is not None
+    }  # fmt: skip
+    kept: list[str] = []
+    setup = presets.Setup(given, preset, presets.split_units(unit) if unit else None)
+    if sys.stdin.isatty():
+        _interview(conn, setup)
+    office = bool(setup.values or setup.preset or setup.units is not None)
+    if clerk is not None:
+        setup.values["clerk"] = clerk
+    if office:  # set up; a --clerk alone is not the office's set-up
+        kept = presets.initialise(conn, setup)
+    elif clerk is not None:
+        settings.set_value(conn, "clerk", clerk)
     typer.echo(f"{'已打开' if existed else '已建立'}台账：{path}")
+    if kept:
+        typer.echo(f"已有案件交办给以下单位，仍保留在名单中：{'、'.join(kept)}")
     typer.echo(
         f"单位名称：{settings.get(conn, 'unit_name')}；案件编号前缀：{settings.get(conn, 'case_prefix')}"
     )
+    seeds = presets.still_seed(conn)
+    warning = presets.seed_warning(conn)
+    if warning:
+        typer.echo(warning, err=True)
+    elif seeds and settings.get(conn, "unit_name") != presets.SEED_OFFICE:
+        typer.echo(
+            f"注意：以下仍是示例单位（{presets.SEED_OFFICE}）的值：{'、'.join(seeds)}；"
+            "可用 xinfang init 的相应选项或 xinfang config set 修改",
+            err=True,
+        )
+
+
+def _interview(conn: sqlite3.Connection, setup: presets.Setup) -> None:
+    """Ask, at a terminal, what the command line did not give; the current value is the
+    default (Enter keeps it). A wrong answer is said and asked again."""
+    now = presets.current(conn)
+    typer.echo("设置本单位：文书上的单位、编号和复查机关都取自这里。回车保留方括号中的现值。")
+    for key in presets.ASKED:
+        if key in setup.values:
+            continue
+        while True:
+            answer = typer.prompt(
+                settings.SETTINGS[key], default=now.values[key], show_default=bool(now.values[key])
+            )
+            try:
+                settings.cleaned(key, answer)
+            except InvalidInput as error:
+                typer.echo(error.message, err=True)
+                continue
+            setup.values[key] = answer
+            break
+    if setup.preset is None:
+        setup.preset = typer.prompt(
+            f"类别预设（{'、'.join(presets.PRESETS)}）",
+            default=now.preset,
+            type=click.Choice(list(presets.PRESETS)),
+            show_choices=False,
+        )
+    if setup.units is None:
+        chosen = presets.PRESETS[str(setup.preset)]
+        offered = now.units if setup.preset == now.preset else list(chosen.units)
+        answer = typer.prompt("承办单位（用逗号或顿号分隔）", default="、".join(offered or []))
+        setup.units = presets.split_units([answer])
 
 
 @config_app.callback()

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
-from xinfang.core import settings
+from xinfang.core import presets
 from xinfang.core.clock.dates import today
 from xinfang.core.demo_matters import DECLINED, ENQUIRY, MATTERS, Declined, Matter, Outcome
 from xinfang.core.errors import XinfangError
@@ -70,6 +70,7 @@ FORMS = {
 }
 # The leaders' reception days (`xinfang reception plan`); one case is taken at one.
 RECEPTION_RULE, LEADERS = "last-friday 09:00-11:00", "张国华,李卫东,刘志刚"
+DEMO_UPPER = "临泽县信访局"  # where the office answers for the cases sent down to it
 RECEIVED_AT_RECEPTION = 3  # the fire victim's petition, joined later by a neighbour's
 # The stage each demonstration case is taken to, in registration order.
 STAGES = (
@@ -184,7 +185,9 @@ def build(
     if conn.execute("SELECT count(*) FROM cases").fetchone()[0]:
         raise XinfangError("演示数据只能写入空台账；请换一个 --db 路径。")
     rng = random.Random(seed)
-    settings.set_value(conn, "clerk", "王芳")
+    # The seeds' office as its clerk set it up: `init` counts as run, and the 核实情况说明
+    # has a real addressee.
+    presets.initialise(conn, presets.Setup({"clerk": "王芳", "upper_office": DEMO_UPPER}))
     end = today()
     archive = partial(archiving.archive, binder=binder)
     reception.plan(conn, end.year, RECEPTION_RULE, LEADERS)

@@ -11,6 +11,7 @@ from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 
+from xinfang.core import presets, settings
 from xinfang.core.clock import deadlines, workdays
 from xinfang.core.clock.dates import today
 from xinfang.core.clock.promises import WEEKDAYS
@@ -53,12 +54,21 @@ def check(conn: sqlite3.Connection, path: Path) -> list[Finding]:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     found.append(Finding(OK, "结构版本", f"第 {version} 版（程序支持第 {migrations.LATEST} 版）"))
     found.append(_permissions(path, files_dir(conn)))
+    found.append(_office(conn))
     found.extend(_calendar(conn))
     found.append(_history(conn))
     found.append(_links(conn))
     found.append(_sequences(conn))
     found.append(_deadlines(conn))
     return found
+
+
+def _office(conn: sqlite3.Connection) -> Finding:
+    """A notice, not a problem: the file is sound, but its papers may name another office."""
+    warning = presets.seed_warning(conn)
+    if warning:
+        return Finding(NOTICE, "本单位设置", warning)
+    return Finding(OK, "本单位设置", f"已设置本单位：{settings.get(conn, 'unit_name')}")
 
 
 def _open_to_others(path: Path) -> bool:

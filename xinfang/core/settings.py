@@ -43,6 +43,9 @@ DEFAULTS: dict[str, Any] = {
     "upper_office": "",
 }
 
+# Settings that may be left empty.
+OPTIONAL = ("clerk", "templates_dir", "upper_office")
+
 # Settings that are counts, with what they may be; the rest are text.
 NUMBERS: dict[str, tuple[int, int]] = {"repeat_window_days": (1, 3650)}
 
@@ -154,25 +157,33 @@ def overview(conn: sqlite3.Connection) -> Overview:
 
 def set_value(conn: sqlite3.Connection, name: str, value: str) -> None:
     key = setting_key(name)
-    stored: str | int
+    stored = cleaned(key, value)
+    with transaction(conn):
+        write(conn, key, stored)
+
+
+def cleaned(key: str, value: str) -> str | int:
+    """The value a setting is stored as, or the clerk's mistake named."""
     if key in NUMBERS:
         minimum, maximum = NUMBERS[key]
-        stored = parse_int(value, SETTINGS[key], minimum=minimum, maximum=maximum)
-    elif key == "time_zone":
-        stored = dates.check_zone(value)
-    elif key in SWITCHES:
-        stored = value.strip()
-        if stored not in (YES, NO):
+        return parse_int(value, SETTINGS[key], minimum=minimum, maximum=maximum)
+    if key == "time_zone":
+        return dates.check_zone(value)
+    if key in SWITCHES:
+        if value.strip() not in (YES, NO):
             raise InvalidInput(SETTINGS[key], f"“{value}”不可用；可选：{YES}、{NO}")
-    else:
-        optional = key in ("clerk", "templates_dir")
-        stored = clean_text(value, SETTINGS[key], max_length=300, required=not optional) or ""
-    with transaction(conn):
-        conn.execute(
-            "INSERT INTO settings (key, value) VALUES (?, ?) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (key, json.dumps(stored, ensure_ascii=False)),
-        )
+        return value.strip()
+    optional = key in OPTIONAL
+    return clean_text(value, SETTINGS.get(key, key), max_length=300, required=not optional) or ""
+
+
+def write(conn: sqlite3.Connection, key: str, stored: object) -> None:
+    """One setting, inside the caller's transaction."""
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, json.dumps(stored, ensure_ascii=False)),
+    )
 
 
 def add_choices(conn: sqlite3.Connection, list_name: str, values: list[str]) -> list[str]:
@@ -253,3 +264,28 @@ def remove_unit(conn: sqlite3.Connection, name: str) -> None:
             raise XinfangError(f"承办单位“{name}”已有交办案件，不能删除。")
         if not conn.execute("DELETE FROM units WHERE name = ?", (name,)).rowcount:
             raise InvalidInput("承办单位", f"名单中没有“{name}”")
+
+
+def replace_choices(conn: sqlite3.Connection, key: str, values: list[str]) -> None:
+    """A list made anew (`init` choosing a preset), inside the caller's transaction; the
+    values registered cases already hold stay on them."""
+    conn.execute("DELETE FROM choices WHERE list = ?", (key,))
+    append_choices(conn, key, values)
+
+
+def replace_units(conn: sqlite3.Connection, names: list[str]) -> list[str]:
+    """The handling units made these, in this order, inside the caller's transaction; a
+    unit cases were assigned to stays at the end (its cases name it). Returns those kept."""
+    conn.execute(
+        "DELETE FROM units WHERE name NOT IN (SELECT value FROM json_each(?)) "
+        "AND name NOT IN (SELECT unit FROM cases WHERE unit IS NOT NULL)",
+        (json.dumps(names, ensure_ascii=False),),
+    )
+    kept = [unit.name for unit in units(conn) if unit.name not in names]
+    order = [*dict.fromkeys(names), *kept]
+    conn.executemany(
+        "INSERT INTO units (name, position) VALUES (?, ?) "
+        "ON CONFLICT (name) DO UPDATE SET position = excluded.position",
+        [(name, n) for n, name in enumerate(order, 1)],
+    )
+    return kept
