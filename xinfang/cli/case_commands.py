@@ -79,9 +79,11 @@ def accept_command(
     case_no = deciding.accept(
         conn, case, on=on, notified_on=notified_on, notice_method=notice_method, by=by
     )
-    _done(
-        "已受理", case_no, "" if notified_on else "（尚未告知信访人，告知后用 xinfang notify 记录）"
-    )
+    from xinfang.core.life import ledger
+
+    # An anonymous petition has nobody to tell (受理告知 is owed to a named petitioner).
+    told = notified_on or ledger.find(conn, case_no).anonymous
+    _done("已受理", case_no, "" if told else "（尚未告知信访人，告知后用 xinfang notify 记录）")
     _notice_open(conn, case_no)
     _provisional(conn, case_no, "reply")
 
