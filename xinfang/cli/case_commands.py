@@ -383,10 +383,15 @@ def archive_command(
 
     例：xinfang archive 2026-0001 --retention 10年
     """
+    from xinfang.cli.progress import bar
     from xinfang.core.life.archiving import archive
     from xinfang.outputs.archive import CaseFolder
 
-    done = archive(open_ledger(db), case, retention=retention, binder=CaseFolder, on=on, by=by)
+    conn = open_ledger(db)
+    with bar() as progress:
+        done = archive(
+            conn, case, retention=retention, binder=CaseFolder, on=on, by=by, progress=progress
+        )
     _done("已归档", done.case_no, f"（卷内共 {done.pages} 页，{done.counted_by}）")
     typer.echo(f"案卷文件夹：{done.folder}")
     typer.echo(f"压缩包：{done.zip_path}")

@@ -26,6 +26,7 @@ from xinfang.core.life.actions import EVENTS
 from xinfang.core.life.case import Case
 from xinfang.core.life.columns import LOCAL, PROJECTED
 from xinfang.core.life.states import STATUS_LABELS, Status
+from xinfang.core.progress import WRITE, Progress, counted
 from xinfang.store.db import transaction
 
 PREVIEW = 10
@@ -69,6 +70,7 @@ class Batch:
         origin: dict[str, Any],
         actor: str,
         version: int | None,
+        progress: Progress | None = None,
     ) -> None:
         self.reader = reader
         self.origin = origin  # the file and sheet, kept in each register event
@@ -88,7 +90,7 @@ class Batch:
         self.preview: list[Preview] = []
         self.statuses: Counter[str] = Counter()
         self.overdue = 0
-        for plan in plans:
+        for plan in counted(plans, WRITE, progress):
             self._add(plan)
 
     def _number(self, name: str, year: int) -> int:
@@ -207,6 +209,7 @@ def write(
     header: list[str],
     target: Path,
     write_rejects: RejectsWriter,
+    progress: Progress | None = None,
 ) -> tuple[Batch, int]:
     """The cases inserted and the rejected rows written to `target` (by the outputs'
     writer the caller passes in), all in one transaction; also how many plans were left
@@ -214,7 +217,7 @@ def write(
     with transaction(conn):
         fresh = known_fingerprints(conn)  # another import may have finished meanwhile
         kept = [plan for plan in plans if plan.fingerprint not in fresh]
-        batch = Batch(conn, reader, kept, origin, actor, rules.current_version(conn))
+        batch = Batch(conn, reader, kept, origin, actor, rules.current_version(conn), progress)
         batch.insert(conn)
         if rejected:
             write_rejects(target, header, rejected)
