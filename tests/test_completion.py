@@ -139,3 +139,26 @@ def test_zsh_and_fish_complete_command_names(db_path, tmp_path) -> None:
         [sys.executable, "-m", "xinfang"], env=fish, capture_output=True, text=True
     )
     assert out.stdout.split() == ["accept"]
+
+
+def test_list_values_and_command_names_load_no_command(run, tmp_path) -> None:
+    """Tab after `--form` or on a command name loads no command module and no core."""
+    env = xinfang_on_path(tmp_path)
+    probe = (
+        "import sys\n"
+        "from xinfang.cli import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "sys.stderr.write(' '.join(sorted(sys.modules)))\n"
+    )
+    for line in ("xinfang list --form 来", "xinfang sh"):
+        call = dict(env, COMP_WORDS=line, COMP_CWORD=str(len(line.split(" ")) - 1))
+        call["_XINFANG_COMPLETE"] = "complete_bash"
+        done = subprocess.run(
+            [sys.executable, "-c", probe], env=call, capture_output=True, text=True, timeout=60
+        )
+        loaded = set(done.stderr.split())
+        assert done.stdout.split() in (["来信", "来访", "来电"], ["show"]), done.stdout
+        assert not {"xinfang.cli.read_commands", "xinfang.core.reporting.query"} & loaded

@@ -41,12 +41,14 @@ def words() -> tuple[list[str], str]:
 
 
 def _ledger(ctx: Context) -> sqlite3.Connection | None:
+    return _open(ctx.params.get("db") or ctx.find_root().params.get("db"))
+
+
+def _open(given: str | None) -> sqlite3.Connection | None:
     """The ledger named by --db, XINFANG_DB or the default, read-only; None if absent."""
     from xinfang.store.db import resolve_path
 
-    root = ctx.find_root()
-    given = ctx.params.get("db") or root.params.get("db") or os.environ.get("XINFANG_DB")
-    path = resolve_path(given)
+    path = resolve_path(given or os.environ.get("XINFANG_DB"))
     if not path.is_file():
         return None
     try:
@@ -112,19 +114,24 @@ def _offer(values: list[str], incomplete: str) -> list[CompletionItem]:
     return [CompletionItem(value) for value in values if value.startswith(incomplete)]
 
 
+def _read(
+    read: Callable[[sqlite3.Connection], list[str]], conn: sqlite3.Connection | None
+) -> list[str]:
+    if conn is None:
+        return []
+    try:
+        return read(conn)
+    except sqlite3.Error:  # an old or foreign file: offer nothing rather than fail
+        return []
+    finally:
+        conn.close()
+
+
 def _from_ledger(
     read: Callable[[sqlite3.Connection], list[str]],
 ) -> Callable[[Context, Parameter, str], list[CompletionItem]]:
     def complete(ctx: Context, _param: Parameter, incomplete: str) -> list[CompletionItem]:
-        conn = _ledger(ctx)
-        if conn is None:
-            return []
-        try:
-            return _offer(read(conn), incomplete)
-        except sqlite3.Error:  # an old or foreign file: offer nothing rather than fail
-            return []
-        finally:
-            conn.close()
+        return _offer(_read(read, _ledger(ctx)), incomplete)
 
     return complete
 
@@ -139,15 +146,8 @@ def _fixed(
 
 
 def _cases(ctx: Context, _param: Parameter, incomplete: str) -> list[CompletionItem]:
-    conn = _ledger(ctx)
-    if conn is None:
-        return []
-    try:
-        return [CompletionItem(number) for number in case_numbers(conn, incomplete)]
-    except sqlite3.Error:
-        return []
-    finally:
-        conn.close()
+    numbers = _read(lambda conn: case_numbers(conn, incomplete), _ledger(ctx))
+    return [CompletionItem(number) for number in numbers]
 
 
 def _completer(param: Parameter) -> Callable[[Context, Parameter, str], Any] | None:
@@ -195,18 +195,31 @@ def answer(instruction: str, command_names: dict[str, list[str]]) -> None:
     if typed is None and not incomplete.startswith("-"):
         # The command name itself: from the table, without loading any command.
         names = sorted({name for names in command_names.values() for name in names})
-        comp_cls = shell_completion.get_completion_class(shell)
-        if comp_cls is None:
-            sys.exit(1)
-        comp = comp_cls(None, {}, PROG, COMPLETE_VAR)  # type: ignore[arg-type]
-        found = [CompletionItem(name) for name in names if name.startswith(incomplete)]
-        comp.get_completions = lambda _args, _incomplete: found  # type: ignore[method-assign,assignment]
-        sys.stdout.write(comp.complete() + "\n")
-        sys.exit(0)
+        _reply(shell, _offer(names, incomplete))
+    last = args[-1] if args else ""
+    if last in LEDGER_VALUES or last in FIXED_VALUES:
+        # A list's value means the same after every command: no command is loaded.
+        given = args[args.index("--db") + 1] if "--db" in args[:-1] else None
+        if last in FIXED_VALUES:
+            values = FIXED_VALUES[last](None)
+        else:
+            values = _read(LEDGER_VALUES[last], _open(given))
+        _reply(shell, _offer(values, incomplete))
     modules = [module for module, names in command_names.items() if typed in names]
     group = get_command(load(modules or list(command_names)))
     attach(group)
     sys.exit(shell_complete(group, {}, PROG, COMPLETE_VAR, instruction))
+
+
+def _reply(shell: str, items: list[CompletionItem]) -> None:
+    """Answer with `items`, formatted as the shell's script expects, and exit."""
+    comp_cls = shell_completion.get_completion_class(shell)
+    if comp_cls is None:
+        sys.exit(1)
+    comp = comp_cls(None, {}, PROG, COMPLETE_VAR)  # type: ignore[arg-type]
+    comp.get_completions = lambda _args, _incomplete: items  # type: ignore[method-assign,assignment]
+    sys.stdout.write(comp.complete() + "\n")
+    sys.exit(0)
 
 
 def script(shell: str) -> str:
