@@ -23,6 +23,7 @@ PROG = "xinfang"
 COMPLETE_VAR = "_XINFANG_COMPLETE"
 SHELLS = ("bash", "zsh", "fish")
 CASE_LIMIT = 100  # case numbers offered at once, newest first
+LOCK_WAIT = 0.2  # seconds a locked ledger is waited for: Tab must never hang
 
 
 def words() -> tuple[list[str], str]:
@@ -52,7 +53,7 @@ def _open(given: str | None) -> sqlite3.Connection | None:
     if not path.is_file():
         return None
     try:
-        return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.5)
+        return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=LOCK_WAIT)
     except sqlite3.Error:
         return None
 
