@@ -10,6 +10,7 @@ them all.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from typing import Any
 
@@ -44,6 +45,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "rollup_commands": ("bundle", "merge"),
     "import_command": ("import",),
     "demo_command": ("demo",),
+    "completion": ("completion",),
 }  # fmt: skip
 
 __all__ = ["app", "main"]
@@ -70,5 +72,20 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
+# typer's own spellings, kept working: `xinfang --show-completion [SHELL]` prints the
+# script as `xinfang completion` does, `--install-completion` installs it.
+COMPLETION_FLAGS = {"--show-completion": [], "--install-completion": ["--install"]}
+
+
 def main() -> None:
-    load(modules_for(sys.argv[1:]))()
+    instruction = os.environ.get("_XINFANG_COMPLETE")
+    if instruction:  # the shell asking for completions: see xinfang/cli/completion.py
+        from xinfang.cli.completion import answer
+
+        answer(instruction, {module: list(names) for module, names in MODULES.items()})
+    args = sys.argv[1:]
+    if args and args[0] in COMPLETION_FLAGS:
+        args = ["completion", *args[1:2], *COMPLETION_FLAGS[args[0]]]
+        load(["completion"])(args, prog_name="xinfang")
+        return
+    load(modules_for(args))()

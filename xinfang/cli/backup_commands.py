@@ -24,11 +24,12 @@ def backup_command(
 
     例：xinfang backup；xinfang backup /mnt/备份盘/信访 --keep 60
     """
+    from xinfang.cli.progress import bar
     from xinfang.store import backup
 
-    done = backup.backup(
-        open_ledger(db), folder, keep=parse_int(keep, "保留份数", minimum=1, maximum=10_000)
-    )
+    kept = parse_int(keep, "保留份数", minimum=1, maximum=10_000)
+    with bar() as progress:
+        done = backup.backup(open_ledger(db), folder, keep=kept, progress=progress)
     typer.echo(f"已备份：{done.path}")
     if done.removed:
         typer.echo(f"已删除较早的备份 {len(done.removed)} 份")

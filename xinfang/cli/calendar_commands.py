@@ -151,10 +151,11 @@ def calendar_show(
     typer.echo("  ".join(f" {d} " for d in WEEKDAYS))
     cells = ["    "] * view.first.weekday()
     for day in view.days:
-        mark = {"节假日": "休", "调休上班": "班", "周末": " ", "工作日": " "}[day.kind]
+        # 休/班 take two terminal cells: an unmarked day gets two spaces, not one
+        mark = {"节假日": "休", "调休上班": "班", "周末": "  ", "工作日": "  "}[day.kind]
         cells.append(f"{day.day.day:>2}{mark}")
     for start in range(0, len(cells), 7):
-        typer.echo("  ".join(f"{c:<4}" for c in cells[start : start + 7]).rstrip())
+        typer.echo("  ".join(cells[start : start + 7]).rstrip())
     typer.echo("休 = 节假日放假　班 = 调休上班　周六、周日未标注的为休息日")
     for noted, note in sorted(view.notes.items()):
         typer.echo(f"  {noted}：{note}")

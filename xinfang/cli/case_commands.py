@@ -79,9 +79,11 @@ def accept_command(
     case_no = deciding.accept(
         conn, case, on=on, notified_on=notified_on, notice_method=notice_method, by=by
     )
-    _done(
-        "已受理", case_no, "" if notified_on else "（尚未告知信访人，告知后用 xinfang notify 记录）"
-    )
+    from xinfang.core.life import ledger
+
+    # An anonymous petition has nobody to tell (受理告知 is owed to a named petitioner).
+    told = notified_on or ledger.find(conn, case_no).anonymous
+    _done("已受理", case_no, "" if told else "（尚未告知信访人，告知后用 xinfang notify 记录）")
     _notice_open(conn, case_no)
     _provisional(conn, case_no, "reply")
 
@@ -381,10 +383,15 @@ def archive_command(
 
     例：xinfang archive 2026-0001 --retention 10年
     """
+    from xinfang.cli.progress import bar
     from xinfang.core.life.archiving import archive
     from xinfang.outputs.archive import CaseFolder
 
-    done = archive(open_ledger(db), case, retention=retention, binder=CaseFolder, on=on, by=by)
+    conn = open_ledger(db)
+    with bar() as progress:
+        done = archive(
+            conn, case, retention=retention, binder=CaseFolder, on=on, by=by, progress=progress
+        )
     _done("已归档", done.case_no, f"（卷内共 {done.pages} 页，{done.counted_by}）")
     typer.echo(f"案卷文件夹：{done.folder}")
     typer.echo(f"压缩包：{done.zip_path}")

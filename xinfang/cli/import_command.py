@@ -84,23 +84,30 @@ def import_command(
 
     例：xinfang import 2025年信访台账.xlsx --dry-run；xinfang import 来访登记.csv --year 2026 --default 信访来源=本级
     """
+    from xinfang.cli.progress import bar
     from xinfang.core.exchange import importing
     from xinfang.outputs.rejects import write_rejects
 
-    result = importing.import_file(
-        open_ledger(db), file, sheet=sheet, maps=maps or [], defaults=defaults or [],
-        year=year, dry_run=dry_run, rejects=rejects, force=force, by=by,
-        write_rejects=write_rejects, closed_before=closed_before,
-        value_maps=value_maps or [], add_values=add_values,
-    )  # fmt: skip
+    out = sys.stdout.write
+
+    def header(sheet: str | None, row: int, kept: list[str]) -> None:
+        # Said before the rows are read: the clerk sees at once which table was found.
+        where = f"（工作表“{sheet}”）" if sheet else ""
+        out(f"读取 {Path(file).name}{where}，表头在第 {row} 行")
+        out(f"；其他列（已随案件保留）：{'、'.join(kept)}\n" if kept else "\n")
+        sys.stdout.flush()
+
+    with bar(as_json=as_json) as progress:
+        result = importing.import_file(
+            open_ledger(db), file, sheet=sheet, maps=maps or [], defaults=defaults or [],
+            year=year, dry_run=dry_run, rejects=rejects, force=force, by=by,
+            write_rejects=write_rejects, closed_before=closed_before,
+            value_maps=value_maps or [], add_values=add_values, progress=progress,
+            on_header=None if as_json else header,
+        )  # fmt: skip
     if as_json:
         print_json(result.as_json())
         raise typer.Exit(2 if result.nothing_imported else 0)
-    out = sys.stdout.write
-    where = f"（工作表“{result.sheet}”）" if result.sheet else ""
-    out(f"读取 {Path(result.file).name}{where}，表头在第 {result.header_row} 行")
-    kept = "、".join(result.kept_columns)
-    out(f"；其他列（已随案件保留）：{kept}\n" if kept else "\n")
     for reading in result.readings:
         out(f"  列的读法：{reading}\n")
     verb = "可导入" if result.dry_run else "已导入"

@@ -158,7 +158,11 @@ def export_command(
         labels = [label for _, label in header]
         table = [[export.flat(row[key]) for key, _ in header] for row in rows]
         if target:
-            write_list(target, "案件", labels, table, force=force)
+            from xinfang.cli.progress import bar
+            from xinfang.core.progress import WRITE, Told
+
+            with bar() as progress:
+                write_list(target, "案件", labels, Told(table, WRITE, progress), force=force)
         else:
             write_csv(None, labels, table)
     if target:

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from xinfang.cli.base import DbOption, open_ledger
+from xinfang.cli.progress import bar
 from xinfang.cli.report_commands import From, Half, Month, Quarter, To, Year
 from xinfang.cli.root import command
 from xinfang.core import settings
@@ -49,7 +50,10 @@ def bundle_command(
         else Path(f"{settings.get(conn, 'unit_name')}_信访汇总包_{period.label}.zip")
     )
     check_target(target, force=force, suffixes=(".zip",))
-    done = bundle.write(conn, period, target, with_attachments=with_attachments)
+    with bar() as progress:
+        done = bundle.write(
+            conn, period, target, with_attachments=with_attachments, progress=progress
+        )
     typer.echo(
         f"已生成：{done.path}（{period.label}，{done.cases} 件，{done.events} 条办理记录"
         + (f"，{done.attachments} 个材料文件" if with_attachments else "")
@@ -69,7 +73,9 @@ def merge_command(
 
     例：xinfang merge 沙河镇_信访汇总包_2026年11月.zip 新华镇_信访汇总包_2026年11月.zip
     """
-    for result in bundle.merge(open_ledger(db), files):
+    with bar() as progress:
+        results = bundle.merge(open_ledger(db), files, progress)
+    for result in results:
         added = f"；新增承办单位 {'、'.join(result.units_added)}" if result.units_added else ""
         if result.values_added:
             added += f"；列表新增 {'、'.join(result.values_added)}"

@@ -71,7 +71,7 @@ def report_stats(
     办理情况中截至统计日未被退回重办的（报送未退回）÷报送次数；办结数按办结日期；重复信访＝关联为此前案件
     重复信访的（同一信访人自动关联，内容相似的经确认关联；以 link/unlink 更正后为准）；集体访＝人数 5 人以上；
     超期未办＝截至统计日已过期限仍未完成的期限（项）。承办单位综合得分＝
-    40×按期受理率＋40×按期报送率＋20×满意率（无可计算的按满分计）；承办单位的办理质量合格率
+    40×按期受理率＋40×按期报送率＋20×满意率（无可计算的按满分计，三项均无可计算的不评分、列于最后）；承办单位的办理质量合格率
     同上按单位计；退回重办、退单、改派（改出）、催办按次计。
 
     例：xinfang report stats --month 2026-11；xinfang report stats --quarter 2026Q4 --xlsx；xinfang report stats --half 2026H2；xinfang report stats --year 2026 -o 2026年信访分析.xlsx --force
@@ -154,7 +154,7 @@ def _print_ranking(analysis: stats.Analysis) -> None:
     )
     for unit in analysis.ranking:
         table.add_row(
-            str(unit.rank),
+            "—" if unit.rank is None else str(unit.rank),
             unit.unit,
             str(unit.assigned),
             _rate_with_counts(
@@ -165,7 +165,7 @@ def _print_ranking(analysis: stats.Analysis) -> None:
             ),
             str(unit.overdue_reports),
             _rate_with_counts(unit.satisfaction_rate, unit.satisfied, unit.revisited),
-            f"{unit.score:.1f}",
+            "—" if unit.score is None else f"{unit.score:.1f}",
         )
     console().print(table)
     _print_quality(analysis)

@@ -293,7 +293,7 @@ def _ranking(sheet: Worksheet, analysis: Analysis, unit_name: str) -> None:
         sheet,
         f"{TITLE}（{period.label}）承办单位考核",
         f"单位：{unit_name}    统计期间：{_span(period)}    数据截至：{chinese_date(analysis.as_of)}"
-        "    综合得分＝40×按期受理率＋40×按期报送率＋20×满意率（无可计算的按满分计）；"
+        "    综合得分＝40×按期受理率＋40×按期报送率＋20×满意率（无可计算的按满分计，三项均无可计算的不评分、列于最后）；"
         "得分相同的并列。办理质量合格率＝报送未退回÷报送次数，不计入综合得分。",
         len(RANKING_COLUMNS),
     )

@@ -20,6 +20,7 @@ from pathlib import Path
 from xinfang.core import settings
 from xinfang.core.clock.dates import now
 from xinfang.core.errors import XinfangError
+from xinfang.core.progress import COPY, Progress
 from xinfang.store import migrations, shape
 
 _OFFICE_IN_NAME = 8  # hex digits of the office id a backup's name carries
@@ -34,7 +35,10 @@ def default_dir(conn: sqlite3.Connection) -> Path:
     return path.parent / f"{path.stem}-backups"
 
 
-def _copy(source: sqlite3.Connection, target: Path) -> None:
+BACKUP_STEP = 4096  # pages copied between progress reports (16 MB at 4 KB pages)
+
+
+def _copy(source: sqlite3.Connection, target: Path, progress: Progress | None = None) -> None:
     """Copy a live database into a new private file, and check the copy. It is written
     under a temporary name and renamed once checked, so nobody (a pruning backup run, a
     restore) ever sees half a copy."""
@@ -42,30 +46,39 @@ def _copy(source: sqlite3.Connection, target: Path) -> None:
     fd = os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
     try:
-        _fill(source, partial)
+        _fill(source, partial, progress)
         os.link(partial, target)  # fails if the name was taken meanwhile: never overwrites
     finally:
         partial.unlink(missing_ok=True)
 
 
-def _copy_dated(source: sqlite3.Connection, folder: Path, stem: str) -> Path:
+def _copy_dated(
+    source: sqlite3.Connection, folder: Path, stem: str, progress: Progress | None = None
+) -> Path:
     """A copy named stem-YYYYmmdd-HHMMSS.db; two in the same second (cron and the clerk)
     take the next free name."""
     stamp = now().strftime("%Y%m%d-%H%M%S")
     for number in range(1, 1000):
         target = folder / (f"{stem}-{stamp}.db" if number == 1 else f"{stem}-{stamp}-{number}.db")
         try:
-            _copy(source, target)
+            _copy(source, target, progress)
             return target
         except FileExistsError:
             continue
     raise XinfangError(f"{folder} 中同一秒内的副本过多，请稍后再试")
 
 
-def _fill(source: sqlite3.Connection, target: Path) -> None:
+def _fill(source: sqlite3.Connection, target: Path, progress: Progress | None = None) -> None:
     copy = sqlite3.connect(target)
     try:
-        source.backup(copy)
+        if progress is None:
+            source.backup(copy)
+        else:  # in steps, to tell how far it has got
+
+            def step(_status: int, remaining: int, total: int) -> None:
+                progress(COPY, total - remaining, total)
+
+            source.backup(copy, pages=BACKUP_STEP, progress=step)
         result = copy.execute("PRAGMA integrity_check").fetchone()[0]
         copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
     finally:
@@ -80,7 +93,13 @@ class BackedUp:
     removed: list[Path]
 
 
-def backup(conn: sqlite3.Connection, folder: Path | None = None, *, keep: int = 30) -> BackedUp:
+def backup(
+    conn: sqlite3.Connection,
+    folder: Path | None = None,
+    *,
+    keep: int = 30,
+    progress: Progress | None = None,
+) -> BackedUp:
     if keep < 1:
         raise XinfangError("保留份数至少为 1")
     target_dir = folder or default_dir(conn)
@@ -90,7 +109,7 @@ def backup(conn: sqlite3.Connection, folder: Path | None = None, *, keep: int = 
         raise XinfangError(f"无法创建备份目录 {target_dir}：{error.strerror}") from None
     office = settings.office_id(conn)
     short = office[:_OFFICE_IN_NAME]
-    target = _copy_dated(conn, target_dir, f"{_main_path(conn).stem}-{short}")
+    target = _copy_dated(conn, target_dir, f"{_main_path(conn).stem}-{short}", progress)
     return BackedUp(target, _prune(target_dir, short, office, keep))
 
 

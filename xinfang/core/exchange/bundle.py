@@ -56,6 +56,7 @@ from xinfang.core.intake.fields import REGISTRATION_FIELDS
 from xinfang.core.intake.numbering import next_in_sequence, short_number
 from xinfang.core.life import columns, links
 from xinfang.core.life.files import count_pages, files_dir, safe_name
+from xinfang.core.progress import MERGE, PACK, Progress, counted
 from xinfang.store.db import transaction
 from xinfang.store.files import private_output
 
@@ -79,7 +80,12 @@ class Bundled:
 
 
 def write(
-    conn: sqlite3.Connection, period: Period, path: Path, *, with_attachments: bool
+    conn: sqlite3.Connection,
+    period: Period,
+    path: Path,
+    *,
+    with_attachments: bool,
+    progress: Progress | None = None,
 ) -> Bundled:
     """The office's cases of `period` as a bundle at `path` (checked by the caller)."""
     span = {"first": period.first.isoformat(), "last": period.last.isoformat()}
@@ -92,7 +98,7 @@ def write(
     ).fetchall()
     base = files_dir(conn)
     cases, files, event_count = [], [], 0
-    for row in rows:
+    for row in counted(rows, PACK, progress):
         case_no = short_number(row["year"], row["seq"])
         events = [
             {**dict(event), "data": json.loads(event["data"])}
@@ -157,7 +163,9 @@ def load(path: Path) -> Bundle:
         raise XinfangError(f"汇总包 {shorten(path, 200)}：{error.message}") from None
 
 
-def merge(conn: sqlite3.Connection, paths: list[Path]) -> list[Merged]:
+def merge(
+    conn: sqlite3.Connection, paths: list[Path], progress: Progress | None = None
+) -> list[Merged]:
     """Every bundle checked first, then all merged in one transaction: all, or none."""
     bundles = [load(path) for path in paths]
     own, own_name = settings.office_id(conn), settings.get(conn, "unit_name")
@@ -175,7 +183,7 @@ def merge(conn: sqlite3.Connection, paths: list[Path]) -> list[Merged]:
         staged = _stage(staging, bundles)
         with transaction(conn):
             merger = _Merger(conn, staged, own_name)
-            results = [merger.merge(n, bundle) for n, bundle in enumerate(bundles)]
+            results = [merger.merge(n, bundle, progress) for n, bundle in enumerate(bundles)]
             links.settle(conn)  # a town's unlink, a first case merged after its repeats
             merger.save_offices()
             staging.place(merger.moves)  # last: a failure here still rolls everything back
@@ -229,11 +237,11 @@ class _Merger:
         self.moves: list[tuple[Path, Path]] = []
         self.calendar: workdays.WorkCalendar | None = None  # loaded once, when first needed
 
-    def merge(self, number: int, bundle: Bundle) -> Merged:
+    def merge(self, number: int, bundle: Bundle, progress: Progress | None = None) -> Merged:
         """Bundle `number` of this merge."""
         key, notes = self._office(bundle)
         result = Merged(self.offices[key]["name"], notes=notes)
-        for case in bundle.cases:
+        for case in counted(bundle.cases, f"{MERGE} {result.office}", progress):
             try:
                 self._case(number, bundle, key, case, result)
             except Refused as error:

@@ -27,6 +27,8 @@ from xinfang.core.life.case import Case
 from xinfang.core.life.files import files_dir, safe_name, sha256
 from xinfang.core.life.states import Status
 from xinfang.core.papers import documents
+from xinfang.core.progress import DOCUMENTS, Progress
+from xinfang.core.progress import counted as told
 from xinfang.core.vocabulary import (
     ATTACHMENT_KINDS,
     INQUIRY_MATERIALS,
@@ -253,6 +255,7 @@ def archive(
     binder: BinderFactory,
     on: str | None = None,
     by: str | None = None,
+    progress: Progress | None = None,
 ) -> Archived:
     """归档 with its case file: plan it, have `binder` write it, then in one transaction
     record the event, publish the folder, hash every file into `archive_files`, zip it."""
@@ -280,7 +283,8 @@ def archive(
     try:
         # The documents first: their pages, as written, give the 页次 the front prints.
         written = {
-            entry.stem: writer.write(entry, {**context, **entry.values}) for entry in entries
+            entry.stem: writer.write(entry, {**context, **entry.values})
+            for entry in told(entries, DOCUMENTS, progress)
         }
         made = [entry for entry in entries if entry.source is None]
         pages, counted_by = writer.count([written[entry.stem] for entry in made])

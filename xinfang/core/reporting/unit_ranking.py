@@ -9,7 +9,8 @@ gives the period's window and the as-of day D).
   cases assigned to it at the time of the revisit, counted as stats.py counts them
   (counting.satisfaction_counted). 综合得分 = 40×按期受理率 + 40×按期报送率 + 20×满意率, a rate without a
   denominator counting in full; ranked best first, equal scores sharing a place (并列)
-  and listed by name. A unit's deadlines are those opened by its assignment (交办 or
+  and listed by name. A unit with no rate to measure (nothing due, met or revisited yet)
+  has no score and no place: listed last, not first at full marks. A unit's deadlines are those opened by its assignment (交办 or
   改派; a 退回重办 reopens the report's; a 退单 answers the unit_accept one, as the
   unit's decision on taking the case; a 并案 ends them unmet: neither met nor, after
   it, past due); a case is the unit's at a revisit when its last
@@ -56,7 +57,7 @@ class UnitScore:
     overdue_reports: int = 0
     revisited: int = 0
     satisfied: int = 0
-    rank: int = 0
+    rank: int | None = None  # None: no score, no place
     submissions: int = 0  # unit-report events in the window (报送次数)
     submissions_sent_back: int = 0  # of those, sent back by D
     sent_back: int = 0  # 退回重办
@@ -87,10 +88,12 @@ class UnitScore:
         return rate(self.passed, self.submissions)
 
     @property
-    def score(self) -> float:
+    def score(self) -> float | None:
+        shares: list[float | None] = [getattr(self, key) for key, _ in WEIGHTS]
+        if all(share is None for share in shares):
+            return None
         total = 0.0
-        for key, weight in WEIGHTS:
-            share: float | None = getattr(self, key)
+        for share, (_, weight) in zip(shares, WEIGHTS, strict=True):
             total += weight * (1.0 if share is None else share)
         return round(total, 2)
 
@@ -150,8 +153,10 @@ def rank_units(
             score.revisited += 1
             score.satisfied += satisfaction in counted
     _count_routing(conn, scores, {"first": first, "last": last, "as_of": day})
-    ranked = sorted(scores.values(), key=lambda s: (-s.score, s.unit))
+    ranked = sorted(scores.values(), key=lambda s: (s.score is None, -(s.score or 0), s.unit))
     for number, score in enumerate(ranked, 1):
+        if score.score is None:
+            continue
         # Equal scores share a place (并列), as in the office's own rankings.
         tied = number > 1 and ranked[number - 2].score == score.score
         score.rank = ranked[number - 2].rank if tied else number

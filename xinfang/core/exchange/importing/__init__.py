@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import gc
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -63,6 +63,7 @@ from xinfang.core.exchange.importing.writing import (
 )
 from xinfang.core.life.acting import actor_name
 from xinfang.core.life.states import STATUS_LABELS
+from xinfang.core.progress import READ, Progress, counted
 from xinfang.core.validate import parse_int
 from xinfang.core.vocabulary import UPPER_SOURCE
 
@@ -121,10 +122,14 @@ def import_file(
     closed_before: str | None = None,
     value_maps: Iterable[str] = (),
     add_values: bool = False,
+    progress: Progress | None = None,
+    on_header: HeaderFound | None = None,
 ) -> ImportResult:
     """Read the file, plan every row, and (unless dry_run) write the cases, their events
     and deadlines, the new list values and the rejects workbook (with `write_rejects`,
-    the outputs' writer: the core writes no workbook itself) in one transaction."""
+    the outputs' writer: the core writes no workbook itself) in one transaction.
+    `on_header` hears where the table is as soon as it is found, `progress` the rows
+    read and written."""
     # Nothing here makes reference cycles, but with 100,000 rows in hand the cyclic
     # collector would keep re-scanning them all: a third of the time of a large import.
     enabled = gc.isenabled()
@@ -134,10 +139,15 @@ def import_file(
             conn, path, sheet=sheet, maps=maps, defaults=defaults, year=year,
             dry_run=dry_run, rejects=rejects, force=force, by=by, write_rejects=write_rejects,
             closed_before=closed_before, value_maps=value_maps, add_values=add_values,
+            progress=progress, on_header=on_header,
         )  # fmt: skip
     finally:
         if enabled:
             gc.enable()
+
+
+# (the sheet, the header's row number, the columns not read): told before the rows are.
+HeaderFound = Callable[[str | None, int, list[str]], None]
 
 
 def _upper(cells: Sequence[Any], marks: list[int], values: dict[str, Any]) -> dict[str, Any]:
@@ -178,6 +188,8 @@ def _import(
     closed_before: str | None,
     value_maps: Iterable[str],
     add_values: bool,
+    progress: Progress | None,
+    on_header: HeaderFound | None,
 ) -> ImportResult:
     source = Path(path)
     maps = list(maps)
@@ -194,17 +206,19 @@ def _import(
     unread = [text for i, text in enumerate(table.header) if i not in table.columns]
     upper = {"source"} if table.heading.upper else set()
     check_columns(table.header_row, {*labels, *fixed, *upper}, unread)
+    kept = kept_columns(table.header, {*table.columns, *table.paired}, maps)
+    if on_header is not None:
+        on_header(table.sheet, table.header_row, list(kept.values()))
     target = None if dry_run else rejects_path(source, rejects, force=force)
     reader = Reader(conn, labels, year, Dating(table, labels).order)
     known = known_fingerprints(conn)
-    kept = kept_columns(table.header, {*table.columns, *table.paired}, maps)
     seen: dict[str, int] = {}  # fingerprint -> the row of the file that has it first
     plans: list[Plan] = []
     rejected: list[Rejected] = []
     skipped: list[Rejected] = []
     blanks = 0
     lacking: dict[str, int] = {}  # required field -> rejected rows without it
-    for number, cells in table.rows:
+    for number, cells in counted(table.rows, READ, progress):
         values = {
             key: cells[index]
             for index, key in table.columns.items()
@@ -247,7 +261,7 @@ def _import(
         batch, meanwhile = write(
             conn, reader, plans, origin, actor,
             rejected=listed, header=table.header, target=target,
-            write_rejects=write_rejects or _no_rejects_writer,
+            write_rejects=write_rejects or _no_rejects_writer, progress=progress,
         )  # fmt: skip
         skipped += [Rejected(row, ["已由同时进行的导入写入"], []) for row in meanwhile]
     return ImportResult(

@@ -26,6 +26,7 @@ from xinfang.core.life.actions import EVENTS
 from xinfang.core.life.case import Case
 from xinfang.core.life.columns import LOCAL, PROJECTED
 from xinfang.core.life.states import STATUS_LABELS, Status
+from xinfang.core.progress import WRITE, Progress, counted
 from xinfang.store.db import transaction
 
 PREVIEW = 10
@@ -82,6 +83,7 @@ class Batch:
         origin: dict[str, Any],
         actor: str,
         version: int | None,
+        progress: Progress | None = None,
     ) -> None:
         self.reader = reader
         self.origin = origin  # the file and sheet, kept in each register event
@@ -101,7 +103,7 @@ class Batch:
         self.preview: list[Preview] = []
         self.statuses: Counter[str] = Counter()
         self.overdue = 0
-        for plan in plans:
+        for plan in counted(plans, WRITE, progress):
             self._add(plan)
 
     def _number(self, name: str, year: int) -> int:
@@ -254,6 +256,7 @@ def write(
     header: list[str],
     target: Path,
     write_rejects: RejectsWriter,
+    progress: Progress | None = None,
 ) -> tuple[Batch, list[int]]:
     """The cases inserted and the rejected rows written to `target` (by the outputs'
     writer the caller passes in), all in one transaction; also the rows of the plans
@@ -261,7 +264,7 @@ def write(
     with transaction(conn):
         fresh = known_fingerprints(conn)  # another import may have finished meanwhile
         kept = [plan for plan in plans if not imported_before(plan, fresh)]
-        batch = Batch(conn, reader, kept, origin, actor, rules.current_version(conn))
+        batch = Batch(conn, reader, kept, origin, actor, rules.current_version(conn), progress)
         batch.insert(conn)
         if rejected:
             write_rejects(target, header, rejected)
