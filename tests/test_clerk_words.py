@@ -173,3 +173,9 @@ def test_one_name_for_the_notice_method(run, registered) -> None:
     run("notify", registered, "--notice-method", "书面告知书", "--on", "2026-11-03")
     assert show(run)["notice_method"] == "书面告知书"
     assert "--notice-method" in run("notify", "--help").stdout
+
+
+def test_other_due_dates_without_a_year_lie_ahead(run, registered, sql) -> None:
+    advance(run, registered, "assign")
+    run("supervise", registered, "--due", "12-14", "--reason", "县长批示", "--on", "2026-11-20")
+    assert "2026-12-14" in str(sql("SELECT data FROM events WHERE action = 'supervise'"))

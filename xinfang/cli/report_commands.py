@@ -110,7 +110,7 @@ _table_command(
     "handle",
     """信访问题办理情况汇总表：统计期间内【受理】的全部信访事项，一件一行。
 
-    办理情况、是否属实、是否办结按期间最后一天（或 --as-of）的状态填写。
+    办理情况、是否属实、是否办结按期间最后一天（或 --as-of）的状态填写。不给期间的：每月 10 日前为上月，10 日起为本月。
 
     例：xinfang report handle --month 2026-11；xinfang report handle --quarter 2026Q4 --as-of 2027-01-10
     """,

@@ -16,10 +16,11 @@ _QUARTER = re.compile(r"^\s*(\d{4})\s*[-年]?\s*[Qq第]?\s*([1-4])\s*季?度?\s*
 _HALF = re.compile(r"^\s*(\d{4})\s*(?:-?\s*[Hh]\s*([12])|年?\s*([上下])半年)\s*$")
 _YEAR = re.compile(r"^\s*(\d{4})\s*年?\s*$")
 HALF_NAMES = {1: "上半年", 2: "下半年"}
-# 本季度, 上季度, 今年, 去年: counted back from today (本月/上月 are parse_month's).
+# 本季度, 上季度, 今年, 去年: counted back from today (本月/上月 are parse_month's). Not
+# 上半年/下半年: in January, which year's would be a guess; the year is written (2026H2).
 _RELATIVE = {
     "本季度": ("quarter", 0), "这个季度": ("quarter", 0), "上季度": ("quarter", 1),
-    "上个季度": ("quarter", 1), "上半年": ("half", 0), "下半年": ("half", 0),
+    "上个季度": ("quarter", 1),
     "今年": ("year", 0), "本年": ("year", 0), "本年度": ("year", 0), "去年": ("year", 1),
 }  # fmt: skip
 # The monthly tables go out early in the month: until this day, the month just ended.
@@ -112,12 +113,10 @@ def monthly_default(day: date) -> Period:
 
 
 def _relative(text: str | None, kind: str) -> Period | None:
-    """本季度, 上季度, 今年, 去年 and the halves of this year, as a period; else None."""
+    """本季度, 上季度, 今年, 去年 as a period; else None."""
     named = _RELATIVE.get((text or "").strip())
     if named is None or named[0] != kind:
         return None
-    if text and text.strip() in ("上半年", "下半年"):
-        return half_of(date(today().year, 1 if text.strip() == "上半年" else 7, 1))
     period = KINDS[kind](today())
     for _ in range(named[1]):
         period = period.previous()
@@ -150,7 +149,7 @@ def choose(
         given.append("--from/--to")
     if not given and monthly:
         return monthly_default(today())
-    for kind, value in (("quarter", quarter), ("half", half), ("year", year)):
+    for kind, value in (("quarter", quarter), ("year", year)):
         relative = _relative(value, kind) if len(given) == 1 else None
         if relative is not None:
             return relative
