@@ -13,13 +13,16 @@ from xinfang.cli.base import (
     ByOption,
     CaseArgument,
     DbOption,
+    OldUnusualOption,
     OnOption,
     PersonOption,
     PhoneOption,
+    UnusualOption,
     open_ledger,
 )
 from xinfang.cli.root import command
 from xinfang.core import vocabulary
+from xinfang.core.clock import due as due_words
 from xinfang.core.intake.numbering import formal_number
 from xinfang.core.life import closing, deciding, handling, notes, timing
 from xinfang.core.settings import get as setting
@@ -50,7 +53,7 @@ def _notice_open(conn: sqlite3.Connection, case_no: str) -> None:
     if case.notified_on and not deadlines.notice_given(conn, case):
         typer.echo(
             f"{case.notice_method}已记录，但规则要求须书面告知，告知期限仍未完成；"
-            f"书面告知后用 xinfang notify {case_no} --method {vocabulary.WRITTEN_NOTICE} 记录"
+            f"书面告知后用 xinfang notify {case_no} --notice-method {vocabulary.WRITTEN_NOTICE} 记录"
         )
 
 
@@ -156,10 +159,11 @@ def notify_command(
     method: Annotated[
         str,
         typer.Option(
-            "--method",
+            "--notice-method",
             help=f"告知方式：{'、'.join(vocabulary.NOTICE_METHODS)}；联系不上的填 {vocabulary.UNREACHABLE}",
         ),
     ] = vocabulary.WRITTEN_NOTICE,
+    old_method: Annotated[str | None, typer.Option("--method", hidden=True)] = None,  # old name
     reason: Annotated[
         str | None, typer.Option("--reason", help="无法联系的理由，如 电话空号、地址查无此人")
     ] = None,
@@ -169,11 +173,12 @@ def notify_command(
 ) -> None:
     """记录已告知信访人受理、不予受理或转送的决定（是否告知）。
 
-    规则要求书面告知的，电话告知照记但不算告知完成；信访人无法联系的用 --method 无法联系 --reason 写明理由。
+    规则要求书面告知的，电话告知照记但不算告知完成；信访人无法联系的用 --notice-method 无法联系 --reason 写明理由。
 
-    例：xinfang notify 2026-0001 --on 2026-11-24 --method 书面告知书；xinfang notify 2026-0001 --method 无法联系 --reason "电话空号"
+    例：xinfang notify 2026-0001 --on 2026-11-24 --notice-method 书面告知书；xinfang notify 2026-0001 --notice-method 无法联系 --reason "电话空号"
     """
     conn = open_ledger(db)
+    method = old_method or method
     case_no = deciding.notify(conn, case, method=method, reason=reason, on=on, by=by)
     _done("已记录告知", case_no)
     _notice_open(conn, case_no)
@@ -183,7 +188,7 @@ def notify_command(
 def assign_command(
     case: CaseArgument,
     to: Annotated[str, typer.Option("--to", help="承办单位（乡镇或部门）")],
-    due: Annotated[str, typer.Option("--due", help="办结期限，如 2026-12-05")],
+    due: Annotated[str, typer.Option("--due", help=f"办结期限，{due_words.HELP}")],
     person: PersonOption = None,
     phone: PhoneOption = None,
     on: OnOption = None,
@@ -423,7 +428,8 @@ def correct_command(
     field: Annotated[str, typer.Option("--field", help="要更正的字段，如 联系电话 或 phone")],
     value: Annotated[str, typer.Option("--value", help="更正后的值（空字符串表示清空）")],
     reason: Annotated[str | None, typer.Option("--reason", help="更正理由")] = None,
-    force: Annotated[bool, typer.Option("--force", help="确认不常见的电话或身份证号")] = False,
+    unusual: UnusualOption = False,
+    old_unusual: OldUnusualOption = False,
     on: OnOption = None,
     by: ByOption = None,
     db: DbOption = None,
@@ -434,8 +440,9 @@ def correct_command(
     """
     conn = open_ledger(db)
     case_no = notes.correct(
-        conn, case, field=field, value=value, reason=reason, force=force, on=on, by=by
-    )
+        conn, case, field=field, value=value, reason=reason, force=unusual or old_unusual,
+        on=on, by=by,
+    )  # fmt: skip
     _done("已更正", case_no, f"（{field}）")
 
 

@@ -40,16 +40,25 @@ def show_command(
 
 
 Status = Annotated[
-    str | None, typer.Option("--status", help="状态，如 已受理、已答复；在办 = 全部未办结")
+    str | None,
+    typer.Option(
+        "--status",
+        help="状态，如 已受理、已答复（写出状态名中独有的一部分即可）；在办、办理中 = 全部未办结",
+    ),
 ]
-Month = Annotated[str | None, typer.Option("--month", help="信访月份，如 2026-11")]
-From = Annotated[str | None, typer.Option("--from", help="信访时间起（含）")]
-To = Annotated[str | None, typer.Option("--to", help="信访时间止（含）")]
+Month = Annotated[str | None, typer.Option("--month", help="信访月份，如 2026-11、本月、上月")]
+From = Annotated[str | None, typer.Option("--from", help="信访时间起（含），如 11-01、上周一")]
+To = Annotated[str | None, typer.Option("--to", help="信访时间止（含），如 11-30、昨天")]
 Source = Annotated[str | None, typer.Option("--source", help="信访来源")]
 Form = Annotated[str | None, typer.Option("--form", help="信访形式")]
-Category = Annotated[str | None, typer.Option("--category", help="问题类型")]
+Category = Annotated[
+    list[str] | None, typer.Option("--category", help="问题类型；可重复给出，任一即可")
+]
 Town = Annotated[str | None, typer.Option("--town", help="属地")]
-Unit = Annotated[str | None, typer.Option("--unit", help="承办单位")]
+Unit = Annotated[
+    list[str] | None,
+    typer.Option("--unit", help="承办单位，可只写名称的一部分（如 救助）；可重复给出，任一即可"),
+]
 Text = Annotated[str | None, typer.Option("--text", help="在姓名、内容、地址、备注中查找")]
 Overdue = Annotated[bool, typer.Option("--overdue", help="只列有已超期期限的案件")]
 DueWithin = Annotated[
@@ -58,7 +67,8 @@ DueWithin = Annotated[
 Sort = Annotated[
     str,
     typer.Option(
-        "--sort", help="排序：number（按编号，默认）、newest（最新的在前）或 due（按最近的期限）"
+        "--sort",
+        help="排序：编号（number，默认）、最新（newest，最新的在前）或 期限（due，按最近的期限）",
     ),
 ]
 Limit = Annotated[str | None, typer.Option("--limit", help="最多列出几件")]

@@ -8,7 +8,15 @@ from typing import Annotated, Any
 
 import typer
 
-from xinfang.cli.base import ByOption, DbOption, JsonOption, open_ledger, print_json
+from xinfang.cli.base import (
+    ByOption,
+    DbOption,
+    JsonOption,
+    OldUnusualOption,
+    UnusualOption,
+    open_ledger,
+    print_json,
+)
 from xinfang.cli.root import command
 from xinfang.core import settings
 from xinfang.core.errors import InvalidInput
@@ -123,12 +131,17 @@ def register_command(
         str | None,
         typer.Option("--link", help="作为重复信访关联到此前的案件（编号），如内容相似的旧件"),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="确认不常见的电话或身份证号")] = False,
+    unusual: UnusualOption = False,
+    old_unusual: OldUnusualOption = False,
     interactive: Annotated[
         bool, typer.Option("--interactive", "-i", help="逐项提问登记（终端中不带选项时默认）")
     ] = False,
     on: Annotated[
-        str | None, typer.Option("--on", help="信访时间（收到的日期和时间），默认现在")
+        str | None,
+        typer.Option(
+            "--on",
+            help="信访时间（收到的日期和时间），默认现在；如 11月22日 14:30、昨天下午、上周五",
+        ),
     ] = None,
     by: ByOption = None,
     as_json: JsonOption = False,
@@ -163,6 +176,7 @@ def register_command(
         "posted_at": posted_at,
     }
     given = any(value not in (None, False) for value in values.values())
+    force = unusual or old_unusual
     conn = open_ledger(db)
     if interactive or (not given and at_terminal()):
         values = _interview(conn, force=force)

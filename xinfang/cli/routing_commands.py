@@ -18,13 +18,14 @@ from xinfang.cli.base import (
     open_ledger,
 )
 from xinfang.cli.root import command
+from xinfang.core.clock import due as due_words
 from xinfang.core.intake.numbering import formal_number
 from xinfang.core.life import routing
 from xinfang.core.settings import get as setting
 
 DueOption = Annotated[
     str | None,
-    typer.Option("--due", help="新的办结期限，如 2026-12-05；不填则沿用原期限（须未届满）"),
+    typer.Option("--due", help=f"新的办结期限，{due_words.HELP}；不填则沿用原期限（须未届满）"),
 ]
 
 

@@ -9,7 +9,16 @@ from typing import Annotated
 import click
 import typer
 
-from xinfang.cli.base import Command, DbOption, JsonOption, new_app, open_ledger, print_json
+from xinfang.cli.base import (
+    Command,
+    DbOption,
+    JsonOption,
+    OldUnusualOption,
+    UnusualOption,
+    new_app,
+    open_ledger,
+    print_json,
+)
 from xinfang.cli.root import app, command
 from xinfang.core import presets, settings
 from xinfang.core.clock import rules
@@ -244,7 +253,8 @@ def config_unit(
     liaison: Annotated[str | None, typer.Option("--liaison", help="信访联络员")] = None,
     phone: Annotated[str | None, typer.Option("--phone", help="联络员电话")] = None,
     remove: Annotated[bool, typer.Option("--remove", help="从名单中删除")] = False,
-    force: Annotated[bool, typer.Option("--force", help="确认不常见的电话号码")] = False,
+    unusual: UnusualOption = False,
+    old_unusual: OldUnusualOption = False,
     db: DbOption = None,
 ) -> None:
     """增加或修改承办单位及其联络员；--remove 删除。
@@ -256,7 +266,9 @@ def config_unit(
         settings.remove_unit(conn, name)
         typer.echo(f"已删除承办单位：{name}")
         return
-    unit = settings.save_unit(conn, name, liaison=liaison, phone=phone, force=force)
+    unit = settings.save_unit(
+        conn, name, liaison=liaison, phone=phone, force=unusual or old_unusual
+    )
     contact = "，".join(x for x in (unit.liaison, unit.phone) if x)
     typer.echo(f"承办单位：{unit.name}" + (f"（联络员 {contact}）" if contact else ""))
 

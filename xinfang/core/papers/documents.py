@@ -185,9 +185,17 @@ BY_TITLE = {document.title: document for document in DOCUMENTS}
 
 
 def find_document(name: str) -> Document:
-    for document in DOCUMENTS:
-        if name in (document.key, document.title):
-            return document
+    """A document by its key, its title or a part only one title has (答复书)."""
+    from xinfang.core import words
+
+    fitting = words.matching(
+        name, [(d.key, d) for d in DOCUMENTS] + [(d.title, d) for d in DOCUMENTS]
+    )
+    if len(fitting) == 1:
+        return next(iter(fitting.values()))
+    if fitting:
+        titles = [document.title for document in fitting.values()]
+        raise StepRefused(f"“{shorten(name)}”可指{'、'.join(titles)}；请写得更完整些")
     raise StepRefused(
         f"没有“{shorten(name)}”这种文书；可打印：{'、'.join(d.title for d in DOCUMENTS)}（xinfang print --list）"
     )

@@ -22,6 +22,7 @@ from xinfang.core.life.ledger import events_of, find
 from xinfang.core.life.states import OPEN_STATUSES, STATUS_LABELS, Status
 from xinfang.core.validate import clean_text, parse_int
 from xinfang.core.vocabulary import COLLECTIVE
+from xinfang.core.words import pick
 
 HIDDEN_COLUMNS = ("id", "year", "seq", "rule_version", "repeat_of", "repeat_of_no")
 REPEAT_OF = "(SELECT printf('%d-%04d', r.year, r.seq) FROM cases r WHERE r.id = cases.repeat_of)"
@@ -150,6 +151,13 @@ def _joins(conn: sqlite3.Connection, case: Case) -> dict[str, Any]:
     return {"joined_into": shown}
 
 
+# Each sort key by its English and Chinese names.
+SORT_NAMES = (
+    ("number", "number"), ("编号", "number"), ("newest", "newest"), ("最新", "newest"),
+    ("due", "due"), ("期限", "due"), ("到期", "due"),
+)  # fmt: skip
+
+
 @dataclass
 class Filters:
     status: str | None = None
@@ -158,25 +166,32 @@ class Filters:
     date_to: str | None = None
     source: str | None = None
     form: str | None = None
-    category: str | None = None
+    category: str | list[str] | None = None  # several: any of them
     township: str | None = None
-    unit: str | None = None
+    unit: str | list[str] | None = None
     text: str | None = None
     overdue: bool = False
     due_within: str | int | None = None
     sort: str = "number"
     limit: str | int | None = None
 
+    def __post_init__(self) -> None:
+        self.sort = pick(self.sort, SORT_NAMES, "排序", "排序方式")  # 期限 is due
+
+
+_OPEN_WORDS = ("open", "在办", "未办结", "办理中")
+
 
 def parse_status(text: str) -> set[str]:
-    """A status by its English name or Chinese label; 办理中/open means every open one."""
-    if text in ("open", "未办结", "在办"):
-        return {status.value for status in OPEN_STATUSES}
+    """A status by its English name, its label as `show` prints it (已受理（办理中）), the
+    label's head (已受理) or a part only one label has (已受); 在办/办理中/open: every open
+    one (办理中 alone is what a clerk says of any case still being worked on)."""
+    open_ones = frozenset(status.value for status in OPEN_STATUSES)
+    names = [(word, open_ones) for word in _OPEN_WORDS]
     for status, label in STATUS_LABELS.items():
-        if text in (status.value, label, label.split("（")[0]):
-            return {status.value}
-    allowed = "、".join(label.split("（")[0] for label in STATUS_LABELS.values())
-    raise InvalidInput("状态", f"没有“{text}”这种状态；可选：{allowed}、在办")
+        one = frozenset({status.value})
+        names += [(status.value, one), (label.split("（")[0], one), (label, one)]
+    return set(pick(text, names, "状态", "状态"))
 
 
 def _period(filters: Filters) -> tuple[date | None, date | None]:
@@ -189,6 +204,14 @@ def _period(filters: Filters) -> tuple[date | None, date | None]:
     if start and end and end < start:
         raise InvalidInput("截止日期", "不能早于起始日期")
     return start, end
+
+
+def _wanted(conn: sqlite3.Connection, column: str, value: str | list[str] | None) -> list[str]:
+    """The values a filter allows; a unit may be named by a part of its name."""
+    values = [value] if isinstance(value, str) else list(value or ())
+    if column == "unit":
+        return [settings.unit_named(conn, name, strict=False) for name in values]
+    return values
 
 
 def text_matches(conn: sqlite3.Connection, text: str, *, latest: int | None = None) -> str:
@@ -231,10 +254,10 @@ def list_cases(
         conditions.append("received_at < date(?, '+1 day')")
         params.append(end.isoformat())
     for column in ("source", "form", "category", "township", "unit"):
-        value = getattr(filters, column)
-        if value:
-            conditions.append(f"{column} = ?")
-            params.append(value)
+        wanted = _wanted(conn, column, getattr(filters, column))
+        if wanted:  # repeated (--category A --category B): any of them
+            conditions.append(f"{column} IN ({', '.join('?' * len(wanted))})")
+            params.extend(wanted)
     if filters.text is not None:
         alone = not conditions and not filters.overdue and filters.due_within is None
         latest = None
@@ -255,11 +278,6 @@ def list_cases(
         "due": f"{URGENT_FIRST}, {NEXT_DUE} IS NULL, {NEXT_DUE}, year, seq",
     }
     last = ""
-    if filters.sort not in order:
-        raise InvalidInput(
-            "排序",
-            f"只能是 number（按编号）、newest（最新的在前）或 due（按期限），不能是“{filters.sort}”",
-        )
     if filters.limit is not None:
         limit = parse_int(filters.limit, "最多列出", minimum=1, maximum=1_000_000)
         # Choose the cases first, then compute the derived columns for those only: sorting
