@@ -78,7 +78,10 @@ def test_a_12345_work_order(db_path):
     assert (values["source"], values["form"]) == ("12345热线", "来电")
     assert values["received_at"] == "2026-11-20 14:32:00"  # 派单时间: when it reached us
     assert values["category"] == "特困人员救助供养"
-    assert values["content"].startswith("来电人反映其父") and "请相关部门核实办理。" in values["content"]
+    assert (
+        values["content"].startswith("来电人反映其父")
+        and "请相关部门核实办理。" in values["content"]
+    )
     assert "办理时限" not in values["content"]
     assert "工单编号 ZY20261120000153" in pasted.notes
 

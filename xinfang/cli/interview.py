@@ -15,7 +15,7 @@ import typer
 from rich.cells import cell_len
 
 from xinfang.core import settings
-from xinfang.core.errors import InvalidInput
+from xinfang.core.errors import InvalidInput, XinfangError
 from xinfang.core.intake.fields import (
     FIELDS_BY_KEY,
     ONLINE_FIELDS,
@@ -238,3 +238,18 @@ def interview(
     values = talk.run(ask_optional=ask_optional, repeats=repeats)
     return values, talk.unusual
 
+
+def unusual_confirmed(conn: sqlite3.Connection, given: dict[str, Any]) -> bool:
+    """Options complete at a terminal: an unusual phone or ID number is asked about there
+    and then, not refused with "add an option"; turned down, nothing is registered."""
+    talk = Interview(conn, given, force=False)
+    for key, value in given.items():
+        field = FIELDS_BY_KEY.get(key)
+        if field is None or field.kind not in UNUSUAL:
+            continue
+        try:
+            clean_value(conn, field, value, force=False)
+        except InvalidInput as error:
+            if talk.overruled(field, str(value), error) is None:
+                raise XinfangError(f"{without_hint(error.message)}；未登记") from None
+    return talk.unusual

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from xinfang.cli.base import ByOption, DbOption, JsonOption, open_ledger, print_json
-from xinfang.cli.interview import interview, yes_no
+from xinfang.cli.interview import interview, unusual_confirmed, yes_no
 from xinfang.cli.root import command
 from xinfang.core.errors import InvalidInput
 from xinfang.core.intake import registration
@@ -182,6 +182,8 @@ def _register(
         given, unusual = interview(conn, given, force=force)
     elif terminal and missing(given):  # the options given are kept; the rest asked
         given, unusual = interview(conn, given, force=force, ask_optional=False)
+    elif terminal and not force:
+        unusual = unusual_confirmed(conn, given)
     asked: list[Match] = []
 
     def ask(candidates: list[Match]) -> str | None:

@@ -36,7 +36,9 @@ _ALL = sorted({label for labels in LABELS.values() for label in labels}, key=len
 # A label starts a line or follows a space or a separator, and ends with a colon.
 _LABEL = re.compile(r"(?m)(?:^|(?<=[\s，,；;。|]))(" + "|".join(_ALL) + r")[ \t]*[:：][ \t]*")
 _ANY_LABEL = re.compile(r"\n[ \t]*[\u4e00-\u9fff]{2,8}[ \t]*[:：]")
-_SELF = re.compile(r"(?:我叫|我是|本人(?:叫|是|系)?)([^，,。；;！!\n（(]{2,30}?)(?=[，,。；;！!\n（(]|$)")
+_SELF = re.compile(
+    r"(?:我叫|我是|本人(?:叫|是|系)?)([^，,。；;！!\n（(]{2,30}?)(?=[，,。；;！!\n（(]|$)"
+)
 _LIVES = re.compile(r"(?:家住|住在|居住在|现住|住址为)([^，,。；;！!\n]{3,40})")
 _PEOPLE = ("村民", "居民", "群众", "农民", "职工", "老人", "业主", "住户", "党员", "家属")
 _HAN = re.compile(r"[\u4e00-\u9fff]{2,4}")
@@ -49,7 +51,7 @@ _DATE = re.compile(
 )
 _HINT = re.compile(r"[；，]\s*(?:请核对号码，)?如确认无误，?请加 --[a-z-]+")
 _URL = re.compile(r"https?://[^\s，。；）)]+")
-_PLATFORMS = ("人民网领导留言板", "领导留言板", "人民网", "微博", "抖音", "快手", "微信公众号", "今日头条")
+_PLATFORMS = ("人民网领导留言板", "领导留言板", "人民网", "微博", "抖音", "快手", "微信公众号", "今日头条")  # fmt: skip
 # Common words for the seed's categories: a guess only, used when the office has that category.
 _CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
     "最低生活保障": ("低保",),
@@ -61,7 +63,9 @@ _CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
     "殡葬管理": ("殡葬", "火化", "墓地", "公墓"),
     "婚姻登记": ("结婚", "离婚", "婚姻登记"),
 }
-_SALUTATION = re.compile(r"^(?:尊敬的|敬爱的)?[^\n：:]{0,20}(?:领导|同志|局|政府|县长|书记|您好)[：:，,]?$")
+_SALUTATION = re.compile(
+    r"^(?:尊敬的|敬爱的)?[^\n：:]{0,20}(?:领导|同志|局|政府|县长|书记|您好)[：:，,]?$"
+)
 _CLOSING = re.compile(r"^(?:此致|敬礼|特此反映)")
 
 
