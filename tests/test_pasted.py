@@ -155,3 +155,8 @@ def test_yes_refuses_when_required_fields_are_missing(run, db_path, text, absent
 def test_a_missing_file_is_refused(run):
     out = run("register", "--from-text", "nowhere.txt", "--dry-run", expect=2)
     assert "nowhere.txt" in out.stderr
+
+
+def test_dry_run_is_for_a_pasted_text_only(run):
+    out = run("register", "--name", "张三", "--dry-run", expect=2)
+    assert out.stderr == "错误：--dry-run：只与 --from-text 一起使用\n"

@@ -1,4 +1,5 @@
-"""`xinfang register`: by options, or by questions when the clerk gives none at a terminal."""
+"""`xinfang register`: by options, by questions at a terminal (for what the options do not
+give, then a summary to confirm), or from a pasted text (`--from-text`)."""
 
 from __future__ import annotations
 
@@ -156,6 +157,8 @@ def _register(
     dry_run: bool,
     yes: bool,
 ) -> None:
+    if text is None and (dry_run or yes):
+        raise InvalidInput("--dry-run" if dry_run else "--yes", "只与 --from-text 一起使用")
     terminal = at_terminal()
     if on:
         given["received_at"] = on
