@@ -218,8 +218,8 @@ ANSWERS = [
 
 
 def interview(run, answers: list[str], expect: int = 0):
-    # The last question, 反映人身份 (人大代表/政协委员/…), is left empty.
-    return run("register", "-i", input="\n".join([*answers, ""]) + "\n", expect=expect)
+    # The last question, 反映人身份 (人大代表/政协委员/…), is left empty; Enter confirms.
+    return run("register", "-i", input="\n".join([*answers, "", ""]) + "\n", expect=expect)
 
 
 def times_asked(stdout: str, label: str) -> int:
@@ -255,7 +255,7 @@ def test_interactive_register(run):
 
 
 def test_interactive_asks_again_after_a_bad_answer(run):
-    answers = [*ANSWERS[:5], "12345", *ANSWERS[5:]]
+    answers = [*ANSWERS[:5], "12345", "n", *ANSWERS[5:]]  # not kept as an unusual number
     out = interview(run, answers)
     assert "联系电话：所填号码（5 位）不是有效的手机号" in out.stdout
     assert times_asked(out.stdout, "联系电话") == 2
