@@ -15,6 +15,7 @@ from typing import Any
 
 # Modules in --help order, each with the commands (or command groups) it registers.
 MODULES: dict[str, tuple[str, ...]] = {
+    "today_command": ("today",),
     "register_command": ("register",),
     "case_commands": (
         "accept", "reject", "transfer", "notify", "assign", "unit-accept", "unit-report",
@@ -71,4 +72,9 @@ def __getattr__(name: str) -> Any:
 
 
 def main() -> None:
-    load(modules_for(sys.argv[1:]))()
+    args = sys.argv[1:]
+    if not args and sys.stdin.isatty() and sys.stdout.isatty():
+        # `xinfang` alone at a terminal: the day's agenda (piped: the help, as before).
+        load(modules_for(["today"]))(args=["today"])
+        return
+    load(modules_for(args))()
