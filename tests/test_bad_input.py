@@ -390,7 +390,6 @@ CASES = [
     ("calendar-import-control-line", "calendar import {F}/control.txt", "第 1 行"),
     ("calendar-import-huge-line", "calendar import {F}/huge.txt", "第 1 行"),
     ("calendar-import-empty", "calendar import {F}/empty.txt", "中没有任何日期"),
-    ("calendar-show-no-month", "calendar show", "缺少必填项 MONTH"),
     ("calendar-show-month-13", "calendar show 2026-13", "月份：无法识别"),
     ("calendar-show-huge", "calendar show <BIG>", "月份：无法识别"),
     ("calendar-confirm-letters", "calendar confirm abc", "年份：“abc”不是整数"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,11 +15,15 @@ from xinfang.core.clock import holidays
 from xinfang.core.clock.promises import WEEKDAYS as WEEKDAY_NAMES
 from xinfang.core.clock.workdays import HOLIDAY, WORKDAY
 
+if TYPE_CHECKING:
+    from xinfang.core import agenda
+
 calendar_app = new_app(
     "工作日历：节假日和调休上班日。已安装的 chinese-calendar 不含的年份，"
-    "请按国务院办公厅通知录入（可直接粘贴通知全文）。\n\n例：xinfang calendar show 2026-10；"
+    "请按国务院办公厅通知录入（可直接粘贴通知全文）。\n\n例：xinfang calendar（本月）；xinfang calendar show 2026-10；"
     "xinfang calendar import -（粘贴通知）；xinfang calendar set 2027-01-01..2027-01-03 休"
 )
+calendar_app.info.no_args_is_help = False  # `xinfang calendar` alone: this month
 app.add_typer(calendar_app, name="calendar")
 
 WEEKDAYS = "一二三四五六日"
@@ -135,27 +139,56 @@ def calendar_import(
     _print_changes(done)
 
 
+@calendar_app.callback(invoke_without_command=True)
+def calendar_default(ctx: typer.Context, db: DbOption = None) -> None:
+    """不带子命令：显示本月日历。"""
+    if ctx.invoked_subcommand is None:
+        calendar_show(None, db)
+
+
 @calendar_app.command("show", cls=Command)
 def calendar_show(
-    month: Annotated[str, typer.Argument(help="月份，如 2026-10")],
+    month: Annotated[str | None, typer.Argument(help="月份，如 2026-10；不给则为本月")] = None,
     db: DbOption = None,
 ) -> None:
-    """按月显示日历：工作日、周末、节假日（休）和调休上班日（班）。
+    """按月显示日历：工作日、周末、节假日（休）和调休上班日（班），以及每天到期的期限数。
 
-    例：xinfang calendar show 2026-10
+    例：xinfang calendar；xinfang calendar show 2026-10
     """
-    view = holidays.month(open_ledger(db), month)
-    typer.echo(f"{view.first.year}年{view.first.month}月")
+    from xinfang.core import agenda
+    from xinfang.core.clock.dates import today
+
+    view = agenda.month_view(open_ledger(db), month or today().strftime("%Y-%m"))
+    for line in month_lines(view, today()):
+        typer.echo(line)
+
+
+CELL = 8  # a day: its number (2), 休/班 (2 cells), the deadlines due [n]
+
+
+def _cell(text: str) -> str:
+    """`text` padded to CELL terminal cells (休 and 班 take two)."""
+    wide = sum(1 for char in text if ord(char) > 0x2E7F)
+    return text + " " * (CELL - len(text) - wide)
+
+
+def month_lines(view: agenda.MonthView, now: date) -> list[str]:
+    """The month as a grid, each day with its mark and how many deadlines fall on it."""
+    first = date.fromisoformat(view.first)
+    title = f"{first.year}年{first.month}月"
+    if (now.year, now.month) == (first.year, first.month):
+        title += f"（今天 {now.day} 日）"
+    lines = [title]
     if not view.known:
-        typer.echo(f"（{view.first.year} 年节假日尚未录入，以下按周末计算）")
-    typer.echo("  ".join(f" {d} " for d in WEEKDAYS))
-    cells = ["    "] * view.first.weekday()
+        lines.append(f"（{first.year} 年节假日尚未录入，以下按周末计算）")
+    lines.append(" ".join(_cell(f"  {d}") for d in WEEKDAYS).rstrip())
+    cells = [_cell("")] * first.weekday()
     for day in view.days:
-        # 休/班 take two terminal cells: an unmarked day gets two spaces, not one
-        mark = {"节假日": "休", "调休上班": "班", "周末": "  ", "工作日": "  "}[day.kind]
-        cells.append(f"{day.day.day:>2}{mark}")
+        mark = {"节假日": "休", "调休上班": "班"}.get(day.kind, "  ")
+        due = f"[{day.deadlines}]" if day.deadlines else ""
+        cells.append(_cell(f"{int(day.day[8:]):>2}{mark}{due}"))
     for start in range(0, len(cells), 7):
-        typer.echo("  ".join(cells[start : start + 7]).rstrip())
-    typer.echo("休 = 节假日放假　班 = 调休上班　周六、周日未标注的为休息日")
-    for noted, note in sorted(view.notes.items()):
-        typer.echo(f"  {noted}：{note}")
+        lines.append(" ".join(cells[start : start + 7]).rstrip())
+    lines.append("休 = 节假日放假　班 = 调休上班　[n] = 当天到期的期限数（本单位和承办单位的）")
+    lines += [f"  {noted}：{note}" for noted, note in view.notes.items()]
+    return lines

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import nullcontext
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -65,13 +67,17 @@ DueWithin = Annotated[
     str | None, typer.Option("--due-within", help="只列 N 个工作日内（含已超期）有期限到期的案件")
 ]
 Sort = Annotated[
-    str,
+    str | None,
     typer.Option(
         "--sort",
-        help="排序：编号（number，默认）、最新（newest，最新的在前）或 期限（due，按最近的期限）",
+        help="排序：最新（newest，最新的在前，默认）、编号（number，--json 默认）或 期限（due，按最近的期限）",
     ),
 ]
 Limit = Annotated[str | None, typer.Option("--limit", help="最多列出几件")]
+AllOption = Annotated[
+    bool,
+    typer.Option("--all", help="全部列出：不分页，未给 --status 时也列已办结的（长列表逐段输出）"),
+]
 
 
 @command("list")
@@ -88,27 +94,92 @@ def list_command(
     text: Text = None,
     overdue: Overdue = False,
     due_within: DueWithin = None,
-    sort: Sort = "number",
+    sort: Sort = None,
     limit: Limit = None,
+    every: AllOption = False,
     mask: MaskOption = False,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """按条件列出案件，可按期限筛选和排序。
+    """按条件列出案件：默认只列在办的，最新的在前，每次 50 件（--all 全部列出）。
+    --json 供脚本使用：不分页，未给 --status 时列全部状态，默认按编号排序。
 
-    例：xinfang list --month 2026-11 --status 在办 --town 沙河镇；xinfang list --due-within 3 --sort due
+    例：xinfang list；xinfang list --month 2026-11 --town 沙河镇；xinfang list --due-within 3 --sort due；xinfang list --all
     """
+    conn = open_ledger(db)
+    if as_json:  # for scripts, as it always was: every case selected, by number
+        filters = query.Filters(
+            status, month, date_from, date_to, source, form, category, town, unit, text,
+            overdue, due_within, sort or "number", limit,
+        )  # fmt: skip
+        print_json(query.list_cases(conn, filters, mask=mask))
+        return
+    if status is None and not every:
+        status = query.OPEN_CASES
     filters = query.Filters(
         status, month, date_from, date_to, source, form, category, town, unit, text,
-        overdue, due_within, sort, limit,
+        overdue, due_within, sort or "newest", limit,
     )  # fmt: skip
-    cases = query.list_cases(open_ledger(db), filters, mask=mask)
-    if as_json:
-        print_json(cases)
+    if every:
+        _print_all(query.iter_cases(conn, filters, mask=mask))
         return
-    from xinfang.cli.render import print_cases
+    found = query.page(conn, filters, mask=mask)
+    total = len(found.cases) + found.more
+    footer = f"共 {total} 件" if not found.more else (
+        f"共 {total} 件，列出最新的 {len(found.cases)} 件；还有 {found.more} 件，--all 全部列出"
+    )  # fmt: skip
+    _paged(found.cases, footer)
 
-    print_cases(cases, title="案件列表")
+
+TITLE = "案件列表"
+
+
+def _paged(cases: list[dict[str, Any]], footer: str) -> None:
+    """One page of a list; at a terminal, through a pager when it is longer than the
+    screen."""
+    from xinfang.cli.render import console, print_cases
+
+    out = console()
+    if not sys.stdout.isatty():
+        print_cases(cases, title=TITLE, out=out, footer=footer)
+        return
+    with out.capture() as captured:
+        print_cases(cases, title=TITLE, out=out, footer=footer)
+    text = captured.get()
+    if text.count("\n") < out.height:
+        sys.stdout.write(text)
+        return
+    _pager(text)
+
+
+def _pager(text: str) -> None:
+    """$PAGER (else `less -R`, keeping the colours) at a terminal; plain if none works."""
+    import os
+    import shlex
+    import subprocess
+
+    command = shlex.split(os.environ.get("PAGER") or "less -R")
+    try:
+        subprocess.run(command, input=text.encode(), check=False)
+    except OSError:
+        sys.stdout.write(text)
+
+
+def _print_all(chunks: Iterator[list[dict[str, Any]]]) -> None:
+    """Every case selected, chunk by chunk as it is read (never the whole list at once);
+    at a terminal through the pager."""
+    from xinfang.cli.render import console, print_cases
+
+    out = console()
+    total = 0
+    paged = sys.stdout.isatty()
+    with out.capture() if paged else nullcontext() as captured:
+        for chunk in chunks:
+            print_cases(chunk, title=TITLE if not total else "", out=out, footer="")
+            total += len(chunk)
+        out.print(f"共 {total} 件" if total else "没有符合条件的案件。")
+    if captured is not None:
+        _pager(captured.get())
 
 
 @command("export")

@@ -261,8 +261,16 @@ LIST_HEADER = (
 )
 
 
-def print_cases(cases: list[dict[str, Any]], *, title: str) -> None:
-    out = console()
+def print_cases(
+    cases: list[dict[str, Any]],
+    *,
+    title: str,
+    out: Console | None = None,
+    footer: str | None = None,
+) -> None:
+    """`out`: a console of the caller's (a pager's); `footer`: said instead of 共 N 件
+    ("" for none: a list printed in chunks)."""
+    out = out or console()
     if not cases:
         out.print("没有符合条件的案件。")
         return
@@ -300,4 +308,5 @@ def print_cases(cases: list[dict[str, Any]], *, title: str) -> None:
     for row in rows:
         table.add_row(*(row[at] for at in shown))
     out.print(table)
-    out.print(f"共 {len(cases)} 件")
+    if footer != "":
+        out.print(footer or f"共 {len(cases)} 件")

@@ -39,5 +39,9 @@ def pick(text: str, names: Iterable[tuple[str, T]], field: str, what: str) -> T:
         return next(iter(fitting.values()))
     if fitting:
         raise ambiguous(text, fitting, field)
-    shown = dict.fromkeys(name for name, _ in pairs if not name.isascii())
+    chinese = [name for name, _ in pairs if not name.isascii()]
+    # A label with its note (已受理（办理中）) is offered by its head alone (已受理).
+    shown = dict.fromkeys(
+        n for n in chinese if n.split("（")[0] == n or n.split("（")[0] not in chinese
+    )
     raise InvalidInput(field, f"没有“{shorten(text.strip())}”这种{what}；可选：{'、'.join(shown)}")
