@@ -203,8 +203,11 @@ def _import(
     rejected: list[Rejected] = []
     skipped: list[Rejected] = []
     blanks = 0
+    last = table.header_row  # a workbook's empty lines are not read: the gaps count them
     lacking: dict[str, int] = {}  # required field -> rejected rows without it
     for number, cells in table.rows:
+        blanks += max(number - last - 1, 0)
+        last = number
         values = {
             key: cells[index]
             for index, key in table.columns.items()

@@ -1,0 +1,53 @@
+"""What the nine real ledgers of tests/ledgers showed the importer getting wrong, each
+pinned by a small workbook of its own."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+
+HEADER = ["序号", "信访人", "联系电话", "信访时间", "反映问题", "信访来源", "信访形式"]
+
+
+def workbook(path: Path, rows: list[list | None], header: list[str] | None = None) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(header or HEADER)
+    for number, values in enumerate(rows, 2):
+        for column, value in enumerate(values or [], 1):
+            sheet.cell(number, column, value)
+    book.save(path)
+    return path
+
+
+def line(n: int, name: str, problem: str = "低保金停发") -> list:
+    return [n, name, "", "2026-11-02", problem, "本级", "来访"]
+
+
+def imported(run, path: Path, *options: str) -> dict:
+    return json.loads(run("import", str(path), *options, "--json").stdout)
+
+
+def test_an_empty_line_between_rows_is_counted_blank(run, tmp_path):
+    path = workbook(tmp_path / "台账.xlsx", [line(1, "张三"), None, line(2, "李四")])
+    result = imported(run, path)
+    assert result["imported"] == 2 and result["blank"] == 1
+
+
+def case_status(run, phrase: str) -> str:
+    (case,) = json.loads(run("search", phrase, "--json").stdout)
+    return str(json.loads(run("show", case["case_no"], "--json").stdout)["status"])
+
+
+def test_a_progress_text_under_the_units_report_is_handling_not_reported(run, tmp_path):
+    header = [*HEADER, "承办单位", "办理情况", "是否办结"]
+    rows = [
+        [*line(1, "张三", "化粪池外溢"), "街道规划建设办", "正在办理中", "否"],
+        [*line(2, "李四", "路灯不亮"), "街道城管办", "已维修，待回复信访人", None],
+    ]
+    imported(run, workbook(tmp_path / "台账.xlsx", rows, header), "--add-values")
+    assert case_status(run, "化粪池外溢") == "handling"
+    assert case_status(run, "路灯不亮") == "handling"
+    assert json.loads(run("search", "正在办理中", "--json").stdout)
