@@ -51,3 +51,13 @@ def test_a_progress_text_under_the_units_report_is_handling_not_reported(run, tm
     assert case_status(run, "化粪池外溢") == "handling"
     assert case_status(run, "路灯不亮") == "handling"
     assert json.loads(run("search", "正在办理中", "--json").stdout)
+
+
+def test_a_row_without_a_name_whose_complaint_says_anonymous_is_anonymous(run, tmp_path):
+    rows = [[1, None, None, "2026-11-02", "匿名举报某KTV容留卖淫", "本级", "网上信访"]]
+    rows.append([2, None, None, "2026-11-02", "反映路灯不亮", "本级", "来访"])
+    result = imported(run, workbook(tmp_path / "工单.xlsx", rows))
+    assert result["imported"] == 1
+    assert [r["row"] for r in result["rejected"]] == [3]  # a blank name is still no name
+    (case,) = json.loads(run("search", "KTV", "--json").stdout)
+    assert json.loads(run("show", case["case_no"], "--json").stdout)["anonymous"]

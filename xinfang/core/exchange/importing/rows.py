@@ -140,6 +140,8 @@ class Reader:
         if as_word(values.get("name") or "") == "匿名":  # as xinfang's 受理情况汇总表 writes it
             del values["name"]
             values.setdefault("anonymous", True)
+        elif "name" not in values and as_word(values.get("content") or "").startswith("匿名"):
+            values.setdefault("anonymous", True)  # a work order's 匿名举报…: no name to give
         self._split_source(values)
         for field_ in REGISTRATION_FIELDS:
             key, value = field_.key, values.get(field_.key)
