@@ -61,3 +61,21 @@ def test_a_row_without_a_name_whose_complaint_says_anonymous_is_anonymous(run, t
     assert [r["row"] for r in result["rejected"]] == [3]  # a blank name is still no name
     (case,) = json.loads(run("search", "KTV", "--json").stdout)
     assert json.loads(run("show", case["case_no"], "--json").stdout)["anonymous"]
+
+
+def test_a_discipline_ledgers_status_words_read(run, tmp_path):
+    """A 纪检 ledger's 处理状态 is the clue's disposal: 予以了结 is done; 正在初核,
+    初核后立案审查, 谈话函询 and 暂存待查 are still in hand."""
+    header = [*HEADER, "承办部门", "处理状态", "处理情况"]
+    said = {
+        "予以了结": "closed", "初核后立案审查": "assigned", "谈话函询": "assigned",
+        "暂存待查": "assigned", "正在初核": "assigned",
+    }  # fmt: skip
+    rows = [
+        [*line(n, f"张{n}", f"问题{chr(0x4E00 + n)}"), "第一纪检监察室", word, f"情况{n}"]
+        for n, word in enumerate(said, 1)
+    ]
+    result = imported(run, workbook(tmp_path / "纪检.xlsx", rows, header), "--add-values")
+    assert result["rejected"] == []
+    for n, status in enumerate(said.values(), 1):
+        assert case_status(run, f"问题{chr(0x4E00 + n)}") == status

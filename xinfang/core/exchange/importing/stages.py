@@ -35,11 +35,15 @@ LATER = (
     "revisited_on", "publicized_on", "closed_on",
 )  # fmt: skip
 # A status column (是否办结, 办结状态, 处理状态, 信访件状态): finished or not. It decides
-# over the free text of a result column.
+# over the free text of a result column. A 纪检 ledger's is the clue's disposal: 予以了结
+# is done; 初核, 立案审查, 谈话函询 and 暂存待查 are still in hand.
 FINISHED = (
-    ("是", "已办结", "办结", "已结", "已处理", "已完成"),
-    ("否", "未办结", "未结", "在办", "办理中", "未处理", "已受理", "受理", "待", "正在"),
-)
+    ("是", "已办结", "办结", "已结", "已处理", "已完成", "予以了结", "了结"),
+    (
+        "否", "未办结", "未结", "在办", "办理中", "未处理", "已受理", "受理", "待", "正在",
+        "初核", "初步核实", "立案", "谈话函询", "函询", "暂存待查",
+    ),
+)  # fmt: skip
 # 1/0 where the header says which is which: 是否办结(1是0否), 是否办结（是=1）.
 ONE_MEANS_YES = re.compile(r"1\s*[=:：]?\s*是|是\s*[=:：]?\s*1")
 # What a result cell says while the case is still being handled (正在办理中, 已转县人社局办理，
