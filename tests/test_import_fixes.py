@@ -79,3 +79,22 @@ def test_a_discipline_ledgers_status_words_read(run, tmp_path):
     assert result["rejected"] == []
     for n, status in enumerate(said.values(), 1):
         assert case_status(run, f"问题{chr(0x4E00 + n)}") == status
+
+
+def test_a_hotline_work_orders_source_is_how_the_call_came(run, tmp_path):
+    """In a 12345 export 工单来源 (电话, 网站, 微信) is the channel, the form; the source
+    is the hotline, and the office's 信访来源 list does not grow with channels."""
+    header = ["工单编号", "工单来源", "受理时间", "姓名", "内容描述"]
+    rows = [
+        ["A1", "电话", "2026-11-02 09:00:00", "张三", "路灯不亮"],
+        ["A2", "微信", "2026-11-02 10:00:00", "李四", "井盖缺失"],
+    ]
+    path = workbook(tmp_path / "工单.xlsx", rows, header)
+    result = imported(run, path, "--default", "信访来源=12345热线", "--add-values")
+    assert result["imported"] == 2 and "信访来源" not in result["added"]
+    forms = {}
+    for phrase in ("路灯不亮", "井盖缺失"):
+        (case,) = json.loads(run("search", phrase, "--json").stdout)
+        shown = json.loads(run("show", case["case_no"], "--json").stdout)
+        forms[phrase] = (shown["form"], shown["source"])
+    assert forms == {"路灯不亮": ("来电", "12345热线"), "井盖缺失": ("网上信访", "12345热线")}

@@ -217,7 +217,7 @@ def _import(
             blanks += 1
             continue
         extra = kept_cells(kept, cells) | mapping.apply(values, reader.label)
-        row = fixed | values | _upper(cells, table.heading.upper, values)
+        row = fixed | reader.channel(values) | _upper(cells, table.heading.upper, values)
         planned = reader.plan(number, row, fingerprint(table.header, cells), extra)
         if isinstance(planned, list):
             rejected.append(Rejected(number, planned, list(cells)))

@@ -47,6 +47,11 @@ class Plan:
 
 # The fields as clean_value reads them, without the list check: a value the office's
 # lists lack is added to them, not refused.
+# The channels a 12345 work order names (工单来源) as the forms they are.
+CHANNELS = {
+    "电话": "来电", "热线": "来电", "网站": "网上信访", "微信": "网上信访", "市长信箱": "网上信访",
+    "APP": "网上信访", "手机APP": "网上信访", "短信": "网上信访", "网络": "网上信访",
+}  # fmt: skip
 _UNLISTED = {f.key: replace(f, choice_list=None) for f in REGISTRATION_FIELDS}
 
 
@@ -143,6 +148,9 @@ class Reader:
         elif "name" not in values and as_word(values.get("content") or "").startswith("匿名"):
             values.setdefault("anonymous", True)  # a work order's 匿名举报…: no name to give
         self._split_source(values)
+        form = as_word(values.get("form") or "")
+        if form in CHANNELS and form not in self.lists["form"]:
+            values["form"] = CHANNELS[form]
         for field_ in REGISTRATION_FIELDS:
             key, value = field_.key, values.get(field_.key)
             try:
@@ -173,6 +181,16 @@ class Reader:
                 hint = "（匿名信访请填“匿名”）" if key == "name" else ""
                 reasons.append(f"{self.label(key)}：必填{hint}")
         return record, listed, warnings
+
+    def channel(self, values: dict[str, Any]) -> dict[str, Any]:
+        """A 12345 work order's 工单来源 (电话, 微信…) is how the call came, the form; where
+        it came from is the file's (--default 信访来源=12345热线), not a new 信访来源."""
+        word = as_word(values.get("source") or "")
+        if word not in CHANNELS or word in self.lists["source"]:
+            return values
+        values = {key: value for key, value in values.items() if key != "source"}
+        values.setdefault("form", CHANNELS[word])
+        return values
 
     def _split_source(self, values: dict[str, Any]) -> None:
         """xinfang's tables write 信访来源 as the form, with where it came from in
