@@ -572,6 +572,7 @@ def housing() -> Layout:
                          "反映历山路锦绣家园物业擅自提高停车费，业主不同意", "办理中", "物业管理科"]  # fmt: skip
             row[11] = "吴海燕" if i == 12 else "邵明亮"
             row[13], row[14] = None, "已督促开发商整改，正在办理中"
+            row[12] = "2026/08/21"  # 60 days from their own 收文时间, as every row's
         if i == 18:
             out.add(None)
         out.add(row, stage=stage)
