@@ -53,7 +53,9 @@ def import_ledger(run, tmp_path: Path, layout: dict[str, Any], *extra: str) -> d
     if not copy.exists():
         shutil.copyfile(LEDGERS / layout["file"], copy)
     # --add-values: a first import brings the office's own 承办单位, 属地… into its lists
-    out = run("import", str(copy), *layout["options"], "--add-values", *extra, "--json", expect=None)
+    out = run(
+        "import", str(copy), *layout["options"], "--add-values", *extra, "--json", expect=None
+    )
     assert out.exit_code == 0, out.output
     return json.loads(out.stdout)
 

@@ -260,8 +260,8 @@ class Life:
             if due <= day:
                 raise InvalidInput(self.reader.label("assign_due"), f"{due} 必须晚于交办日期 {day}")
         self.add("assign", when, {**data, "due": due.isoformat()})
-        reported = replied or self.has("unit_reported_on") or (
-            self.has("unit_report") and not working
+        reported = (
+            replied or self.has("unit_reported_on") or (self.has("unit_report") and not working)
         )
         if reported or working or self.has("unit_accepted_on"):
             self.add("unit-accept", self.when("unit_accepted_on"), {"unit": unit})
