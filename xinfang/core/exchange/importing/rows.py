@@ -24,7 +24,7 @@ from xinfang.core.exchange.importing.columns import LABELS, SKIP, field_key, nor
 from xinfang.core.exchange.importing.stages import Life, Step
 from xinfang.core.intake.fields import REGISTRATION_FIELDS, check_record, clean_value
 from xinfang.core.validate import clean_text, normalize_id_number, normalize_phone
-from xinfang.core.vocabulary import OWN_SOURCE
+from xinfang.core.vocabulary import HOTLINE_CHANNELS, OWN_SOURCE
 
 
 @dataclass
@@ -47,11 +47,6 @@ class Plan:
 
 # The fields as clean_value reads them, without the list check: a value the office's
 # lists lack is added to them, not refused.
-# The channels a 12345 work order names (工单来源) as the forms they are.
-CHANNELS = {
-    "电话": "来电", "热线": "来电", "网站": "网上信访", "微信": "网上信访", "市长信箱": "网上信访",
-    "APP": "网上信访", "手机APP": "网上信访", "短信": "网上信访", "网络": "网上信访",
-}  # fmt: skip
 _UNLISTED = {f.key: replace(f, choice_list=None) for f in REGISTRATION_FIELDS}
 
 
@@ -149,8 +144,8 @@ class Reader:
             values.setdefault("anonymous", True)  # a work order's 匿名举报…: no name to give
         self._split_source(values)
         form = as_word(values.get("form") or "")
-        if form in CHANNELS and form not in self.lists["form"]:
-            values["form"] = CHANNELS[form]
+        if form in HOTLINE_CHANNELS and form not in self.lists["form"]:
+            values["form"] = HOTLINE_CHANNELS[form]
         for field_ in REGISTRATION_FIELDS:
             key, value = field_.key, values.get(field_.key)
             try:
@@ -186,10 +181,10 @@ class Reader:
         """A 12345 work order's 工单来源 (电话, 微信…) is how the call came, the form; where
         it came from is the file's (--default 信访来源=12345热线), not a new 信访来源."""
         word = as_word(values.get("source") or "")
-        if word not in CHANNELS or word in self.lists["source"]:
+        if word not in HOTLINE_CHANNELS or word in self.lists["source"]:
             return values
         values = {key: value for key, value in values.items() if key != "source"}
-        values.setdefault("form", CHANNELS[word])
+        values.setdefault("form", HOTLINE_CHANNELS[word])
         return values
 
     def _split_source(self, values: dict[str, Any]) -> None:
