@@ -15,7 +15,13 @@ from xinfang.core.clock.dates import moment
 from xinfang.core.errors import InvalidInput
 from xinfang.core.intake.repeats import Match, find_earlier
 from xinfang.core.validate import normalize_id_number, normalize_phone
-from xinfang.core.vocabulary import ONLINE_SOURCE
+from xinfang.core.vocabulary import (
+    CALL_FORM,
+    HOTLINE_SOURCE,
+    LETTER_FORM,
+    ONLINE_FORM,
+    ONLINE_SOURCE,
+)
 
 # What each kind of paper calls a field; the longer label first where one contains another.
 LABELS: dict[str, tuple[str, ...]] = {
@@ -104,7 +110,7 @@ def _kind(text: str, fields: dict[str, str]) -> str:
         return "12345工单"
     if "posted" in fields or "platform" in fields or _URL.search(text) or "留言板" in text:
         return "网上留言"
-    return "来信"
+    return LETTER_FORM
 
 
 def _name(text: str, fields: dict[str, str]) -> str | None:
@@ -228,20 +234,22 @@ def read_pasted(conn: sqlite3.Connection, text: str) -> Pasted:
     if values["category"] and fields.get("category") != values["category"]:
         notes.append(f"问题类型“{values['category']}”是按文中用词猜的，请核对")
     if kind == "12345工单":
-        values.update(source=_pick(conn, "source", "12345热线"), form=_pick(conn, "form", "来电"))
+        values.update(
+            source=_pick(conn, "source", HOTLINE_SOURCE), form=_pick(conn, "form", CALL_FORM)
+        )
         if "ticket" in fields:
             notes.append(f"工单编号 {fields['ticket']}")
     elif kind == "网上留言":
-        values.update(source=_pick(conn, "source", ONLINE_SOURCE), form=_pick(conn, "form", "网上信访"))  # fmt: skip
+        values.update(source=_pick(conn, "source", ONLINE_SOURCE), form=_pick(conn, "form", ONLINE_FORM))  # fmt: skip
         if values["source"]:
             url = _URL.search(text)
             platform = fields.get("platform") or next((p for p in _PLATFORMS if p in text), None)
             values.update(platform=platform, post_url=url.group(0) if url else None)
             values["posted_at"] = _when(fields.get("posted") or fields.get("written"), "发帖时间", notes)  # fmt: skip
     else:
-        values["form"] = _pick(conn, "form", "来信")
+        values["form"] = _pick(conn, "form", LETTER_FORM)
     received = fields.get("received") or (None if kind == "网上留言" else fields.get("written"))
-    if received is None and kind == "来信":  # the date the letter is signed with
+    if received is None and kind == LETTER_FORM:  # the date the letter is signed with
         dated = _DATE.findall(text)
         received = dated[-1] if dated else None
     values["received_at"] = _when(received, "信访时间", notes)

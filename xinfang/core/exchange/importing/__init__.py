@@ -217,8 +217,11 @@ def _import(
     rejected: list[Rejected] = []
     skipped: list[Rejected] = []
     blanks = 0
+    last = table.header_row  # a workbook's empty lines are not read: the gaps count them
     lacking: dict[str, int] = {}  # required field -> rejected rows without it
     for number, cells in counted(table.rows, READ, progress):
+        blanks += max(number - last - 1, 0)
+        last = number
         values = {
             key: cells[index]
             for index, key in table.columns.items()
@@ -228,7 +231,7 @@ def _import(
             blanks += 1
             continue
         extra = kept_cells(kept, cells) | mapping.apply(values, reader.label)
-        row = fixed | values | _upper(cells, table.heading.upper, values)
+        row = fixed | reader.channel(values) | _upper(cells, table.heading.upper, values)
         planned = reader.plan(number, row, fingerprint(table.header, cells), extra)
         if isinstance(planned, list):
             rejected.append(Rejected(number, planned, list(cells)))
