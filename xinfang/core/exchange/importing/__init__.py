@@ -62,7 +62,7 @@ from xinfang.core.exchange.importing.writing import (
     write,
 )
 from xinfang.core.life.acting import actor_name
-from xinfang.core.life.states import STATUS_LABELS
+from xinfang.core.life.states import STATUS_LABELS, Status
 from xinfang.core.validate import parse_int
 from xinfang.core.vocabulary import UPPER_SOURCE
 
@@ -127,6 +127,8 @@ def import_file(
     the outputs' writer: the core writes no workbook itself) in one transaction."""
     # Nothing here makes reference cycles, but with 100,000 rows in hand the cyclic
     # collector would keep re-scanning them all: a third of the time of a large import.
+    if Path(path).suffix.lower() == ".json":  # xinfang's own export: its history replayed
+        return _restore(conn, Path(path), dry_run=dry_run)
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -138,6 +140,21 @@ def import_file(
     finally:
         if enabled:
             gc.enable()
+
+
+def _restore(conn: sqlite3.Connection, path: Path, *, dry_run: bool) -> ImportResult:
+    from xinfang.core.exchange.importing.restoring import restore
+
+    done = restore(conn, path, dry_run=dry_run)
+    skipped = [Rejected(n, [why], []) for n, why in done.skipped]
+    return ImportResult(
+        file=str(path), sheet=None, header_row=0, columns={}, kept_columns=[], readings=[],
+        imported=done.imported, duplicates=len(skipped), skipped=skipped, blank=0,
+        rejected=[], added=done.added, warnings=0, warned=[],
+        statuses={STATUS_LABELS[Status(s)]: n for s, n in done.statuses.items()},
+        overdue=done.overdue, historical=0, preview=done.preview, rejects_file=None,
+        dry_run=dry_run,
+    )  # fmt: skip
 
 
 def _upper(cells: Sequence[Any], marks: list[int], values: dict[str, Any]) -> dict[str, Any]:
