@@ -30,7 +30,7 @@ from xinfang.core.exchange.bundle import LISTED
 from xinfang.core.exchange.bundle_zip import Refused
 from xinfang.core.exchange.export import COLUMNS
 from xinfang.core.exchange.importing import bounds
-from xinfang.core.exchange.importing.writing import PREVIEW, Preview, known_fingerprints
+from xinfang.core.exchange.importing.writing import PREVIEW, Preview, known_fingerprints, preview
 from xinfang.core.intake.numbering import next_in_sequence, short_number
 from xinfang.core.life import links, projection
 from xinfang.core.life.actions import EVENTS
@@ -151,11 +151,8 @@ def _plan(
         if len(result.preview) < PREVIEW:
             number = plan.case.case_no if plan.case.case_no not in taken else "（新编号）"
             result.preview.append(
-                Preview(
-                    n, number, plan.row["name"], plan.row["received_at"], plan.row["status"],
-                    STATUS_LABELS[Status(plan.row["status"])],
-                )
-            )  # fmt: skip
+                preview(n, number, plan.row, plan.case.events[0]["data"].get("imported_extra", {}))
+            )
     result.imported = len(fresh)
     result.added = _new_values(conn, fresh)
     return fresh
@@ -236,8 +233,8 @@ def _write(conn: sqlite3.Connection, planned: list[_Planned], path: Path, result
             "AND met_on IS NULL AND due_on < ?",
             (ids[0], now().date().isoformat()),
         ).fetchone()[0]
-    for preview, (year, seq) in zip(result.preview, numbers, strict=False):
-        preview.case_no = short_number(year, seq)
+    for sample, (year, seq) in zip(result.preview, numbers, strict=False):
+        sample.case_no = short_number(year, seq)
 
 
 def _numbers(
