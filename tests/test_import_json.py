@@ -98,6 +98,12 @@ def test_taken_numbers_are_renumbered_and_links_follow(
             "WHERE c.id > 42 AND r.id > 42"
         ).fetchone()
     assert linked[0] > 0 and copies[0] == linked[0]
+    with sqlite3.connect(db_path) as conn:  # a 并案 names the main case's copy
+        joined = conn.execute(
+            "SELECT json_extract(e.data, '$.into') FROM events e "
+            "WHERE e.case_id > 42 AND json_extract(e.data, '$.into') IS NOT NULL"
+        ).fetchall()
+    assert joined and all(int(into[5:]) > 42 for (into,) in joined)
     doctor = run("doctor")
     assert "[问题]" not in doctor.stdout and "[错误]" not in doctor.stdout, doctor.stdout
 

@@ -39,10 +39,12 @@ from xinfang.core.life.states import STATUS_LABELS, Status
 from xinfang.store.db import transaction
 
 FIELD = "导入文件"
-LINKING = ("register", "link")  # the events whose repeat_of names another case
 # The fields the file lists beside the history: each must be what the history gives.
 LISTED_FIELDS = [key for key, _ in COLUMNS if key in PROJECTED]
 LABELS = dict(COLUMNS)
+# The data that names another case by its number (link, unlink, join, a registration's
+# repeat): renamed with that case when it is renumbered here.
+NAMING = ("repeat_of", "unlinked_from", "into")
 SETTLED = 10_000  # more new cases than this: every link settled (one query, not a list)
 
 
@@ -199,8 +201,9 @@ def _write(conn: sqlite3.Connection, planned: list[_Planned], path: Path, result
                 data["imported_from"] = origin | {
                     "case": plan.case.case_no, "fingerprint": plan.fingerprint,
                 }  # fmt: skip
-            if event["action"] in LINKING and data.get("repeat_of") in renumbered:
-                data["repeat_of"] = renumbered[data["repeat_of"]]
+            for key in NAMING:  # the case it names, by the number that case has here
+                if data.get(key) in renumbered:
+                    data[key] = renumbered[data[key]]
             if EVENTS[event["action"]].numbered and "number" in data:
                 data["number"] = handed.number(int(event["occurred_at"][:4]), data["number"])
             events.append((event, data))
