@@ -227,8 +227,9 @@ def export_command(
         status, month, date_from, date_to, source, form, category, town, unit, text,
         overdue, due_within,
     )  # fmt: skip
-    rows = export.cases(open_ledger(db), filters, mask=mask)
-    if target and target.suffix.lower() == ".json":
+    to_json = target is not None and target.suffix.lower() == ".json"
+    rows = export.cases(open_ledger(db), filters, mask=mask, events=to_json)
+    if target is not None and to_json:
         from xinfang.store.files import write_text
 
         write_text(target, json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
