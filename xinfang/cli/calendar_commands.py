@@ -16,7 +16,7 @@ from xinfang.core.clock.promises import WEEKDAYS as WEEKDAY_NAMES
 from xinfang.core.clock.workdays import HOLIDAY, WORKDAY
 
 calendar_app = new_app(
-    "工作日历：节假日和调休上班日。已安装的 chinese-calendar 不含的年份，"
+    "工作日历：节假日和调休上班日\n\n工作日历：节假日和调休上班日。已安装的 chinese-calendar 不含的年份，"
     "请按国务院办公厅通知录入（可直接粘贴通知全文）。\n\n例：xinfang calendar show 2026-10；"
     "xinfang calendar import -（粘贴通知）；xinfang calendar set 2027-01-01..2027-01-03 休"
 )
@@ -32,7 +32,9 @@ def calendar_set(
     note: Annotated[str | None, typer.Option("--note", help="说明，如 元旦")] = None,
     db: DbOption = None,
 ) -> None:
-    """录入放假（休）或调休上班（班）的日期，并重算受影响案件的期限。
+    """录入放假（休）或调休上班（班）的日期
+
+    录入放假（休）或调休上班（班）的日期，并重算受影响案件的期限。
 
     例：xinfang calendar set 2027-02-06..2027-02-12 休 --note 春节；xinfang calendar set 2027-02-14 班
     """
@@ -51,7 +53,9 @@ def calendar_confirm(
     year: Annotated[str, typer.Argument(help="年份，如 2027")],
     db: DbOption = None,
 ) -> None:
-    """确认某年的节假日安排已全部录入：此后该年按录入的安排计算，期限不再标为估算。
+    """确认某年的节假日安排已全部录入
+
+    确认某年的节假日安排已全部录入：此后该年按录入的安排计算，期限不再标为估算。
 
     例：xinfang calendar confirm 2027
     """
@@ -101,7 +105,9 @@ def calendar_import(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只显示读到的安排，不录入")] = False,
     db: DbOption = None,
 ) -> None:
-    """录入一年的节假日安排：直接粘贴国务院办公厅《关于某年部分节假日安排的通知》全文
+    """录入一年的节假日安排（可直接粘贴国务院办公厅通知全文）
+
+    录入一年的节假日安排：直接粘贴国务院办公厅《关于某年部分节假日安排的通知》全文
     （网页上复制的即可，标题、落款、来源、分享按钮等不必删去；繁体转载也可），或用每行
     “日期[..日期] 休|班 [说明]”的文件。全文读完并核对无误才录入（括号里的星期与日期不符、
     “共N天”与起止日期不符的，整份不录入）；录入后该年即视为已知，并列出期限有变化的案件。
@@ -140,7 +146,9 @@ def calendar_show(
     month: Annotated[str, typer.Argument(help="月份，如 2026-10")],
     db: DbOption = None,
 ) -> None:
-    """按月显示日历：工作日、周末、节假日（休）和调休上班日（班）。
+    """按月显示日历，标出节假日（休）和调休上班（班）
+
+    按月显示日历：工作日、周末、节假日（休）和调休上班日（班）。
 
     例：xinfang calendar show 2026-10
     """

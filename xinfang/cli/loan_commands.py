@@ -32,7 +32,9 @@ def lend_command(
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """借阅已归档的案卷：登记借阅人、单位、批准人和归还期限；逾期未还的在 xinfang overdue 中列出。
+    """借阅已归档的案卷
+
+    借阅已归档的案卷：登记借阅人、单位、批准人和归还期限；逾期未还的在 xinfang overdue 中列出。
 
     例：xinfang lend 2026-0001 --to 王五 --unit 县纪委监委 --approved-by 李主任 --due 2026-12-10
     """

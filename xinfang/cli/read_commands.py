@@ -131,7 +131,9 @@ def export_command(
     due_within: DueWithin = None,
     db: DbOption = None,
 ) -> None:
-    """导出案件（全部字段和未完成的期限），供其他软件使用；条件同 list。
+    """导出案件（CSV、JSON 或 Excel），条件同 list
+
+    导出案件（全部字段和未完成的期限），供其他软件使用；条件同 list。
 
     例：xinfang export -o 全部案件.xlsx；xinfang export --month 2026-11 --mask -o 统计用.csv；xinfang export -o cases.json
     """
@@ -173,7 +175,9 @@ def search_command(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """全文检索：在信访人姓名、反映问题、地址和备注中查找任意文字片段，最新的在前，默认最多 200 件。
+    """全文检索：在姓名、反映问题、地址和备注中查找
+
+    全文检索：在信访人姓名、反映问题、地址和备注中查找任意文字片段，最新的在前，默认最多 200 件。
 
     例：xinfang search 低保金
     """

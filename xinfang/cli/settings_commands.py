@@ -14,7 +14,7 @@ from xinfang.core.validate import parse_int
 from xinfang.store.db import resolve_path, transaction
 
 config_app = new_app(
-    "查看或修改本单位设置：单位名称、编号前缀、选项列表、承办单位。\n\n"
+    "查看或修改本单位设置\n\n查看或修改本单位设置：单位名称、编号前缀、选项列表、承办单位。\n\n"
     "例：xinfang config show；xinfang config set 单位名称 沙河镇人民政府；"
     "xinfang config add 问题类型 高龄津贴"
 )
@@ -37,7 +37,9 @@ def init_command(
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """建立台账（首次使用时也会自动建立），并设置单位名称和编号前缀。
+    """建立台账，设置单位名称和编号前缀
+
+    建立台账（首次使用时也会自动建立），并设置单位名称和编号前缀。
 
     例：xinfang init --unit-name 沙河镇人民政府 --prefix 沙信 --assign-prefix 沙交
     """
@@ -167,7 +169,7 @@ def config_unit(
 
 
 rules_app = new_app(
-    "期限规则：每个环节的期限、计算方式（工作日或日）和起算事件。"
+    "期限规则：每个环节的期限、计算方式和起算事件\n\n期限规则：每个环节的期限、计算方式（工作日或日）和起算事件。"
     "新登记的案件按当时的规则计算，已登记的案件保持原规则。\n\n"
     "例：xinfang config rules；xinfang config rules use 2022；"
     "xinfang config rules set 答复 15 工作日 --max 30"
@@ -201,7 +203,9 @@ def rules_use(
     ],
     db: DbOption = None,
 ) -> None:
-    """选用一套期限规则（同时清除单项调整），只影响此后登记的案件。
+    """选用一套期限规则（只影响此后登记的案件）
+
+    选用一套期限规则（同时清除单项调整），只影响此后登记的案件。
 
     例：xinfang config rules use 2022
     """
@@ -268,7 +272,9 @@ def config_templates(
     reset: Annotated[bool, typer.Option("--reset", help="恢复使用随程序提供的模板")] = False,
     db: DbOption = None,
 ) -> None:
-    """使用本单位修改过的文书模板：目录中有的模板优先，没有的仍用随程序提供的。
+    """使用本单位修改过的文书模板
+
+    使用本单位修改过的文书模板：目录中有的模板优先，没有的仍用随程序提供的。
 
     例：xinfang templates export ./我的模板；（用 Word/WPS 修改后）xinfang config templates ./我的模板
     """
