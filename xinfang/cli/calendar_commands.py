@@ -152,6 +152,8 @@ def calendar_show(
 
     例：xinfang calendar show 2026-10
     """
+    from rich.cells import cell_len
+
     view = holidays.month(open_ledger(db), month)
     typer.echo(f"{view.first.year}年{view.first.month}月")
     if not view.known:
@@ -162,7 +164,9 @@ def calendar_show(
         mark = {"节假日": "休", "调休上班": "班", "周末": " ", "工作日": " "}[day.kind]
         cells.append(f"{day.day.day:>2}{mark}")
     for start in range(0, len(cells), 7):
-        typer.echo("  ".join(f"{c:<4}" for c in cells[start : start + 7]).rstrip())
+        # Padded by display width: 休 and 班 take two columns, as a weekday's name does.
+        row = cells[start : start + 7]
+        typer.echo("  ".join(c + " " * (4 - cell_len(c)) for c in row).rstrip())
     typer.echo("休 = 节假日放假　班 = 调休上班　周六、周日未标注的为休息日")
     for noted, note in sorted(view.notes.items()):
         typer.echo(f"  {noted}：{note}")

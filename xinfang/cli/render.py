@@ -94,23 +94,29 @@ def print_cards(
 ) -> None:
     """Two lines an item for a narrow screen. Line 1: the fields the clerk acts on (case
     number, dates, state, days), aligned by display width (a Chinese character is two
-    columns) and never cut: too long, it wraps. Line 2, indented: the rest joined by " · ",
-    cut to the screen with `…` (`cut`), or wrapped whole."""
+    columns) and never cut: a field that would pass the edge starts an indented line of
+    its own, whole. Line 2, indented: the rest joined by " · ", cut to the screen with `…`
+    (`cut`), or wrapped whole."""
     from rich.padding import Padding
 
     heads_text = [[Text.from_markup(cell) for cell in head] for head in heads]
     widths = [max(cell_len(head[at].plain) for head in heads_text) for at in range(len(heads[0]))]
     for index, (head, tail) in enumerate(zip(heads_text, tails, strict=True)):
+        style = (styles[index] if styles else None) or ""
         line = Text()
         for at, cell in enumerate(head):
-            if at:
-                line.append("  ")
-            line.append_text(cell)
+            padded = cell.copy()
             if at < len(head) - 1:
-                line.append(" " * (widths[at] - cell_len(cell.plain)))
+                padded.append(" " * (widths[at] - cell_len(cell.plain)))
+            if at and cell_len(line.plain) + 2 + cell_len(cell.plain) > out.width:
+                line.rstrip()
+                out.print(line, style=style, overflow="fold")
+                line = Text(INDENT)
+            elif at:
+                line.append("  ")
+            line.append_text(padded)
         line.rstrip()
-        line.stylize(styles[index] or "" if styles else "")
-        out.print(line, overflow="fold")
+        out.print(line, style=style, overflow="fold")
         if not tail:
             continue
         if cut:
@@ -332,9 +338,10 @@ def print_deadline_cards(out: Console, deadlines: list[dict[str, Any]]) -> None:
     for deadline in deadlines:
         stage, rnd, starts, rule, due, met, state = _deadline_cells(deadline)
         round_text = f"（第{rnd}轮）" if rnd != "1" else ""
+        state, _, counted_from = state.partition("；")  # how it is counted: line 2
         heads.append([Text(stage + round_text).markup, f"到期 {due}", met and f"完成 {met}", state])
-        tails.append(joined(f"{starts} 起算", rule))
-    print_cards(out, heads, tails)
+        tails.append(joined(f"{starts} 起算", rule, counted_from))
+    print_cards(out, heads, tails, cut=False)
 
 
 LIST_HEADER = (

@@ -155,7 +155,13 @@ def suggest_command(
     if not found.cases:
         typer.echo(f"截至 {found.as_of}，没有属于督办范围的在办案件。")
         return
-    typer.echo(f"截至 {found.as_of}，属于督办范围的在办案件 {len(found.cases)} 件：")
+    from rich.padding import Padding
+    from rich.text import Text
+
+    from xinfang.cli.render import console
+
+    out = console()  # lines wrapped at the screen's width, at spaces: numbers stay whole
+    out.print(f"截至 {found.as_of}，属于督办范围的在办案件 {len(found.cases)} 件：")
     for item in found.cases:
         mark = ""
         if item.supervised:
@@ -164,6 +170,6 @@ def suggest_command(
             mark = f"  【督办中：{s['number']}，{s['to']}，限 {s['due']}{late}】"
         content = item.content.replace("\n", " ")
         content = content if len(content) <= 40 else content[:40] + "…"
-        typer.echo(f"{item.case_no}  {item.status_label}  {content}{mark}")
+        out.print(Text(f"{item.case_no}  {item.status_label}  {content}{mark}"))
         for reason in item.reasons:
-            typer.echo(f"  · {reason.text}")
+            out.print(Padding(Text(f"· {reason.text}"), (0, 0, 0, 2), expand=False))
