@@ -29,6 +29,22 @@ def _chinese_help_titles() -> None:
     rich_utils.REQUIRED_LONG_STRING = "[必填]"
     rich_utils.DEFAULT_STRING = "[默认：{}]"
     rich_utils.ENVVAR_STRING = "[环境变量：{}]"
+    if not getattr(rich_utils._make_rich_text, "folds", False):
+        rich_utils._make_rich_text = _folding(rich_utils._make_rich_text)
+
+
+def _folding(make: Any) -> Any:
+    """Help text that wraps: rich breaks lines at spaces, and a Chinese sentence has none,
+    so a help's list of allowed values was cut to `…` at the column's edge."""
+
+    def make_folded(*args: Any, **kwargs: Any) -> Any:
+        text = make(*args, **kwargs)
+        if hasattr(text, "overflow"):
+            text.overflow = "fold"
+        return text
+
+    make_folded.folds = True  # type: ignore[attr-defined]
+    return make_folded
 
 
 def _translate(error: click.ClickException) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.cells import cell_len
 
 from xinfang.cli.base import Command, DbOption, new_app, open_ledger
 from xinfang.cli.root import app
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from xinfang.core import agenda
 
 calendar_app = new_app(
-    "工作日历：节假日和调休上班日。已安装的 chinese-calendar 不含的年份，"
+    "工作日历：节假日和调休上班日\n\n工作日历：节假日和调休上班日。已安装的 chinese-calendar 不含的年份，"
     "请按国务院办公厅通知录入（可直接粘贴通知全文）。\n\n例：xinfang calendar（本月）；xinfang calendar show 2026-10；"
     "xinfang calendar import -（粘贴通知）；xinfang calendar set 2027-01-01..2027-01-03 休"
 )
@@ -36,7 +37,9 @@ def calendar_set(
     note: Annotated[str | None, typer.Option("--note", help="说明，如 元旦")] = None,
     db: DbOption = None,
 ) -> None:
-    """录入放假（休）或调休上班（班）的日期，并重算受影响案件的期限。
+    """录入放假（休）或调休上班（班）的日期
+
+    录入放假（休）或调休上班（班）的日期，并重算受影响案件的期限。
 
     例：xinfang calendar set 2027-02-06..2027-02-12 休 --note 春节；xinfang calendar set 2027-02-14 班
     """
@@ -55,7 +58,9 @@ def calendar_confirm(
     year: Annotated[str, typer.Argument(help="年份，如 2027")],
     db: DbOption = None,
 ) -> None:
-    """确认某年的节假日安排已全部录入：此后该年按录入的安排计算，期限不再标为估算。
+    """确认某年的节假日安排已全部录入
+
+    确认某年的节假日安排已全部录入：此后该年按录入的安排计算，期限不再标为估算。
 
     例：xinfang calendar confirm 2027
     """
@@ -105,7 +110,9 @@ def calendar_import(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只显示读到的安排，不录入")] = False,
     db: DbOption = None,
 ) -> None:
-    """录入一年的节假日安排：直接粘贴国务院办公厅《关于某年部分节假日安排的通知》全文
+    """录入一年的节假日安排（可直接粘贴国务院办公厅通知全文）
+
+    录入一年的节假日安排：直接粘贴国务院办公厅《关于某年部分节假日安排的通知》全文
     （网页上复制的即可，标题、落款、来源、分享按钮等不必删去；繁体转载也可），或用每行
     “日期[..日期] 休|班 [说明]”的文件。全文读完并核对无误才录入（括号里的星期与日期不符、
     “共N天”与起止日期不符的，整份不录入）；录入后该年即视为已知，并列出期限有变化的案件。
@@ -151,7 +158,9 @@ def calendar_show(
     month: Annotated[str | None, typer.Argument(help="月份，如 2026-10；不给则为本月")] = None,
     db: DbOption = None,
 ) -> None:
-    """按月显示日历：工作日、周末、节假日（休）和调休上班日（班），以及每天到期的期限数。
+    """按月显示日历：休、班和每天到期的期限数
+
+    按月显示日历：工作日、周末、节假日（休）和调休上班日（班），以及每天到期的期限数。
 
     例：xinfang calendar；xinfang calendar show 2026-10
     """
@@ -163,17 +172,14 @@ def calendar_show(
         typer.echo(line)
 
 
-CELL = 8  # a day: its number (2), 休/班 (2 cells), the deadlines due [n]
-
-
-def _cell(text: str) -> str:
-    """`text` padded to CELL terminal cells (休 and 班 take two)."""
-    wide = sum(1 for char in text if ord(char) > 0x2E7F)
-    return text + " " * (CELL - len(text) - wide)
+def _padded(text: str, width: int) -> str:
+    """`text` padded to `width` terminal cells (休 and 班 take two)."""
+    return text + " " * (width - cell_len(text))
 
 
 def month_lines(view: agenda.MonthView, now: date) -> list[str]:
-    """The month as a grid, each day with its mark and how many deadlines fall on it."""
+    """The month as a grid, each day with its mark and how many deadlines fall on it; every
+    cell as wide as the widest (so the grid fits 60 columns unless a day has 10+ due)."""
     first = date.fromisoformat(view.first)
     title = f"{first.year}年{first.month}月"
     if (now.year, now.month) == (first.year, first.month):
@@ -181,14 +187,17 @@ def month_lines(view: agenda.MonthView, now: date) -> list[str]:
     lines = [title]
     if not view.known:
         lines.append(f"（{first.year} 年节假日尚未录入，以下按周末计算）")
-    lines.append(" ".join(_cell(f"  {d}") for d in WEEKDAYS).rstrip())
-    cells = [_cell("")] * first.weekday()
+    texts = []
     for day in view.days:
         mark = {"节假日": "休", "调休上班": "班"}.get(day.kind, "  ")
         due = f"[{day.deadlines}]" if day.deadlines else ""
-        cells.append(_cell(f"{int(day.day[8:]):>2}{mark}{due}"))
+        texts.append(f"{int(day.day[8:]):>2}{mark}{due}")
+    width = max(4, *(cell_len(text) for text in texts))
+    lines.append(" ".join(_padded(f"  {d}", width) for d in WEEKDAYS).rstrip())
+    cells = [_padded("", width)] * first.weekday() + [_padded(t, width) for t in texts]
     for start in range(0, len(cells), 7):
         lines.append(" ".join(cells[start : start + 7]).rstrip())
-    lines.append("休 = 节假日放假　班 = 调休上班　[n] = 当天到期的期限数（本单位和承办单位的）")
+    lines.append("休 = 节假日放假　班 = 调休上班")
+    lines.append("[n] = 当天到期的期限数（本单位和承办单位的）")
     lines += [f"  {noted}：{note}" for noted, note in view.notes.items()]
     return lines

@@ -74,7 +74,9 @@ def accept_command(
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """受理信访事项。须在 3 个工作日内书面告知信访人（匿名除外）。
+    """受理信访事项（3 个工作日内书面告知信访人）
+
+    受理信访事项。须在 3 个工作日内书面告知信访人（匿名除外）。
 
     例：xinfang accept 2026-0001 --notified-on 2026-11-23
     """
@@ -195,7 +197,9 @@ def assign_command(
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """交办：按属地管理、分级负责交承办单位办理，生成交办单编号；可写明承办责任人。
+    """交办：交承办单位办理，生成交办单编号
+
+    交办：按属地管理、分级负责交承办单位办理，生成交办单编号；可写明承办责任人。
 
     例：xinfang assign 2026-0001 --to 沙河镇 --due 2026-12-05 --person 李明 --phone 13900000000
     """
@@ -216,7 +220,9 @@ def assign_command(
 def unit_accept_command(
     case: CaseArgument, on: OnOption = None, by: ByOption = None, db: DbOption = None
 ) -> None:
-    """记录承办单位已决定受理交办事项（收到交办之日起 3 日内）。
+    """记录承办单位已决定受理交办事项
+
+    记录承办单位已决定受理交办事项（收到交办之日起 3 日内）。
 
     例：xinfang unit-accept 2026-0001 --on 2026-11-25
     """
@@ -258,7 +264,9 @@ def reply_command(
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """答复信访人：办理结果、是否属实、答复意见。网络舆情的回复经单位领导审定后才在原留言
+    """答复信访人：办理结果、是否属实、答复意见
+
+    答复信访人：办理结果、是否属实、答复意见。网络舆情的回复经单位领导审定后才在原留言
     网站发布，须写明审定的领导（--approved-by）。
 
     例：xinfang reply 2026-0001 --result 已解决 --finding 属实 --text "已纳入低保，自12月起发放"
@@ -293,7 +301,9 @@ def revisit_command(
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """回访信访人。不满意的，案件重新办理（编号不变，办理轮次加一）；信访人无法联系的，
+    """回访信访人；不满意的重新办理
+
+    回访信访人。不满意的，案件重新办理（编号不变，办理轮次加一）；信访人无法联系的，
     用 --method 无法联系 --reason 写明理由（不计满意度）。
 
     例：xinfang revisit 2026-0001 --method 电话回访 --satisfaction 满意
@@ -323,7 +333,9 @@ def publicize_command(
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """公示办理结果（办结后 3 日内），并给出公示文本：不含信访人姓名、电话、地址和身份证号。
+    """公示办理结果（办结后 3 日内），给出公示文本
+
+    公示办理结果（办结后 3 日内），并给出公示文本：不含信访人姓名、电话、地址和身份证号。
 
     例：xinfang publicize 2026-0001 --where 县政府门户网站
     """
@@ -359,7 +371,9 @@ def close_command(
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """办结（结案审批）。一般在公示之后；不公示的（如涉及个人隐私）回访后即可办结，理由记入结案审批表。
+    """办结（结案审批）
+
+    办结（结案审批）。一般在公示之后；不公示的（如涉及个人隐私）回访后即可办结，理由记入结案审批表。
 
     例：xinfang close 2026-0001 --approved-by 李主任；xinfang close 2026-0001 --no-publicize --reason 涉及个人隐私
     """
@@ -381,7 +395,9 @@ def archive_command(
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """归档（一案一卷，办结后 5 个工作日内）：按案卷目录顺序生成案卷文件夹和压缩包。
+    """归档：生成案卷文件夹和压缩包（一案一卷）
+
+    归档（一案一卷，办结后 5 个工作日内）：按案卷目录顺序生成案卷文件夹和压缩包。
 
     文件夹含案卷封面、案卷目录（含页次）、各项文书和 xinfang attach 添加的材料，
     每个文件都记录校验值，日后可用 xinfang verify 核对。
@@ -464,7 +480,9 @@ def extend_command(
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """延期：疑难复杂案件延长答复期限（不超过规则允许的最长期限），记入办理过程。
+    """延期：延长疑难复杂案件的答复期限
+
+    延期：疑难复杂案件延长答复期限（不超过规则允许的最长期限），记入办理过程。
 
     例：xinfang extend 2026-0001 --reason "涉及多部门，需联合调查"；xinfang extend 2026-0001 --days 5 --reason …
     """
@@ -483,7 +501,9 @@ def pause_command(
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """暂停计时：听证、鉴定等期间不计入办理期限（恢复后期限顺延）。
+    """暂停计时：听证、鉴定等期间不计入办理期限
+
+    暂停计时：听证、鉴定等期间不计入办理期限（恢复后期限顺延）。
 
     例：xinfang pause 2026-0001 --reason "组织听证"
     """

@@ -101,7 +101,9 @@ def list_command(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """按条件列出案件：默认只列在办的，最新的在前，每次 50 件（--all 全部列出）。
+    """按条件列出案件（默认：在办的，最新的在前，每页 50 件）
+
+    按条件列出案件：默认只列在办的，最新的在前，每次 50 件（--all 全部列出）。
     --json 供脚本使用：不分页，未给 --status 时列全部状态，默认按编号排序。
 
     例：xinfang list；xinfang list --month 2026-11 --town 沙河镇；xinfang list --due-within 3 --sort due；xinfang list --all
@@ -212,7 +214,9 @@ def export_command(
     due_within: DueWithin = None,
     db: DbOption = None,
 ) -> None:
-    """导出案件（全部字段和未完成的期限），供其他软件使用；条件同 list。
+    """导出案件（CSV、JSON 或 Excel），条件同 list
+
+    导出案件（全部字段和未完成的期限），供其他软件使用；条件同 list。
 
     例：xinfang export -o 全部案件.xlsx；xinfang export --month 2026-11 --mask -o 统计用.csv；xinfang export -o cases.json
     """
@@ -259,7 +263,9 @@ def search_command(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """全文检索：在信访人姓名、反映问题、地址和备注中查找任意文字片段，最新的在前，默认最多 200 件。
+    """全文检索：在姓名、反映问题、地址和备注中查找
+
+    全文检索：在信访人姓名、反映问题、地址和备注中查找任意文字片段，最新的在前，默认最多 200 件。
 
     例：xinfang search 低保金
     """

@@ -14,7 +14,7 @@ from xinfang.core.clock import periods
 from xinfang.core.clock.dates import today
 
 report_app = new_app(
-    "月度报表：信访问题受理情况汇总表、办理情况汇总表（Excel，可直接打印盖章上报）和统计分析。\n\n"
+    "月度报表（受理、办理情况汇总表）和统计分析\n\n月度报表：信访问题受理情况汇总表、办理情况汇总表（Excel，可直接打印盖章上报）和统计分析。\n\n"
     "例：xinfang report accept --month 2026-11；xinfang report handle --quarter 2026Q4；"
     "xinfang report handle --half 2026H2；"
     "xinfang report stats --month 2026-11"
@@ -99,7 +99,9 @@ def _table_command(name: str, help_text: str) -> None:
 
 _table_command(
     "accept",
-    """信访问题受理情况汇总表：统计期间内【登记】的全部信访事项，一件一行。
+    """受理情况汇总表：统计期间内登记的全部信访事项
+
+    信访问题受理情况汇总表：统计期间内【登记】的全部信访事项，一件一行。
 
     是否受理、是否告知按期间最后一天（或 --as-of）的情况填写。不给期间的：每月 10 日前为上月，10 日起为本月。
 
@@ -108,7 +110,9 @@ _table_command(
 )
 _table_command(
     "handle",
-    """信访问题办理情况汇总表：统计期间内【受理】的全部信访事项，一件一行。
+    """办理情况汇总表：统计期间内受理的全部信访事项
+
+    信访问题办理情况汇总表：统计期间内【受理】的全部信访事项，一件一行。
 
     办理情况、是否属实、是否办结按期间最后一天（或 --as-of）的状态填写。不给期间的：每月 10 日前为上月，10 日起为本月。
 

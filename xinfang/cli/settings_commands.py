@@ -27,7 +27,7 @@ from xinfang.core.validate import parse_int
 from xinfang.store.db import resolve_path, transaction
 
 config_app = new_app(
-    "查看或修改本单位设置：单位名称、编号前缀、选项列表、承办单位。\n\n"
+    "查看或修改本单位设置\n\n查看或修改本单位设置：单位名称、编号前缀、选项列表、承办单位。\n\n"
     "例：xinfang config show；xinfang config set 单位名称 沙河镇人民政府；"
     "xinfang config add 问题类型 高龄津贴"
 )
@@ -79,7 +79,9 @@ def init_command(
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """建立台账并设置本单位：名称、编号前缀、复查机关、上级信访部门、接访地点、类别预设、承办单位。
+    """建立台账并设置本单位（首次使用前）
+
+    建立台账并设置本单位：名称、编号前缀、复查机关、上级信访部门、接访地点、类别预设、承办单位。
 
     在终端中逐项提问（回车保留方括号中的现值），命令行已给出的不再问；
     不在终端时只设置给出的选项。运行之前，文书和 doctor 会提示仍在使用示例单位（临泽县民政局）的设置。
@@ -274,7 +276,7 @@ def config_unit(
 
 
 rules_app = new_app(
-    "期限规则：每个环节的期限、计算方式（工作日或日）和起算事件。"
+    "期限规则：每个环节的期限、计算方式和起算事件\n\n期限规则：每个环节的期限、计算方式（工作日或日）和起算事件。"
     "新登记的案件按当时的规则计算，已登记的案件保持原规则。\n\n"
     "例：xinfang config rules；xinfang config rules use 2022；"
     "xinfang config rules set 答复 15 工作日 --max 30"
@@ -308,7 +310,9 @@ def rules_use(
     ],
     db: DbOption = None,
 ) -> None:
-    """选用一套期限规则（同时清除单项调整），只影响此后登记的案件。
+    """选用一套期限规则（只影响此后登记的案件）
+
+    选用一套期限规则（同时清除单项调整），只影响此后登记的案件。
 
     例：xinfang config rules use 2022
     """
@@ -375,7 +379,9 @@ def config_templates(
     reset: Annotated[bool, typer.Option("--reset", help="恢复使用随程序提供的模板")] = False,
     db: DbOption = None,
 ) -> None:
-    """使用本单位修改过的文书模板：目录中有的模板优先，没有的仍用随程序提供的。
+    """使用本单位修改过的文书模板
+
+    使用本单位修改过的文书模板：目录中有的模板优先，没有的仍用随程序提供的。
 
     例：xinfang templates export ./我的模板；（用 Word/WPS 修改后）xinfang config templates ./我的模板
     """

@@ -66,7 +66,9 @@ def agenda_lines(day: agenda.Agenda) -> list[str]:
 
 @command("today")
 def today_command(as_json: JsonOption = False, db: DbOption = None) -> None:
-    """今天的工作：已超期、今天到期和 3 个工作日内到期的期限（每件附下一步和要输入的命令）、
+    """今天的工作：超期、到期的期限，待打印的告知书，接访和日历
+
+    今天的工作：已超期、今天到期和 3 个工作日内到期的期限（每件附下一步和要输入的命令）、
     待打印的告知书、今天的领导接访、到期的借阅案卷，以及本月日历。
 
     例：xinfang today；xinfang today --json
