@@ -87,7 +87,7 @@ def init_command(
     不在终端时只设置给出的选项。运行之前，文书和 doctor 会提示仍在使用示例单位（临泽县民政局）的设置。
 
     例：xinfang init --unit-name 沙河镇人民政府 --prefix 沙信 --assign-prefix 沙交
-    --review-government 沙河镇人民政府 --review-department 临泽县信访局 --preset 乡镇综合
+    --review-government 临泽县人民政府 --review-department "" --upper-office 临泽县信访局 --preset 乡镇综合
     """
     path = resolve_path(db)
     existed = path.exists()

@@ -44,7 +44,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 # Settings that may be left empty.
-OPTIONAL = ("clerk", "templates_dir", "upper_office")
+OPTIONAL = ("clerk", "templates_dir", "upper_office", "review_department")  # a town: 县政府 only
 
 # Settings that are counts, with what they may be; the rest are text.
 NUMBERS: dict[str, tuple[int, int]] = {"repeat_window_days": (1, 3650)}
