@@ -7,6 +7,7 @@ import fcntl
 import os
 import pty
 import select
+import signal
 import struct
 import sys
 import termios
@@ -22,6 +23,21 @@ from xinfang.cli.interview import menu
 LEFT, BACKSPACE, CTRL_C = "\x1b[D", "\x7f", "\x03"
 
 
+LIVE: list[int] = []  # the programs started, killed after each test whatever happened
+
+
+@pytest.fixture(autouse=True)
+def _no_program_left_running():
+    yield
+    while LIVE:
+        pid = LIVE.pop()
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass  # it had ended and was waited for
+
+
 class Terminal:
     """`python -m xinfang …` on a pseudo-terminal of its own: the clerk types keys."""
 
@@ -34,6 +50,7 @@ class Terminal:
         fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
         self.screen = b""
         self.seen = 0  # where the next `expect` starts looking
+        LIVE.append(self.pid)
 
     def read(self, timeout: float) -> bool:
         ready, _, _ = select.select([self.fd], [], [], timeout)
@@ -57,10 +74,22 @@ class Terminal:
     def type(self, keys: str) -> None:
         os.write(self.fd, keys.encode())
 
-    def end(self) -> int:
-        while self.read(1):
-            pass
-        _, status = os.waitpid(self.pid, 0)
+    def end(self, timeout: float = 30) -> int:
+        """The program's exit status once it has ended; killed (and the test failed) if it
+        is still waiting after `timeout` seconds, so a stuck prompt never hangs the suite."""
+        deadline = time.monotonic() + timeout
+        while True:
+            self.read(0.2)
+            done, status = os.waitpid(self.pid, os.WNOHANG)
+            if done:
+                break
+            if time.monotonic() > deadline:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+                os.close(self.fd)
+                raise AssertionError(f"still running after {timeout} s:\n{self.text}")
+        while select.select([self.fd], [], [], 0)[0] and self.read(0):
+            pass  # what it printed last
         os.close(self.fd)
         return os.waitstatus_to_exitcode(status)
 
