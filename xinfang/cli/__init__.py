@@ -88,6 +88,7 @@ def main() -> None:
     if args and args[0] in COMPLETION_FLAGS:
         args = ["completion", *args[1:2], *COMPLETION_FLAGS[args[0]]]
         load(["completion"])(args, prog_name="xinfang")
+        return
     if not args and sys.stdin.isatty() and sys.stdout.isatty():
         # `xinfang` alone at a terminal: the day's agenda (piped: the help, as before).
         load(modules_for(["today"]))(args=["today"])
