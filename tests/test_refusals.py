@@ -191,7 +191,7 @@ def test_step_timed_before_the_previous_one_the_same_day(run, db_path):
         (None, ("reject", CASE, "--reason", "", "--channel", "县法院"),
          "不予受理理由：必填，不能为空"),
         (None, ("transfer", CASE, "--to", " "), "转送机关：必填，不能为空"),
-        (None, ("accept", CASE, "--on", "11月3日"), "日期：无法识别“11月3日”"),
+        (None, ("accept", CASE, "--on", "11月33日"), "日期：无法识别“11月33日”"),
         # Refused after the 交办单 number was taken: the number must go back too.
         ("accept", ("assign", CASE, "--to", "沙河镇", "--due", "2026-12-05", "--by", "李" * 51),
          "经办人：过长（51 字），最多 50 字"),
@@ -216,7 +216,7 @@ USAGE = "--help 查看用法）\n"  # click's own errors also point at the comma
         (("note", "临民信〔2025〕1号", "备注"), "错误：没有编号为 2025-0001 的案件。\n"),
         (
             ("show", "abc"),
-            "错误：案件编号：无法识别“abc”；请写成 2026-0001 或 临民信〔2026〕1号 的形式\n",
+            "错误：案件编号：无法识别“abc”；请写成 2026-0001、17（今年的第 17 号）或 临民信〔2026〕1号 的形式\n",
         ),
         (("reject", CASE, "--channel", "县法院"), "错误：缺少必填项 --reason（不予受理的理由）（"),
         (("assign", CASE, "--to", "沙河镇"), "错误：缺少必填项 --due（办结期限）（"),

@@ -186,7 +186,7 @@ def test_other_periods(run, november, tmp_path, period, count):
     ("args", "message"),
     [
         (("--month", "2026-11", "--year", "2026"), "统计期间"),
-        ((), "统计期间"),
+        (("--month", "上上月"), "月份"),
         (("--quarter", "2026Q5"), "季度"),
         (("--from", "2026-11-30"), "--from 和 --to"),
         (("--from", "2026-11-30", "--to", "2026-11-01"), "截止日期"),

@@ -460,7 +460,7 @@ MISSING = "没有编号为 2026-9999 的案件"
         (("send-back", CASE), "缺少必填项 --reason"),
         (("reassign", CASE, "--reason", "x"), "缺少必填项 --to"),
         (("unit-return", CASE), "缺少必填项 --reason"),
-        (("urge", CASE, "--on", "昨天下午"), "日期"),
+        (("urge", CASE, "--on", "昨天半夜三更"), "日期"),
         (("urge", CASE, "--on", "2026-11-01"), "早于本案登记的日期"),
         (("send-back", CASE, "--reason", "x" * 2_001), "退回理由"),
     ],
