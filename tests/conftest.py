@@ -240,3 +240,27 @@ def on_a_terminal(columns: int, *args: str) -> str:
         out += chunk
     os.close(master)
     return out.decode("utf-8", "replace")
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Any]:
+    """One throwaway PostgreSQL cluster for the session (tests/pg.py); skipped, saying why,
+    where the binaries or psycopg are absent."""
+    from tests import pg
+
+    reason = pg.missing()
+    if reason:
+        pytest.skip(f"PostgreSQL tests skipped: {reason}")
+    cluster = pg.start_cluster()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def pg_dsn(pg_cluster: Any) -> str:
+    """A new, empty database of its own for each test; the superuser's DSN to it."""
+    from tests import pg
+
+    return pg.create_database(pg_cluster, f"t_{uuid.uuid4().hex[:12]}")
