@@ -103,7 +103,8 @@ class Dialect:
         return f"date({day}, '+1 day')"
 
     def days_between(self, later: str, earlier: str) -> str:
-        """Whole days from `earlier` to `later` (ISO texts), as an integer."""
+        """Whole days from `earlier` to `later`, both ISO dates (not times: SQLite would
+        count a part of a day, PostgreSQL whole calendar days), as an integer."""
         if self.postgres:
             return f"(substr({later}, 1, 10)::date - substr({earlier}, 1, 10)::date)"
         return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
@@ -111,7 +112,9 @@ class Dialect:
     def case_no(self, year: str, seq: str) -> str:
         """The short case number 2026-0001 (numbering.short_number) in SQL."""
         if self.postgres:
-            return f"({year}::text || '-' || lpad({seq}::text, 4, '0'))"
+            # lpad cuts a longer text to the width: 12345 must stay 12345
+            number = f"{seq}::text"
+            return f"({year}::text || '-' || lpad({number}, greatest(4, length({number})), '0'))"
         return f"printf('%d-%04d', {year}, {seq})"
 
     def greatest(self, first: str, second: str) -> str:
@@ -123,10 +126,12 @@ class Dialect:
             return f"string_agg(({expression})::text, {separator})"
         return f"group_concat({expression}, {separator})"
 
-    def in_json_list(self, column: str) -> str:
-        """`column IN` the JSON array given as the one parameter."""
+    def in_json_list(self, column: str, *, integers: bool = False) -> str:
+        """`column IN` the JSON array given as the one parameter (of texts, or of integers:
+        PostgreSQL's elements are texts, SQLite's keep their JSON type)."""
         if self.postgres:
-            return f"{column} IN (SELECT jsonb_array_elements_text(?::jsonb))"
+            cast = "::bigint" if integers else ""
+            return f"{column} IN (SELECT (jsonb_array_elements_text(?::jsonb)){cast})"
         return f"{column} IN (SELECT value FROM json_each(?))"
 
     def text_search(self, id_column: str) -> str:
