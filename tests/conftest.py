@@ -264,3 +264,11 @@ def pg_dsn(pg_cluster: Any) -> str:
     from tests import pg
 
     return pg.create_database(pg_cluster, f"t_{uuid.uuid4().hex[:12]}")
+
+
+@pytest.fixture
+def county(pg_cluster: Any, pg_dsn: str) -> Any:
+    """A county ledger in a new database: two towns and the county, a role each (tests/pg.py)."""
+    from tests import pg
+
+    return pg.open_county(pg_cluster, pg_dsn)

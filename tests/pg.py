@@ -21,8 +21,10 @@ import socket
 import subprocess
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 PG_BIN = Path(os.environ.get("XINFANG_PG_BIN", "/usr/lib/postgresql/15/bin"))
 SERVER_USER = "postgres"  # the owner of the cluster when the tests run as root
@@ -160,3 +162,38 @@ def create_database(cluster: Cluster, name: str) -> str:
     with psycopg.connect(cluster.dsn(), autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     return cluster.dsn(name)
+
+
+# A county ledger for the tests: two towns and the county's office, a clerk role for each.
+A, B, COUNTY = "office-shahe", "office-xinhua", "office-county"
+
+
+@dataclass
+class County:
+    admin: str  # the database owner's DSN
+    dsn: dict[str, str]  # role kind ("a", "b", "county") -> that role's DSN
+
+    def connect(self, who: str) -> Any:
+        import psycopg
+
+        return psycopg.connect(self.dsn[who], autocommit=True)
+
+
+def open_county(cluster: Cluster, admin_dsn: str) -> County:
+    """Install the schema in the (new) database, add the three offices and their roles (the
+    county's sees all). Roles belong to the cluster, so each county's are named apart."""
+    import psycopg
+
+    from xinfang.store import pg as store
+
+    suffix = uuid.uuid4().hex[:8]
+    roles = {"a": f"town_a_{suffix}", "b": f"town_b_{suffix}", "county": f"county_{suffix}"}
+    with psycopg.connect(admin_dsn, autocommit=True) as admin:
+        store.install(admin)
+        for office, name in ((A, "沙河镇"), (B, "新华镇"), (COUNTY, "临泽县信访局")):
+            store.add_office(admin, office, name)
+        store.grant(admin, roles["a"], A)
+        store.grant(admin, roles["b"], B)
+        store.grant(admin, roles["county"], COUNTY, sees_all=True)
+    dbname = admin_dsn.split("/")[3].split("?")[0]
+    return County(admin_dsn, {kind: cluster.dsn(dbname, role) for kind, role in roles.items()})

@@ -5,8 +5,6 @@ taken by many clerks at once: no gap, no duplicate."""
 from __future__ import annotations
 
 import threading
-import uuid
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -16,35 +14,7 @@ pytest.importorskip("psycopg", reason="PostgreSQL tests skipped: pip install -e 
 import psycopg
 from psycopg import errors
 
-from xinfang.store import pg as store
-
-A, B, COUNTY = "office-shahe", "office-xinhua", "office-county"
-
-
-@dataclass
-class County:
-    admin: str  # the database owner's DSN
-    dsn: dict[str, str]  # role kind -> that role's DSN
-
-    def connect(self, who: str) -> psycopg.Connection[Any]:
-        return psycopg.connect(self.dsn[who], autocommit=True)
-
-
-@pytest.fixture
-def county(pg_dsn: str, pg_cluster: Any) -> County:
-    """Three offices and a clerk role for each: two towns and the county (sees all)."""
-    suffix = uuid.uuid4().hex[:8]  # roles belong to the cluster, shared by the session
-    roles = {"a": f"town_a_{suffix}", "b": f"town_b_{suffix}", "county": f"county_{suffix}"}
-    dbname = pg_dsn.split("/")[3].split("?")[0]
-    with psycopg.connect(pg_dsn, autocommit=True) as admin:
-        store.install(admin)
-        for office, name in ((A, "沙河镇"), (B, "新华镇"), (COUNTY, "临泽县信访局")):
-            store.add_office(admin, office, name)
-        store.grant(admin, roles["a"], A)
-        store.grant(admin, roles["b"], B)
-        store.grant(admin, roles["county"], COUNTY, sees_all=True)
-    return County(pg_dsn, {kind: pg_cluster.dsn(dbname, role) for kind, role in roles.items()})
-
+from tests.pg import A, B, County
 
 NEW_CASE = (
     "INSERT INTO cases (year, seq, status, name, phone, received_at, source, form, content, "
