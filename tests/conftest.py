@@ -245,10 +245,12 @@ def on_a_terminal(columns: int, *args: str) -> str:
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[Any]:
     """One throwaway PostgreSQL cluster for the session (tests/pg.py); skipped, saying why,
-    where the binaries or psycopg are absent."""
+    where the binaries or psycopg are absent (failed instead with XINFANG_PG_REQUIRED=1)."""
     from tests import pg
 
     reason = pg.missing()
+    if reason and os.environ.get("XINFANG_PG_REQUIRED") == "1":  # CI: never skip silently
+        pytest.fail(f"PostgreSQL tests required (XINFANG_PG_REQUIRED=1): {reason}")
     if reason:
         pytest.skip(f"PostgreSQL tests skipped: {reason}")
     cluster = pg.start_cluster()
