@@ -63,6 +63,15 @@ The seam recommended
 4. `lastrowid` is replaced in the core by `INSERT … RETURNING id` (SQLite has had RETURNING
    since 3.35), the 3 places that use it; the wrapper's `lastrowid` exists only until then.
 
+Found while making `register` and `show` run on PostgreSQL (store/pg_ledger.py COMPAT, the
+bridge until the core calls these functions): `x IS ?` (SQLite's NULL-safe equality;
+PostgreSQL needs IS NOT DISTINCT FROM), a subquery in FROM without a name (PostgreSQL 15
+wants one), upserts on an office's own tables must name office_id in the conflict key,
+`SET last = last + 1` is spelt `sequences.last + 1`, `lpad` cuts numbers past 9999.
+Still open: `SELECT *` brings office_id into `show --json` (query.HIDDEN_COLUMNS); the
+county's role sees every town's 2026-0001, so its case numbers need the office; the
+calendar is shared but `calendar_source` is each office's setting.
+
 Why psycopg without an ORM: the core's SQL is hand-written, set-based (the reports, the
 overdue scan, the unit ranking are single queries over events with JSON access) and already
 99% common SQL; an ORM (SQLAlchemy Core or ORM) would be a second way of writing each of
