@@ -47,8 +47,9 @@ ENV.pop("XINFANG_DB", None)  # every command names its ledger with --db
 SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 MONTH_LEDGER, BUSY_MONTH = "month10k", "2026-10"  # ~10,000 registrations in 2026-10
 SEARCH_TERMS = ("低保金", "低保")  # a trigram (FTS5 index) and a 2-character term (scan)
-# How `xinfang search` orders and cuts its list (core.query list_cases, sort "newest").
+# How `xinfang search` orders and cuts its list (core.query list_cases, sort REGISTERED).
 SEARCH_ORDER, SEARCH_LIMIT = "id DESC", 200
+LIST_PAGE = 50  # `xinfang list` with no option: the newest 50 open cases (core.query PAGE)
 IMPORT_SIZE = "100k"
 # The floors' queries when there is no sqlite3 shell: the same SQL from Python.
 PY_QUERY = (
@@ -483,6 +484,46 @@ class Bench:
             )
         return rows
 
+    def listing(self, ledger: Path) -> list[Row]:
+        """`list` as the clerk types it: the default page (the newest open cases) in human
+        output, beside the same page in the sqlite3 shell (same cases, checked); and
+        `list --all` streamed, for information."""
+        statuses = ", ".join(f"'{status.value}'" for status in sorted(OPEN_STATUSES))
+        sql = self.work / "list-page.sql"
+        sql.write_text(
+            f"SELECT printf('%d-%04d', year, seq), * FROM cases WHERE status IN ({statuses}) "
+            f"ORDER BY id DESC LIMIT {LIST_PAGE};\n",
+            encoding="utf-8",
+        )
+        floor_cmd, floor_is = self.sql_command(ledger, sql)
+        cmd = [*XINFANG, "list", "--db", str(ledger)]
+        seconds = self.median(cmd, self.runs.search)
+        floor = self.median(floor_cmd, self.runs.search)
+        shown = self.output(cmd)
+        page = [record[0] for record in records(self.output(floor_cmd))]
+        agrees = all(number in shown for number in page) and "--all 全部列出" in shown
+        self.notes.append(
+            f"list ({ledger.stem}): the default page shows the floor's {len(page)} newest open "
+            f"cases: {'yes' if agrees else 'NO'}"
+        )
+        every = [*XINFANG, "list", "--all", "--db", str(ledger)]
+        return [
+            Row(
+                f"list (default page, human) ({ledger.stem})",
+                seconds,
+                floor,
+                f"{floor_is}, the same {LIST_PAGE} rows",
+                max_seconds=0.15,
+                agrees=agrees,
+            ),
+            Row(
+                f"list --all (human, streamed) ({ledger.stem})",
+                self.median(every, 1, warmup=0),
+                self.python_floor,
+                "python -c 'import sqlite3'",
+            ),
+        ]
+
 
 def shell_version() -> str:
     if not SQLITE_SHELL:
@@ -540,6 +581,7 @@ def measure(bench: Bench, ledgers: dict[str, Path], count: int) -> list[Row]:
         "register": lambda: [bench.register(main_ledger, count)],
         "bulk import": lambda: [bench.bulk_import()],
         "search": lambda: [row for path in chosen(ledgers, ("1m",)) for row in bench.search(path)],
+        "list": lambda: bench.listing(main_ledger),
     }
     rows = []
     for name, section in sections.items():

@@ -456,7 +456,7 @@ def reply_letter() -> Form:
         "现就处理情况答复如下。",
         "经调查，{% if reply_finding %}您反映的问题{{ reply_finding }}。{% endif %}{{ reply_text }}",
         "现将上述信访调查处理情况向您书面予以答复。如不服本处理意见，可自收到本处理意见书之日起"
-        "30日内向{{ review_government }}或{{ review_department }}提出复查申请，"
+        "30日内向{{ review_bodies }}提出复查申请，"
         "如逾期不提出复查申请，各级人民政府和其他行政机关不再受理。",
     )
     blank(form, 3)

@@ -14,7 +14,7 @@ def test_a_crash_is_an_internal_error_not_an_overdue_answer(run, registered, db_
     with sqlite3.connect(db_path) as conn:
         conn.execute("UPDATE cases SET status = 'suspended'")
     conn.close()
-    for command in (["overdue"], ["overdue", "--json"], ["show", "2026-0001"], ["list"]):
+    for command in (["overdue"], ["overdue", "--json"], ["show", "2026-0001"], ["list", "--all"]):
         result = run(*command, expect=None)
         assert result.exit_code == INTERNAL, (command, result.output)
         assert "内部错误" in result.stderr.splitlines()[-1]

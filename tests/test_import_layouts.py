@@ -52,7 +52,10 @@ def import_ledger(run, tmp_path: Path, layout: dict[str, Any], *extra: str) -> d
     copy = tmp_path / layout["file"]
     if not copy.exists():
         shutil.copyfile(LEDGERS / layout["file"], copy)
-    out = run("import", str(copy), *layout["options"], *extra, "--json", expect=None)
+    # --add-values: a first import brings the office's own 承办单位, 属地… into its lists
+    out = run(
+        "import", str(copy), *layout["options"], "--add-values", *extra, "--json", expect=None
+    )
     assert out.exit_code == 0, out.output
     return json.loads(out.stdout)
 

@@ -24,7 +24,7 @@ from xinfang.store.db import connect
 
 TOWN = (
     "init", "--unit-name", "沙河镇人民政府", "--prefix", "沙信", "--assign-prefix", "沙交",
-    "--review-government", "临泽县人民政府", "--review-department", "临泽县信访局",
+    "--review-government", "临泽县人民政府", "--review-department", "",
     "--upper-office", "临泽县信访局", "--reception-place", "镇信访接待室",
     "--supervise-prefix", "沙督", "--liaison-prefix", "沙联", "--preset", "乡镇综合",
     "--unit", "沙河村委会,西寨村委会", "--unit", "镇派出所",
@@ -62,7 +62,9 @@ def test_a_towns_init_puts_its_own_bodies_on_its_papers(run, sql, registered, tm
     printed = run("print", registered, "处理意见答复书", "-o", str(target))
     assert printed.stderr == ""
     text = text_of(target)
-    assert "沙河镇人民政府" in text and "临泽县信访局" in text and "张掖市民政局" not in text
+    assert "沙河镇人民政府" in text and "张掖市民政局" not in text
+    # A town's 复查 goes to the county government alone (no 上级部门): no dangling 或.
+    assert "30日内向临泽县人民政府提出复查申请" in text
     assert doctor(run)["本单位设置"]["level"] == "正常"
     values = dict(sql("SELECT key, value FROM settings"))
     assert json.loads(values["reception_place"]) == "镇信访接待室"

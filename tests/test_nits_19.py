@@ -19,23 +19,6 @@ def columns(line: str) -> list[str]:
     return cells
 
 
-def test_calendar_show_columns_stay_under_their_weekday_after_marks(run) -> None:
-    out = run("calendar", "show", "2026-10").stdout.splitlines()
-    header = columns(out[1] if out[1].startswith(" 一") else out[2])
-    starts = [i for i, cell in enumerate(header) if cell in "一二三四五六日" and cell]
-    rows = [
-        line for line in out if line[:4].strip().rstrip("休班").isdigit() or line.startswith("    ")
-    ]
-    assert any("休" in row for row in rows)
-    for row in rows:
-        cells = columns(row)
-        for i, cell in enumerate(cells):
-            if cell.isdigit() and (i == 0 or not cells[i - 1].isdigit()):
-                # a day number ends under its weekday's character (right-aligned, width 2)
-                end = i + 1 if i + 1 < len(cells) and cells[i + 1].isdigit() else i
-                assert end in starts or end - 1 in starts, (row, i)
-
-
 def test_anonymous_accept_does_not_ask_to_notify_anybody(run) -> None:
     from tests.conftest import REGISTER
 

@@ -134,16 +134,16 @@ def test_bad_phone_refused_unless_forced(run, sql):
     out = run(*args, expect=2)
     assert out.stderr.startswith("错误：联系电话：所填号码（5 位）不是有效的手机号")
     assert "12345" not in out.stderr  # no personal data in error messages
-    assert "--force" in out.stderr
+    assert "--confirm-unusual" in out.stderr
     assert cases_in(sql) == 0
-    run(*args, "--force")
+    run(*args, "--confirm-unusual")
     assert show(run, "2026-0001")["phone"] == "12345"
 
 
 def test_id_number_with_wrong_check_digit(run, sql):
     out = run(*REGISTER, "--id-number", "110105194912310021", expect=2)
     assert out.stderr == (
-        "错误：身份证号码：校验位应为 X，实际为 1；请核对号码，如确认无误请加 --force\n"
+        "错误：身份证号码：校验位应为 X，实际为 1；请核对号码，如确认无误请加 --confirm-unusual\n"
     )
     assert cases_in(sql) == 0
 
@@ -218,8 +218,8 @@ ANSWERS = [
 
 
 def interview(run, answers: list[str], expect: int = 0):
-    # The last question, 反映人身份 (人大代表/政协委员/…), is left empty.
-    return run("register", "-i", input="\n".join([*answers, ""]) + "\n", expect=expect)
+    # The last question, 反映人身份 (人大代表/政协委员/…), is left empty; Enter confirms.
+    return run("register", "-i", input="\n".join([*answers, "", ""]) + "\n", expect=expect)
 
 
 def times_asked(stdout: str, label: str) -> int:
@@ -255,7 +255,7 @@ def test_interactive_register(run):
 
 
 def test_interactive_asks_again_after_a_bad_answer(run):
-    answers = [*ANSWERS[:5], "12345", *ANSWERS[5:]]
+    answers = [*ANSWERS[:5], "12345", "n", *ANSWERS[5:]]  # not kept as an unusual number
     out = interview(run, answers)
     assert "联系电话：所填号码（5 位）不是有效的手机号" in out.stdout
     assert times_asked(out.stdout, "联系电话") == 2

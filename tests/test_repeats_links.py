@@ -131,9 +131,9 @@ def test_the_same_person_is_not_asked_about(run, terminal):
 def test_the_interview_asks_too(run):
     register(run, "2026-11-02", FIRST, *ZHANG)
     # 匿名？, 姓名, 性别, 年龄, 人数, 电话, 身份证, 地址, 信访时间, 来源, 形式, 反映问题, 问题类型,
-    # 事项类别, 属地, 接访人, 接访人意见, 反映人身份; then the question.
+    # 事项类别, 属地, 接访人, 接访人意见, 反映人身份; Enter on the summary; then the question.
     answers = ["n", "李四", "", "", "", "13900001111", "", "新华镇大寨村1社", "2026-11-05 09:30",
-               "1", "2", SIMILAR, "1", "", "2", "王芳", "", "", "y"]  # fmt: skip
+               "1", "2", SIMILAR, "1", "", "2", "王芳", "", "", "", "y"]  # fmt: skip
     out = run("register", "-i", input="\n".join(answers) + "\n")
     assert "是否为同一事项？ [y/N]" in out.stdout
     assert linked(run, "2026-0002") == "2026-0001"

@@ -8,7 +8,7 @@ from xinfang.core.validate import clean_text, normalize_id_number, normalize_pho
 
 PHONE_HINT = (
     "不是有效的手机号（11位，1开头）或固定电话（区号-号码，如 0936-5521234）；"
-    "如确认无误，请加 --force"
+    "如确认无误，请加 --confirm-unusual"
 )
 
 
@@ -146,7 +146,7 @@ def test_normalize_id_number_wrong_check_digit() -> None:
     assert info.value.field == "身份证号码"
     assert (
         info.value.message
-        == "身份证号码：校验位应为 X，实际为 3；请核对号码，如确认无误请加 --force"
+        == "身份证号码：校验位应为 X，实际为 3；请核对号码，如确认无误请加 --confirm-unusual"
     )
     first17 = "62010219900307123"
     wrong = "0" if check_char(first17) != "0" else "1"
@@ -168,7 +168,9 @@ def test_normalize_id_number_bad_fields(first17: str, problem: str) -> None:
     # Correct check character, so only the named problem can be the reason.
     with pytest.raises(InvalidInput) as info:
         normalize_id_number(first17 + check_char(first17))
-    assert info.value.message == f"身份证号码：{problem}；请核对号码，如确认无误请加 --force"
+    assert (
+        info.value.message == f"身份证号码：{problem}；请核对号码，如确认无误请加 --confirm-unusual"
+    )
 
 
 def test_normalize_id_number_born_today_is_fine() -> None:
@@ -189,7 +191,9 @@ def test_normalize_id_number_born_today_is_fine() -> None:
 def test_normalize_id_number_shape(typed: str, problem: str) -> None:
     with pytest.raises(InvalidInput) as info:
         normalize_id_number(typed)
-    assert info.value.message == f"身份证号码：{problem}；请核对号码，如确认无误请加 --force"
+    assert (
+        info.value.message == f"身份证号码：{problem}；请核对号码，如确认无误请加 --confirm-unusual"
+    )
 
 
 def test_normalize_id_number_15_digits() -> None:

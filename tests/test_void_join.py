@@ -192,7 +192,7 @@ def test_voiding_the_whole_case_keeps_its_number(run, db_path):
     assert case["deadlines"] == []
     listed = json.loads(run("list", "--json").stdout)
     assert [(c["case_no"], c["status_label"]) for c in listed] == [(CASE, "已作废")]
-    assert "已作废" in run("list").stdout
+    assert "已作废" in run("list", "--all").stdout  # not in the default list: not open
     assert json.loads(run("list", "--status", "在办", "--json").stdout) == []
     message = refused(run, db_path, "assign", CASE, "--to", "沙河镇", "--due", "2026-12-05")
     assert "「已作废」，不能交办。案件已作废（编号保留），不再办理" in message

@@ -461,6 +461,8 @@ def hotline_new() -> Layout:
                         "市民来电反映温泉路86号小区二次供水水质浑浊发黄，诉求检测水质",
                         "沂南县住建局"]  # fmt: skip
             row[10] = "张伟" if i == 9 else "赵静"
+            # answered after the call, as the twins' own 受理时间 says
+            row[13], row[14] = "2026-04-25T09:12:33+08:00", "2026-04-23T16:40:05+08:00"
         if i == 17:
             out.add(None)
         if i == 21:
@@ -570,6 +572,7 @@ def housing() -> Layout:
                          "反映历山路锦绣家园物业擅自提高停车费，业主不同意", "办理中", "物业管理科"]  # fmt: skip
             row[11] = "吴海燕" if i == 12 else "邵明亮"
             row[13], row[14] = None, "已督促开发商整改，正在办理中"
+            row[12] = "2026/08/21"  # 60 days from their own 收文时间, as every row's
         if i == 18:
             out.add(None)
         out.add(row, stage=stage)

@@ -16,6 +16,7 @@ from typing import Any
 
 # Modules in --help order, each with the commands (or command groups) it registers.
 MODULES: dict[str, tuple[str, ...]] = {
+    "today_command": ("today",),
     "register_command": ("register",),
     "case_commands": (
         "accept", "reject", "transfer", "notify", "assign", "unit-accept", "unit-report",
@@ -87,5 +88,9 @@ def main() -> None:
     if args and args[0] in COMPLETION_FLAGS:
         args = ["completion", *args[1:2], *COMPLETION_FLAGS[args[0]]]
         load(["completion"])(args, prog_name="xinfang")
+        return
+    if not args and sys.stdin.isatty() and sys.stdout.isatty():
+        # `xinfang` alone at a terminal: the day's agenda (piped: the help, as before).
+        load(modules_for(["today"]))(args=["today"])
         return
     load(modules_for(args))()

@@ -20,7 +20,9 @@ def backup_command(
     keep: Annotated[str, typer.Option("--keep", help="保留最近几份备份")] = "30",
     db: DbOption = None,
 ) -> None:
-    """备份台账：办理中也可备份（SQLite 在线备份），文件名带日期时间，只保留最近 N 份。
+    """备份台账（办理中也可备份）
+
+    备份台账：办理中也可备份（SQLite 在线备份），文件名带日期时间，只保留最近 N 份。
 
     例：xinfang backup；xinfang backup /mnt/备份盘/信访 --keep 60
     """
@@ -40,7 +42,9 @@ def restore_command(
     file: Annotated[Path, typer.Argument(help="要恢复的备份文件")],
     db: DbOption = None,
 ) -> None:
-    """从备份恢复台账：先校验备份文件（完整、结构与其版本相符），升级到当前版本，再把当前台账另存一份，然后恢复。
+    """从备份恢复台账（先校验备份，再另存当前台账）
+
+    从备份恢复台账：先校验备份文件（完整、结构与其版本相符），升级到当前版本，再把当前台账另存一份，然后恢复。
 
     例：xinfang restore ~/.local/share/xinfang/xinfang-backups/xinfang-20261123-073000.db
     """

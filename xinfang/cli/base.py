@@ -29,6 +29,22 @@ def _chinese_help_titles() -> None:
     rich_utils.REQUIRED_LONG_STRING = "[必填]"
     rich_utils.DEFAULT_STRING = "[默认：{}]"
     rich_utils.ENVVAR_STRING = "[环境变量：{}]"
+    if not getattr(rich_utils._make_rich_text, "folds", False):
+        rich_utils._make_rich_text = _folding(rich_utils._make_rich_text)
+
+
+def _folding(make: Any) -> Any:
+    """Help text that wraps: rich breaks lines at spaces, and a Chinese sentence has none,
+    so a help's list of allowed values was cut to `…` at the column's edge."""
+
+    def make_folded(*args: Any, **kwargs: Any) -> Any:
+        text = make(*args, **kwargs)
+        if hasattr(text, "overflow"):
+            text.overflow = "fold"
+        return text
+
+    make_folded.folds = True  # type: ignore[attr-defined]
+    return make_folded
 
 
 def _translate(error: click.ClickException) -> str:
@@ -157,7 +173,8 @@ DbOption = Annotated[
 OnOption = Annotated[
     str | None,
     typer.Option(
-        "--on", help="发生日期（可带时间），默认现在；如 2026-11-22、2026年11月22日 14:30"
+        "--on",
+        help="发生日期（可带时间），默认现在；如 2026-11-22 14:30、11月22日、昨天下午、上周五",
     ),
 ]
 ByOption = Annotated[
@@ -165,6 +182,12 @@ ByOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON，供脚本使用")]
 CaseArgument = Annotated[str, typer.Argument(help="案件编号，如 2026-0001 或 临民信〔2026〕1号")]
+# Keeping a phone or ID number that fails its checks, once the clerk has checked it.
+# --force was its old name (and means "overwrite" elsewhere): still read, not shown.
+UnusualOption = Annotated[
+    bool, typer.Option("--confirm-unusual", help="核对无误后，确认不常见的电话或身份证号")
+]
+OldUnusualOption = Annotated[bool, typer.Option("--force", hidden=True)]
 # 承办责任人 (seed 001 三(一)2), named at 交办 and 改派.
 PersonOption = Annotated[str | None, typer.Option("--person", help="承办单位的承办责任人")]
 PhoneOption = Annotated[str | None, typer.Option("--phone", help="承办责任人的联系电话")]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.cells import cell_len
 
 from xinfang.cli.base import Command, DbOption, new_app, open_ledger
 from xinfang.cli.root import app
@@ -15,11 +16,15 @@ from xinfang.core.clock import holidays
 from xinfang.core.clock.promises import WEEKDAYS as WEEKDAY_NAMES
 from xinfang.core.clock.workdays import HOLIDAY, WORKDAY
 
+if TYPE_CHECKING:
+    from xinfang.core import agenda
+
 calendar_app = new_app(
-    "工作日历：节假日和调休上班日。已安装的 chinese-calendar 不含的年份，"
-    "请按国务院办公厅通知录入（可直接粘贴通知全文）。\n\n例：xinfang calendar show 2026-10；"
+    "工作日历：节假日和调休上班日\n\n工作日历：节假日和调休上班日。已安装的 chinese-calendar 不含的年份，"
+    "请按国务院办公厅通知录入（可直接粘贴通知全文）。\n\n例：xinfang calendar（本月）；xinfang calendar show 2026-10；"
     "xinfang calendar import -（粘贴通知）；xinfang calendar set 2027-01-01..2027-01-03 休"
 )
+calendar_app.info.no_args_is_help = False  # `xinfang calendar` alone: this month
 app.add_typer(calendar_app, name="calendar")
 
 WEEKDAYS = "一二三四五六日"
@@ -32,7 +37,9 @@ def calendar_set(
     note: Annotated[str | None, typer.Option("--note", help="说明，如 元旦")] = None,
     db: DbOption = None,
 ) -> None:
-    """录入放假（休）或调休上班（班）的日期，并重算受影响案件的期限。
+    """录入放假（休）或调休上班（班）的日期
+
+    录入放假（休）或调休上班（班）的日期，并重算受影响案件的期限。
 
     例：xinfang calendar set 2027-02-06..2027-02-12 休 --note 春节；xinfang calendar set 2027-02-14 班
     """
@@ -51,7 +58,9 @@ def calendar_confirm(
     year: Annotated[str, typer.Argument(help="年份，如 2027")],
     db: DbOption = None,
 ) -> None:
-    """确认某年的节假日安排已全部录入：此后该年按录入的安排计算，期限不再标为估算。
+    """确认某年的节假日安排已全部录入
+
+    确认某年的节假日安排已全部录入：此后该年按录入的安排计算，期限不再标为估算。
 
     例：xinfang calendar confirm 2027
     """
@@ -101,7 +110,9 @@ def calendar_import(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只显示读到的安排，不录入")] = False,
     db: DbOption = None,
 ) -> None:
-    """录入一年的节假日安排：直接粘贴国务院办公厅《关于某年部分节假日安排的通知》全文
+    """录入一年的节假日安排（可直接粘贴国务院办公厅通知全文）
+
+    录入一年的节假日安排：直接粘贴国务院办公厅《关于某年部分节假日安排的通知》全文
     （网页上复制的即可，标题、落款、来源、分享按钮等不必删去；繁体转载也可），或用每行
     “日期[..日期] 休|班 [说明]”的文件。全文读完并核对无误才录入（括号里的星期与日期不符、
     “共N天”与起止日期不符的，整份不录入）；录入后该年即视为已知，并列出期限有变化的案件。
@@ -135,27 +146,58 @@ def calendar_import(
     _print_changes(done)
 
 
+@calendar_app.callback(invoke_without_command=True)
+def calendar_default(ctx: typer.Context, db: DbOption = None) -> None:
+    """不带子命令：显示本月日历。"""
+    if ctx.invoked_subcommand is None:
+        calendar_show(None, db)
+
+
 @calendar_app.command("show", cls=Command)
 def calendar_show(
-    month: Annotated[str, typer.Argument(help="月份，如 2026-10")],
+    month: Annotated[str | None, typer.Argument(help="月份，如 2026-10；不给则为本月")] = None,
     db: DbOption = None,
 ) -> None:
-    """按月显示日历：工作日、周末、节假日（休）和调休上班日（班）。
+    """按月显示日历：休、班和每天到期的期限数
 
-    例：xinfang calendar show 2026-10
+    按月显示日历：工作日、周末、节假日（休）和调休上班日（班），以及每天到期的期限数。
+
+    例：xinfang calendar；xinfang calendar show 2026-10
     """
-    view = holidays.month(open_ledger(db), month)
-    typer.echo(f"{view.first.year}年{view.first.month}月")
+    from xinfang.core import agenda
+    from xinfang.core.clock.dates import today
+
+    view = agenda.month_view(open_ledger(db), month or today().strftime("%Y-%m"))
+    for line in month_lines(view, today()):
+        typer.echo(line)
+
+
+def _padded(text: str, width: int) -> str:
+    """`text` padded to `width` terminal cells (休 and 班 take two)."""
+    return text + " " * (width - cell_len(text))
+
+
+def month_lines(view: agenda.MonthView, now: date) -> list[str]:
+    """The month as a grid, each day with its mark and how many deadlines fall on it; every
+    cell as wide as the widest (so the grid fits 60 columns unless a day has 10+ due)."""
+    first = date.fromisoformat(view.first)
+    title = f"{first.year}年{first.month}月"
+    if (now.year, now.month) == (first.year, first.month):
+        title += f"（今天 {now.day} 日）"
+    lines = [title]
     if not view.known:
-        typer.echo(f"（{view.first.year} 年节假日尚未录入，以下按周末计算）")
-    typer.echo("  ".join(f" {d} " for d in WEEKDAYS))
-    cells = ["    "] * view.first.weekday()
+        lines.append(f"（{first.year} 年节假日尚未录入，以下按周末计算）")
+    texts = []
     for day in view.days:
-        # 休/班 take two terminal cells: an unmarked day gets two spaces, not one
-        mark = {"节假日": "休", "调休上班": "班", "周末": "  ", "工作日": "  "}[day.kind]
-        cells.append(f"{day.day.day:>2}{mark}")
+        mark = {"节假日": "休", "调休上班": "班"}.get(day.kind, "  ")
+        due = f"[{day.deadlines}]" if day.deadlines else ""
+        texts.append(f"{int(day.day[8:]):>2}{mark}{due}")
+    width = max(4, *(cell_len(text) for text in texts))
+    lines.append(" ".join(_padded(f"  {d}", width) for d in WEEKDAYS).rstrip())
+    cells = [_padded("", width)] * first.weekday() + [_padded(t, width) for t in texts]
     for start in range(0, len(cells), 7):
-        typer.echo("  ".join(cells[start : start + 7]).rstrip())
-    typer.echo("休 = 节假日放假　班 = 调休上班　周六、周日未标注的为休息日")
-    for noted, note in sorted(view.notes.items()):
-        typer.echo(f"  {noted}：{note}")
+        lines.append(" ".join(cells[start : start + 7]).rstrip())
+    lines.append("休 = 节假日放假　班 = 调休上班")
+    lines.append("[n] = 当天到期的期限数（本单位和承办单位的）")
+    lines += [f"  {noted}：{note}" for noted, note in view.notes.items()]
+    return lines

@@ -13,13 +13,16 @@ from xinfang.cli.base import (
     ByOption,
     CaseArgument,
     DbOption,
+    OldUnusualOption,
     OnOption,
     PersonOption,
     PhoneOption,
+    UnusualOption,
     open_ledger,
 )
 from xinfang.cli.root import command
 from xinfang.core import vocabulary
+from xinfang.core.clock import due as due_words
 from xinfang.core.intake.numbering import formal_number
 from xinfang.core.life import closing, deciding, handling, notes, timing
 from xinfang.core.settings import get as setting
@@ -50,7 +53,7 @@ def _notice_open(conn: sqlite3.Connection, case_no: str) -> None:
     if case.notified_on and not deadlines.notice_given(conn, case):
         typer.echo(
             f"{case.notice_method}已记录，但规则要求须书面告知，告知期限仍未完成；"
-            f"书面告知后用 xinfang notify {case_no} --method {vocabulary.WRITTEN_NOTICE} 记录"
+            f"书面告知后用 xinfang notify {case_no} --notice-method {vocabulary.WRITTEN_NOTICE} 记录"
         )
 
 
@@ -71,7 +74,9 @@ def accept_command(
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """受理信访事项。须在 3 个工作日内书面告知信访人（匿名除外）。
+    """受理信访事项（3 个工作日内书面告知信访人）
+
+    受理信访事项。须在 3 个工作日内书面告知信访人（匿名除外）。
 
     例：xinfang accept 2026-0001 --notified-on 2026-11-23
     """
@@ -156,10 +161,11 @@ def notify_command(
     method: Annotated[
         str,
         typer.Option(
-            "--method",
+            "--notice-method",
             help=f"告知方式：{'、'.join(vocabulary.NOTICE_METHODS)}；联系不上的填 {vocabulary.UNREACHABLE}",
         ),
     ] = vocabulary.WRITTEN_NOTICE,
+    old_method: Annotated[str | None, typer.Option("--method", hidden=True)] = None,  # old name
     reason: Annotated[
         str | None, typer.Option("--reason", help="无法联系的理由，如 电话空号、地址查无此人")
     ] = None,
@@ -169,11 +175,12 @@ def notify_command(
 ) -> None:
     """记录已告知信访人受理、不予受理或转送的决定（是否告知）。
 
-    规则要求书面告知的，电话告知照记但不算告知完成；信访人无法联系的用 --method 无法联系 --reason 写明理由。
+    规则要求书面告知的，电话告知照记但不算告知完成；信访人无法联系的用 --notice-method 无法联系 --reason 写明理由。
 
-    例：xinfang notify 2026-0001 --on 2026-11-24 --method 书面告知书；xinfang notify 2026-0001 --method 无法联系 --reason "电话空号"
+    例：xinfang notify 2026-0001 --on 2026-11-24 --notice-method 书面告知书；xinfang notify 2026-0001 --notice-method 无法联系 --reason "电话空号"
     """
     conn = open_ledger(db)
+    method = old_method or method
     case_no = deciding.notify(conn, case, method=method, reason=reason, on=on, by=by)
     _done("已记录告知", case_no)
     _notice_open(conn, case_no)
@@ -183,14 +190,16 @@ def notify_command(
 def assign_command(
     case: CaseArgument,
     to: Annotated[str, typer.Option("--to", help="承办单位（乡镇或部门）")],
-    due: Annotated[str, typer.Option("--due", help="办结期限，如 2026-12-05")],
+    due: Annotated[str, typer.Option("--due", help=f"办结期限，{due_words.HELP}")],
     person: PersonOption = None,
     phone: PhoneOption = None,
     on: OnOption = None,
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """交办：按属地管理、分级负责交承办单位办理，生成交办单编号；可写明承办责任人。
+    """交办：交承办单位办理，生成交办单编号
+
+    交办：按属地管理、分级负责交承办单位办理，生成交办单编号；可写明承办责任人。
 
     例：xinfang assign 2026-0001 --to 沙河镇 --due 2026-12-05 --person 李明 --phone 13900000000
     """
@@ -211,7 +220,9 @@ def assign_command(
 def unit_accept_command(
     case: CaseArgument, on: OnOption = None, by: ByOption = None, db: DbOption = None
 ) -> None:
-    """记录承办单位已决定受理交办事项（收到交办之日起 3 日内）。
+    """记录承办单位已决定受理交办事项
+
+    记录承办单位已决定受理交办事项（收到交办之日起 3 日内）。
 
     例：xinfang unit-accept 2026-0001 --on 2026-11-25
     """
@@ -253,7 +264,9 @@ def reply_command(
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """答复信访人：办理结果、是否属实、答复意见。网络舆情的回复经单位领导审定后才在原留言
+    """答复信访人：办理结果、是否属实、答复意见
+
+    答复信访人：办理结果、是否属实、答复意见。网络舆情的回复经单位领导审定后才在原留言
     网站发布，须写明审定的领导（--approved-by）。
 
     例：xinfang reply 2026-0001 --result 已解决 --finding 属实 --text "已纳入低保，自12月起发放"
@@ -288,7 +301,9 @@ def revisit_command(
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """回访信访人。不满意的，案件重新办理（编号不变，办理轮次加一）；信访人无法联系的，
+    """回访信访人；不满意的重新办理
+
+    回访信访人。不满意的，案件重新办理（编号不变，办理轮次加一）；信访人无法联系的，
     用 --method 无法联系 --reason 写明理由（不计满意度）。
 
     例：xinfang revisit 2026-0001 --method 电话回访 --satisfaction 满意
@@ -318,7 +333,9 @@ def publicize_command(
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """公示办理结果（办结后 3 日内），并给出公示文本：不含信访人姓名、电话、地址和身份证号。
+    """公示办理结果（办结后 3 日内），给出公示文本
+
+    公示办理结果（办结后 3 日内），并给出公示文本：不含信访人姓名、电话、地址和身份证号。
 
     例：xinfang publicize 2026-0001 --where 县政府门户网站
     """
@@ -354,7 +371,9 @@ def close_command(
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """办结（结案审批）。一般在公示之后；不公示的（如涉及个人隐私）回访后即可办结，理由记入结案审批表。
+    """办结（结案审批）
+
+    办结（结案审批）。一般在公示之后；不公示的（如涉及个人隐私）回访后即可办结，理由记入结案审批表。
 
     例：xinfang close 2026-0001 --approved-by 李主任；xinfang close 2026-0001 --no-publicize --reason 涉及个人隐私
     """
@@ -376,7 +395,9 @@ def archive_command(
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """归档（一案一卷，办结后 5 个工作日内）：按案卷目录顺序生成案卷文件夹和压缩包。
+    """归档：生成案卷文件夹和压缩包（一案一卷）
+
+    归档（一案一卷，办结后 5 个工作日内）：按案卷目录顺序生成案卷文件夹和压缩包。
 
     文件夹含案卷封面、案卷目录（含页次）、各项文书和 xinfang attach 添加的材料，
     每个文件都记录校验值，日后可用 xinfang verify 核对。
@@ -423,7 +444,8 @@ def correct_command(
     field: Annotated[str, typer.Option("--field", help="要更正的字段，如 联系电话 或 phone")],
     value: Annotated[str, typer.Option("--value", help="更正后的值（空字符串表示清空）")],
     reason: Annotated[str | None, typer.Option("--reason", help="更正理由")] = None,
-    force: Annotated[bool, typer.Option("--force", help="确认不常见的电话或身份证号")] = False,
+    unusual: UnusualOption = False,
+    old_unusual: OldUnusualOption = False,
     on: OnOption = None,
     by: ByOption = None,
     db: DbOption = None,
@@ -434,8 +456,9 @@ def correct_command(
     """
     conn = open_ledger(db)
     case_no = notes.correct(
-        conn, case, field=field, value=value, reason=reason, force=force, on=on, by=by
-    )
+        conn, case, field=field, value=value, reason=reason, force=unusual or old_unusual,
+        on=on, by=by,
+    )  # fmt: skip
     _done("已更正", case_no, f"（{field}）")
 
 
@@ -457,7 +480,9 @@ def extend_command(
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """延期：疑难复杂案件延长答复期限（不超过规则允许的最长期限），记入办理过程。
+    """延期：延长疑难复杂案件的答复期限
+
+    延期：疑难复杂案件延长答复期限（不超过规则允许的最长期限），记入办理过程。
 
     例：xinfang extend 2026-0001 --reason "涉及多部门，需联合调查"；xinfang extend 2026-0001 --days 5 --reason …
     """
@@ -476,7 +501,9 @@ def pause_command(
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """暂停计时：听证、鉴定等期间不计入办理期限（恢复后期限顺延）。
+    """暂停计时：听证、鉴定等期间不计入办理期限
+
+    暂停计时：听证、鉴定等期间不计入办理期限（恢复后期限顺延）。
 
     例：xinfang pause 2026-0001 --reason "组织听证"
     """

@@ -22,7 +22,9 @@ def demo_command(
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="随机种子，相同种子得到相同数据")] = 2026,
 ) -> None:
-    """建立一本演示台账：各个办理阶段的真实样例案件，并打印它的位置和可试的命令。
+    """建立一本演示台账，并打印可试的命令
+
+    建立一本演示台账：各个办理阶段的真实样例案件，并打印它的位置和可试的命令。
 
     例：xinfang demo；xinfang demo --db /tmp/演示.db
     """

@@ -12,7 +12,9 @@ from xinfang.store.db import resolve_path
 
 @command("doctor")
 def doctor_command(as_json: JsonOption = False, db: DbOption = None) -> None:
-    """检查台账：完整性、外键、结构版本、文件权限、工作日历是否录入、期限是否与办理记录一致。
+    """检查台账：完整性、权限、工作日历、期限
+
+    检查台账：完整性、外键、结构版本、文件权限、工作日历是否录入、期限是否与办理记录一致。
 
     发现问题时退出码为 1。
 

@@ -24,7 +24,9 @@ def print_command(
     show_list: Annotated[bool, typer.Option("--list", help="列出可打印的文书")] = False,
     db: DbOption = None,
 ) -> None:
-    """打印文书：按案件填好的 Word 文件（.docx），可再打印、签字、盖章。
+    """打印文书：按案件填好的 Word 文件（.docx）
+
+    打印文书：按案件填好的 Word 文件（.docx），可再打印、签字、盖章。
 
     例：xinfang print --list；xinfang print 2026-0001 受理告知书；xinfang print 2026-0001 交办单 -o 交办单.docx
     """
@@ -62,7 +64,7 @@ def print_command(
 
 
 templates_app = new_app(
-    "文书模板：导出本单位可编辑的 Word 模板。导出、修改后用 xinfang config templates 目录 启用。\n\n"
+    "文书模板：导出本单位可编辑的 Word 模板\n\n文书模板：导出本单位可编辑的 Word 模板。导出、修改后用 xinfang config templates 目录 启用。\n\n"
     "例：xinfang templates export ./我的模板"
 )
 app.add_typer(templates_app, name="templates")
@@ -73,7 +75,9 @@ def templates_export(
     folder: Annotated[Path, typer.Argument(help="导出到的目录")],
     force: Annotated[bool, typer.Option("--force", help="覆盖目录中的同名文件")] = False,
 ) -> None:
-    """把随程序提供的文书模板复制到一个目录，供用 Word 或 WPS 修改（加单位抬头、措辞）。
+    """把随程序提供的文书模板复制到一个目录供修改
+
+    把随程序提供的文书模板复制到一个目录，供用 Word 或 WPS 修改（加单位抬头、措辞）。
 
     例：xinfang templates export ./我的模板
     """
@@ -101,7 +105,9 @@ def attach_command(
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """添加材料：复制到台账的文件夹并记录校验值，归档时按类别放入案卷。
+    """添加材料：复制到台账并记录校验值
+
+    添加材料：复制到台账的文件夹并记录校验值，归档时按类别放入案卷。
 
     例：xinfang attach 2026-0001 来信扫描.pdf --kind 来源材料 --title 信访人来信
     """
@@ -115,7 +121,9 @@ def attach_command(
 def verify_command(
     case: Annotated[str, typer.Argument(help="案件编号")], db: DbOption = None
 ) -> None:
-    """核对案件的材料和案卷文件是否与添加、归档时一致（校验值比对）。有改动或缺失时退出码为 1。
+    """核对案件材料和案卷文件是否被改动或缺失
+
+    核对案件的材料和案卷文件是否与添加、归档时一致（校验值比对）。有改动或缺失时退出码为 1。
 
     例：xinfang verify 2026-0001
     """

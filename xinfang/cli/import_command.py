@@ -11,12 +11,14 @@ import typer
 
 from xinfang.cli.base import ByOption, DbOption, JsonOption, open_ledger, print_json
 from xinfang.cli.root import command
+from xinfang.core.errors import shorten
 
 if TYPE_CHECKING:  # the import machinery is loaded only when a file is imported
-    from xinfang.core.exchange.importing import Rejected, Warned
+    from xinfang.core.exchange.importing import ImportResult, Rejected, Warned
 
 SHOWN_REJECTS = 10
 SHOWN_VALUES = 5  # new list values named per list; all of them are in --json
+SHOWN_CHARS = 30  # of each value of a sample row (--json has them whole)
 
 
 @command("import")
@@ -78,7 +80,9 @@ def import_command(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """导入已有的信访台账（Excel 或 CSV）：自动找到表头、识别常用列名，每行登记为一件案件，
+    """导入已有的信访台账（Excel 或 CSV）
+
+    导入已有的信访台账（Excel 或 CSV）：自动找到表头、识别常用列名，每行登记为一件案件，
     并按已填写的内容补记受理、交办、答复、回访、办结等办理过程。无法识别的行不导入，
     连同原因另存一份清单；同一文件重复导入不会产生重复案件。
 
@@ -108,8 +112,14 @@ def import_command(
     if as_json:
         print_json(result.as_json())
         raise typer.Exit(2 if result.nothing_imported else 0)
-    for reading in result.readings:
-        out(f"  列的读法：{reading}\n")
+    exported = not result.header_row  # xinfang's own JSON export: cases, not a table
+    if exported:
+        out(f"读取 {Path(result.file).name}（xinfang 导出的案件及其办理记录）\n")
+    if result.dry_run and result.layout:
+        _layout(out, result)
+    else:
+        for reading in result.readings:
+            out(f"  列的读法：{reading}\n")
     verb = "可导入" if result.dry_run else "已导入"
     parts = [f"{verb} {result.imported} 件"]
     if result.statuses:
@@ -136,11 +146,13 @@ def import_command(
     prefix = "试导入，未写入任何内容：" if result.dry_run else ""
     out(prefix + "；".join(parts) + "。\n")
     if result.dry_run and result.preview:
-        out("前几件：\n")
+        out(f"前 {len(result.preview)} {'件' if exported else '行'}将登记为：\n")
         for case in result.preview:
+            fields = "；".join(f"{k}：{shorten(v, SHOWN_CHARS)}" for k, v in case.fields.items())
             out(
-                f"  第 {case.row} 行 → {case.case_no}  {case.name or '（匿名）'}  "
-                f"{case.received_at[:16]}  {case.status_label}\n"
+                f"  第 {case.row} {'件' if exported else '行'} → {case.case_no}  "
+                f"{case.name or '（匿名）'}  {case.received_at[:16]}  {case.status_label}\n"
+                f"    {fields}\n"
             )
     _rows(out, "已按原样保留、请核对的号码", result.warned)
     _rows(out, "重复跳过的行", result.skipped)
@@ -149,6 +161,19 @@ def import_command(
         out(f"未导入的行及原因已写入：{result.rejects_file}\n")
     if result.nothing_imported:
         raise typer.Exit(2)
+
+
+def _layout(out: Callable[[str], object], result: ImportResult) -> None:
+    """Each column and what it was read as; the reading taken of it under it."""
+    out("各列的读法：\n")
+    for item in result.layout:
+        out(f"  {item['column']} → {item['read_as']}\n")
+        if "reading" in item:
+            out(f"    读法：{item['reading']}\n")
+    placed = {item.get("reading") for item in result.layout}
+    for reading in result.readings:
+        if reading not in placed:
+            out(f"  列的读法：{reading}\n")
 
 
 def _rows(out: Callable[[str], object], title: str, rows: Sequence[Warned | Rejected]) -> None:

@@ -32,7 +32,9 @@ def lend_command(
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """借阅已归档的案卷：登记借阅人、单位、批准人和归还期限；逾期未还的在 xinfang overdue 中列出。
+    """借阅已归档的案卷
+
+    借阅已归档的案卷：登记借阅人、单位、批准人和归还期限；逾期未还的在 xinfang overdue 中列出。
 
     例：xinfang lend 2026-0001 --to 王五 --unit 县纪委监委 --approved-by 李主任 --due 2026-12-10
     """
@@ -71,10 +73,15 @@ def loans_command(
         return
     if not register:
         typer.echo("没有借阅记录。")
+        return
+    from rich.markup import escape
+
+    from xinfang.cli.render import console, print_cards
+
+    heads, tails = [], []
     for loan in register:
         state = f"已于 {loan.returned_on} 归还" if loan.returned_on else (
             "【逾期未还】" if loan.overdue(today()) else "未归还")  # fmt: skip
-        typer.echo(
-            f"{loan.case_no}  {loan.borrower}（{loan.unit}）  批准：{loan.approved_by}  "
-            f"借出 {loan.lent_on}  应还 {loan.due_on}  {state}"
-        )
+        heads.append([loan.case_no, f"借出 {loan.lent_on}", f"应还 {loan.due_on}", state])
+        tails.append(f"{loan.borrower}（{loan.unit}） · 批准：{loan.approved_by}")
+    print_cards(console(), [[escape(cell) for cell in head] for head in heads], tails)

@@ -23,7 +23,7 @@ SCREEN_LIMIT = 500
 HEADER = ("情况", "环节", "承办", "编号", "期限", "剩余/超期", "信访人", "反映问题", "当前状态")
 LATE = "已超期"
 # Columns the clerk acts on: the case, its due date and how late it is are never cut.
-WHOLE = ("编号", "期限", "剩余/超期")
+WHOLE = ("情况", "编号", "期限", "剩余/超期")
 # The printed list: 反映问题 whole and wrapped in the widest column.
 WIDTHS = (11, 14, 12, 11, 12, 14, 9, 44, 16)
 CENTERED = (0, 3, 4, 5, 6)
@@ -75,7 +75,9 @@ def overdue_command(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """期限检查：列出已超期和即将到期的期限，重大紧急案件在前（标“紧急”），按环节和承办
+    """期限检查：列出已超期和即将到期的期限
+
+    期限检查：列出已超期和即将到期的期限，重大紧急案件在前（标“紧急”），按环节和承办
     单位分组，最早的在前。
 
     供 cron 使用：无终端时不着色、不提问；没有超期退出码 0，有超期 1，出错 2。
@@ -141,18 +143,50 @@ def _print(report: overdue.Scan, show_all: bool) -> None:
     if not report.overdue and not report.due_soon:
         typer.echo(f"{report.as_of}：没有超期或 {report.within} 个工作日内到期的期限。")
         return
-    from rich.cells import cell_len
-    from rich.table import Table
+    from xinfang.cli.render import console, fits
 
-    from xinfang.cli.render import console
-
-    table = Table(
-        title=f"期限检查 {report.as_of}（已超期 {len(report.overdue)} 项，"
-        f"{report.within} 个工作日内到期 {len(report.due_soon)} 项）",
-        title_justify="left",
+    title = (
+        f"期限检查 {report.as_of}（已超期 {len(report.overdue)} 项，"
+        f"{report.within} 个工作日内到期 {len(report.due_soon)} 项）"
     )
     rows = _rows(report)
     shown = rows if show_all else rows[:SCREEN_LIMIT]
+    out = console()
+    if len(shown) < len(rows):
+        out.print(_counts(rows))
+    table = _table(title, shown)
+    if fits(out, table):
+        out.print(table)
+    else:
+        out.print(title, soft_wrap=True)
+        _print_cards(out, shown)
+    if len(shown) < len(rows):
+        out.print(
+            f"另有 {len(rows) - len(shown)} 项未列出；全部列出：xinfang overdue --all，"
+            "或另存清单：xinfang overdue --output 期限清单.xlsx"
+        )
+
+
+def _print_cards(out: Any, rows: list[list[str]]) -> None:
+    """A narrow screen: the case, its due date, how late and the stage on line 1 (never
+    cut), who, which unit, the state and the matter on line 2 (cut to the screen)."""
+    from rich.text import Text
+
+    from xinfang.cli.render import joined, print_cards
+
+    heads, tails = [], []
+    for kind, stage, unit, case_no, due, when, who, content, status in rows:
+        heads.append([Text(cell).markup for cell in (case_no, due, when, kind, stage)])
+        tails.append(joined(who, unit, status, content))
+    styles: list[str | None] = ["red" if row[0].startswith(LATE) else None for row in rows]
+    print_cards(out, heads, tails, styles=styles)
+
+
+def _table(title: str, shown: list[list[str]]) -> Any:
+    from rich.cells import cell_len
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
     for at, heading in enumerate(HEADER):
         # One line an item; on a narrow terminal the other columns give way.
         whole = heading in WHOLE
@@ -162,15 +196,7 @@ def _print(report: overdue.Scan, show_all: bool) -> None:
         )
     for row in shown:
         table.add_row(*row, style="red" if row[0].startswith(LATE) else None)
-    out = console()
-    if len(shown) < len(rows):
-        out.print(_counts(rows))
-    out.print(table)
-    if len(shown) < len(rows):
-        out.print(
-            f"另有 {len(rows) - len(shown)} 项未列出；全部列出：xinfang overdue --all，"
-            "或另存清单：xinfang overdue --output 期限清单.xlsx"
-        )
+    return table
 
 
 def _counts(rows: list[list[str]]) -> Any:

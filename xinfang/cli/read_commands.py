@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import nullcontext
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -40,28 +42,42 @@ def show_command(
 
 
 Status = Annotated[
-    str | None, typer.Option("--status", help="状态，如 已受理、已答复；在办 = 全部未办结")
+    str | None,
+    typer.Option(
+        "--status",
+        help="状态，如 已受理、已答复（写出状态名中独有的一部分即可）；在办、办理中 = 全部未办结",
+    ),
 ]
-Month = Annotated[str | None, typer.Option("--month", help="信访月份，如 2026-11")]
-From = Annotated[str | None, typer.Option("--from", help="信访时间起（含）")]
-To = Annotated[str | None, typer.Option("--to", help="信访时间止（含）")]
+Month = Annotated[str | None, typer.Option("--month", help="信访月份，如 2026-11、本月、上月")]
+From = Annotated[str | None, typer.Option("--from", help="信访时间起（含），如 11-01、上周一")]
+To = Annotated[str | None, typer.Option("--to", help="信访时间止（含），如 11-30、昨天")]
 Source = Annotated[str | None, typer.Option("--source", help="信访来源")]
 Form = Annotated[str | None, typer.Option("--form", help="信访形式")]
-Category = Annotated[str | None, typer.Option("--category", help="问题类型")]
+Category = Annotated[
+    list[str] | None, typer.Option("--category", help="问题类型；可重复给出，任一即可")
+]
 Town = Annotated[str | None, typer.Option("--town", help="属地")]
-Unit = Annotated[str | None, typer.Option("--unit", help="承办单位")]
+Unit = Annotated[
+    list[str] | None,
+    typer.Option("--unit", help="承办单位，可只写名称的一部分（如 救助）；可重复给出，任一即可"),
+]
 Text = Annotated[str | None, typer.Option("--text", help="在姓名、内容、地址、备注中查找")]
 Overdue = Annotated[bool, typer.Option("--overdue", help="只列有已超期期限的案件")]
 DueWithin = Annotated[
     str | None, typer.Option("--due-within", help="只列 N 个工作日内（含已超期）有期限到期的案件")
 ]
 Sort = Annotated[
-    str,
+    str | None,
     typer.Option(
-        "--sort", help="排序：number（按编号，默认）、newest（最新的在前）或 due（按最近的期限）"
+        "--sort",
+        help="排序：最新（newest，最新的在前，默认）、编号（number，--json 默认）或 期限（due，按最近的期限）",
     ),
 ]
 Limit = Annotated[str | None, typer.Option("--limit", help="最多列出几件")]
+AllOption = Annotated[
+    bool,
+    typer.Option("--all", help="全部列出：不分页，未给 --status 时也列已办结的（长列表逐段输出）"),
+]
 
 
 @command("list")
@@ -78,27 +94,94 @@ def list_command(
     text: Text = None,
     overdue: Overdue = False,
     due_within: DueWithin = None,
-    sort: Sort = "number",
+    sort: Sort = None,
     limit: Limit = None,
+    every: AllOption = False,
     mask: MaskOption = False,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """按条件列出案件，可按期限筛选和排序。
+    """按条件列出案件（默认：在办的，最新的在前，每页 50 件）
 
-    例：xinfang list --month 2026-11 --status 在办 --town 沙河镇；xinfang list --due-within 3 --sort due
+    按条件列出案件：默认只列在办的，最新的在前，每次 50 件（--all 全部列出）。
+    --json 供脚本使用：不分页，未给 --status 时列全部状态，默认按编号排序。
+
+    例：xinfang list；xinfang list --month 2026-11 --town 沙河镇；xinfang list --due-within 3 --sort due；xinfang list --all
     """
+    conn = open_ledger(db)
+    if as_json:  # for scripts, as it always was: every case selected, by number
+        filters = query.Filters(
+            status, month, date_from, date_to, source, form, category, town, unit, text,
+            overdue, due_within, sort or "number", limit,
+        )  # fmt: skip
+        print_json(query.list_cases(conn, filters, mask=mask))
+        return
+    if status is None and not every:
+        status = query.OPEN_CASES
     filters = query.Filters(
         status, month, date_from, date_to, source, form, category, town, unit, text,
-        overdue, due_within, sort, limit,
+        overdue, due_within, sort or "newest", limit,
     )  # fmt: skip
-    cases = query.list_cases(open_ledger(db), filters, mask=mask)
-    if as_json:
-        print_json(cases)
+    if every:
+        _print_all(query.iter_cases(conn, filters, mask=mask))
         return
-    from xinfang.cli.render import print_cases
+    found = query.page(conn, filters, mask=mask)
+    total = len(found.cases) + found.more
+    footer = f"共 {total} 件" if not found.more else (
+        f"共 {total} 件，列出最新的 {len(found.cases)} 件；还有 {found.more} 件，--all 全部列出"
+    )  # fmt: skip
+    _paged(found.cases, footer)
 
-    print_cases(cases, title="案件列表")
+
+TITLE = "案件列表"
+
+
+def _paged(cases: list[dict[str, Any]], footer: str) -> None:
+    """One page of a list; at a terminal, through a pager when it is longer than the
+    screen."""
+    from xinfang.cli.render import console, print_cases
+
+    out = console()
+    if not sys.stdout.isatty():
+        print_cases(cases, title=TITLE, out=out, footer=footer)
+        return
+    with out.capture() as captured:
+        print_cases(cases, title=TITLE, out=out, footer=footer)
+    text = captured.get()
+    if text.count("\n") < out.height:
+        sys.stdout.write(text)
+        return
+    _pager(text)
+
+
+def _pager(text: str) -> None:
+    """$PAGER (else `less -R`, keeping the colours) at a terminal; plain if none works."""
+    import os
+    import shlex
+    import subprocess
+
+    command = shlex.split(os.environ.get("PAGER") or "less -R")
+    try:
+        subprocess.run(command, input=text.encode(), check=False)
+    except OSError:
+        sys.stdout.write(text)
+
+
+def _print_all(chunks: Iterator[list[dict[str, Any]]]) -> None:
+    """Every case selected, chunk by chunk as it is read (never the whole list at once);
+    at a terminal through the pager."""
+    from xinfang.cli.render import console, print_cases
+
+    out = console()
+    total = 0
+    paged = sys.stdout.isatty()
+    with out.capture() if paged else nullcontext() as captured:
+        for chunk in chunks:
+            print_cases(chunk, title=TITLE if not total else "", out=out, footer="")
+            total += len(chunk)
+        out.print(f"共 {total} 件" if total else "没有符合条件的案件。")
+    if captured is not None:
+        _pager(captured.get())
 
 
 @command("export")
@@ -131,7 +214,9 @@ def export_command(
     due_within: DueWithin = None,
     db: DbOption = None,
 ) -> None:
-    """导出案件（全部字段和未完成的期限），供其他软件使用；条件同 list。
+    """导出案件（CSV、JSON 或 Excel），条件同 list
+
+    导出案件（全部字段和未完成的期限），供其他软件使用；条件同 list。
 
     例：xinfang export -o 全部案件.xlsx；xinfang export --month 2026-11 --mask -o 统计用.csv；xinfang export -o cases.json
     """
@@ -146,8 +231,9 @@ def export_command(
         status, month, date_from, date_to, source, form, category, town, unit, text,
         overdue, due_within,
     )  # fmt: skip
-    rows = export.cases(open_ledger(db), filters, mask=mask)
-    if target and target.suffix.lower() == ".json":
+    to_json = target is not None and target.suffix.lower() == ".json"
+    rows = export.cases(open_ledger(db), filters, mask=mask, events=to_json)
+    if target is not None and to_json:
         from xinfang.store.files import write_text
 
         write_text(target, json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
@@ -177,7 +263,9 @@ def search_command(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """全文检索：在信访人姓名、反映问题、地址和备注中查找任意文字片段，最新的在前，默认最多 200 件。
+    """全文检索：在姓名、反映问题、地址和备注中查找
+
+    全文检索：在信访人姓名、反映问题、地址和备注中查找任意文字片段，最新的在前，默认最多 200 件。
 
     例：xinfang search 低保金
     """

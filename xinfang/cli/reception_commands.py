@@ -14,7 +14,7 @@ from xinfang.core.clock.dates import chinese_date, today
 from xinfang.core.intake import reception, reception_rules
 
 reception_app = new_app(
-    "领导接访：按规则编排全年的领导接访日程安排表（遇节假日提前到前一个工作日），"
+    "领导接访：编排和查看全年的领导接访日程\n\n领导接访：按规则编排全年的领导接访日程安排表（遇节假日提前到前一个工作日），"
     "查看日程。\n\n例：xinfang reception plan --year 2027 --rule "
     '"last-friday 09:00-11:00" --leaders 张三,李四,王五；xinfang reception show --year 2027'
 )
@@ -112,7 +112,9 @@ def reception_plan(
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件")] = False,
     db: DbOption = None,
 ) -> None:
-    """编排一年的领导接访日程安排表：每月一天，领导按顺序逐月轮流。
+    """编排一年的领导接访日程安排表
+
+    编排一年的领导接访日程安排表：每月一天，领导按顺序逐月轮流。
 
     规则给出的日子遇节假日（或非调休的周末）时，提前到前一个工作日，并在备注中说明。
     该年节假日尚未录入时按周末计算，并予以提示。一年只有一份日程，重排请加 --replace。
@@ -160,7 +162,9 @@ def reception_show(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """查看领导接访日程安排表；按现在的工作日历已不是工作日的接访日会标出。
+    """查看领导接访日程安排表
+
+    查看领导接访日程安排表；按现在的工作日历已不是工作日的接访日会标出。
 
     例：xinfang reception show --year 2027；xinfang reception show --json
     """

@@ -1,74 +1,35 @@
-"""`xinfang register`: by options, or by questions when the clerk gives none at a terminal."""
+"""`xinfang register`: by options, by questions at a terminal (for what the options do not
+give, then a summary to confirm), or from a pasted text (`--from-text`)."""
 
 from __future__ import annotations
 
 import sqlite3
 import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from xinfang.cli.base import ByOption, DbOption, JsonOption, open_ledger, print_json
+from xinfang.cli.base import (
+    ByOption,
+    DbOption,
+    JsonOption,
+    OldUnusualOption,
+    UnusualOption,
+    open_ledger,
+    print_json,
+)
+from xinfang.cli.interview import interview, unusual_confirmed, yes_no
 from xinfang.cli.root import command
-from xinfang.core import settings
 from xinfang.core.errors import InvalidInput
 from xinfang.core.intake import registration
-from xinfang.core.intake.fields import (
-    FIELDS_BY_KEY,
-    ONLINE_FIELDS,
-    REQUIRED,
-    Field,
-    check_record,
-    clean_value,
-)
+from xinfang.core.intake.fields import missing
 from xinfang.core.intake.numbering import formal_number, parse_case_number
+from xinfang.core.intake.pasted import Pasted, read_pasted
 from xinfang.core.intake.repeats import Match
 from xinfang.core.life.finality import NOT_AGAIN
 from xinfang.core.reporting import query
-from xinfang.core.vocabulary import COLLECTIVE, ONLINE_SOURCE, UPPER_SOURCE
-
-
-def _ask(conn: sqlite3.Connection, field: Field, *, required: bool, force: bool) -> Any:
-    """Ask for one field until the answer is valid; a choice may be typed as its number."""
-    options = settings.choices(conn, field.choice_list) if field.choice_list else [*field.fixed]
-    if options:
-        typer.echo("  " + "  ".join(f"{i}.{value}" for i, value in enumerate(options, 1)))
-    while True:
-        hint = "（回车 = 现在）" if field.key == "received_at" else "" if required else "（可空）"
-        answer = typer.prompt(field.label + hint, default="", show_default=False).strip()
-        if options and answer.isdigit() and 1 <= int(answer) <= len(options):
-            answer = options[int(answer) - 1]
-        if not answer:
-            if not required:
-                return None
-            typer.echo(f"  {field.label}必填。")
-            continue
-        try:
-            return clean_value(conn, field, answer, force=force)
-        except InvalidInput as error:
-            typer.echo(f"  {error.message}")
-
-
-def _interview(conn: sqlite3.Connection, *, force: bool) -> dict[str, Any]:
-    typer.echo("登记信访事项（直接回车跳过可空项；列表项可输入序号）")
-    values: dict[str, Any] = {}
-    values["anonymous"] = typer.confirm("匿名信访？", default=False)
-    order = [
-        "name", "sex", "age", "persons", "phone", "id_number", "address", "received_at", "source",
-        "upper_ref", "platform", "post_url", "posted_at", "form", "content", "category",
-        "kind", "township", "receiver", "receiver_opinion", "raised_by",
-    ]  # fmt: skip
-    for key in order:
-        if values["anonymous"] and key in ("name", "sex", "age", "phone", "id_number", "address"):
-            continue
-        if key == "upper_ref" and values.get("source") != UPPER_SOURCE:
-            continue
-        if key in ONLINE_FIELDS and values.get("source") != ONLINE_SOURCE:
-            continue
-        required = key in REQUIRED or key == "upper_ref" or (key == "name")
-        values[key] = _ask(conn, FIELDS_BY_KEY[key], required=required, force=force)
-    check_record({**values, "anonymous": values["anonymous"]})
-    return values
+from xinfang.core.vocabulary import COLLECTIVE
 
 
 @command("register")
@@ -123,13 +84,31 @@ def register_command(
         str | None,
         typer.Option("--link", help="作为重复信访关联到此前的案件（编号），如内容相似的旧件"),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="确认不常见的电话或身份证号")] = False,
+    unusual: UnusualOption = False,
+    old_unusual: OldUnusualOption = False,
     interactive: Annotated[
         bool, typer.Option("--interactive", "-i", help="逐项提问登记（终端中不带选项时默认）")
     ] = False,
     on: Annotated[
-        str | None, typer.Option("--on", help="信访时间（收到的日期和时间），默认现在")
+        str | None,
+        typer.Option(
+            "--on",
+            help="信访时间（收到的日期和时间），默认现在；如 11月22日 14:30、昨天下午、上周五",
+        ),
     ] = None,
+    from_text: Annotated[
+        str | None,
+        typer.Option(
+            "--from-text",
+            help="从粘贴的来信、12345 工单或网上留言预填（文件；- 为标准输入）",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="只显示从文本认出的内容（JSON），不登记")
+    ] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="不在终端时，照文本认出的内容登记")
+    ] = False,
     by: ByOption = None,
     as_json: JsonOption = False,
     db: DbOption = None,
@@ -162,10 +141,66 @@ def register_command(
         "post_url": url,
         "posted_at": posted_at,
     }
-    given = any(value not in (None, False) for value in values.values())
-    conn = open_ledger(db)
-    if interactive or (not given and at_terminal()):
-        values = _interview(conn, force=force)
+    given = {key: value for key, value in values.items() if value not in (None, False)}
+    force = unusual or old_unusual  # --force: the old spelling of --confirm-unusual
+    try:
+        _register(
+            open_ledger(db), given, text=from_text, on=on, by=by, force=force, urgent=urgent,
+            new_matter=new_matter, link=link, interactive=interactive, as_json=as_json,
+            dry_run=dry_run, yes=yes,
+        )  # fmt: skip
+    except (KeyboardInterrupt, EOFError) as stop:
+        # Ctrl-C (or Ctrl-D) mid-interview: nothing has been written; ^C left the line open.
+        typer.echo("\n已取消，未登记。", err=True)
+        raise typer.Exit(130 if isinstance(stop, KeyboardInterrupt) else 1) from None
+
+
+def _register(
+    conn: sqlite3.Connection,
+    given: dict[str, Any],
+    *,
+    text: str | None,
+    on: str | None,
+    by: str | None,
+    force: bool,
+    urgent: bool,
+    new_matter: bool,
+    link: str | None,
+    interactive: bool,
+    as_json: bool,
+    dry_run: bool,
+    yes: bool,
+) -> None:
+    if text is None and (dry_run or yes):
+        raise InvalidInput("--dry-run" if dry_run else "--yes", "只与 --from-text 一起使用")
+    terminal = at_terminal()
+    if on:
+        given["received_at"] = on
+    pasted = read_pasted(conn, _read_text(text)) if text is not None else None
+    if pasted is not None:
+        given = {**pasted.values, **given}  # what the clerk typed wins over the text
+        if dry_run or not terminal:
+            if dry_run or not yes:
+                print_json(_preview(pasted, given))
+                if not dry_run:
+                    typer.echo("未登记：核对以上内容后加 --yes 登记（在终端中可逐项确认）。", err=True)  # fmt: skip
+                return
+            absent = missing(given)
+            if absent:
+                raise InvalidInput(
+                    "必填项",
+                    f"文本中没有{'、'.join(absent)}；请用选项补上，如 --name 张三、"
+                    "--source 本级（匿名信访加 --anonymous）",
+                )
+    unusual = False
+    if pasted is not None and terminal:
+        given, unusual = interview(conn, given, force=force, ask_optional=interactive, repeats=pasted.repeats)  # fmt: skip
+    elif interactive or (terminal and not given):
+        given, unusual = interview(conn, given, force=force)
+    elif terminal and missing(given):  # the options given are kept; the rest asked
+        given, unusual = interview(conn, given, force=force, ask_optional=False)
+    elif terminal and not force:
+        unusual = unusual_confirmed(conn, given)
     asked: list[Match] = []
 
     def ask(candidates: list[Match]) -> str | None:
@@ -173,8 +208,9 @@ def register_command(
         return _ask_same_matter(candidates)
 
     done = registration.register(
-        conn, values, on=on, by=by, force=force, link_repeats=not new_matter, link_to=link,
-        ask=ask if (interactive or at_terminal()) and not as_json else None, urgent=urgent,
+        conn, given, on=on, by=by, force=force or unusual, link_repeats=not new_matter,
+        link_to=link, ask=ask if (interactive or terminal) and not as_json else None,
+        urgent=urgent,
     )  # fmt: skip
     if as_json:
         print_json(query.show(conn, done.case_no))
@@ -185,6 +221,39 @@ def register_command(
     if urgent:
         typer.echo(f"重大紧急：当日须向领导和上级报告（xinfang report-up {done.case_no}）")
     _say_repeats(done, new_matter=new_matter, asked=bool(asked))
+
+
+def _read_text(source: str) -> str:
+    """The pasted text: a file (UTF-8, or GB18030 as Chinese Windows saves it) or stdin."""
+    try:
+        data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    except FileNotFoundError:
+        raise InvalidInput("--from-text", f"找不到文件 {source}") from None
+    except OSError as error:
+        raise InvalidInput("--from-text", f"无法读取 {source}：{error.strerror}") from None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if text.strip():
+            return text
+        raise InvalidInput("--from-text", "文本为空")
+    raise InvalidInput("--from-text", "不是 UTF-8 或 GB18030 编码的文本")
+
+
+def _preview(pasted: Pasted, values: dict[str, Any]) -> dict[str, Any]:
+    """What `--dry-run` prints: the fields as they would be registered."""
+    return {
+        "kind": pasted.kind,
+        "fields": values,
+        "missing": missing(values),
+        "notes": pasted.notes,
+        "repeats": [
+            {"case_no": m.case_no, "status": m.status.label, "reasons": list(m.reasons)}
+            for m in pasted.repeats
+        ],
+    }
 
 
 def at_terminal() -> bool:
@@ -203,7 +272,7 @@ def _ask_same_matter(candidates: list[Match]) -> str | None:
     typer.echo("找到内容相似的旧件（不是同一信访人）：")
     for match in candidates[:5]:
         _show([match])
-        if typer.confirm(f"  与 {match.case_no} 是否为同一事项？", default=False):
+        if yes_no(f"  与 {match.case_no} 是否为同一事项？"):
             return match.case_no
     return None
 

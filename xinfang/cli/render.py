@@ -3,6 +3,7 @@ imported here only, so commands that print one line never pay for it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from rich import box
@@ -68,11 +69,74 @@ DATA_LABELS = {
 }
 
 
+# Below this many columns a list takes two lines an item (a card) instead of a table row.
+NARROW = 100
+INDENT = "    "
+
+
 def console() -> Console:
+    import os
     import sys
 
-    # Piped to a file or cron mail: no terminal to fit, so do not squeeze the columns.
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+    # Piped to a file or cron mail: no terminal to fit, so do not squeeze the columns,
+    # unless COLUMNS says how wide (rich reads it itself).
+    told = os.environ.get("COLUMNS", "").isdigit()
+    return Console(highlight=False, width=None if sys.stdout.isatty() or told else 160)
+
+
+def print_cards(
+    out: Console,
+    heads: list[list[str]],
+    tails: list[str],
+    *,
+    styles: list[str | None] | None = None,
+    cut: bool = True,
+) -> None:
+    """Two lines an item for a narrow screen. Line 1: the fields the clerk acts on (case
+    number, dates, state, days), aligned by display width (a Chinese character is two
+    columns) and never cut: a field that would pass the edge starts an indented line of
+    its own, whole. Line 2, indented: the rest joined by " · ", cut to the screen with `…`
+    (`cut`), or wrapped whole."""
+    from rich.padding import Padding
+
+    heads_text = [[Text.from_markup(cell) for cell in head] for head in heads]
+    widths = [max(cell_len(head[at].plain) for head in heads_text) for at in range(len(heads[0]))]
+    for index, (head, tail) in enumerate(zip(heads_text, tails, strict=True)):
+        style = (styles[index] if styles else None) or ""
+        line = Text()
+        for at, cell in enumerate(head):
+            padded = cell.copy()
+            if at < len(head) - 1:
+                padded.append(" " * (widths[at] - cell_len(cell.plain)))
+            if at and cell_len(line.plain) + 2 + cell_len(cell.plain) > out.width:
+                line.rstrip()
+                out.print(line, style=style, overflow="fold")
+                line = Text(INDENT)
+            elif at:
+                line.append("  ")
+            line.append_text(padded)
+        line.rstrip()
+        out.print(line, style=style, overflow="fold")
+        if not tail:
+            continue
+        if cut:
+            out.print(Text(INDENT + tail), no_wrap=True, overflow="ellipsis")
+        else:
+            out.print(Padding(Text(tail), (0, 0, 0, len(INDENT)), expand=False))
+
+
+def fits(out: Console, table: Table) -> bool:
+    """Whether the table shows whole at this width: rich, short of room, cuts every column
+    evenly and then crops the ones it may not cut (a case number, a date) at the edge."""
+    from rich.measure import Measurement
+
+    return out.width >= NARROW and (
+        Measurement.get(out, out.options.update_width(10_000), table).maximum <= out.width
+    )
+
+
+def joined(*parts: str) -> str:
+    return " · ".join(part for part in parts if part)
 
 
 def _value(value: Any) -> str:
@@ -181,7 +245,14 @@ def print_case(case: dict[str, Any]) -> None:
             extra.add_row(column, text)
         out.print(extra)
     if case.get("deadlines"):
-        out.print(deadline_table(case["deadlines"]))
+        deadlines = deadline_table(case["deadlines"])
+        if fits(out, deadlines):
+            out.print(deadlines)
+        else:
+            print_deadline_cards(out, case["deadlines"])
+    if out.width < NARROW:
+        _timeline_cards(out, case["events"])
+        return
     timeline = Table(title="办理过程", box=box.SIMPLE_HEAD, title_justify="left")
     timeline.add_column("#", justify="right")  # the number `xinfang void` takes
     timeline.add_column("时间", no_wrap=True)
@@ -191,17 +262,32 @@ def print_case(case: dict[str, Any]) -> None:
     timeline.add_column("内容", overflow="fold")
     for event in case["events"]:
         withdrawn = event.get("voided")
-        timeline.add_row(
-            str(event.get("no", "")),
-            event["occurred_at"][:16],
-            ACTION_LABELS.get(event["action"], event["action"]),
-            str(event["round"]),
-            event["actor"],
-            describe_event(event)
-            + (f"（已撤销，见第 {event['voided_by']} 条）" if withdrawn else ""),
-            style="strike dim" if withdrawn else None,
-        )
+        timeline.add_row(*_event_cells(event), style="strike dim" if withdrawn else None)
     out.print(timeline)
+
+
+def _event_cells(event: dict[str, Any]) -> list[str]:
+    withdrawn = event.get("voided")
+    return [
+        str(event.get("no", "")),
+        event["occurred_at"][:16],
+        ACTION_LABELS.get(event["action"], event["action"]),
+        str(event["round"]),
+        event["actor"],
+        describe_event(event) + (f"（已撤销，见第 {event['voided_by']} 条）" if withdrawn else ""),
+    ]
+
+
+def _timeline_cards(out: Console, events: list[dict[str, Any]]) -> None:
+    """办理过程 on a narrow screen: #, time, step, round and who on line 1, what was
+    recorded on line 2, wrapped whole (a record is not cut)."""
+    out.print("办理过程", style="italic")
+    cells = [_event_cells(event) for event in events]
+    heads = [[no, when, what, f"第{rnd}轮", actor] for no, when, what, rnd, actor, _ in cells]
+    tails = [row[-1] for row in cells]
+    styles = ["strike dim" if event.get("voided") else None for event in events]
+    print_cards(out, [[Text(c).markup for c in head] for head in heads], tails,
+                styles=styles, cut=False)  # fmt: skip
 
 
 STATE_WORDS = {"met": "按期完成", "met_late": "逾期完成", "paused": "暂停计时"}
@@ -228,26 +314,43 @@ def deadline_state(deadline: dict[str, Any]) -> str:
     return "；".join(filter(None, (words, deadline.get("counted_from"))))
 
 
+def _deadline_cells(deadline: dict[str, Any]) -> list[str]:
+    unit = "个工作日" if deadline["unit"] == "workday" else "天"
+    paused = f"（暂停 {deadline['paused_days']}{unit}）" if deadline["paused_days"] else ""
+    return [
+        deadline["label"],
+        str(deadline["round"]),
+        deadline["starts_on"],
+        deadline["rule"] + paused,
+        deadline["due_on"] or "—",
+        deadline["met_on"] or "",
+        deadline_state(deadline),
+    ]
+
+
 def deadline_table(deadlines: list[dict[str, Any]]) -> Table:
     table = Table(title="期限", box=box.SIMPLE_HEAD, title_justify="left")
     for heading in ("环节", "轮次", "起算", "期限", "到期日", "完成日", "情况"):
         table.add_column(heading, no_wrap=heading != "情况")
     for deadline in deadlines:
-        unit = "个工作日" if deadline["unit"] == "workday" else "天"
-        paused = f"（暂停 {deadline['paused_days']}{unit}）" if deadline["paused_days"] else ""
-        table.add_row(
-            deadline["label"],
-            str(deadline["round"]),
-            deadline["starts_on"],
-            deadline["rule"] + paused,
-            deadline["due_on"] or "—",
-            deadline["met_on"] or "",
-            deadline_state(deadline),
-        )
+        table.add_row(*_deadline_cells(deadline))
     return table
 
 
-SPARE = ("问题类型", "属地", "承办单位")  # left out of a list on a narrow terminal
+def print_deadline_cards(out: Console, deadlines: list[dict[str, Any]]) -> None:
+    """期限 on a narrow screen: stage, due date, date met and the state on line 1 (the
+    state whole, wrapped if need be), where the count started and the rule on line 2."""
+    out.print("期限", style="italic")
+    heads, tails = [], []
+    for deadline in deadlines:
+        stage, rnd, starts, rule, due, met, state = _deadline_cells(deadline)
+        round_text = f"（第{rnd}轮）" if rnd != "1" else ""
+        state, _, counted_from = state.partition("；")  # how it is counted: line 2
+        heads.append([Text(stage + round_text).markup, f"到期 {due}", met and f"完成 {met}", state])
+        tails.append(joined(f"{starts} 起算", rule, counted_from))
+    print_cards(out, heads, tails, cut=False)
+
+
 LIST_HEADER = (
     "编号",
     "信访时间",
@@ -261,34 +364,56 @@ LIST_HEADER = (
 )
 
 
-def print_cases(cases: list[dict[str, Any]], *, title: str) -> None:
-    out = console()
+def print_cases(
+    cases: list[dict[str, Any]],
+    *,
+    title: str,
+    out: Console | None = None,
+    footer: str | None = None,
+) -> None:
+    """`out`: a console of the caller's (a pager's); `footer`: said instead of 共 N 件
+    ("" for none: a list printed in chunks)."""
+    out = out or console()
     if not cases:
         out.print("没有符合条件的案件。")
         return
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
     rows = [
         (
             case["case_no"] + (f" [red]{URGENT}[/]" if case.get("urgent") else ""),
             case["received_at"][:10],
-            _who(case) + ("（重复）" if case.get("repeat_of") else ""),
-            _value(case["category"]),
-            _value(case["township"]),
-            _value(case["unit"]),
+            Text(_who(case) + ("（重复）" if case.get("repeat_of") else "")).markup,
+            Text(_value(case["category"])).markup,
+            Text(_value(case["township"])).markup,
+            Text(_value(case["unit"])).markup,
             case["status_label"].split("（")[0],
             _value(case.get("next_due")),
-            case["content"].replace("\n", " "),
+            Text(case["content"].replace("\n", " ")).markup,
         )
         for case in cases
     ]
-    # Narrow terminals: the number and the dates are never cut (their width is their
-    # longest value's); below 100 columns 问题类型, 属地 and 承办单位 are left out (`show`
-    # has them) and the other columns give way.
-    narrow = out.width < 100
-    shown = [at for at, heading in enumerate(LIST_HEADER) if not (narrow and heading in SPARE)]
-    for at in shown:
-        heading = LIST_HEADER[at]
+    table = _case_table(rows, title)
+    if not fits(out, table):
+        # Two lines a case: the number, the dates and the state whole on the first, who,
+        # where, which unit and what about on the second, cut to the screen.
+        out.print(title, style="italic")
+        heads = [[no, received, status, f"期限 {due}" if due else ""]
+                 for no, received, _, _, _, _, status, due, _ in rows]  # fmt: skip
+        tails = [
+            joined(*(Text.from_markup(cell).plain for cell in (who, town, unit, content)))
+            for _, _, who, _, town, unit, _, _, content in rows
+        ]
+        print_cards(out, heads, tails)
+    else:
+        out.print(table)
+    if footer != "":
+        out.print(footer or f"共 {len(cases)} 件")
+
+
+def _case_table(rows: Sequence[Sequence[str]], title: str) -> Table:
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+    for at, heading in enumerate(LIST_HEADER):
         if heading in ("编号", "信访时间", "最近期限"):
+            # The number and the dates are never cut: their width is their longest value's.
             width = max(cell_len(Text.from_markup(row[at]).plain) for row in rows)
             table.add_column(heading, no_wrap=True, min_width=max(width, cell_len(heading)))
         else:
@@ -298,6 +423,5 @@ def print_cases(cases: list[dict[str, Any]], *, title: str) -> None:
                 max_width=36 if heading == "反映问题" else None,
             )  # fmt: skip
     for row in rows:
-        table.add_row(*(row[at] for at in shown))
-    out.print(table)
-    out.print(f"共 {len(cases)} 件")
+        table.add_row(*row)
+    return table

@@ -14,17 +14,17 @@ from xinfang.core.clock import periods
 from xinfang.core.clock.dates import today
 
 report_app = new_app(
-    "月度报表：信访问题受理情况汇总表、办理情况汇总表（Excel，可直接打印盖章上报）和统计分析。\n\n"
+    "月度报表（受理、办理情况汇总表）和统计分析\n\n月度报表：信访问题受理情况汇总表、办理情况汇总表（Excel，可直接打印盖章上报）和统计分析。\n\n"
     "例：xinfang report accept --month 2026-11；xinfang report handle --quarter 2026Q4；"
     "xinfang report handle --half 2026H2；"
     "xinfang report stats --month 2026-11"
 )
 app.add_typer(report_app, name="report")
 
-Month = Annotated[str | None, typer.Option("--month", help="月份，如 2026-11")]
-Quarter = Annotated[str | None, typer.Option("--quarter", help="季度，如 2026Q4")]
+Month = Annotated[str | None, typer.Option("--month", help="月份，如 2026-11、本月、上月")]
+Quarter = Annotated[str | None, typer.Option("--quarter", help="季度，如 2026Q4、本季度、上季度")]
 Half = Annotated[str | None, typer.Option("--half", help="半年，如 2026H2（下半年）")]
-Year = Annotated[str | None, typer.Option("--year", help="年份，如 2026")]
+Year = Annotated[str | None, typer.Option("--year", help="年份，如 2026、今年、去年")]
 From = Annotated[str | None, typer.Option("--from", help="起始日期（含），与 --to 同用")]
 To = Annotated[str | None, typer.Option("--to", help="截止日期（含）")]
 AsOf = Annotated[
@@ -44,10 +44,12 @@ def period_and_day(
     date_from: str | None,
     date_to: str | None,
     as_of: str | None,
+    monthly: bool = False,
 ) -> tuple[periods.Period, date]:
     period = periods.choose(
-        month=month, quarter=quarter, half=half, year=year, date_from=date_from, date_to=date_to
-    )
+        month=month, quarter=quarter, half=half, year=year, date_from=date_from, date_to=date_to,
+        monthly=monthly,
+    )  # fmt: skip
     return period, periods.as_of_day(period, as_of)
 
 
@@ -77,7 +79,9 @@ def _table_command(name: str, help_text: str) -> None:
     ) -> None:
         from xinfang.outputs import summary
 
-        period, day = period_and_day(month, quarter, half, year, date_from, date_to, as_of)
+        period, day = period_and_day(
+            month, quarter, half, year, date_from, date_to, as_of, monthly=True
+        )
         written = summary.write(
             open_ledger(db),
             summary.TABLES[name],
@@ -95,18 +99,22 @@ def _table_command(name: str, help_text: str) -> None:
 
 _table_command(
     "accept",
-    """信访问题受理情况汇总表：统计期间内【登记】的全部信访事项，一件一行。
+    """受理情况汇总表：统计期间内登记的全部信访事项
 
-    是否受理、是否告知按期间最后一天（或 --as-of）的情况填写。
+    信访问题受理情况汇总表：统计期间内【登记】的全部信访事项，一件一行。
+
+    是否受理、是否告知按期间最后一天（或 --as-of）的情况填写。不给期间的：每月 10 日前为上月，10 日起为本月。
 
     例：xinfang report accept --month 2026-11；xinfang report accept --from 2026-11-01 --to 2026-11-15 -o 上半月.xlsx
     """,
 )
 _table_command(
     "handle",
-    """信访问题办理情况汇总表：统计期间内【受理】的全部信访事项，一件一行。
+    """办理情况汇总表：统计期间内受理的全部信访事项
 
-    办理情况、是否属实、是否办结按期间最后一天（或 --as-of）的状态填写。
+    信访问题办理情况汇总表：统计期间内【受理】的全部信访事项，一件一行。
+
+    办理情况、是否属实、是否办结按期间最后一天（或 --as-of）的状态填写。不给期间的：每月 10 日前为上月，10 日起为本月。
 
     例：xinfang report handle --month 2026-11；xinfang report handle --quarter 2026Q4 --as-of 2027-01-10
     """,

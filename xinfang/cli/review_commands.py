@@ -33,7 +33,9 @@ def review_command(
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """复查：登记复查申请（自答复书送达之日起 30 日内，按期限规则计算），作出复查意见（30 日内）。
+    """复查：登记复查申请，作出复查意见
+
+    复查：登记复查申请（自答复书送达之日起 30 日内，按期限规则计算），作出复查意见（30 日内）。
 
     复查意见作出后打印复查意见书（xinfang print 编号 复查意见书），上级复核用 xinfang recheck。
     例：xinfang review 2026-0001 --requested-on 2026-12-01；
@@ -84,7 +86,9 @@ def recheck_command(
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """复核：登记复核申请（收到复查意见书 30 日内），延长复核期限，记录复核意见（事项终结）。
+    """复核：登记复核申请、延长期限、记录复核意见
+
+    复核：登记复核申请（收到复查意见书 30 日内），延长复核期限，记录复核意见（事项终结）。
 
     例：xinfang recheck 2026-0001 --requested-on 2026-12-20 --body 张掖市民政局；
     xinfang recheck 2026-0001 --extend --days 30 --reason 需要听证；
@@ -119,7 +123,9 @@ def reexamine_command(
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """核实：信访人不满意后，再次调查核实的人和核实情况（不满意核实件、核实情况说明）。
+    """核实：信访人不满意后再次调查核实
+
+    核实：信访人不满意后，再次调查核实的人和核实情况（不满意核实件、核实情况说明）。
 
     例：xinfang reexamine 2026-0001 --examiner 王科长 --findings "经再次入户核查，补发金额无误"
     """

@@ -35,7 +35,9 @@ def bundle_command(
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
     db: DbOption = None,
 ) -> None:
-    """生成上报汇总包：本期登记的和本期有办理记录的全部案件及其办理过程（不含材料，除非 --with-attachments），
+    """生成上报汇总包，交县级用 xinfang merge 汇总
+
+    生成上报汇总包：本期登记的和本期有办理记录的全部案件及其办理过程（不含材料，除非 --with-attachments），
     交县级用 xinfang merge 汇总。
 
     例：xinfang bundle --month 2026-11；xinfang bundle --month 2026-11 -o 沙河镇_2026年11月.zip --with-attachments
@@ -66,7 +68,9 @@ def merge_command(
     files: Annotated[list[Path], typer.Argument(help="各单位的汇总包（.zip），可一次给多个")],
     db: DbOption = None,
 ) -> None:
-    """汇入下级单位的汇总包：每件保留来源单位和原编号；同一期间再次汇入只更新、不重复，
+    """汇入下级单位的汇总包，汇总全县的报表和统计
+
+    汇入下级单位的汇总包：每件保留来源单位和原编号；同一期间再次汇入只更新、不重复，
     先汇入较新的、后汇入较旧的也不会倒退。单位按其单位标识识别（改名、同名都不会混淆）。
     汇入前逐包全面检查，任何一包有问题则整批不汇入。
     汇入后 report accept/handle/stats 即覆盖全县（统计分析按来源单位分列）。

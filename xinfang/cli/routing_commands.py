@@ -18,13 +18,14 @@ from xinfang.cli.base import (
     open_ledger,
 )
 from xinfang.cli.root import command
+from xinfang.core.clock import due as due_words
 from xinfang.core.intake.numbering import formal_number
 from xinfang.core.life import routing
 from xinfang.core.settings import get as setting
 
 DueOption = Annotated[
     str | None,
-    typer.Option("--due", help="新的办结期限，如 2026-12-05；不填则沿用原期限（须未届满）"),
+    typer.Option("--due", help=f"新的办结期限，{due_words.HELP}；不填则沿用原期限（须未届满）"),
 ]
 
 
@@ -37,7 +38,9 @@ def send_back_command(
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """退回重办：承办单位报送的办理情况不合要求，退回原承办单位重新办理。
+    """退回重办：报送的办理情况不合要求，退回重办
+
+    退回重办：承办单位报送的办理情况不合要求，退回原承办单位重新办理。
 
     计入该单位的退回重办次数和办理质量合格率（承办单位考核）。
 
@@ -59,7 +62,9 @@ def reassign_command(
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """改派：已交办（或承办单位办理中）的案件改交另一承办单位，生成新的交办单编号。
+    """改派：改交另一承办单位办理
+
+    改派：已交办（或承办单位办理中）的案件改交另一承办单位，生成新的交办单编号。
 
     原承办单位的期限随之结束，新承办单位的受理和办结期限从改派之日起算。
 
@@ -84,7 +89,9 @@ def unit_return_command(
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """退单：承办单位认为不属其职责，将案件退回本单位，案件回到已受理，待重新交办。
+    """退单：承办单位将不属其职责的案件退回
+
+    退单：承办单位认为不属其职责，将案件退回本单位，案件回到已受理，待重新交办。
 
     例：xinfang unit-return 2026-0001 --reason "属县人社局职责"
     """
@@ -105,7 +112,9 @@ def urge_command(
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """催办：记录一次对承办单位的催办（电话、发函等），列入办理过程，计入承办单位考核。
+    """催办：记录一次对承办单位的催办
+
+    催办：记录一次对承办单位的催办（电话、发函等），列入办理过程，计入承办单位考核。
 
     例：xinfang urge 2026-0001 --note "电话催问入户核查进度"
     """

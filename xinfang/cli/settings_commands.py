@@ -9,7 +9,16 @@ from typing import Annotated
 import click
 import typer
 
-from xinfang.cli.base import Command, DbOption, JsonOption, new_app, open_ledger, print_json
+from xinfang.cli.base import (
+    Command,
+    DbOption,
+    JsonOption,
+    OldUnusualOption,
+    UnusualOption,
+    new_app,
+    open_ledger,
+    print_json,
+)
 from xinfang.cli.root import app, command
 from xinfang.core import presets, settings
 from xinfang.core.clock import rules
@@ -18,7 +27,7 @@ from xinfang.core.validate import parse_int
 from xinfang.store.db import resolve_path, transaction
 
 config_app = new_app(
-    "查看或修改本单位设置：单位名称、编号前缀、选项列表、承办单位。\n\n"
+    "查看或修改本单位设置\n\n查看或修改本单位设置：单位名称、编号前缀、选项列表、承办单位。\n\n"
     "例：xinfang config show；xinfang config set 单位名称 沙河镇人民政府；"
     "xinfang config add 问题类型 高龄津贴"
 )
@@ -70,13 +79,15 @@ def init_command(
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """建立台账并设置本单位：名称、编号前缀、复查机关、上级信访部门、接访地点、类别预设、承办单位。
+    """建立台账并设置本单位（首次使用前）
+
+    建立台账并设置本单位：名称、编号前缀、复查机关、上级信访部门、接访地点、类别预设、承办单位。
 
     在终端中逐项提问（回车保留方括号中的现值），命令行已给出的不再问；
     不在终端时只设置给出的选项。运行之前，文书和 doctor 会提示仍在使用示例单位（临泽县民政局）的设置。
 
     例：xinfang init --unit-name 沙河镇人民政府 --prefix 沙信 --assign-prefix 沙交
-    --review-government 沙河镇人民政府 --review-department 临泽县信访局 --preset 乡镇综合
+    --review-government 临泽县人民政府 --review-department "" --upper-office 临泽县信访局 --preset 乡镇综合
     """
     path = resolve_path(db)
     existed = path.exists()
@@ -244,7 +255,8 @@ def config_unit(
     liaison: Annotated[str | None, typer.Option("--liaison", help="信访联络员")] = None,
     phone: Annotated[str | None, typer.Option("--phone", help="联络员电话")] = None,
     remove: Annotated[bool, typer.Option("--remove", help="从名单中删除")] = False,
-    force: Annotated[bool, typer.Option("--force", help="确认不常见的电话号码")] = False,
+    unusual: UnusualOption = False,
+    old_unusual: OldUnusualOption = False,
     db: DbOption = None,
 ) -> None:
     """增加或修改承办单位及其联络员；--remove 删除。
@@ -256,13 +268,15 @@ def config_unit(
         settings.remove_unit(conn, name)
         typer.echo(f"已删除承办单位：{name}")
         return
-    unit = settings.save_unit(conn, name, liaison=liaison, phone=phone, force=force)
+    unit = settings.save_unit(
+        conn, name, liaison=liaison, phone=phone, force=unusual or old_unusual
+    )
     contact = "，".join(x for x in (unit.liaison, unit.phone) if x)
     typer.echo(f"承办单位：{unit.name}" + (f"（联络员 {contact}）" if contact else ""))
 
 
 rules_app = new_app(
-    "期限规则：每个环节的期限、计算方式（工作日或日）和起算事件。"
+    "期限规则：每个环节的期限、计算方式和起算事件\n\n期限规则：每个环节的期限、计算方式（工作日或日）和起算事件。"
     "新登记的案件按当时的规则计算，已登记的案件保持原规则。\n\n"
     "例：xinfang config rules；xinfang config rules use 2022；"
     "xinfang config rules set 答复 15 工作日 --max 30"
@@ -296,7 +310,9 @@ def rules_use(
     ],
     db: DbOption = None,
 ) -> None:
-    """选用一套期限规则（同时清除单项调整），只影响此后登记的案件。
+    """选用一套期限规则（只影响此后登记的案件）
+
+    选用一套期限规则（同时清除单项调整），只影响此后登记的案件。
 
     例：xinfang config rules use 2022
     """
@@ -363,7 +379,9 @@ def config_templates(
     reset: Annotated[bool, typer.Option("--reset", help="恢复使用随程序提供的模板")] = False,
     db: DbOption = None,
 ) -> None:
-    """使用本单位修改过的文书模板：目录中有的模板优先，没有的仍用随程序提供的。
+    """使用本单位修改过的文书模板
+
+    使用本单位修改过的文书模板：目录中有的模板优先，没有的仍用随程序提供的。
 
     例：xinfang templates export ./我的模板；（用 Word/WPS 修改后）xinfang config templates ./我的模板
     """

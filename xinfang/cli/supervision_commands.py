@@ -34,7 +34,9 @@ def supervise_command(
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """督办：向承办单位发督办通知（编号自动生成），限期办结；期限计入 overdue 检查。
+    """督办：向承办单位发督办通知，限期办结
+
+    督办：向承办单位发督办通知（编号自动生成），限期办结；期限计入 overdue 检查。
 
     哪些案件应当督办，用 xinfang suggest 查看。
 
@@ -89,7 +91,9 @@ def liaise_command(
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """发信访事项联系函：本单位主办、涉及其他单位职责的事项，请其协同处理（编号自动生成）。
+    """发信访事项联系函，请其他单位协同处理
+
+    发信访事项联系函：本单位主办、涉及其他单位职责的事项，请其协同处理（编号自动生成）。
 
     例：xinfang liaise 2026-0001 --to 县人力资源和社会保障局 --matter "请核实信访人的养老保险缴费情况"
     """
@@ -127,7 +131,9 @@ def suggest_command(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """督办建议：列出属于督办范围的在办案件及理由（上级交办、领导批示、人大代表/政协委员/社会知名人士反映、短期内重复信访、多人联名/集体访、同类事项集中反映），已在督办中的注明。
+    """督办建议：列出属于督办范围的在办案件及理由
+
+    督办建议：列出属于督办范围的在办案件及理由（上级交办、领导批示、人大代表/政协委员/社会知名人士反映、短期内重复信访、多人联名/集体访、同类事项集中反映），已在督办中的注明。
 
     只读，不改动台账；确定督办后用 xinfang supervise。
 
@@ -149,7 +155,13 @@ def suggest_command(
     if not found.cases:
         typer.echo(f"截至 {found.as_of}，没有属于督办范围的在办案件。")
         return
-    typer.echo(f"截至 {found.as_of}，属于督办范围的在办案件 {len(found.cases)} 件：")
+    from rich.padding import Padding
+    from rich.text import Text
+
+    from xinfang.cli.render import console
+
+    out = console()  # lines wrapped at the screen's width, at spaces: numbers stay whole
+    out.print(f"截至 {found.as_of}，属于督办范围的在办案件 {len(found.cases)} 件：")
     for item in found.cases:
         mark = ""
         if item.supervised:
@@ -158,6 +170,6 @@ def suggest_command(
             mark = f"  【督办中：{s['number']}，{s['to']}，限 {s['due']}{late}】"
         content = item.content.replace("\n", " ")
         content = content if len(content) <= 40 else content[:40] + "…"
-        typer.echo(f"{item.case_no}  {item.status_label}  {content}{mark}")
+        out.print(Text(f"{item.case_no}  {item.status_label}  {content}{mark}"))
         for reason in item.reasons:
-            typer.echo(f"  · {reason.text}")
+            out.print(Padding(Text(f"· {reason.text}"), (0, 0, 0, 2), expand=False))

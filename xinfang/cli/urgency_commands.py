@@ -21,7 +21,9 @@ def mark_urgent_command(
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """标记为重大、紧急信访事项：当日须向领导和上级报告（xinfang report-up），期限计入 overdue
+    """标记为重大、紧急信访事项（当日须上报）
+
+    标记为重大、紧急信访事项：当日须向领导和上级报告（xinfang report-up），期限计入 overdue
     检查；此后在 overdue 和 list 中排在前面，计入统计的“重大紧急”。登记时即可加 --urgent。
 
     例：xinfang mark-urgent 2026-0001 --reason "家属聚集，可能引发群体性事件"
@@ -39,7 +41,9 @@ def report_up_command(
     by: ByOption = None,
     db: DbOption = None,
 ) -> None:
-    """向领导或上级报告（上报），此后的每次报告为续报，直至事件妥善解决。完成重大紧急事项的
+    """向领导或上级报告（上报）及续报
+
+    向领导或上级报告（上报），此后的每次报告为续报，直至事件妥善解决。完成重大紧急事项的
     当日报告，以及上级转办舆情的 2 日内书面报告（答复网民不算）。--on 可写实际报告的时间。
 
     例：xinfang report-up 2026-0001 --to 县民政局局长 --text "已送医，家属情绪稳定" --on "2026-11-23 08:40"

@@ -44,7 +44,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 # Settings that may be left empty.
-OPTIONAL = ("clerk", "templates_dir", "upper_office")
+OPTIONAL = ("clerk", "templates_dir", "upper_office", "review_department")  # a town: 县政府 only
 
 # Settings that are counts, with what they may be; the rest are text.
 NUMBERS: dict[str, tuple[int, int]] = {"repeat_window_days": (1, 3650)}
@@ -130,14 +130,27 @@ def units(conn: sqlite3.Connection) -> list[Unit]:
 
 
 def check_unit(conn: sqlite3.Connection, name: str) -> str:
+    return unit_named(conn, name)
+
+
+def unit_named(conn: sqlite3.Connection, name: str, *, strict: bool = True) -> str:
+    """A unit on the list, by its name or a part only it contains (救助 for 社会救助股).
+    strict=False (a filter): a name no longer on the list is still taken as written."""
+    from xinfang.core import words
+
     names = [unit.name for unit in units(conn)]
-    if name not in names:
-        raise InvalidInput(
-            "承办单位",
-            f"“{name}”不在承办单位名单中；可选：{'、'.join(names)}"
-            "（可用 xinfang config unit 单位名 增加）",
-        )
-    return name
+    fitting = words.matching(name, ((unit, unit) for unit in names))
+    if len(fitting) == 1:
+        return next(iter(fitting))
+    if fitting:
+        raise words.ambiguous(name, fitting, "承办单位")
+    if not strict:
+        return name
+    raise InvalidInput(
+        "承办单位",
+        f"“{name}”不在承办单位名单中；可选：{'、'.join(names)}"
+        "（可用 xinfang config unit 单位名 增加）",
+    )
 
 
 @dataclass(frozen=True)

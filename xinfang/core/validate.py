@@ -14,10 +14,10 @@ from xinfang.core.errors import InvalidInput, shorten
 
 PHONE_FIELD = "联系电话"
 ID_FIELD = "身份证号码"
-_FORCE_HINT = "如确认无误请加 --force"
+_FORCE_HINT = "如确认无误请加 --confirm-unusual"
 _PHONE_HINT = (
     "不是有效的手机号（11位，1开头）或固定电话（区号-号码，如 0936-5521234）；"
-    "如确认无误，请加 --force"
+    "如确认无误，请加 --confirm-unusual"
 )
 _FORCED_MAX = 40
 
@@ -40,7 +40,7 @@ def _is_control(ch: str) -> bool:
 
 
 def _forced(value: str, field: str) -> str:
-    """--force keeps what was typed, but never control characters or absurd lengths."""
+    """--confirm-unusual keeps what was typed, but never control characters or absurd lengths."""
     if any(_is_control(ch) for ch in value):
         raise InvalidInput(field, "含有控制字符，请重新输入")
     if len(value) > _FORCED_MAX:
@@ -104,7 +104,9 @@ def normalize_id_number(value: str, *, force: bool = False) -> str:
         return s
     if force:
         if not re.fullmatch(r"[0-9A-Za-z]{15,18}", s):
-            raise InvalidInput(ID_FIELD, "即使加了 --force，也只能是 15 至 18 位字母或数字")
+            raise InvalidInput(
+                ID_FIELD, "即使加了 --confirm-unusual，也只能是 15 至 18 位字母或数字"
+            )
         return s
     raise InvalidInput(ID_FIELD, f"{problem}；请核对号码，{_FORCE_HINT}")
 

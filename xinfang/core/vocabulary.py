@@ -45,6 +45,14 @@ ATTACHMENT_KINDS = (SOURCE_MATERIALS, INQUIRY_MATERIALS, RECEIPTS, OTHER_MATERIA
 OWN_SOURCE = "本级"  # the petition came to the office itself: no "（来源）" on the forms
 UPPER_SOURCE = "上级交办"  # needs the upper case number; always within 督办 scope
 RECEPTION_SOURCE = "领导接访"  # a leader's reception day: its own two forms (seed 003)
+HOTLINE_SOURCE = "12345热线"  # a city hotline's work order
+LETTER_FORM, CALL_FORM, ONLINE_FORM = "来信", "来电", "网上信访"  # forms a pasted text tells
+# The channels a 12345 work order names (工单来源) as the forms they are.
+HOTLINE_CHANNELS = {
+    "电话": CALL_FORM, "热线": CALL_FORM, "网站": ONLINE_FORM, "微信": ONLINE_FORM,
+    "市长信箱": ONLINE_FORM, "APP": ONLINE_FORM, "手机APP": ONLINE_FORM, "短信": ONLINE_FORM,
+    "网络": ONLINE_FORM,
+}  # fmt: skip
 ONLINE_SOURCE = "网络舆情"  # online opinion: its own reply deadline on the original site
 # Two scales of satisfaction: seed 000's four boxes (非常满意/满意/一般/不满意) and seed
 # 002's three values (满意/基本满意/不满意). Each value is counted on its own; 满意率 counts
@@ -101,6 +109,11 @@ GLOSSARY: dict[str, Term] = {
     "UPPER_SOURCE": Term("上级交办", "upper source"),
     "RECEPTION_SOURCE": Term("领导接访", "reception source"),
     "ONLINE_SOURCE": Term("网络舆情", "online source"),
+    "HOTLINE_SOURCE": Term("12345热线", "hotline source"),
+    "LETTER_FORM": Term("来信", "letter form"),
+    "CALL_FORM": Term("来电", "call form"),
+    "ONLINE_FORM": Term("网上信访", "online form"),
+    "HOTLINE_CHANNELS": Term("12345工单来源", "hotline channel"),
     "VERY_SATISFIED": Term("非常满意", "very satisfied"),
     "SATISFIED": Term("满意", "satisfied"),
     "BASICALLY_SATISFIED": Term("基本满意", "basically satisfied"),

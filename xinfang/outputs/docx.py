@@ -24,13 +24,20 @@ from xinfang.store.files import write_bytes
 # Placeholders that are whole clauses now (documents.py): a template written before
 # puts them in a frame of its own (程序向{{ reject_channel }}提出), which is dropped.
 FRAMED = {"reject_channel": ("向", "提出")}
-# Placeholders without which a document would say the wrong thing.
+# Placeholders without which a document would say the wrong thing ("a|b": either will do,
+# as an office's template written before review_bodies names the review_government).
 REQUIRED: dict[str, set[str]] = {
     "受理告知书": {"name", "content", "received_cn", "reply_due_cn", "office"},
     "不予受理告知书": {"name", "content", "reject_reason", "reject_channel", "office"},
     "转送告知书": {"name", "content", "transfer_to", "office"},
     "转送函": {"transfer_to", "content", "office"},
-    "处理意见答复书": {"name", "content", "reply_text", "review_government", "office"},
+    "处理意见答复书": {
+        "name",
+        "content",
+        "reply_text",
+        "review_bodies|review_government",
+        "office",
+    },
     "交办单": {"unit", "content", "assign_due_cn", "office"},
     "督办通知": {"supervise_to", "supervise_due_cn", "office"},
     "复查意见书": {"name", "review_outcome", "review_text", "recheck_days", "office"},
@@ -89,9 +96,11 @@ def render(template: Path, context: dict[str, Any], target: Path) -> None:
             f"文书模板 {template.name} 中的占位符 {names} 无法识别（拼写错误？可用的占位符见 templates/README.md）"
         )
     quoted = {"content"} if "matter" in used else set()  # {{ matter }}: the content, quoted
-    missing = sorted(REQUIRED.get(template.stem, set()) - used - quoted)
+    present = used | quoted
+    required = REQUIRED.get(template.stem, set())
+    missing = sorted(need for need in required if not set(need.split("|")) & present)
     if missing:
-        names = "、".join(f"{{{{ {name} }}}}" for name in missing)
+        names = "、".join(f"{{{{ {need.split('|')[0]} }}}}" for need in missing)
         raise XinfangError(f"文书模板 {template.name} 缺少必需的占位符 {names}")
     try:
         document.render(context, jinja_env=env, autoescape=True)

@@ -12,9 +12,11 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from xinfang.core.errors import InvalidInput, shorten
 
-_DATE_HINT = "请写成 2026-11-22、2026/11/22 或 2026年11月22日"
-_TIME_HINT = "请写成 2026-11-22、2026-11-22 14:30 或 2026年11月22日14时30分"
-_MONTH_HINT = "请写成 2026-11、2026/11 或 2026年11月"
+_DATE_HINT = "请写成 2026-11-22、2026年11月22日、11-22、11月22日、今天、昨天、前天或上周五"
+_TIME_HINT = "请写成 2026-11-22、2026-11-22 14:30、11月22日14时30分或昨天下午3点"
+_MONTH_HINT = "请写成 2026-11、2026/11、2026年11月、本月或上月"
+# For the help of date options: every form a clerk may type, said once.
+DATE_FORMS = "可写 2026-11-22、11月22日、11-22（不写年份即最近的那一天）、今天、昨天、前天、上周五"
 _ZONE_HINT = "请写时区数据库中的名称，如 Asia/Shanghai（北京时间）、Asia/Urumqi 或 UTC"
 
 # The office keeps Beijing time, whatever zone the server's own clock is set to: an
@@ -36,6 +38,9 @@ _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四":
 _CN_DIGITS |= {"五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UPPER_DIGITS = "〇一二三四五六七八九"
 _RELATIVE_DAYS = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2}
+_RELATIVE_MONTHS = {"本月": 0, "这个月": 0, "当月": 0, "上月": 1, "上个月": 1}
+# 上周五, 本周一, 这周三, 上星期二: a day of this week or the week before (weeks start Monday).
+_WEEK_DAY = re.compile(r"(?P<which>上|本|这)(?:个)?(?:周|星期|礼拜)(?P<w>[一二三四五六日天])")
 
 # re.ASCII: only 0-9 count as digits; NFKC has already folded full-width ones to ASCII.
 # (?![0-9]) stops "2026.11.214:30" from being read as the 21st at 4:30.
@@ -147,21 +152,27 @@ def check_year(year: int, field: str) -> int:
     return year
 
 
-def parse_date(text: str, field: str = "日期") -> date:
-    """A calendar date in any of the forms clerks write; year, month and day all required."""
-    parsed = _split(text, relative=True, field=field)
+def parse_date(text: str, field: str = "日期", *, ahead: bool = False) -> date:
+    """A calendar date in any of the forms clerks write. Without a year (11-22, 11月22日)
+    it is the nearest such day on the side of today the date lies: past by default (this
+    year, or last year when this year's is still ahead), `ahead` for a date to come such
+    as a due date (this year, or next year when this year's is over)."""
+    parsed = _split(text, relative=True, field=field, ahead=ahead)
     if parsed is None or parsed[1].strip():
         raise InvalidInput(field, f"无法识别“{shorten(text.strip())}”；{_DATE_HINT}")
     check_year(parsed[0].year, field)
     return parsed[0]
 
 
-def parse_when(text: str, field: str = "时间", *, exported: bool = False) -> tuple[datetime, bool]:
+def parse_when(
+    text: str, field: str = "时间", *, exported: bool = False, ahead: bool = False
+) -> tuple[datetime, bool]:
     """A date with an optional time; the flag says whether a time was actually written.
-    `exported`: written by another system, not typed (an old ledger's cell), so a fraction
-    of a second (.0, .123) is dropped and a half of the day alone (上午) means no time;
-    typed, both are refused, as the clerk surely meant a time to the minute."""
-    parsed = _split(text, relative=True, field=field)
+    A part of the day alone (昨天下午, 2026年6月22日上午) keeps the date and no time: no
+    hour is invented. `exported`: written by another system, not typed (an old ledger's
+    cell), so a fraction of a second (.0, .123) is dropped, and a date without its year
+    is not placed in one (import asks for --year). `ahead`: as in parse_date."""
+    parsed = _split(text, relative=True, field=field, ahead=ahead, month_day=not exported)
     try:
         if parsed is None:
             raise ValueError
@@ -182,7 +193,13 @@ def parse_datetime(text: str, field: str = "时间") -> datetime:
 
 
 def parse_month(text: str, field: str = "月份") -> tuple[date, date]:
-    """A month as (first day, last day), for reports and statistics."""
+    """A month as (first day, last day), for reports and statistics; 本月, 上月 too."""
+    back = _RELATIVE_MONTHS.get(_normalize(text))
+    if back is not None:
+        first = today().replace(day=1)
+        for _ in range(back):
+            first = (first - timedelta(days=1)).replace(day=1)
+        text = f"{first.year}-{first.month}"
     match = _MONTH_FORM.fullmatch(_normalize(text))
     month = int(match["a"] or match["b"] or match["c"]) if match else 0
     if match is None or not 1 <= month <= 12 or int(match["y"]) < 1:
@@ -226,14 +243,31 @@ def _cn_number(match: re.Match[str]) -> str:
     return str((_CN_DIGITS[head] if head else 1) * 10 + (_CN_DIGITS[tail] if tail else 0))
 
 
-def _split(text: str, *, relative: bool, field: str = "日期") -> tuple[date, str] | None:
+def _split(
+    text: str,
+    *,
+    relative: bool,
+    field: str = "日期",
+    ahead: bool = False,
+    month_day: bool = True,
+) -> tuple[date, str] | None:
     """The date at the start of text and whatever follows it (a weekday written after it
-    checked and taken off), or None if there is no valid date."""
+    checked and taken off), or None if there is no valid date. `relative`: the words
+    that count from today (今天, 上周五) and dates without a year (placed by `ahead`)."""
     s = _normalize(text)
     if relative:
         for word, days_back in _RELATIVE_DAYS.items():
             if s.startswith(word):
                 return today() - timedelta(days=days_back), s[len(word) :]
+        week = _WEEK_DAY.match(s)
+        if week:
+            monday = today() - timedelta(days=today().weekday())
+            if week["which"] == "上":
+                monday -= timedelta(days=7)
+            day = monday + timedelta(days=_WEEKDAYS.index(week["w"].replace("天", "日")))
+            return day, s[week.end() :]
+    if relative and month_day and not any(form.match(s) for form in _DATE_FORMS):
+        return _without_year(s, ahead, field)
     for form in _DATE_FORMS:
         match = form.match(s)
         if match:
@@ -241,6 +275,23 @@ def _split(text: str, *, relative: bool, field: str = "日期") -> tuple[date, s
                 day = date(int(match["y"]), int(match["m"]), int(match["d"]))
             except ValueError:  # 2026-02-30, month 13: a real date or nothing
                 return None
+            return day, _without_weekday(day, s[match.end() :], field)
+    return None
+
+
+def _without_year(s: str, ahead: bool, field: str) -> tuple[date, str] | None:
+    """11-22 or 11月22日: the nearest such day behind today (or from today on, `ahead`)."""
+    match = _MONTH_DAY.match(s)
+    if match is None or (match["sep"] and s[match.end() :].startswith(match["sep"])):
+        return None
+    month, number = int(match["m"]), int(match["d"] or match["d2"])
+    current = today()
+    for year in (current.year, current.year + (1 if ahead else -1)):
+        try:
+            day = date(year, month, number)
+        except ValueError:  # 2-29 in a common year, 13-01: try the other year, else none
+            continue
+        if (day >= current) if ahead else (day <= current):
             return day, _without_weekday(day, s[match.end() :], field)
     return None
 
@@ -265,9 +316,9 @@ def _parse_time(rest: str, exported: bool = False) -> time | None:
         return None
     if rest.startswith("T"):
         rest = rest[1:]
+    if re.fullmatch(_PERIODS, rest):  # 昨天下午: a part of the day, no time to keep
+        return None
     if exported:
-        if re.fullmatch(_PERIODS, rest):  # 2026年6月22日上午: half a day, no time to keep
-            return None
         rest = re.sub(r"(:[0-9]{2})\.[0-9]{1,6}$", r"\1", rest, flags=re.ASCII)
     for form in _TIME_FORMS:
         match = form.fullmatch(rest)

@@ -16,6 +16,15 @@ _QUARTER = re.compile(r"^\s*(\d{4})\s*[-年]?\s*[Qq第]?\s*([1-4])\s*季?度?\s*
 _HALF = re.compile(r"^\s*(\d{4})\s*(?:-?\s*[Hh]\s*([12])|年?\s*([上下])半年)\s*$")
 _YEAR = re.compile(r"^\s*(\d{4})\s*年?\s*$")
 HALF_NAMES = {1: "上半年", 2: "下半年"}
+# 本季度, 上季度, 今年, 去年: counted back from today (本月/上月 are parse_month's). Not
+# 上半年/下半年: in January, which year's would be a guess; the year is written (2026H2).
+_RELATIVE = {
+    "本季度": ("quarter", 0), "这个季度": ("quarter", 0), "上季度": ("quarter", 1),
+    "上个季度": ("quarter", 1),
+    "今年": ("year", 0), "本年": ("year", 0), "本年度": ("year", 0), "去年": ("year", 1),
+}  # fmt: skip
+# The monthly tables go out early in the month: until this day, the month just ended.
+MONTHLY_SEND_BY = 10
 
 
 @dataclass(frozen=True)
@@ -95,6 +104,25 @@ KINDS: dict[str, Callable[[date], Period]] = {
 }  # fmt: skip
 
 
+def monthly_default(day: date) -> Period:
+    """The month a monthly table is drawn for when none is named: the month just ended
+    before the 10th (the table is being sent), this month from the 10th on."""
+    if day.day < MONTHLY_SEND_BY:
+        return month_of(day.replace(day=1) - timedelta(days=1))
+    return month_of(day)
+
+
+def _relative(text: str | None, kind: str) -> Period | None:
+    """本季度, 上季度, 今年, 去年 as a period; else None."""
+    named = _RELATIVE.get((text or "").strip())
+    if named is None or named[0] != kind:
+        return None
+    period = KINDS[kind](today())
+    for _ in range(named[1]):
+        period = period.previous()
+    return period
+
+
 def _range(first: date, last: date) -> Period:
     for of in KINDS.values():
         period = of(first)
@@ -111,17 +139,24 @@ def choose(
     year: str | None = None,
     date_from: str | None = None,
     date_to: str | None = None,
+    monthly: bool = False,
 ) -> Period:
     """Exactly one way of naming the period: --month, --quarter, --half, --year or
-    --from/--to."""
+    --from/--to; `monthly` (a monthly table): none means monthly_default."""
     named = (("--month", month), ("--quarter", quarter), ("--half", half), ("--year", year))
     given = [name for name, value in named if value]
     if date_from or date_to:
         given.append("--from/--to")
+    if not given and monthly:
+        return monthly_default(today())
+    for kind, value in (("quarter", quarter), ("year", year)):
+        relative = _relative(value, kind) if len(given) == 1 else None
+        if relative is not None:
+            return relative
     if len(given) != 1:
         raise InvalidInput(
             "统计期间",
-            "请用 --month 2026-11、--quarter 2026Q4、--half 2026H2、--year 2026 "
+            "请用 --month 2026-11（或 上月）、--quarter 2026Q4（或 上季度）、--half 2026H2、--year 2026 "
             "或 --from/--to 中的一种" + (f"（同时给了 {'、'.join(given)}）" if given else ""),
         )
     if month:

@@ -4,10 +4,15 @@ With `mask` the export is fit for statistics or for anyone outside the office: t
 petitioner's name, sex, age, phone, ID number and address (privacy.PERSONAL) are left
 out, and every text is scrubbed of the name, address, phone and ID number and of any
 phone or ID number (privacy.masked, as for `list --mask`).
+
+With `events` (the JSON export, unmasked) each case carries its whole history as a
+bundle does (`id, action, occurred_at, recorded_at, actor, round, status_after, data`),
+so that `import x.json` brings it back exactly (importing/restoring.py).
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from typing import Any
 
@@ -34,8 +39,11 @@ def columns(*, mask: bool) -> list[tuple[str, str]]:
     return [(key, label) for key, label in COLUMNS if not (mask and key in PERSONAL)]
 
 
-def cases(conn: sqlite3.Connection, filters: query.Filters, *, mask: bool) -> list[dict[str, Any]]:
-    """The cases the filters select, each with its open deadlines, ready to write."""
+def cases(
+    conn: sqlite3.Connection, filters: query.Filters, *, mask: bool, events: bool = False
+) -> list[dict[str, Any]]:
+    """The cases the filters select, each with its open deadlines (and, with `events`
+    and not `mask`, its history), ready to write."""
     found = query.list_cases(conn, filters, mask=mask)
     open_deadlines: dict[str, list[dict[str, Any]]] = {}
     # One query for all of them: an export of 100k cases must not run 100k queries.
@@ -62,7 +70,27 @@ def cases(conn: sqlite3.Connection, filters: query.Filters, *, mask: bool) -> li
             for key in PERSONAL:
                 del row[key]
         result.append(row)
+    if events and not mask:
+        _add_events(conn, result)
     return result
+
+
+EVENT_KEYS = ("id", "action", "occurred_at", "recorded_at", "actor", "round", "status_after")
+
+
+def _add_events(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> None:
+    """Each row's events, in the order recorded: one query for all of them."""
+    by_no = {row["case_no"]: row for row in rows}
+    for row in rows:
+        row["events"] = []
+    for case_no, *values, data in conn.execute(
+        f"SELECT printf('%d-%04d', c.year, c.seq), {', '.join('e.' + k for k in EVENT_KEYS)}, "
+        "e.data FROM events e JOIN cases c ON c.id = e.case_id ORDER BY e.case_id, e.id"
+    ):
+        if case_no in by_no:
+            by_no[case_no]["events"].append(
+                dict(zip(EVENT_KEYS, values, strict=True)) | {"data": json.loads(data)}
+            )
 
 
 def flat(value: Any) -> Any:

@@ -149,13 +149,21 @@ def later(first: str, second: str) -> bool:
     return first > second
 
 
+def missing(record: dict[str, Any]) -> list[str]:
+    """The labels of the required fields a new case has no value for."""
+    absent = [FIELDS_BY_KEY[key].label for key in REQUIRED if not record.get(key)]
+    if not record.get("anonymous") and not record.get("name"):
+        absent.insert(0, FIELDS_BY_KEY["name"].label)
+    return absent
+
+
 def check_record(record: dict[str, Any]) -> None:
     """Rules across fields, for a new case and for a corrected one alike."""
-    missing = [FIELDS_BY_KEY[key].label for key in REQUIRED if not record.get(key)]
-    if not record.get("anonymous") and not record.get("name"):
-        missing.insert(0, "信访人姓名（匿名信访请加 --anonymous）")
-    if missing:
-        raise InvalidInput("必填项", "缺少 " + "、".join(missing))
+    absent = missing(record)
+    if absent:
+        name = FIELDS_BY_KEY["name"].label
+        said = [f"{name}（匿名信访请加 --anonymous）" if x == name else x for x in absent]
+        raise InvalidInput("必填项", "缺少 " + "、".join(said))
     if record.get("source") == UPPER_SOURCE and not record.get("upper_ref"):
         raise InvalidInput("上级信访件编号", "信访来源为“上级交办”时必须填写上级的信访件编号")
     online = [FIELDS_BY_KEY[key].label for key in ONLINE_FIELDS if record.get(key)]

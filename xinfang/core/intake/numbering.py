@@ -9,6 +9,7 @@ import sqlite3
 from xinfang.core.errors import InvalidInput
 
 _SHORT = re.compile(r"^\s*(\d{4})\s*-\s*(\d{1,6})\s*$")
+_BARE = re.compile(r"^\s*(\d{1,6})\s*$")  # 17: this year's 2026-0017
 # 〔2026〕1号 with any prefix; also the brackets clerks type instead of 〔〕.
 _FORMAL = re.compile(r"^\s*\S*?[〔\[［(（【]\s*(\d{4})\s*[〕\]］)）】]\s*第?\s*(\d{1,6})\s*号?\s*$")
 
@@ -22,11 +23,18 @@ def formal_number(prefix: str, year: int, seq: int) -> str:
 
 
 def parse_case_number(text: str) -> tuple[int, int]:
-    """`2026-0001`, `2026-1` or `临民信〔2026〕1号` -> (2026, 1)."""
+    """`2026-0001`, `2026-1` or `临民信〔2026〕1号` -> (2026, 1); a number alone is this
+    year's (every command taking a case number reads it here)."""
+    bare = _BARE.match(text)
+    if bare:
+        from xinfang.core.clock.dates import today
+
+        return today().year, int(bare.group(1))
     match = _SHORT.match(text) or _FORMAL.match(text)
     if not match:
         raise InvalidInput(
-            "案件编号", f"无法识别“{text}”；请写成 2026-0001 或 临民信〔2026〕1号 的形式"
+            "案件编号",
+            f"无法识别“{text}”；请写成 2026-0001、17（今年的第 17 号）或 临民信〔2026〕1号 的形式",
         )
     return int(match.group(1)), int(match.group(2))
 

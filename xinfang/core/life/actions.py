@@ -493,18 +493,24 @@ def next_actions(status: Status) -> list[Action]:
     return [action for action in ACTIONS.values() if status in action.allowed_from]
 
 
+def next_steps(status: Status, done: Iterable[str] = ()) -> list[Action]:
+    """The steps offered as what comes next (the refusal's hint, `today`'s agenda): no
+    side action, nothing in `done`; a late notice is allowed later on but is not what
+    comes next there."""
+    skip = set(SIDE_ACTIONS) | set(done)
+    if status in LATE_NOTICE_ONLY:
+        skip.add("notify")
+    skip |= {name for name, states in BY_OPTION_ONLY.items() if status in states}
+    return [a for a in next_actions(status) if a.name not in skip]
+
+
 def refusal(
     case_no: str, status: Status, action: Action, why: str = "", done: frozenset[str] = frozenset()
 ) -> StepRefused:
     """The Chinese message for a step out of order: where the case is, what may come next
     (leaving out `done`: steps this case no longer needs, such as a notice already given)."""
-    # A step refused for a reason of its own is not offered back as the way forward;
-    # a late notice is allowed later on but is not what comes next there.
-    skip = set(SIDE_ACTIONS) | set(done) | ({action.name} if why else set())
-    if status in LATE_NOTICE_ONLY:
-        skip.add("notify")
-    skip |= {name for name, states in BY_OPTION_ONLY.items() if status in states}
-    steps = [a for a in next_actions(status) if a.name not in skip]
+    # A step refused for a reason of its own is not offered back as the way forward.
+    steps = next_steps(status, set(done) | ({action.name} if why else set()))
     if steps:
         nexts = "、".join(f"{a.label}（xinfang {a.name}）" for a in steps)
         hint = f"下一步可以：{nexts}。"

@@ -119,7 +119,7 @@ def notify(
         if case.notified_on and not rules.notice_meets(rule, method, rules.decision_of(case)):
             why_not = (
                 f"已于 {case.notified_on} {case.notice_method}，规则要求书面告知；"
-                f"请记录书面告知（--method 书面告知书）或无法联系（--method {UNREACHABLE}）"
+                f"请记录书面告知（--notice-method 书面告知书）或无法联系（--notice-method {UNREACHABLE}）"
             )
             raise refusal(case.number, case.status, ACTIONS["notify"], why_not)
         if method == UNREACHABLE:

@@ -9,7 +9,8 @@ import sqlite3
 from typing import Any
 
 from xinfang.core import settings
-from xinfang.core.clock.dates import Moment, parse_when
+from xinfang.core.clock.dates import Moment
+from xinfang.core.clock.due import parse_due
 from xinfang.core.errors import InvalidInput
 from xinfang.core.intake.numbering import next_in_sequence
 from xinfang.core.life import urgency
@@ -34,14 +35,15 @@ def assign(
     """交办 to a township or department with a due date and its own yearly 交办单 number,
     naming the unit's 承办责任人 if known. Returns (case number, 交办 year, 交办 number)."""
     unit = settings.check_unit(conn, to)
-    due_day, _ = parse_when(due, "办结期限")
+    wanted = parse_due(due, "办结期限")
     responsible = responsible_person(person, phone)
 
     def build(case: Case, when: Moment) -> dict[str, Any]:
-        if due_day.date() <= when.day:
-            raise InvalidInput("办结期限", f"{due_day.date().isoformat()} 必须晚于交办日期")
+        due_day = wanted.from_day(conn, when.day)
+        if due_day <= when.day:
+            raise InvalidInput("办结期限", f"{due_day.isoformat()} 必须晚于交办日期")
         number = next_in_sequence(conn, "assign", when.day.year)
-        return {"to": unit, "due": due_day.date().isoformat(), "number": number, **responsible}
+        return {"to": unit, "due": due_day.isoformat(), "number": number, **responsible}
 
     done = act(conn, ref, "assign", on, by, build)
     return done.case_no, done.when.day.year, done.data["number"]

@@ -39,7 +39,7 @@ def lend(
     where = clean_text(unit, "借阅单位", max_length=100, required=True)
     approver = clean_text(approved_by, "批准人", max_length=50, required=True)
     why = clean_text(purpose, "借阅事由", max_length=500)
-    due_day = parse_date(due, "归还期限")
+    due_day = parse_date(due, "归还期限", ahead=True)  # 12-14: the coming one
 
     def build(case: Case, when: Moment) -> dict[str, Any]:
         if _open_loan(conn, case.id):

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from xinfang.core import settings
-from xinfang.core.clock.dates import Moment, parse_when
+from xinfang.core.clock.dates import Moment
+from xinfang.core.clock.due import Due, parse_due
 from xinfang.core.errors import InvalidInput
 from xinfang.core.intake.numbering import next_in_sequence
 from xinfang.core.life.acting import act
@@ -43,15 +44,16 @@ def responsible_person(person: str | None, phone: str | None) -> dict[str, Any]:
     return {"person": name, "person_phone": number}
 
 
-def _wanted_due(due: str | None) -> str | None:
+def _wanted_due(due: str | None) -> Due | None:
     """A --due checked before anything is read or written."""
-    return parse_when(due, DUE)[0].date().isoformat() if due is not None else None
+    return parse_due(due, DUE) if due is not None else None
 
 
-def _due(case: Case, when: Moment, wanted: str | None, step: str) -> str:
+def _due(conn: sqlite3.Connection, case: Case, when: Moment, due: Due | None, step: str) -> str:
     """The unit's due date from this step on: the one given, or the one in force while it
     is still ahead of the step."""
-    if wanted is not None:
+    if due is not None:
+        wanted = due.from_day(conn, when.day).isoformat()
         if wanted <= when.day.isoformat():
             raise InvalidInput(DUE, f"{wanted} 必须晚于{step}日期")
         return wanted
@@ -94,7 +96,7 @@ def send_back(
     wanted = _wanted_due(due)
 
     def build(case: Case, when: Moment) -> dict[str, Any]:
-        return {"unit": case.unit, "reason": why, "due": _due(case, when, wanted, "退回")}
+        return {"unit": case.unit, "reason": why, "due": _due(conn, case, when, wanted, "退回")}
 
     done = act(conn, ref, "send-back", on, by, build)
     return Routed(done.case_no, done.data["unit"], done.data["due"])
@@ -124,7 +126,7 @@ def reassign(
         return {
             "from_unit": case.unit,
             "to": unit,
-            "due": _due(case, when, wanted, "改派"),
+            "due": _due(conn, case, when, wanted, "改派"),
             "number": next_in_sequence(conn, "assign", when.day.year),
             "reason": why,
             **responsible,

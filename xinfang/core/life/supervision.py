@@ -98,7 +98,7 @@ def supervise(
     due date."""
     why = clean_text(reason, "督办事由", max_length=2_000, required=True, multiline=True)
     unit = settings.check_unit(conn, to) if to is not None else None
-    due_day = parse_date(due, "督办期限")
+    due_day = parse_date(due, "督办期限", ahead=True)  # 12-14: the coming one
 
     def build(case: Case, when: Moment) -> dict[str, Any]:
         target = unit or case.unit

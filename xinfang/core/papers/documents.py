@@ -185,9 +185,17 @@ BY_TITLE = {document.title: document for document in DOCUMENTS}
 
 
 def find_document(name: str) -> Document:
-    for document in DOCUMENTS:
-        if name in (document.key, document.title):
-            return document
+    """A document by its key, its title or a part only one title has (答复书)."""
+    from xinfang.core import words
+
+    fitting = words.matching(
+        name, [(d.key, d) for d in DOCUMENTS] + [(d.title, d) for d in DOCUMENTS]
+    )
+    if len(fitting) == 1:
+        return next(iter(fitting.values()))
+    if fitting:
+        titles = [document.title for document in fitting.values()]
+        raise StepRefused(f"“{shorten(name)}”可指{'、'.join(titles)}；请写得更完整些")
     raise StepRefused(
         f"没有“{shorten(name)}”这种文书；可打印：{'、'.join(d.title for d in DOCUMENTS)}（xinfang print --list）"
     )
@@ -327,8 +335,7 @@ def context(conn: sqlite3.Connection, case: Case, until: int | None = None) -> d
         "replied_upper": _upper(case.replied_on),
         "investigated_by": case.unit or office,
         "investigated_cn": _month_day(_investigated(events) or case.replied_on),
-        "review_government": settings.get(conn, "review_government") or "",
-        "review_department": settings.get(conn, "review_department") or "",
+        **_review_bodies(conn),
         "revisit_by": revisited["actor"] if revisited else "",
         "revisited_cn": _cn(revisited["occurred_at"]) if revisited else "",
         "revisit_method": revisit.get("method") or "",
@@ -381,6 +388,19 @@ def _reception(
         or settings.get(conn, "reception_place")
         or "",
         "instruction": instruction,
+    }
+
+
+def _review_bodies(conn: sqlite3.Connection) -> dict[str, str]:
+    """Where a 复查 may be sought: the 同级人民政府 or the 上级部门 of a department; a
+    town's government has only the county's government above it (no department set)."""
+    government = settings.get(conn, "review_government") or ""
+    department = settings.get(conn, "review_department") or ""
+    bodies = "或".join(body for body in (government, department) if body)
+    return {
+        "review_government": government,
+        "review_department": department,
+        "review_bodies": bodies,
     }
 
 

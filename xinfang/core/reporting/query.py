@@ -4,7 +4,8 @@ The dictionaries returned here are also the `--json` output, so their keys are s
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -22,8 +23,9 @@ from xinfang.core.life.ledger import events_of, find
 from xinfang.core.life.states import OPEN_STATUSES, STATUS_LABELS, Status
 from xinfang.core.validate import clean_text, parse_int
 from xinfang.core.vocabulary import COLLECTIVE
+from xinfang.core.words import pick
 
-HIDDEN_COLUMNS = ("id", "year", "seq", "rule_version", "repeat_of", "repeat_of_no")
+HIDDEN = frozenset(("id", "year", "seq", "rule_version", "repeat_of", "repeat_of_no"))
 REPEAT_OF = "(SELECT printf('%d-%04d', r.year, r.seq) FROM cases r WHERE r.id = cases.repeat_of)"
 _DUTIES = ", ".join(f"'{name}'" for name, stage in rules.STAGES.items() if stage.office_duty)
 # The earliest open deadline the office or its unit must meet (the petitioner's own
@@ -35,6 +37,9 @@ NEXT_DUE = (
 # 重大紧急 cases still being handled come first in a list (by number or by due date).
 _OPEN = ", ".join(f"'{status.value}'" for status in sorted(OPEN_STATUSES))
 URGENT_FIRST = f"NOT (urgent = 1 AND status IN ({_OPEN}))"
+REGISTERED = "registered"  # a search's order: the latest first, urgent or not
+# The orders read from an index once the few urgent open cases are taken first.
+INDEX_ORDER = {"number": "year, seq", "newest": "id DESC"}
 
 
 @dataclass(frozen=True)
@@ -53,12 +58,17 @@ def _by_date(event: dict[str, Any]) -> tuple[str, int]:
     return event["occurred_at"][:10], event["id"]
 
 
-def case_dict(row: sqlite3.Row, prefixes: Prefixes) -> dict[str, Any]:
-    fields = {key: row[key] for key in row.keys() if key not in HIDDEN_COLUMNS}  # noqa: SIM118
+def case_dict(
+    row: sqlite3.Row, prefixes: Prefixes, keys: list[str] | None = None
+) -> dict[str, Any]:
+    """`keys`: the row's column names, read once for a whole list (by position, not by
+    name: a name lookup per cell was most of the time of a long list)."""
+    names = keys if keys is not None else list(row.keys())
+    fields = {key: value for key, value in zip(names, row, strict=True) if key not in HIDDEN}
     fields["anonymous"] = bool(fields["anonymous"])
     fields["urgent"] = bool(fields["urgent"])
     fields["collective"] = row["persons"] >= COLLECTIVE
-    fields["repeat_of"] = row["repeat_of_no"] if "repeat_of_no" in row.keys() else None  # noqa: SIM118
+    fields["repeat_of"] = row["repeat_of_no"] if "repeat_of_no" in names else None
     status = Status(row["status"])
     head = {
         "case_no": short_number(row["year"], row["seq"]),
@@ -150,6 +160,13 @@ def _joins(conn: sqlite3.Connection, case: Case) -> dict[str, Any]:
     return {"joined_into": shown}
 
 
+# Each sort key by its English and Chinese names.
+SORT_NAMES = (
+    ("number", "number"), ("编号", "number"), ("newest", "newest"), ("最新", "newest"),
+    ("due", "due"), ("期限", "due"), ("到期", "due"),
+)  # fmt: skip
+
+
 @dataclass
 class Filters:
     status: str | None = None
@@ -158,25 +175,34 @@ class Filters:
     date_to: str | None = None
     source: str | None = None
     form: str | None = None
-    category: str | None = None
+    category: str | list[str] | None = None  # several: any of them
     township: str | None = None
-    unit: str | None = None
+    unit: str | list[str] | None = None
     text: str | None = None
     overdue: bool = False
     due_within: str | int | None = None
     sort: str = "number"
     limit: str | int | None = None
 
+    def __post_init__(self) -> None:
+        if self.sort != REGISTERED:  # a search's own order, never typed
+            self.sort = pick(self.sort, SORT_NAMES, "排序", "排序方式")  # 期限 is due
+
+
+_OPEN_WORDS = ("open", "在办", "未办结", "办理中")
+
 
 def parse_status(text: str) -> set[str]:
-    """A status by its English name or Chinese label; 办理中/open means every open one."""
-    if text in ("open", "未办结", "在办"):
-        return {status.value for status in OPEN_STATUSES}
+    """A status by its English name, its label as `show` prints it (已受理（办理中）), the
+    label's head (已受理) or a part only one label has (已受); 在办/办理中/open: every open
+    one (办理中 alone is what a clerk says of any case still being worked on)."""
+    open_ones = frozenset(status.value for status in OPEN_STATUSES)
+    names: list[tuple[str, frozenset[str]]] = []
     for status, label in STATUS_LABELS.items():
-        if text in (status.value, label, label.split("（")[0]):
-            return {status.value}
-    allowed = "、".join(label.split("（")[0] for label in STATUS_LABELS.values())
-    raise InvalidInput("状态", f"没有“{text}”这种状态；可选：{allowed}、在办")
+        one = frozenset({status.value})
+        names += [(status.value, one), (label.split("（")[0], one), (label, one)]
+    names += [(word, open_ones) for word in _OPEN_WORDS]
+    return set(pick(text, names, "状态", "状态"))
 
 
 def _period(filters: Filters) -> tuple[date | None, date | None]:
@@ -189,6 +215,14 @@ def _period(filters: Filters) -> tuple[date | None, date | None]:
     if start and end and end < start:
         raise InvalidInput("截止日期", "不能早于起始日期")
     return start, end
+
+
+def _wanted(conn: sqlite3.Connection, column: str, value: str | list[str] | None) -> list[str]:
+    """The values a filter allows; a unit may be named by a part of its name."""
+    values = [value] if isinstance(value, str) else list(value or ())
+    if column == "unit":
+        return [settings.unit_named(conn, name, strict=False) for name in values]
+    return values
 
 
 def text_matches(conn: sqlite3.Connection, text: str, *, latest: int | None = None) -> str:
@@ -213,10 +247,17 @@ def _quote(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def list_cases(
-    conn: sqlite3.Connection, filters: Filters, *, mask: bool = False
-) -> list[dict[str, Any]]:
-    """The cases the filters select; `mask`: each fit for a shared screen (privacy.masked)."""
+@dataclass(frozen=True)
+class Selection:
+    """The SQL a list's filters come to: its WHERE (with parameters) and ORDER BY."""
+
+    where: str
+    params: list[Any]
+    order: str
+    last: str  # a LIMIT on the outer query, or ""
+
+
+def _select(conn: sqlite3.Connection, filters: Filters) -> Selection:
     conditions: list[str] = []
     params: list[Any] = []
     if filters.status:
@@ -231,14 +272,14 @@ def list_cases(
         conditions.append("received_at < date(?, '+1 day')")
         params.append(end.isoformat())
     for column in ("source", "form", "category", "township", "unit"):
-        value = getattr(filters, column)
-        if value:
-            conditions.append(f"{column} = ?")
-            params.append(value)
+        wanted = _wanted(conn, column, getattr(filters, column))
+        if wanted:  # repeated (--category A --category B): any of them
+            conditions.append(f"{column} IN ({', '.join('?' * len(wanted))})")
+            params.extend(wanted)
     if filters.text is not None:
         alone = not conditions and not filters.overdue and filters.due_within is None
         latest = None
-        if alone and filters.sort == "newest" and filters.limit is not None:
+        if alone and filters.sort == REGISTERED and filters.limit is not None:
             latest = parse_int(filters.limit, "最多列出", minimum=1, maximum=1_000_000)
         conditions.append(text_matches(conn, filters.text, latest=latest))
     if filters.overdue or filters.due_within is not None:
@@ -251,45 +292,96 @@ def list_cases(
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     order = {
         "number": f"{URGENT_FIRST}, year, seq",
-        "newest": "id DESC",  # latest registered first (a search): the rowid needs no sort
+        "newest": f"{URGENT_FIRST}, id DESC",  # the latest registered first
+        REGISTERED: "id DESC",  # a search: the latest first, the rowid needs no sort
         "due": f"{URGENT_FIRST}, {NEXT_DUE} IS NULL, {NEXT_DUE}, year, seq",
     }
     last = ""
-    if filters.sort not in order:
-        raise InvalidInput(
-            "排序",
-            f"只能是 number（按编号）、newest（最新的在前）或 due（按期限），不能是“{filters.sort}”",
-        )
     if filters.limit is not None:
         limit = parse_int(filters.limit, "最多列出", minimum=1, maximum=1_000_000)
         # Choose the cases first, then compute the derived columns for those only: sorting
         # 100,000 matches of a search with them computed took a second.
         chosen = f"SELECT id FROM cases {where} ORDER BY {order[filters.sort]} LIMIT {limit}"
-        if filters.sort == "number":
+        if filters.sort in INDEX_ORDER:
             # The first `limit` urgent open cases and the first `limit` of all hold the
             # first `limit` urgent-first, and each is read in the order of an index (the
             # few urgent ones through their own), not sorted from the whole ledger.
             urgent = f"{where} AND" if where else "WHERE"
+            inner = INDEX_ORDER[filters.sort]
             chosen = (
                 f"SELECT id FROM (SELECT id FROM cases INDEXED BY cases_urgent {urgent} "
                 f"urgent = 1 AND status IN "
-                f"({_OPEN}) ORDER BY year, seq LIMIT {limit}) UNION SELECT id FROM "
-                f"(SELECT id FROM cases {where} ORDER BY year, seq LIMIT {limit})"
+                f"({_OPEN}) ORDER BY {inner} LIMIT {limit}) UNION SELECT id FROM "
+                f"(SELECT id FROM cases {where} ORDER BY {inner} LIMIT {limit})"
             )
             params, last = params * 2, f" LIMIT {limit}"
         where = f"WHERE id IN ({chosen})"
-    rows = conn.execute(
-        f"SELECT *, {NEXT_DUE} AS next_due, {REPEAT_OF} AS repeat_of_no FROM cases {where} "
-        f"ORDER BY {order[filters.sort]}{last}",
-        params,
-    ).fetchall()
-    prefixes = Prefixes.of(conn)
-    if not mask:
-        return [case_dict(row, prefixes) for row in rows]
-    from xinfang.core import privacy
+    return Selection(where, params, order[filters.sort], last)
 
-    former = privacy.former_by_case(conn, (row["id"] for row in rows))
-    return [privacy.masked(case_dict(row, prefixes), former.get(row["id"], ())) for row in rows]
+
+def iter_cases(
+    conn: sqlite3.Connection, filters: Filters, *, mask: bool = False, chunk: int = 500
+) -> Iterator[list[dict[str, Any]]]:
+    """The cases the filters select, `chunk` at a time, read as they are printed (a list
+    of the whole ledger is never held at once); `mask`: fit for a shared screen."""
+    chosen = _select(conn, filters)
+    cursor = conn.execute(
+        f"SELECT *, {NEXT_DUE} AS next_due, {REPEAT_OF} AS repeat_of_no FROM cases "
+        f"{chosen.where} ORDER BY {chosen.order}{chosen.last}",
+        chosen.params,
+    )
+    prefixes = Prefixes.of(conn)
+    keys: list[str] | None = None
+    while rows := cursor.fetchmany(chunk):
+        keys = keys or list(rows[0].keys())
+        if not mask:
+            yield [case_dict(row, prefixes, keys) for row in rows]
+            continue
+        from xinfang.core import privacy
+
+        former = privacy.former_by_case(conn, (row["id"] for row in rows))
+        yield [
+            privacy.masked(case_dict(row, prefixes, keys), former.get(row["id"], ()))
+            for row in rows
+        ]
+
+
+def list_cases(
+    conn: sqlite3.Connection, filters: Filters, *, mask: bool = False
+) -> list[dict[str, Any]]:
+    """The cases the filters select; `mask`: each fit for a shared screen (privacy.masked)."""
+    return [case for chunk in iter_cases(conn, filters, mask=mask) for case in chunk]
+
+
+def count_cases(conn: sqlite3.Connection, filters: Filters) -> int:
+    """How many cases the filters select (their order and limit aside)."""
+    chosen = _select(conn, replace(filters, limit=None, sort=REGISTERED))
+    return int(
+        conn.execute(f"SELECT count(*) FROM cases {chosen.where}", chosen.params).fetchone()[0]
+    )
+
+
+PAGE = 50  # a list on the screen: the newest open cases, this many at a time
+OPEN_CASES = "在办"
+
+
+@dataclass(frozen=True)
+class Page:
+    cases: list[dict[str, Any]]
+    more: int  # the cases selected beyond this page
+
+
+def page(
+    conn: sqlite3.Connection, filters: Filters, *, mask: bool = False, size: int = PAGE
+) -> Page:
+    """The first `size` cases the filters select (or their own --limit), and how many
+    more there are."""
+    if filters.limit is not None:  # the clerk's own --limit is the page
+        size = parse_int(filters.limit, "最多列出", minimum=1, maximum=1_000_000)
+    cases = list_cases(conn, replace(filters, limit=size), mask=mask)
+    if len(cases) < size:
+        return Page(cases, 0)
+    return Page(cases, count_cases(conn, filters) - len(cases))
 
 
 @dataclass(frozen=True)
@@ -303,5 +395,5 @@ def search(
 ) -> Found:
     """The latest petitions first (what the clerk looking something up wants)."""
     count = parse_int(limit, "最多列出", minimum=1, maximum=1_000_000)
-    cases = list_cases(conn, Filters(text=text, sort="newest", limit=count + 1), mask=mask)
+    cases = list_cases(conn, Filters(text=text, sort=REGISTERED, limit=count + 1), mask=mask)
     return Found(cases[:count], len(cases) > count)

@@ -39,7 +39,7 @@ from xinfang.core.exchange.importing.columns import (
     mapped_names,
 )
 from xinfang.core.exchange.importing.dating import Dating, pair_times
-from xinfang.core.exchange.importing.reading import blank, read_table
+from xinfang.core.exchange.importing.reading import Table, blank, read_table
 from xinfang.core.exchange.importing.rows import (
     Plan,
     Reader,
@@ -62,7 +62,7 @@ from xinfang.core.exchange.importing.writing import (
     write,
 )
 from xinfang.core.life.acting import actor_name
-from xinfang.core.life.states import STATUS_LABELS
+from xinfang.core.life.states import STATUS_LABELS, Status
 from xinfang.core.progress import READ, Progress, counted
 from xinfang.core.validate import parse_int
 from xinfang.core.vocabulary import UPPER_SOURCE
@@ -78,6 +78,9 @@ class ImportResult:
     columns: dict[str, str]  # column as written -> the field it was read as
     kept_columns: list[str]  # read as no field: kept with each case as written
     readings: list[str]  # how a word that means two things was read, and why
+    # Every column in the header's order: {"column", "read_as": a field's name,
+    # 保留为其他列 or 忽略, and "reading" when a word that means two things was read}.
+    layout: list[dict[str, str]]
     imported: int
     duplicates: int
     skipped: list[Rejected]  # the duplicate rows, each with why (与第 N 行相同, 已于 … 导入)
@@ -132,6 +135,8 @@ def import_file(
     read and written."""
     # Nothing here makes reference cycles, but with 100,000 rows in hand the cyclic
     # collector would keep re-scanning them all: a third of the time of a large import.
+    if Path(path).suffix.lower() == ".json":  # xinfang's own export: its history replayed
+        return _restore(conn, Path(path), dry_run=dry_run)
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -148,6 +153,45 @@ def import_file(
 
 # (the sheet, the header's row number, the columns not read): told before the rows are.
 HeaderFound = Callable[[str | None, int, list[str]], None]
+
+
+def _restore(conn: sqlite3.Connection, path: Path, *, dry_run: bool) -> ImportResult:
+    from xinfang.core.exchange.importing.restoring import restore
+
+    done = restore(conn, path, dry_run=dry_run)
+    skipped = [Rejected(n, [why], []) for n, why in done.skipped]
+    return ImportResult(
+        file=str(path), sheet=None, header_row=0, columns={}, kept_columns=[], readings=[],
+        layout=[],
+        imported=done.imported, duplicates=len(skipped), skipped=skipped, blank=0,
+        rejected=[], added=done.added, warnings=0, warned=[],
+        statuses={STATUS_LABELS[Status(s)]: n for s, n in done.statuses.items()},
+        overdue=done.overdue, historical=0, preview=done.preview, rejects_file=None,
+        dry_run=dry_run,
+    )  # fmt: skip
+
+
+KEPT, LEFT, PAIRED = "保留为其他列", "忽略", "时刻（并入同一字段的日期列）"
+
+
+def _layout(table: Table, kept: dict[int, str]) -> list[dict[str, str]]:
+    """What each column was read as, with the reading taken of it, if any."""
+    layout = []
+    for index, text in enumerate(table.header):
+        if index in table.columns:
+            read_as = LABELS[table.columns[index]]
+        elif index in table.paired:  # a time column read into its date's
+            read_as = PAIRED
+        elif index in kept:
+            read_as = KEPT
+        elif text:
+            read_as = LEFT
+        else:
+            continue
+        item = {"column": kept.get(index, text), "read_as": read_as}
+        said = [r for r in table.heading.readings if text and r.startswith(f"“{text}”")]
+        layout.append(item | ({"reading": said[0]} if said else {}))
+    return layout
 
 
 def _upper(cells: Sequence[Any], marks: list[int], values: dict[str, Any]) -> dict[str, Any]:
@@ -217,8 +261,11 @@ def _import(
     rejected: list[Rejected] = []
     skipped: list[Rejected] = []
     blanks = 0
+    last = table.header_row  # a workbook's empty lines are not read: the gaps count them
     lacking: dict[str, int] = {}  # required field -> rejected rows without it
     for number, cells in counted(table.rows, READ, progress):
+        blanks += max(number - last - 1, 0)
+        last = number
         values = {
             key: cells[index]
             for index, key in table.columns.items()
@@ -228,7 +275,7 @@ def _import(
             blanks += 1
             continue
         extra = kept_cells(kept, cells) | mapping.apply(values, reader.label)
-        row = fixed | values | _upper(cells, table.heading.upper, values)
+        row = fixed | reader.channel(values) | _upper(cells, table.heading.upper, values)
         planned = reader.plan(number, row, fingerprint(table.header, cells), extra)
         if isinstance(planned, list):
             rejected.append(Rejected(number, planned, list(cells)))
@@ -271,6 +318,7 @@ def _import(
         columns={labels[key]: LABELS[key] for key in labels},
         kept_columns=list(kept.values()),
         readings=table.heading.readings,
+        layout=_layout(table, kept),
         imported=len(batch.cases),
         duplicates=len(skipped),
         skipped=skipped,

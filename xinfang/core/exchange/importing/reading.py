@@ -80,7 +80,8 @@ def read_table(
     if suffix == ".csv":
         return _read_csv(path, sheet, names, mapped)
     raise InvalidInput(
-        "导入文件", f"只能导入 .xlsx、.xls、.ods 或 .csv 文件，不能导入“{path.suffix}”"
+        "导入文件",
+        f"只能导入 .xlsx、.xls、.ods、.csv 或 export 导出的 .json 文件，不能导入“{path.suffix}”",
     )
 
 

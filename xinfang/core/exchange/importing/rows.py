@@ -24,7 +24,7 @@ from xinfang.core.exchange.importing.columns import LABELS, SKIP, field_key, nor
 from xinfang.core.exchange.importing.stages import Life, Step
 from xinfang.core.intake.fields import REGISTRATION_FIELDS, check_record, clean_value
 from xinfang.core.validate import clean_text, normalize_id_number, normalize_phone
-from xinfang.core.vocabulary import OWN_SOURCE
+from xinfang.core.vocabulary import HOTLINE_CHANNELS, OWN_SOURCE
 
 
 @dataclass
@@ -140,7 +140,12 @@ class Reader:
         if as_word(values.get("name") or "") == "匿名":  # as xinfang's 受理情况汇总表 writes it
             del values["name"]
             values.setdefault("anonymous", True)
+        elif "name" not in values and as_word(values.get("content") or "").startswith("匿名"):
+            values.setdefault("anonymous", True)  # a work order's 匿名举报…: no name to give
         self._split_source(values)
+        form = as_word(values.get("form") or "")
+        if form in HOTLINE_CHANNELS and form not in self.lists["form"]:
+            values["form"] = HOTLINE_CHANNELS[form]
         for field_ in REGISTRATION_FIELDS:
             key, value = field_.key, values.get(field_.key)
             try:
@@ -171,6 +176,16 @@ class Reader:
                 hint = "（匿名信访请填“匿名”）" if key == "name" else ""
                 reasons.append(f"{self.label(key)}：必填{hint}")
         return record, listed, warnings
+
+    def channel(self, values: dict[str, Any]) -> dict[str, Any]:
+        """A 12345 work order's 工单来源 (电话, 微信…) is how the call came, the form; where
+        it came from is the file's (--default 信访来源=12345热线), not a new 信访来源."""
+        word = as_word(values.get("source") or "")
+        if word not in HOTLINE_CHANNELS or word in self.lists["source"]:
+            return values
+        values = {key: value for key, value in values.items() if key != "source"}
+        values.setdefault("form", HOTLINE_CHANNELS[word])
+        return values
 
     def _split_source(self, values: dict[str, Any]) -> None:
         """xinfang's tables write 信访来源 as the form, with where it came from in

@@ -35,11 +35,15 @@ LATER = (
     "revisited_on", "publicized_on", "closed_on",
 )  # fmt: skip
 # A status column (是否办结, 办结状态, 处理状态, 信访件状态): finished or not. It decides
-# over the free text of a result column.
+# over the free text of a result column. A 纪检 ledger's is the clue's disposal: 予以了结
+# is done; 初核, 立案审查, 谈话函询 and 暂存待查 are still in hand.
 FINISHED = (
-    ("是", "已办结", "办结", "已结", "已处理", "已完成"),
-    ("否", "未办结", "未结", "在办", "办理中", "未处理", "已受理", "受理", "待", "正在"),
-)
+    ("是", "已办结", "办结", "已结", "已处理", "已完成", "予以了结", "了结"),
+    (
+        "否", "未办结", "未结", "在办", "办理中", "未处理", "已受理", "受理", "待", "正在",
+        "初核", "初步核实", "立案", "谈话函询", "函询", "暂存待查",
+    ),
+)  # fmt: skip
 # 1/0 where the header says which is which: 是否办结(1是0否), 是否办结（是=1）.
 ONE_MEANS_YES = re.compile(r"1\s*[=:：]?\s*是|是\s*[=:：]?\s*1")
 # What a result cell says while the case is still being handled (正在办理中, 已转县人社局办理，
@@ -218,9 +222,12 @@ class Life:
         progress = finished is False or (finished is None and in_progress(reply_text))
         replied = said_replied or bool(finished) or (not progress and bool(reply_text or result))
         kept = None if replied else reply_text  # the progress report, as a note
+        # 办理情况 saying 正在办理中 is the unit at work, not its report: a note
+        working = report if not replied and in_progress(report) else None
         if unit:
             self.listed.append((UNIT_LIST, unit))
-            self._assign(unit, replied, reply_text if replied else None)
+            self._assign(unit, replied, reply_text if replied else None, working is not None)
+            self._note(working)
         elif report is not None:  # no unit to report it: kept as a note, not lost
             self._note(report)
         if replied:
@@ -233,7 +240,7 @@ class Life:
         if finished or self.has("closed_on"):
             self.add("close", self.when("closed_on"), {})
 
-    def _assign(self, unit: str, replied: bool, reply_text: str | None) -> None:
+    def _assign(self, unit: str, replied: bool, reply_text: str | None, working: bool) -> None:
         when = self.when("assigned_on")
         day = when[0]
         found = self.reader.date(self.values, "assign_due")
@@ -253,9 +260,12 @@ class Life:
             if due <= day:
                 raise InvalidInput(self.reader.label("assign_due"), f"{due} 必须晚于交办日期 {day}")
         self.add("assign", when, {**data, "due": due.isoformat()})
-        if replied or self.has("unit_accepted_on", "unit_reported_on", "unit_report"):
+        reported = (
+            replied or self.has("unit_reported_on") or (self.has("unit_report") and not working)
+        )
+        if reported or working or self.has("unit_accepted_on"):
             self.add("unit-accept", self.when("unit_accepted_on"), {"unit": unit})
-        if replied or self.has("unit_reported_on", "unit_report"):
+        if reported:
             report = self.text("unit_report", 20_000, multiline=True) or reply_text
             when = self.when("unit_reported_on")
             self.add("unit-report", when, {"unit": unit, "text": report})

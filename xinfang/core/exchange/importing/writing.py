@@ -18,7 +18,7 @@ from xinfang.core.clock import rules
 from xinfang.core.clock.dates import now
 from xinfang.core.clock.deadlines import derive
 from xinfang.core.errors import InvalidInput
-from xinfang.core.exchange.importing.columns import UNIT_LIST
+from xinfang.core.exchange.importing.columns import LABELS, UNIT_LIST
 from xinfang.core.exchange.importing.rows import Plan, Reader
 from xinfang.core.intake.numbering import short_number
 from xinfang.core.life import projection
@@ -29,7 +29,7 @@ from xinfang.core.life.states import STATUS_LABELS, Status
 from xinfang.core.progress import WRITE, Progress, counted
 from xinfang.store.db import transaction
 
-PREVIEW = 10
+PREVIEW = 5  # the rows the dry run shows as they would be registered
 LIST_NAMES = {**settings.LISTS, UNIT_LIST: "承办单位"}  # as the clerk names each list
 # What the import writes: its own bookkeeping, and the row its events give.
 CASE_COLUMNS = ("id", "year", "seq", "updated_at", "rule_version", *PROJECTED)
@@ -44,12 +44,25 @@ class Rejected:
 
 @dataclass
 class Preview:
+    """A case as it would be registered, for the dry run: its row (in a JSON export, its
+    place), the stage it lands in, and every field it would have, by the clerk's names."""
+
     row: int
     case_no: str
     name: str | None
     received_at: str
     status: str
     status_label: str
+    fields: dict[str, Any]  # field label -> value, those with one
+
+
+def preview(row: int, case_no: str, case: dict[str, Any], extra: dict[str, Any]) -> Preview:
+    fields = {
+        label: case[key] for key, label in LABELS.items() if case.get(key) not in (None, "", False)
+    }
+    status = case["status"]
+    label = STATUS_LABELS[Status(status)]
+    return Preview(row, case_no, case["name"], case["received_at"], status, label, fields | extra)
 
 
 def known_fingerprints(conn: sqlite3.Connection) -> dict[str, str]:
@@ -158,12 +171,8 @@ class Batch:
         self.overdue += late
         self.statuses[case["status"]] += 1
         if len(self.preview) < PREVIEW:
-            self.preview.append(
-                Preview(
-                    plan.row, short_number(received.year, case["seq"]), case["name"],
-                    case["received_at"], case["status"], STATUS_LABELS[Status(case["status"])],
-                )
-            )  # fmt: skip
+            number = short_number(received.year, case["seq"])
+            self.preview.append(preview(plan.row, number, case, plan.extra))
 
     def insert(self, conn: sqlite3.Connection) -> None:
         """Set-based. The cases go in through a staging table as one statement: the
