@@ -240,3 +240,37 @@ def on_a_terminal(columns: int, *args: str) -> str:
         out += chunk
     os.close(master)
     return out.decode("utf-8", "replace")
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Any]:
+    """One throwaway PostgreSQL cluster for the session (tests/pg.py); skipped, saying why,
+    where the binaries or psycopg are absent (failed instead with XINFANG_PG_REQUIRED=1)."""
+    from tests import pg
+
+    reason = pg.missing()
+    if reason and os.environ.get("XINFANG_PG_REQUIRED") == "1":  # CI: never skip silently
+        pytest.fail(f"PostgreSQL tests required (XINFANG_PG_REQUIRED=1): {reason}")
+    if reason:
+        pytest.skip(f"PostgreSQL tests skipped: {reason}")
+    cluster = pg.start_cluster()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def pg_dsn(pg_cluster: Any) -> str:
+    """A new, empty database of its own for each test; the superuser's DSN to it."""
+    from tests import pg
+
+    return pg.create_database(pg_cluster, f"t_{uuid.uuid4().hex[:12]}")
+
+
+@pytest.fixture
+def county(pg_cluster: Any, pg_dsn: str) -> Any:
+    """A county ledger in a new database: two towns and the county, a role each (tests/pg.py)."""
+    from tests import pg
+
+    return pg.open_county(pg_cluster, pg_dsn)

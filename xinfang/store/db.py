@@ -12,9 +12,11 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 from xinfang.core.errors import XinfangError
 from xinfang.store.files import disk_error, disk_full, private_dir, read_only, storage_problem
+from xinfang.store.pg import is_dsn
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -91,7 +93,13 @@ SCHEMA_VERSION = 12  # = migrations.LATEST (a test checks); known here to skip i
 
 def connect(path: str | Path | None = None, *, create: bool = True) -> sqlite3.Connection:
     """Open (creating and migrating if needed) the ledger and return a connection in
-    autocommit mode; writes go through `transaction()`."""
+    autocommit mode; writes go through `transaction()`. A postgresql:// address opens the
+    county ledger instead (store/pg_ledger.py: the same subset of sqlite3)."""
+    target = path if path is not None else os.environ.get("XINFANG_DB")
+    if is_dsn(target):
+        from xinfang.store import pg_ledger
+
+        return cast(sqlite3.Connection, pg_ledger.connect(str(target)))
     db_path = resolve_path(path)
     if not db_path.exists():
         if not create:
