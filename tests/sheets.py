@@ -1,5 +1,5 @@
-"""OpenDocument spreadsheets as LibreOffice or WPS saves them, built by hand (no library
-writes .ods here), for the import tests."""
+"""Spreadsheets for the import tests: a plain workbook (openpyxl), and OpenDocument
+spreadsheets as LibreOffice or WPS saves them, built by hand (no library writes .ods here)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,19 @@ import zipfile
 from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import escape
+
+
+def workbook(path: Path, header: list[str], *rows: list[object]) -> Path:
+    """A workbook whose first sheet holds `header` and `rows`, cells typed as given."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(header)
+    for values in rows:
+        book.active.append(values)
+    book.save(path)
+    return path
+
 
 NS = "urn:oasis:names:tc:opendocument:xmlns"
 MIME = "application/vnd.oasis.opendocument.spreadsheet"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from sheets import workbook
 
 from xinfang.core.clock.dates import parse_month_day, parse_when
 
@@ -29,11 +30,7 @@ def ledger(path: Path, whens: list[object], header: list[str] = HEADER, extra=No
         with path.open("w", encoding="utf-8", newline="") as handle:
             csv.writer(handle).writerows([header, *rows])
     else:
-        book = openpyxl.Workbook()
-        book.active.append(header)
-        for values in rows:
-            book.active.append(values)
-        book.save(path)
+        workbook(path, header, *rows)
     return path
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import openpyxl
 import pytest
 from conftest import show
+from sheets import workbook
 
 from xinfang.core.exchange.importing.columns import header_names, normalize_header
 
@@ -74,15 +74,6 @@ REAL_HEADERS = {
 @pytest.mark.parametrize(("header", "key"), REAL_HEADERS.items())
 def test_each_real_header_is_read_as_its_field(header, key):
     assert header_names([]).get(normalize_header(header)) == key
-
-
-def workbook(path: Path, header: list[str], *rows: list[object]) -> Path:
-    book = openpyxl.Workbook()
-    book.active.append(header)
-    for values in rows:
-        book.active.append(values)
-    book.save(path)
-    return path
 
 
 def imported(run, path: Path, *options: str, expect: int = 0) -> dict:
