@@ -12,12 +12,9 @@ from typing import Any
 from xinfang.core import settings
 from xinfang.core.clock import rules, workdays
 from xinfang.core.clock.dates import parse_date, parse_month, today
-from xinfang.core.clock.overdue import case_deadlines
 from xinfang.core.errors import InvalidInput
 from xinfang.core.intake.numbering import formal_number, short_number
-from xinfang.core.intake.repeats import count_in_matter
-from xinfang.core.life import finality, joined, projection, windows
-from xinfang.core.life.actions import DELIVERED_WINDOWS
+from xinfang.core.life import projection
 from xinfang.core.life.case import Case
 from xinfang.core.life.ledger import events_of, find
 from xinfang.core.life.states import OPEN_STATUSES, STATUS_LABELS, Status
@@ -86,6 +83,11 @@ def case_dict(
 
 def show(conn: sqlite3.Connection, ref: str, *, mask: bool = False) -> dict[str, Any]:
     """One case with its timeline; `mask`: fit for a shared screen or a mail (privacy.masked)."""
+    # Read here, not at import: `list`, typed dozens of times a day, needs none of them.
+    from xinfang.core.clock.overdue import case_deadlines
+    from xinfang.core.intake.repeats import count_in_matter
+    from xinfang.core.life import finality
+
     found = find(conn, ref)
     row = conn.execute(
         f"SELECT *, {REPEAT_OF} AS repeat_of_no FROM cases WHERE id = ?", (found.id,)
@@ -123,6 +125,9 @@ def _windows_of_the_latest_round(
     """The petitioner's own windows (复查申请, 复核申请) of the case's latest round only (the
     reply of an earlier round was handled again after a 不满意 revisit: it is no longer
     the one to contest), each with what it counts from (送达, or not)."""
+    from xinfang.core.life import windows
+    from xinfang.core.life.actions import DELIVERED_WINDOWS
+
     kept = [d for d in listed if d["office_duty"] or d["round"] == row.round]
     for deadline in kept:
         contested = deadline["stage"] in DELIVERED_WINDOWS.values()
@@ -147,6 +152,8 @@ def _timeline(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _joins(conn: sqlite3.Connection, case: Case) -> dict[str, Any]:
     """并案: the main case a joined one follows (as it stands now), or the cases joined
     into this one."""
+    from xinfang.core.life import joined
+
     main = joined.into(conn, case)
     if main is None:
         return {"joined": joined.members(conn, case)}
