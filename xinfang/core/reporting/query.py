@@ -14,7 +14,6 @@ from xinfang.core.clock import rules, workdays
 from xinfang.core.clock.dates import parse_date, parse_month, today
 from xinfang.core.errors import InvalidInput
 from xinfang.core.intake.numbering import formal_number, short_number
-from xinfang.core.life import projection
 from xinfang.core.life.case import Case
 from xinfang.core.life.ledger import events_of, find
 from xinfang.core.life.states import OPEN_STATUSES, STATUS_LABELS, Status
@@ -141,6 +140,8 @@ def _windows_of_the_latest_round(
 
 def _timeline(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each step numbered as `void` names it, and marked when it was withdrawn."""
+    from xinfang.core.life import projection
+
     withdrawn = projection.voided([(event["action"], event["data"]) for event in events])
     return [
         {"no": number, **{k: v for k, v in event.items() if k != "case_id"},
