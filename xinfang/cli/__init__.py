@@ -45,6 +45,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "settings_commands": ("init", "config"),
     "rollup_commands": ("bundle", "merge"),
     "import_command": ("import",),
+    "office_commands": ("office", "grant"),
     "demo_command": ("demo",),
     "completion": ("completion",),
 }  # fmt: skip

@@ -7,10 +7,15 @@ psycopg is imported here and nowhere on the SQLite path: a town's clerk needs no
 
 from __future__ import annotations
 
+import os
 import re
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from xinfang.core.errors import InvalidInput, XinfangError
 
@@ -89,3 +94,126 @@ def grant(
             "SET office_id = excluded.office_id, sees_all = excluded.sees_all",
             (role, office_id, sees_all),
         )
+
+
+# What `xinfang office` and `xinfang grant` do: the administrator's side of the county
+# ledger, over the database owner's connection (a clerk's role may read offices, no more).
+
+
+@dataclass(frozen=True)
+class Office:
+    office_id: str
+    name: str
+    roles: tuple[str, ...]  # the roles clerking for it; empty where the caller may not see
+    sees_all: bool  # one of its roles is the county's
+
+
+NOT_A_COUNTY = (
+    "单位和角色只在县级 PostgreSQL 台账上设置（--db postgresql://…）；"
+    "SQLite 台账一个文件就是一个单位，无需添加"
+)
+
+
+def administer(target: str | None) -> psycopg.Connection[tuple[object, ...]]:
+    """The owner's connection to the county ledger named by --db / XINFANG_DB; a SQLite
+    ledger (a path, or nothing) is refused before anything is opened or created."""
+    target = target if target is not None else os.environ.get("XINFANG_DB")
+    if not is_dsn(target):
+        raise XinfangError(NOT_A_COUNTY)
+    psycopg_module: Any = driver()
+    try:
+        conn: psycopg.Connection[tuple[object, ...]] = psycopg_module.connect(
+            target, autocommit=True
+        )
+    except psycopg_module.OperationalError as error:
+        raise XinfangError(f"无法连接县级台账数据库：{str(error).strip()}") from None
+    return conn
+
+
+@contextmanager
+def _as_owner(what: str) -> Iterator[None]:
+    """A clerk's role doing the administrator's work: one clear line, not a traceback."""
+    from psycopg import errors
+
+    try:
+        yield
+    except errors.InsufficientPrivilege:
+        raise XinfangError(
+            f"{what}需要县级台账数据库所有者（管理员）的连接；当前连接的角色没有这个权限"
+        ) from None
+
+
+def new_office(
+    conn: psycopg.Connection[tuple[object, ...]],
+    name: str,
+    role: str,
+    *,
+    county: bool = False,
+    office_id: str | None = None,
+) -> Office:
+    """An office and its clerk's role, in one transaction; the schema first where the
+    database is still empty. `office_id`: a town's own (its SQLite ledger's settings
+    office_id), so its bundles keep their key; a new one otherwise."""
+    from psycopg import errors
+
+    from xinfang.core.exchange.bundle_check import OFFICE_ID
+
+    name = name.strip()
+    if office_id is not None and not OFFICE_ID.fullmatch(office_id):
+        raise InvalidInput("单位标识", f"“{office_id}”不对：应为 32 位十六进制（见原台账设置）")
+    office_id = office_id or uuid.uuid4().hex
+    with _as_owner("添加单位"), conn.transaction():
+        if conn.execute("SELECT to_regclass('store_version')").fetchone() == (None,):
+            install(conn)
+        if conn.execute("SELECT 1 FROM offices WHERE name = %s", (name,)).fetchone():
+            raise InvalidInput("单位", f"已有名为“{name}”的单位；给它添加角色请用 xinfang grant")
+        try:
+            add_office(conn, office_id, name)
+        except errors.UniqueViolation:
+            raise InvalidInput("单位标识", f"单位标识 {office_id} 已被另一个单位使用") from None
+        grant(conn, role, office_id, sees_all=county)
+    return Office(office_id, name, (role,), county)
+
+
+def grant_office(
+    conn: psycopg.Connection[tuple[object, ...]], role: str, office_name: str
+) -> Office:
+    """Another clerk's role for an existing office (a role of another office moves here);
+    the office's county standing (sees all) goes with it."""
+    with _as_owner("分配角色"), conn.transaction():
+        found = _find(conn, office_name)
+        grant(conn, role, found.office_id, sees_all=found.sees_all)
+    return _find(conn, office_name)
+
+
+def _find(conn: psycopg.Connection[tuple[object, ...]], office_name: str) -> Office:
+    for office in offices(conn):
+        if office.name == office_name.strip():
+            return office
+    known = (
+        "、".join(office.name for office in offices(conn)) or "（尚无，请先 xinfang office add）"
+    )
+    raise InvalidInput("单位", f"没有名为“{office_name}”的单位；已有：{known}")
+
+
+def offices(conn: psycopg.Connection[tuple[object, ...]]) -> list[Office]:
+    """Every office by name, with its roles where the connection may read them (the
+    owner's); a clerk's role sees the names only."""
+    if conn.execute("SELECT to_regclass('offices')").fetchone() == (None,):
+        return []
+    owner = conn.execute("SELECT has_table_privilege('office_roles', 'SELECT')").fetchone()
+    if owner != (True,):
+        rows = conn.execute("SELECT office_id, name FROM offices ORDER BY name").fetchall()
+        return [Office(str(office_id), str(name), (), False) for office_id, name in rows]
+    rows = conn.execute(
+        "SELECT o.office_id, o.name, "
+        "  coalesce(array_agg(r.role_name ORDER BY r.role_name) "
+        "           FILTER (WHERE r.role_name IS NOT NULL), '{}'), "
+        "  coalesce(bool_or(r.sees_all), false) "
+        "FROM offices o LEFT JOIN office_roles r ON r.office_id = o.office_id "
+        "GROUP BY o.office_id, o.name ORDER BY o.name"
+    ).fetchall()
+    return [
+        Office(str(office_id), str(name), tuple(cast(list[str], roles)), bool(sees))
+        for office_id, name, roles, sees in rows
+    ]

@@ -66,9 +66,14 @@ COMPAT: list[tuple[str, re.Pattern[str], Any]] = [
     # PostgreSQL 15 wants a name for a subquery in FROM (16 no longer does).
     (
         "subquery_alias",
-        re.compile(r"(FROM \(SELECT [^()]*\))(?=\s*(?:$|\)|WHERE|ORDER|GROUP|,))"),
+        re.compile(
+            r"(FROM \(SELECT [^()]*(?:\([^()]*\)[^()]*)*\))"
+            r"(?=\s*(?:$|\)|WHERE|ORDER|GROUP|UNION|,))"
+        ),
         lambda m: m.group(1) + " AS sub",
     ),
+    # SQLite's index hint (list's first page); PostgreSQL's planner takes no hints.
+    ("indexed_by", re.compile(r" INDEXED BY \w+"), ""),
     # `a IS ?`, SQLite's NULL-safe equality; PostgreSQL's IS takes no parameter.
     (
         "null_safe_equal",
@@ -157,6 +162,9 @@ class Cursor:
 
     def fetchall(self) -> list[Row]:
         return self._cursor.fetchall() if self._has_rows() else []
+
+    def fetchmany(self, size: int = 1) -> list[Row]:
+        return self._cursor.fetchmany(size) if self._has_rows() else []
 
     def __iter__(self) -> Iterator[Row]:
         return iter(self.fetchall())

@@ -21,7 +21,7 @@ from xinfang.core.validate import clean_text, parse_int
 from xinfang.core.vocabulary import COLLECTIVE
 from xinfang.core.words import pick
 
-HIDDEN = frozenset(("id", "year", "seq", "rule_version", "repeat_of", "repeat_of_no"))
+HIDDEN = frozenset(("id", "office_id", "year", "seq", "rule_version", "repeat_of", "repeat_of_no"))
 REPEAT_OF = "(SELECT printf('%d-%04d', r.year, r.seq) FROM cases r WHERE r.id = cases.repeat_of)"
 _DUTIES = ", ".join(f"'{name}'" for name, stage in rules.STAGES.items() if stage.office_duty)
 # The earliest open deadline the office or its unit must meet (the petitioner's own
