@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,14 +40,18 @@ BACKUP_STEP = 4096  # pages copied between progress reports (16 MB at 4 KB pages
 
 
 def _copy(source: sqlite3.Connection, target: Path, progress: Progress | None = None) -> None:
-    """Copy a live database into a new private file, and check the copy. It is written
-    under a temporary name and renamed once checked, so nobody (a pruning backup run, a
-    restore) ever sees half a copy."""
+    publish(target, lambda partial: _fill(source, partial, progress))
+
+
+def publish(target: Path, write: Callable[[Path], None]) -> None:
+    """Write a new private file, and check it (`write` does both). It is written under a
+    temporary name and renamed once checked, so nobody (a pruning backup run, a restore)
+    ever sees half a copy."""
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     fd = os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
     try:
-        _fill(source, partial, progress)
+        write(partial)
         os.link(partial, target)  # fails if the name was taken meanwhile: never overwrites
     finally:
         partial.unlink(missing_ok=True)
@@ -55,14 +60,18 @@ def _copy(source: sqlite3.Connection, target: Path, progress: Progress | None = 
 def _copy_dated(
     source: sqlite3.Connection, folder: Path, stem: str, progress: Progress | None = None
 ) -> Path:
-    """A copy named stem-YYYYmmdd-HHMMSS.db; two in the same second (cron and the clerk)
+    return dated(folder, stem, lambda partial: _fill(source, partial, progress))
+
+
+def dated(folder: Path, stem: str, write: Callable[[Path], None], suffix: str = ".db") -> Path:
+    """A new file named stem-YYYYmmdd-HHMMSS.db; two in the same second (cron and the clerk)
     take the next free name."""
     stamp = now().strftime("%Y%m%d-%H%M%S")
     for number in range(1, 1000):
-        target = folder / (f"{stem}-{stamp}.db" if number == 1 else f"{stem}-{stamp}-{number}.db")
+        name = f"{stem}-{stamp}" if number == 1 else f"{stem}-{stamp}-{number}"
         try:
-            _copy(source, target, progress)
-            return target
+            publish(folder / f"{name}{suffix}", write)
+            return folder / f"{name}{suffix}"
         except FileExistsError:
             continue
     raise XinfangError(f"{folder} 中同一秒内的副本过多，请稍后再试")
@@ -100,25 +109,32 @@ def backup(
     keep: int = 30,
     progress: Progress | None = None,
 ) -> BackedUp:
-    if keep < 1:
-        raise XinfangError("保留份数至少为 1")
-    target_dir = folder or default_dir(conn)
-    try:
-        target_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError as error:
-        raise XinfangError(f"无法创建备份目录 {target_dir}：{error.strerror}") from None
+    target_dir = make_dir(folder or default_dir(conn), keep)
     office = settings.office_id(conn)
     short = office[:_OFFICE_IN_NAME]
     target = _copy_dated(conn, target_dir, f"{_main_path(conn).stem}-{short}", progress)
-    return BackedUp(target, _prune(target_dir, short, office, keep))
+    return BackedUp(target, prune(target_dir, short, lambda old: _holds(old, office), keep))
 
 
-def _prune(folder: Path, short: str, office: str, keep: int) -> list[Path]:
-    """Keep the newest `keep` backups of this ledger: named with its office id and holding
-    it (another ledger's are never touched, whatever their names). Another backup run may
+def make_dir(folder: Path, keep: int) -> Path:
+    """The backup folder (0700), made if need be; `keep` checked first."""
+    if keep < 1:
+        raise XinfangError("保留份数至少为 1")
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as error:
+        raise XinfangError(f"无法创建备份目录 {folder}：{error.strerror}") from None
+    return folder
+
+
+def prune(
+    folder: Path, short: str, holds: Callable[[Path], bool], keep: int, suffix: str = ".db"
+) -> list[Path]:
+    """Keep the newest `keep` backups of this ledger: named with its id and holding it
+    (another ledger's are never touched, whatever their names). Another backup run may
     be pruning at the same moment: a file that is already gone is simply skipped."""
     dated = []
-    for path in folder.glob(f"*-{short}-????????-??????*.db"):
+    for path in folder.glob(f"*-{short}-????????-??????*{suffix}"):
         try:
             dated.append((path.stat().st_mtime_ns, path.name, path))
         except FileNotFoundError:
@@ -126,7 +142,7 @@ def _prune(folder: Path, short: str, office: str, keep: int) -> list[Path]:
     dated.sort()
     removed = []
     for _, _, old in dated[: max(len(dated) - keep, 0)]:
-        if _holds(old, office):
+        if holds(old):
             old.unlink(missing_ok=True)
             removed.append(old)
     return removed

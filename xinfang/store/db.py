@@ -26,8 +26,13 @@ def default_path() -> Path:
     explicit = os.environ.get("XINFANG_DB")
     if explicit:
         return Path(explicit).expanduser()
+    return data_dir() / "xinfang.db"
+
+
+def data_dir() -> Path:
+    """`$XDG_DATA_HOME/xinfang`, else ~/.local/share/xinfang: the ledger's and backups' home."""
     data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data_home) / "xinfang" / "xinfang.db"
+    return Path(data_home) / "xinfang"
 
 
 def resolve_path(path: str | Path | None) -> Path:
