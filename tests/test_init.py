@@ -155,10 +155,15 @@ def converse(args: list[str], answers: list[tuple[str, str]]) -> tuple[int, str]
                 break
             screen += chunk
         if pending and pending[0][0].encode() in screen.rsplit(b"\n", 1)[-1]:
-            os.write(master, pending.pop(0)[1].encode())
+            keys = pending.pop(0)[1]
+            if keys == "\x03":  # as a clerk would, once the prompt waits for a key
+                time.sleep(0.5)
+            os.write(master, keys.encode())
         if process.poll() is not None and not ready:
             break
     os.close(master)
+    if process.poll() is None:  # still waiting: never leave it running
+        process.kill()
     return process.wait(timeout=10), screen.decode("utf-8", "replace")
 
 
