@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 from xinfang.core import settings
@@ -243,6 +243,15 @@ def _cell_text(value: Any) -> str:
     return as_text(value)
 
 
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1_024)
+def _column_key(name: str) -> str:
+    """A column's name as the fingerprint keys it (read once per column, not per row)."""
+    return normalize_header(name)
+
+
 def fingerprint(header: Sequence[str], cells: Sequence[Any]) -> str:
     """Every non-blank cell of the row (mapped or kept, 序号 and 编号 too) with the name of
     its column, in a stable form and order: two rows are the same only if every cell is."""
@@ -250,10 +259,10 @@ def fingerprint(header: Sequence[str], cells: Sequence[Any]) -> str:
     for index, value in enumerate(cells):
         # stable: full-width letters as half-width, runs of spaces and line breaks as one
         text = "" if value is None else _cell_text(value)
-        text = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+        text = _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
         if text:
             name = header[index] if index < len(header) else ""
-            pairs.append((normalize_header(name) or f"#{index + 1}", text))
+            pairs.append((_column_key(name) or f"#{index + 1}", text))
     raw = json.dumps(sorted(pairs), ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(raw.encode()).hexdigest()
 
