@@ -79,7 +79,7 @@ def restore_command(
 
 def _county(db: str | None) -> str | None:
     """The DSN where the ledger is the county's on PostgreSQL, else None."""
-    from xinfang.store.pg import is_dsn
+    from xinfang.store.db import is_dsn
 
     target = db if db is not None else os.environ.get("XINFANG_DB")
     return target if target is not None and is_dsn(target) else None

@@ -25,8 +25,8 @@ from xinfang.core.intake.fields import (
     clean_value,
     find_field,
 )
-from xinfang.core.intake.pasted import without_hint
 from xinfang.core.intake.repeats import Match
+from xinfang.core.validate import without_hint
 from xinfang.core.vocabulary import ONLINE_SOURCE, UPPER_SOURCE
 
 ORDER = (

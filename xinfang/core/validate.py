@@ -14,11 +14,20 @@ from xinfang.core.errors import InvalidInput, shorten
 
 PHONE_FIELD = "联系电话"
 ID_FIELD = "身份证号码"
-_FORCE_HINT = "如确认无误请加 --confirm-unusual"
+# What an unusual ID or phone number's refusal tells a clerk typing options; where the
+# clerk is asked instead (the interview) or cannot add one (a pasted text), it is left out.
+_FORCE_HINT = "；请核对号码，如确认无误请加 --confirm-unusual"
+_PHONE_FORCE_HINT = "；如确认无误，请加 --confirm-unusual"
 _PHONE_HINT = (
-    "不是有效的手机号（11位，1开头）或固定电话（区号-号码，如 0936-5521234）；"
-    "如确认无误，请加 --confirm-unusual"
+    "不是有效的手机号（11位，1开头）或固定电话（区号-号码，如 0936-5521234）" + _PHONE_FORCE_HINT
 )
+
+
+def without_hint(message: str) -> str:
+    """A refusal of an unusual number without its "add --confirm-unusual" hint."""
+    return message.replace(_FORCE_HINT, "").replace(_PHONE_FORCE_HINT, "")
+
+
 _FORCED_MAX = 40
 
 _MOBILE = re.compile(r"(?:\+86|0086|86)?(1[3-9][0-9]{9})")
@@ -108,7 +117,7 @@ def normalize_id_number(value: str, *, force: bool = False) -> str:
                 ID_FIELD, "即使加了 --confirm-unusual，也只能是 15 至 18 位字母或数字"
             )
         return s
-    raise InvalidInput(ID_FIELD, f"{problem}；请核对号码，{_FORCE_HINT}")
+    raise InvalidInput(ID_FIELD, f"{problem}{_FORCE_HINT}")
 
 
 def _id_problem(s: str) -> str | None:

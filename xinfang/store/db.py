@@ -16,7 +16,6 @@ from typing import cast
 
 from xinfang.core.errors import XinfangError
 from xinfang.store.files import disk_error, disk_full, private_dir, read_only, storage_problem
-from xinfang.store.pg import is_dsn
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -27,6 +26,12 @@ def default_path() -> Path:
     if explicit:
         return Path(explicit).expanduser()
     return data_dir() / "xinfang.db"
+
+
+def is_dsn(target: str | Path | None) -> bool:
+    """Whether a --db / XINFANG_DB value names a PostgreSQL database, not a file (kept here,
+    not in store/pg.py, so that opening a town's file loads nothing of PostgreSQL)."""
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
 
 
 def data_dir() -> Path:

@@ -18,17 +18,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from xinfang.core.errors import InvalidInput, XinfangError
+from xinfang.store.db import is_dsn
 
 if TYPE_CHECKING:
     import psycopg
 
 # A role name xinfang creates: plain lower-case letters, digits and _ (quoted anyway).
 _ROLE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
-
-
-def is_dsn(target: str | Path | None) -> bool:
-    """Whether a --db / XINFANG_DB value names a PostgreSQL database, not a file."""
-    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
 
 
 def driver() -> object:

@@ -14,7 +14,7 @@ from xinfang.core import settings
 from xinfang.core.clock.dates import moment
 from xinfang.core.errors import InvalidInput
 from xinfang.core.intake.repeats import Match, find_earlier
-from xinfang.core.validate import normalize_id_number, normalize_phone
+from xinfang.core.validate import normalize_id_number, normalize_phone, without_hint
 from xinfang.core.vocabulary import (
     CALL_FORM,
     HOTLINE_SOURCE,
@@ -55,7 +55,6 @@ _DATE = re.compile(
     r"(?:[0-9]{4}|[〇零一二三四五六七八九]{4})\s*[年/.-]\s*[0-9一二三四五六七八九十]{1,3}\s*[月/.-]"
     r"\s*[0-9一二三四五六七八九十]{1,3}\s*[日号]?(?:\s*[0-9]{1,2}[:：时][0-9]{1,2}(?:[:：][0-9]{2})?)?"
 )
-_HINT = re.compile(r"[；，]\s*(?:请核对号码，)?如确认无误，?请加 --[a-z-]+")
 _URL = re.compile(r"https?://[^\s，。；）)]+")
 _PLATFORMS = ("人民网领导留言板", "领导留言板", "人民网", "微博", "抖音", "快手", "微信公众号", "今日头条")  # fmt: skip
 # Common words for the seed's categories: a guess only, used when the office has that category.
@@ -137,12 +136,6 @@ def _checked(raw: list[str], check: Any, label: str, notes: list[str]) -> str | 
         except InvalidInput as error:
             notes.append(f"{without_hint(error.message)}，未填")
     return None
-
-
-def without_hint(message: str) -> str:
-    """A refusal without its "add --force" hint: said where the clerk cannot add an option
-    (a pasted text) or is asked instead (the interview)."""
-    return _HINT.sub("", message)
 
 
 def _address(text: str, fields: dict[str, str]) -> str | None:
