@@ -70,10 +70,88 @@ def fresh_identity(path: Path) -> None:
     conn.close()
 
 
+# The stores every ledger test runs on: `--store sqlite|postgresql|both` (default both;
+# XINFANG_TEST_STORE the same). A test that is about the SQLite file itself (its bytes,
+# modes, journal, PRAGMAs) is marked `sqlite_only` with the reason.
+STORES = ("sqlite", "postgresql")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--store",
+        choices=(*STORES, "both"),
+        default=os.environ.get("XINFANG_TEST_STORE", "both"),
+        help="which store the ledger tests run on (default: both)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only(reason): a test about the SQLite file itself, run on SQLite only"
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "store" not in metafunc.fixturenames:
+        return
+    chosen = metafunc.config.getoption("store")
+    stores = list(STORES) if chosen == "both" else [chosen]
+    about_the_file = {"no_ledger", "template_ledger"} & set(metafunc.fixturenames)
+    if about_the_file or metafunc.definition.get_closest_marker("sqlite_only"):
+        stores = [store for store in stores if store == "sqlite"]
+    metafunc.parametrize("store", stores, indirect=True)
+
+
 @pytest.fixture
-def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template_ledger: Path) -> Path:
+def store(request: pytest.FixtureRequest) -> str:
+    """The store this test's ledger is on (parametrized by pytest_generate_tests)."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture(scope="session")
+def pg_county_db(pg_cluster: Any) -> str:
+    """One county database for the session's ledger tests: each test is a new office of it,
+    in its own lane, so the tests see nothing of each other (the rules under test)."""
+    from tests import pg
+
+    from xinfang.store import pg as pg_store
+
+    admin = pg.create_database(pg_cluster, f"county_{uuid.uuid4().hex[:8]}")
+    import psycopg
+
+    with psycopg.connect(admin, autocommit=True) as conn:
+        pg_store.install(conn)
+    return admin
+
+
+def new_town(cluster: Any, admin: str) -> str:
+    """A new office with a clerk's role of its own in the county database; that role's DSN."""
+    import psycopg
+
+    from xinfang.store import pg as pg_store
+
+    office = uuid.uuid4().hex
+    role = f"clerk_{office[:12]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        pg_store.add_office(conn, office, f"测试单位{office[:6]}")
+        pg_store.grant(conn, role, office)
+    dbname = admin.split("/")[3].split("?")[0]
+    return str(cluster.dsn(dbname, role))
+
+
+@pytest.fixture
+def db_path(
+    store: str, request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """The test's ledger: a copy of a new SQLite ledger, or (store postgresql) a new office's
+    DSN in the session's county database; XINFANG_DB names it either way."""
+    if store == "postgresql":
+        cluster = request.getfixturevalue("pg_cluster")
+        dsn = new_town(cluster, request.getfixturevalue("pg_county_db"))
+        monkeypatch.setenv("XINFANG_DB", dsn)
+        return dsn  # type: ignore[return-value]  # connect() takes either
     path = tmp_path / "ledger.db"
-    shutil.copyfile(template_ledger, path)
+    shutil.copyfile(request.getfixturevalue("template_ledger"), path)
     os.chmod(path, 0o600)
     fresh_identity(path)
     monkeypatch.setenv("XINFANG_DB", str(path))
@@ -111,6 +189,8 @@ def run(db_path: Path) -> Run:
         if result.exception and not isinstance(result.exception, SystemExit):
             raise result.exception
         out = Result(result.exit_code, result.stdout, result.stderr)
+        if out.exit_code == 4 and expect != 4:
+            print(out.stderr)  # an internal error's whole traceback, in the report
         if expect is not None:
             assert out.exit_code == expect, (args, out.output)
         return out
@@ -123,9 +203,9 @@ def sql(db_path: Path) -> Callable[[str], list[tuple]]:
     """Read the ledger directly, as a second opinion on what the CLI says."""
 
     def query(statement: str, *params: object) -> list[tuple]:
-        conn = sqlite3.connect(db_path)
+        conn: Any = connect(db_path) if isinstance(db_path, str) else sqlite3.connect(db_path)
         try:
-            return conn.execute(statement, params).fetchall()
+            return [tuple(row) for row in conn.execute(statement, params).fetchall()]
         finally:
             conn.close()
 
@@ -133,7 +213,24 @@ def sql(db_path: Path) -> Callable[[str], list[tuple]]:
 
 
 def dump(db_path: Path) -> str:
-    """The whole ledger as SQL text: equal dumps mean nothing was written."""
+    """The whole ledger as SQL text: equal dumps mean nothing was written (on PostgreSQL,
+    every row of the office's lane, table by table)."""
+    if isinstance(db_path, str):
+        conn: Any = connect(db_path)
+        try:
+            tables = conn.execute(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1"
+            ).fetchall()
+            lines = []
+            for (table,) in tables:
+                if table in ("office_roles",):  # the owner's alone
+                    continue
+                rows = conn.execute(f"SELECT * FROM {table} ORDER BY {table}::text").fetchall()
+                lines += [f"{table}: {tuple(row)!r}" for row in rows]
+            return "\n".join(lines)
+        finally:
+            conn.close()
     conn = sqlite3.connect(db_path)
     try:
         return "\n".join(conn.iterdump())
