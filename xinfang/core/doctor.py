@@ -20,6 +20,7 @@ from xinfang.core.life import columns, links, projection
 from xinfang.core.life.case import Case
 from xinfang.core.life.files import files_dir
 from xinfang.store import migrations
+from xinfang.store.dialect import dialect_of
 
 PROBLEM = "问题"
 NOTICE = "提示"
@@ -38,6 +39,39 @@ def _files(path: Path) -> list[Path]:
 
 
 def check(conn: sqlite3.Connection, path: Path) -> list[Finding]:
+    found = _county_store(conn) if dialect_of(conn).postgres else _file(conn)
+    found.append(_permissions(path, files_dir(conn)))
+    found.append(_office(conn))
+    found.extend(_calendar(conn))
+    found.append(_history(conn))
+    found.append(_links(conn))
+    found.append(_sequences(conn))
+    found.append(_deadlines(conn))
+    return found
+
+
+def _county_store(conn: sqlite3.Connection) -> list[Finding]:
+    """PostgreSQL checks its pages and enforces every foreign key itself; what is left to
+    look at is the schema's version and that the rules of the lanes are on."""
+    version = conn.execute("SELECT version FROM store_version").fetchone()[0]
+    unguarded = [
+        row[0]
+        for row in conn.execute(
+            "SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = "
+            "'public'::regnamespace AND relname IN (SELECT table_name FROM "
+            "information_schema.columns WHERE column_name = 'office_id' AND table_schema = "
+            "'public') AND relname NOT IN ('offices', 'office_roles') AND NOT (relrowsecurity AND relforcerowsecurity)"
+        )
+    ]
+    return [
+        Finding(OK, "结构版本", f"第 {version} 版（程序支持第 {migrations.LATEST} 版）"),
+        Finding(PROBLEM, "单位隔离", f"这些表未强制行级安全：{'、'.join(unguarded)}")
+        if unguarded
+        else Finding(OK, "单位隔离", "各单位的案件表均强制行级安全"),
+    ]
+
+
+def _file(conn: sqlite3.Connection) -> list[Finding]:
     found: list[Finding] = []
     integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
     found.append(
@@ -53,13 +87,6 @@ def check(conn: sqlite3.Connection, path: Path) -> list[Finding]:
     )
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     found.append(Finding(OK, "结构版本", f"第 {version} 版（程序支持第 {migrations.LATEST} 版）"))
-    found.append(_permissions(path, files_dir(conn)))
-    found.append(_office(conn))
-    found.extend(_calendar(conn))
-    found.append(_history(conn))
-    found.append(_links(conn))
-    found.append(_sequences(conn))
-    found.append(_deadlines(conn))
     return found
 
 

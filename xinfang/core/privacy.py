@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 from xinfang.core.life.case import Case
+from xinfang.store.dialect import dialect_of
 
 MASK = "***"
 PERSONAL = ("name", "sex", "age", "phone", "id_number", "address")
@@ -235,10 +236,11 @@ def former_values(events: Iterable[Mapping[str, Any]]) -> list[str]:
 def former_by_case(conn: sqlite3.Connection, case_ids: Iterable[int]) -> dict[int, list[str]]:
     """former_values for many cases in one indexed query (events by case)."""
     found: dict[int, list[str]] = {}
+    sql = dialect_of(conn)
     for case_id, old, new in conn.execute(
-        "SELECT case_id, json_extract(data, '$.old'), json_extract(data, '$.new') FROM events "
-        "WHERE case_id IN (SELECT value FROM json_each(?)) AND action = 'correct' "
-        f"AND json_extract(data, '$.field') IN ({', '.join('?' * len(PERSONAL))})",
+        f"SELECT case_id, {sql.json_text('data', 'old')}, {sql.json_text('data', 'new')} "
+        f"FROM events WHERE {sql.in_json_list('case_id', integers=True)} AND action = 'correct' "
+        f"AND {sql.json_text('data', 'field')} IN ({', '.join('?' * len(PERSONAL))})",
         ("[" + ",".join(str(int(case_id)) for case_id in case_ids) + "]", *PERSONAL),
     ):
         found.setdefault(case_id, []).extend(v for v in (old, new) if isinstance(v, str))

@@ -13,6 +13,7 @@ from xinfang.core.errors import InvalidInput, XinfangError
 from xinfang.core.validate import clean_text, normalize_phone, parse_int
 from xinfang.core.vocabulary import BASICALLY_SATISFIED, DISSATISFIED, UPPER_SOURCE
 from xinfang.store.db import transaction
+from xinfang.store.dialect import dialect_of
 
 # key -> Chinese label; the clerk may type either.
 SETTINGS: dict[str, str] = {
@@ -264,7 +265,8 @@ def save_unit(
             "INSERT INTO units (name, liaison, phone, position) "
             "VALUES (?, ?, ?, (SELECT coalesce(max(position), 0) + 1 FROM units)) "
             "ON CONFLICT (name) DO UPDATE SET "
-            "liaison = coalesce(excluded.liaison, liaison), phone = coalesce(excluded.phone, phone)",
+            "liaison = coalesce(excluded.liaison, units.liaison), "
+            "phone = coalesce(excluded.phone, units.phone)",
             (unit_name, liaison_name, liaison_phone),
         )
     return next(unit for unit in units(conn) if unit.name == unit_name)
@@ -290,7 +292,7 @@ def replace_units(conn: sqlite3.Connection, names: list[str]) -> list[str]:
     """The handling units made these, in this order, inside the caller's transaction; a
     unit cases were assigned to stays at the end (its cases name it). Returns those kept."""
     conn.execute(
-        "DELETE FROM units WHERE name NOT IN (SELECT value FROM json_each(?)) "
+        f"DELETE FROM units WHERE NOT {dialect_of(conn).in_json_list('name')} "
         "AND name NOT IN (SELECT unit FROM cases WHERE unit IS NOT NULL)",
         (json.dumps(names, ensure_ascii=False),),
     )

@@ -162,6 +162,11 @@ def explain(error: sqlite3.Error, path: Path | None) -> XinfangError | None:
 
 
 def ledger_path(conn: sqlite3.Connection) -> Path:
+    """The ledger's file. For the county's database, a name on this machine: the files a
+    clerk keeps beside the ledger (attachments, archived case folders) stay on this machine."""
+    local = getattr(conn, "local_path", None)
+    if local is not None:
+        return Path(local)
     return Path(next(row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"))
 
 

@@ -86,6 +86,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,28 @@ class Dialect:
 
 SQLITE = Dialect("sqlite")
 POSTGRES = Dialect("postgresql")
+
+
+def new_ids(conn: Any, table: str, count: int) -> list[int]:
+    """Ids for `count` rows of `table` that the caller writes later in its transaction (the
+    importer links a case's events to it before writing either). SQLite's writer holds the
+    one lock, so the numbers after the largest are free; the county's ids are shared by
+    every office, whose rows a clerk cannot see, so they come from the identity sequence."""
+    if dialect_of(conn).postgres:
+        rows = conn.execute(
+            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, ?)",
+            (count,),
+        ).fetchall()
+        return [int(row[0]) for row in rows]
+    first = int(conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0])
+    return list(range(first, first + count))
+
+
+def dialect_of(conn: object) -> Dialect:
+    """The dialect of a ledger connection: the county's (store/pg_ledger.PgLedger) carries
+    POSTGRES; sqlite3's connection has no such attribute."""
+    return getattr(conn, "dialect", SQLITE)
+
 
 # A quoted literal, a quoted name, a comment, or a placeholder/percent sign outside them.
 _TOKENS = re.compile(

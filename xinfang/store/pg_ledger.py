@@ -174,6 +174,28 @@ class Cursor:
         return self._cursor.description
 
 
+class StatementCursor:
+    """sqlite3's `conn.cursor()`: executed, then read (two may be read side by side)."""
+
+    def __init__(self, ledger: PgLedger) -> None:
+        self._ledger = ledger
+        self._done: Cursor | None = None
+        self.row_factory: Any = None  # accepted for sqlite3's sake
+
+    def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> StatementCursor:
+        self._done = self._ledger.execute(sql, params)
+        return self
+
+    def fetchone(self) -> Row | None:
+        return self._done.fetchone() if self._done else None
+
+    def fetchall(self) -> list[Row]:
+        return self._done.fetchall() if self._done else []
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(self.fetchall())
+
+
 class PgLedger:
     """The sqlite3.Connection subset over one psycopg connection."""
 
@@ -181,6 +203,10 @@ class PgLedger:
         self._conn = conn
         self.row_factory: Any = None  # accepted for sqlite3's sake; rows are always Rows
         self.dialect = POSTGRES
+        from xinfang.store.db import data_dir
+
+        # store.db.ledger_path: the files beside the ledger go to <data dir>/<database>-files
+        self.local_path = data_dir() / f"{conn.info.dbname}.county"
 
     def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Cursor:
         text = to_postgres(sql)
@@ -199,6 +225,9 @@ class PgLedger:
         cursor = self._conn.cursor(row_factory=_row_factory)
         cursor.executemany(text.encode(), list(rows))
         return Cursor(cursor)
+
+    def cursor(self) -> StatementCursor:
+        return StatementCursor(self)
 
     @property
     def in_transaction(self) -> bool:

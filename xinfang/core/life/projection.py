@@ -85,7 +85,7 @@ def counts_sql(alias: str) -> str:
     return (
         f"({alias}.action != '{VOID}' AND NOT EXISTS (SELECT 1 FROM events v "
         f"WHERE v.case_id = {alias}.case_id AND v.action = '{VOID}' "
-        f"AND {alias}.action != 'register' AND json_extract(v.data, '$.event') = "
+        f"AND {alias}.action != 'register' AND CAST(json_extract(v.data, '$.event') AS INTEGER) = "
         f"(SELECT count(*) FROM events x WHERE x.case_id = {alias}.case_id "
         f"AND x.id <= {alias}.id)))"
     )

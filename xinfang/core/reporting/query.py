@@ -20,6 +20,7 @@ from xinfang.core.life.states import OPEN_STATUSES, STATUS_LABELS, Status
 from xinfang.core.validate import clean_text, parse_int
 from xinfang.core.vocabulary import COLLECTIVE
 from xinfang.core.words import pick
+from xinfang.store.dialect import dialect_of
 
 HIDDEN = frozenset(("id", "office_id", "year", "seq", "rule_version", "repeat_of", "repeat_of_no"))
 REPEAT_OF = "(SELECT printf('%d-%04d', r.year, r.seq) FROM cases r WHERE r.id = cases.repeat_of)"
@@ -239,11 +240,13 @@ def text_matches(conn: sqlite3.Connection, text: str, *, latest: int | None = No
     `latest`: only the last N registered matches are wanted (a search with no other
     condition), which the index hands over without collecting the rest."""
     needle = clean_text(text, "检索词", max_length=200, required=True) or ""
+    like = _quote("%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+    if dialect_of(conn).postgres:  # one trigram index over the same texts serves every length
+        return f"id IN (SELECT case_id FROM case_texts WHERE body ILIKE {like} ESCAPE '\\')"
     if len(needle) >= 3:
         phrase = '"' + needle.replace('"', '""') + '"'
         first = f" ORDER BY rowid DESC LIMIT {latest}" if latest else ""
         return f"id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH {_quote(phrase)}{first})"
-    like = _quote("%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
     columns = " OR ".join(
         f"f.{c} LIKE {like} ESCAPE '\\'" for c in ("name", "content", "address", "notes")
     )

@@ -286,6 +286,6 @@ def _reach(conn: sqlite3.Connection, name: str, year: int, number: int) -> None:
     """The yearly sequence past a number kept as it was."""
     conn.execute(
         "INSERT INTO sequences (name, year, last) VALUES (?, ?, ?) "
-        "ON CONFLICT (name, year) DO UPDATE SET last = max(last, excluded.last)",
+        "ON CONFLICT (name, year) DO UPDATE SET last = max(sequences.last, excluded.last)",
         (name, year, number),
     )

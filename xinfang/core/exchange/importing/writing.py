@@ -28,6 +28,7 @@ from xinfang.core.life.columns import LOCAL, PROJECTED
 from xinfang.core.life.states import STATUS_LABELS, Status
 from xinfang.core.progress import WRITE, Progress, counted
 from xinfang.store.db import transaction
+from xinfang.store.dialect import dialect_of, new_ids
 
 PREVIEW = 5  # the rows the dry run shows as they would be registered
 LIST_NAMES = {**settings.LISTS, UNIT_LIST: "承办单位"}  # as the clerk names each list
@@ -104,7 +105,7 @@ class Batch:
         self.stamp = now().isoformat(sep=" ")
         self.version = version
         self.ruleset = rules.version_rules(conn, version) if version else reader.rules
-        self.next_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM cases").fetchone()[0]
+        self.ids = iter(new_ids(conn, "cases", len(plans)))
         self.sequences: dict[tuple[str, int], int] = {
             (name, year): last
             for name, year, last in conn.execute("SELECT name, year, last FROM sequences")
@@ -124,8 +125,7 @@ class Batch:
         return self.sequences[(name, year)]
 
     def _add(self, plan: Plan) -> None:
-        case_id = self.next_id
-        self.next_id += 1
+        case_id = next(self.ids)
         received = date.fromisoformat(plan.record["received_at"][:10])
         register = {k: v for k, v in plan.record.items() if v not in (None, False)}
         if plan.extra:  # the old ledger's other columns: no cell is dropped
@@ -181,10 +181,15 @@ class Batch:
         _add_to_lists(conn, self.added)
         names = ", ".join(CASE_COLUMNS)
         marks = ", ".join("?" * len(CASE_COLUMNS))
-        conn.execute(f"CREATE TEMP TABLE import_cases AS SELECT {names} FROM main.cases WHERE 0")
-        conn.executemany(f"INSERT INTO temp.import_cases VALUES ({marks})", self.cases)
-        conn.execute(f"INSERT INTO main.cases ({names}) SELECT {names} FROM temp.import_cases")
-        conn.execute("DROP TABLE temp.import_cases")
+        if dialect_of(conn).postgres:  # its text index is not kept by a statement trigger
+            conn.executemany(f"INSERT INTO cases ({names}) VALUES ({marks})", self.cases)
+        else:
+            conn.execute(
+                f"CREATE TEMP TABLE import_cases AS SELECT {names} FROM main.cases WHERE 0"
+            )
+            conn.executemany(f"INSERT INTO temp.import_cases VALUES ({marks})", self.cases)
+            conn.execute(f"INSERT INTO main.cases ({names}) SELECT {names} FROM temp.import_cases")
+            conn.execute("DROP TABLE temp.import_cases")
         conn.executemany(
             "INSERT INTO events (case_id, action, occurred_at, recorded_at, actor, round, "
             "status_after, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -197,7 +202,7 @@ class Batch:
         )
         conn.executemany(
             "INSERT INTO sequences (name, year, last) VALUES (?, ?, ?) "
-            "ON CONFLICT (name, year) DO UPDATE SET last = max(last, excluded.last)",
+            "ON CONFLICT (name, year) DO UPDATE SET last = max(sequences.last, excluded.last)",
             [(name, year, last) for (name, year), last in self.sequences.items()],
         )
 
