@@ -109,45 +109,74 @@ def store(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="session")
-def pg_county_db(pg_cluster: Any) -> str:
-    """One county database for the session's ledger tests: each test is a new office of it,
-    in its own lane, so the tests see nothing of each other (the rules under test)."""
-    from tests import pg
-
-    from xinfang.store import pg as pg_store
-
-    admin = pg.create_database(pg_cluster, f"county_{uuid.uuid4().hex[:8]}")
+def pg_town(pg_cluster: Any) -> tuple[str, str]:
+    """A county database holding one town's office, its clerk's role and its prepared lane
+    (settings, lists, the calendar), made once: each test's ledger is a copy of it, as each
+    SQLite test's is a copy of `template_ledger`. Returns (database, role)."""
     import psycopg
 
-    with psycopg.connect(admin, autocommit=True) as conn:
-        pg_store.install(conn)
-    return admin
-
-
-def new_town(cluster: Any, admin: str) -> str:
-    """A new office with a clerk's role of its own in the county database; that role's DSN."""
-    import psycopg
-
+    from tests.pg import create_database
     from xinfang.store import pg as pg_store
+    from xinfang.store.db import connect as open_ledger
 
-    office = uuid.uuid4().hex
-    role = f"clerk_{office[:12]}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        pg_store.add_office(conn, office, f"测试单位{office[:6]}")
-        pg_store.grant(conn, role, office)
-    dbname = admin.split("/")[3].split("?")[0]
-    return str(cluster.dsn(dbname, role))
+    name = f"town_{uuid.uuid4().hex[:8]}"
+    role = f"clerk_{name[5:]}"
+    with psycopg.connect(create_database(pg_cluster, name), autocommit=True) as admin:
+        pg_store.install(admin)
+        pg_store.add_office(admin, uuid.uuid4().hex, "测试单位")
+        pg_store.grant(admin, role, admin.execute("SELECT office_id FROM offices").fetchone()[0])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XINFANG_NOW", TODAY)
+        open_ledger(pg_cluster.dsn(name, role)).close()
+    return name, role
+
+
+class Towns:
+    """Copies of the town's database, made in batches: PostgreSQL copies a small database
+    in ~20 ms, but the first copy after a DROP waits for a checkpoint (~0.3 s), so the used
+    copies are dropped and the next ones made together, once per batch."""
+
+    BATCH = 20
+
+    def __init__(self, cluster: Any, town: tuple[str, str]) -> None:
+        self.cluster = cluster
+        self.template, self.role = town
+        self.ready: list[str] = []
+        self.used: list[str] = []
+
+    def take(self) -> str:
+        """A new town's database for one test; the clerk's DSN to it."""
+        if not self.ready:
+            import psycopg
+
+            with psycopg.connect(self.cluster.dsn(), autocommit=True) as admin:
+                for name in self.used:
+                    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                self.used.clear()
+                for _ in range(self.BATCH):
+                    name = f"t_{uuid.uuid4().hex[:12]}"
+                    admin.execute(
+                        f'CREATE DATABASE "{name}" TEMPLATE "{self.template}" STRATEGY FILE_COPY'
+                    )
+                    self.ready.append(name)
+        name = self.ready.pop()
+        self.used.append(name)
+        return str(self.cluster.dsn(name, self.role))
+
+
+@pytest.fixture(scope="session")
+def pg_towns(pg_cluster: Any, pg_town: tuple[str, str]) -> Towns:
+    return Towns(pg_cluster, pg_town)
 
 
 @pytest.fixture
 def db_path(
     store: str, request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
-    """The test's ledger: a copy of a new SQLite ledger, or (store postgresql) a new office's
-    DSN in the session's county database; XINFANG_DB names it either way."""
+    """The test's ledger: a copy of a new SQLite ledger, or (store postgresql) of a new town's
+    database, the DSN of its clerk's role (in its lane); XINFANG_DB names it either way."""
     if store == "postgresql":
-        cluster = request.getfixturevalue("pg_cluster")
-        dsn = new_town(cluster, request.getfixturevalue("pg_county_db"))
+        dsn = request.getfixturevalue("pg_towns").take()
         monkeypatch.setenv("XINFANG_DB", dsn)
         return dsn  # type: ignore[return-value]  # connect() takes either
     path = tmp_path / "ledger.db"
@@ -156,6 +185,18 @@ def db_path(
     fresh_identity(path)
     monkeypatch.setenv("XINFANG_DB", str(path))
     return path
+
+
+def ledger_files(db_path: Path) -> Path:
+    """The folder of files kept beside the ledger (attachments, archived case folders), on
+    either store (for the county's database it is on the clerk's machine)."""
+    from xinfang.core.life.files import files_dir
+
+    conn = connect(db_path)
+    try:
+        return files_dir(conn)
+    finally:
+        conn.close()
 
 
 @pytest.fixture
