@@ -96,7 +96,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     chosen = metafunc.config.getoption("store")
     stores = list(STORES) if chosen == "both" else [chosen]
-    about_the_file = {"no_ledger", "template_ledger"} & set(metafunc.fixturenames)
+    about_the_file = {"no_ledger"} & set(metafunc.fixturenames)
     if about_the_file or metafunc.definition.get_closest_marker("sqlite_only"):
         stores = [store for store in stores if store == "sqlite"]
     metafunc.parametrize("store", stores, indirect=True)
@@ -197,6 +197,12 @@ def ledger_files(db_path: Path) -> Path:
         return files_dir(conn)
     finally:
         conn.close()
+
+
+def beside_ledger(db_path: Path) -> list[Path]:
+    """What lies in the folder of the ledger's files folder (where staging would be left)."""
+    folder = ledger_files(db_path).parent
+    return list(folder.iterdir()) if folder.exists() else []
 
 
 @pytest.fixture

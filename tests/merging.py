@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 from conftest import fresh_identity
 
 from xinfang.core.life import columns
+from xinfang.store.db import connect
 
 COUNTY_FILES = "ledger-files"  # the county ledger's files folder (ledger.db -> ledger-files)
 
@@ -50,7 +50,7 @@ def bundle(run, db: Path, path: Path, month: str, *extra: str) -> Path:
 
 
 def office_id(db: Path) -> str:
-    conn = sqlite3.connect(db)
+    conn = connect(db)
     try:
         return str(
             json.loads(
@@ -61,9 +61,8 @@ def office_id(db: Path) -> str:
         conn.close()
 
 
-def rows(db: Path, where: str = "1", *params: Any) -> list[dict[str, Any]]:
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
+def rows(db: Path, where: str = "1 = 1", *params: Any) -> list[dict[str, Any]]:
+    conn = connect(db)  # either store: the county may be PostgreSQL
     try:
         return [
             dict(r) for r in conn.execute(f"SELECT * FROM cases WHERE {where} ORDER BY id", params)
@@ -73,11 +72,12 @@ def rows(db: Path, where: str = "1", *params: Any) -> list[dict[str, Any]]:
 
 
 def events(db: Path, case_id: int) -> list[tuple[str, str]]:
-    conn = sqlite3.connect(db)
+    conn = connect(db)
     try:
-        return conn.execute(
+        found = conn.execute(
             "SELECT action, occurred_at FROM events WHERE case_id = ? ORDER BY id", (case_id,)
-        ).fetchall()
+        )
+        return [tuple(row) for row in found]
     finally:
         conn.close()
 

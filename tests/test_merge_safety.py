@@ -7,14 +7,12 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import sqlite3
 import zipfile
 from pathlib import Path
 from typing import Any
 
-from conftest import dump, fresh_identity
+from conftest import beside_ledger, dump, fresh_identity, ledger_files
 from merging import (
-    COUNTY_FILES,
     assert_every_town_case_once_as_it_stands,
     at,
     bundle,
@@ -263,7 +261,7 @@ def test_text_from_a_bundle_is_cleaned_as_typed_text_is(run, tmp_path, template_
     ):
         out = run(*args).stdout
         assert "\x1b" not in out and "\x00" not in out and "\x07" not in out, args
-    conn = sqlite3.connect(db_path)
+    conn = connect(db_path)
     stored = " ".join(r[0] for r in conn.execute("SELECT data FROM events"))
     assert "\\u001b" not in stored and "\\u0000" not in stored
 
@@ -280,19 +278,19 @@ def _town_with_a_scan(run, tmp_path, template_ledger, text: str = "来信原件"
 def test_merged_files_are_recorded_and_verified(run, tmp_path, template_ledger, db_path):
     _town, full = _town_with_a_scan(run, tmp_path, template_ledger)
     assert "1 个材料文件" in run("merge", str(full)).stdout
-    conn = sqlite3.connect(db_path)
+    conn = connect(db_path)
     ((stored, size, kind),) = conn.execute(
         "SELECT stored_path, size, kind FROM attachments"
     ).fetchall()
     assert (size, kind) == (len("来信原件".encode()), "来源材料")
-    assert (db_path.parent / COUNTY_FILES / stored).read_text(encoding="utf-8") == "来信原件"
+    assert (ledger_files(db_path) / stored).read_text(encoding="utf-8") == "来信原件"
     case_no = json.loads(run("list", "--json").stdout)[0]["case_no"]
     assert "完好" in run("verify", case_no).stdout
     before = dump(db_path)
     run("merge", str(full))  # again: the file is not recorded twice
     assert dump(db_path) == before
-    assert len(list((db_path.parent / COUNTY_FILES).rglob("*来信*"))) == 1
-    assert not [p for p in db_path.parent.iterdir() if "merge" in p.name]  # no staging left
+    assert len(list((ledger_files(db_path)).rglob("*来信*"))) == 1
+    assert not [p for p in beside_ledger(db_path) if "merge" in p.name]  # no staging left
 
 
 def test_a_refused_merge_leaves_no_file_and_overwrites_none(
@@ -300,7 +298,7 @@ def test_a_refused_merge_leaves_no_file_and_overwrites_none(
 ):
     _town, full = _town_with_a_scan(run, tmp_path, template_ledger)
     run("merge", str(full))
-    (kept,) = (db_path.parent / COUNTY_FILES).rglob("*来信*")
+    (kept,) = (ledger_files(db_path)).rglob("*来信*")
 
     def forged(manifest: dict[str, Any], members: dict[str, bytes]) -> None:
         name = next(n for n in members if n.startswith("attachments/"))
@@ -308,13 +306,13 @@ def test_a_refused_merge_leaves_no_file_and_overwrites_none(
         manifest["cases"][0]["events"].append(note_after(manifest, "另一条备注"))
 
     before = dump(db_path)
-    files = sorted((db_path.parent / COUNTY_FILES).rglob("*"))
+    files = sorted((ledger_files(db_path)).rglob("*"))
     err = run("merge", str(rewrite(full, tmp_path / "forged.zip", forged)), expect=2).stderr
     assert "校验值" in err
     assert dump(db_path) == before
     assert kept.read_text(encoding="utf-8") == "来信原件"
-    assert sorted((db_path.parent / COUNTY_FILES).rglob("*")) == files
-    assert not [p for p in db_path.parent.iterdir() if "merge" in p.name]
+    assert sorted((ledger_files(db_path)).rglob("*")) == files
+    assert not [p for p in beside_ledger(db_path) if "merge" in p.name]
 
 
 def test_a_small_bundle_cannot_write_a_huge_file(
@@ -338,10 +336,10 @@ def test_a_small_bundle_cannot_write_a_huge_file(
     before = dump(db_path)
     assert "过大" in run("merge", str(bomb), expect=2).stderr
     assert dump(db_path) == before
-    assert not (db_path.parent / COUNTY_FILES).exists() or not [
-        p for p in (db_path.parent / COUNTY_FILES).rglob("*") if p.is_file()
+    assert not (ledger_files(db_path)).exists() or not [
+        p for p in (ledger_files(db_path)).rglob("*") if p.is_file()
     ]
-    assert not [p for p in db_path.parent.iterdir() if "merge" in p.name]
+    assert not [p for p in beside_ledger(db_path) if "merge" in p.name]
 
 
 def test_a_manifest_bomb_is_refused_before_it_is_read(run, tmp_path, db_path):

@@ -8,7 +8,7 @@ import shutil
 import zipfile
 
 import pytest
-from conftest import dump, fresh_identity, show
+from conftest import dump, fresh_identity, ledger_files, show
 from openpyxl import load_workbook
 
 TOWNS = {"沙河镇人民政府": "沙河镇", "新华镇人民政府": "新华镇"}
@@ -106,7 +106,7 @@ def test_attachments_travel_only_when_asked(run, tmp_path, towns, db_path):
     full = _bundle(run, tmp_path, town, "full.zip", "--with-attachments")
     assert len([n for n in zipfile.ZipFile(full).namelist() if n.startswith("attachments/")]) == 1
     run("merge", str(full))
-    copied = list((db_path.parent / "ledger-files" / "merged").rglob("*来信*"))
+    copied = list((ledger_files(db_path) / "merged").rglob("*来信*"))
     assert [p.read_text(encoding="utf-8") for p in copied] == ["来信原件"]
 
 

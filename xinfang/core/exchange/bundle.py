@@ -421,7 +421,7 @@ def _offices(conn: sqlite3.Connection) -> dict[str, dict[str, str]]:
     known = {
         key: {"name": name, "named_at": ""}
         for key, name in conn.execute(
-            "SELECT origin_office, origin FROM cases WHERE origin_office IS NOT NULL "
+            "SELECT origin_office, max(origin) FROM cases WHERE origin_office IS NOT NULL "
             "GROUP BY origin_office"
         )
     }
