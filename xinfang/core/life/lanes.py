@@ -93,7 +93,7 @@ def split(conn: sqlite3.Connection, ref: str) -> tuple[str | None, tuple[int, in
     """`沙河镇/2026-0001` -> (沙河镇's office_id, (2026, 1)); a bare number's office is None.
     The office may be named by any part of its name only it has."""
     office_text, sep, number = ref.rpartition(SEPARATOR)
-    if not sep:
+    if not sep or not office_text.strip() or office_text.strip().isdigit():  # 2026/0001: a typo
         return None, parse_case_number(ref)
     year_seq = parse_case_number(number)
     lane = of(conn)
