@@ -15,6 +15,7 @@ from typing import Any
 from xinfang.core.clock import holidays, rules
 from xinfang.core.clock.overdue import LOAN, Item, left_words, scan
 from xinfang.core.intake import reception
+from xinfang.core.life import lanes
 from xinfang.core.life.actions import next_steps
 from xinfang.core.life.case import Case
 from xinfang.core.life.states import STATUS_LABELS
@@ -125,14 +126,15 @@ def notices_to_print(conn: sqlite3.Connection) -> list[Notice]:
         "WHERE d.stage = 'notice' AND d.met_on IS NULL AND d.ended_by IS NULL "
         "AND c.decided_on IS NOT NULL AND c.anonymous = 0 ORDER BY d.due_on, c.year, c.seq"
     ).fetchall()
-    found = []
+    found, lane = [], lanes.of(conn)
     for row in rows:
         case = Case.from_row(row)  # the extra notice_due is left out
         values = documents.context(conn, case)
         paper = next((p for p in papers if p.fits(values) is None), None)
         if paper is not None:
-            command = f"xinfang print {case.number} {paper.title}"
-            found.append(Notice(case.number, paper.title, row["notice_due"], command))
+            number = lane.number_of(row)
+            command = f"xinfang print {number} {paper.title}"
+            found.append(Notice(number, paper.title, row["notice_due"], command))
     return found
 
 
@@ -165,10 +167,11 @@ def agenda(conn: sqlite3.Connection, as_of: date, within: int = WITHIN) -> Agend
     found = scan(conn, as_of, within)
     result = Agenda(found.as_of, within, found.horizon, warnings=list(found.warnings))
     # 告知 is offered while the notice's duty is open, not once the petitioner was told.
+    lane = lanes.of(conn)
     untold = {
-        number
-        for (number,) in conn.execute(
-            "SELECT printf('%d-%04d', c.year, c.seq) FROM deadlines d JOIN cases c "
+        lane.qualify(number, office)
+        for number, office in conn.execute(
+            f"SELECT printf('%d-%04d', c.year, c.seq), {lane.column('c')} FROM deadlines d JOIN cases c "
             "ON c.id = d.case_id WHERE d.stage = 'notice' AND d.met_on IS NULL "
             "AND d.ended_by IS NULL"
         )

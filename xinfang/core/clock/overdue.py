@@ -20,7 +20,7 @@ from xinfang.core.clock.deadlines import (
 )
 from xinfang.core.clock.rules import WORKDAY
 from xinfang.core.clock.workdays import WorkCalendar
-from xinfang.core.intake.numbering import short_number
+from xinfang.core.life import lanes
 from xinfang.core.life.states import Status
 from xinfang.core.vocabulary import OWN_UNIT
 from xinfang.store.db import transaction
@@ -159,12 +159,14 @@ def scan(conn: sqlite3.Connection, as_of: date, within: int) -> Scan:
     on_loan = "l.lent_on <= :day AND (l.returned_on IS NULL OR l.returned_on > :day)"
     # Working days left are a subtraction of the calendar's running counts, done in SQL:
     # at a million cases the scan returns tens of thousands of rows. (Sorted below.)
+    lane = lanes.of(conn)  # the county's role reads a town's case as 沙河镇/2026-0001
     rows = conn.execute(
         "SELECT d.stage, d.round, d.due_on, d.unit, d.provisional, "
         "printf('%d-%04d', c.year, c.seq), c.name, c.anonymous, c.unit, c.content, c.status, "
         "c.phone, c.id_number, c.address, c.urgent, "
         "CASE WHEN d.unit = :workday THEN due.workdays_so_far - now.workdays_so_far "
-        "ELSE CAST(julianday(d.due_on) - julianday(:day) AS INTEGER) END "
+        "ELSE CAST(julianday(d.due_on) - julianday(:day) AS INTEGER) END, "
+        f"{lane.column('c')} "
         "FROM deadlines d JOIN cases c ON c.id = d.case_id "
         "LEFT JOIN calendar due ON due.day = d.due_on LEFT JOIN calendar now ON now.day = :day "
         f"WHERE {still_open} AND d.due_on <= :horizon AND d.stage IN "
@@ -184,7 +186,7 @@ def scan(conn: sqlite3.Connection, as_of: date, within: int) -> Scan:
     # number or address, not even inside the 反映问题 text. (Not the values a 更正 replaced:
     # finding them costs an events lookup per line; the numbers are caught by their shape.)
     for stage, round_, due_on, unit, provisional, case_no, name, anonymous, handling_unit, \
-            content, status, phone, id_number, address, urgent, left in rows:  # fmt: skip
+            content, status, phone, id_number, address, urgent, left, office in rows:  # fmt: skip
         handled_by = handling_unit if stage in UNIT_STAGES else OWN_UNIT
         if stage == "reply" and handling_unit:
             handled_by = handling_unit
@@ -192,7 +194,7 @@ def scan(conn: sqlite3.Connection, as_of: date, within: int) -> Scan:
             left = days_left(unit, date.fromisoformat(due_on), as_of, cal)
         left = late_by_one_at_least(left, due_on < cutoff)
         item = Item(
-            case_no, stage, stage_labels[stage], round_, handled_by or OWN_UNIT, due_on, left,
+            lane.qualify(case_no, office), stage, stage_labels[stage], round_, handled_by or OWN_UNIT, due_on, left,
             UNIT_WORDS[unit == WORKDAY], bool(provisional),
             "（匿名）" if anonymous else privacy.mask_name(name),
             privacy.Identity(name, address, phone, id_number).scrub(content),
@@ -208,7 +210,7 @@ def scan(conn: sqlite3.Connection, as_of: date, within: int) -> Scan:
     ):
         due = date.fromisoformat(loan["due_on"])
         item = Item(
-            case_no=short_number(loan["year"], loan["seq"]),
+            case_no=lane.number_of(loan),
             stage=LOAN,
             label=_label(LOAN),
             round=1,

@@ -17,7 +17,7 @@ from xinfang.core import settings
 from xinfang.core.clock import deadlines
 from xinfang.core.clock.dates import Moment, moment, now
 from xinfang.core.errors import InvalidInput
-from xinfang.core.life import columns, projection
+from xinfang.core.life import columns, lanes, projection
 from xinfang.core.life.actions import RECORDS, check_step
 from xinfang.core.life.case import Case
 from xinfang.core.life.ledger import find
@@ -144,7 +144,7 @@ def act(
     actor = actor_name(conn, by)  # refused before build() touches any file
     with transaction(conn):
         case = find(conn, ref)
-        case_no = case.number
+        case_no = lanes.shown(conn, case)  # 沙河镇/2026-0001 where the role sees others'
         step = check_step(case_no, case.status, action, done_steps(conn, case))
         if action in RECORDS:  # may precede the latest step, never the registration
             not_before(when, case.received_at, "本案登记的日期", step.label)

@@ -13,7 +13,7 @@ from typing import Any
 
 from xinfang.core.clock.dates import chinese_date
 from xinfang.core.intake.numbering import parse_case_number, short_number
-from xinfang.core.life import projection
+from xinfang.core.life import lanes, projection
 from xinfang.core.life.case import Case
 from xinfang.core.life.states import Status
 
@@ -55,8 +55,8 @@ def into(conn: sqlite3.Connection, case: Case) -> Case | None:
             "SELECT * FROM cases WHERE origin_office = ? AND origin_no = ?",
             (case.origin_office, short_number(year, seq)),
         ).fetchone()
-    else:
-        row = conn.execute("SELECT * FROM cases WHERE year = ? AND seq = ?", (year, seq)).fetchone()
+    else:  # the number of a case of its own office
+        row = lanes.beside(conn, case.id, year, seq)
     return None if row is None else Case.from_row(row)
 
 

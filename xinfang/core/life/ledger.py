@@ -8,16 +8,19 @@ import sqlite3
 from typing import Any
 
 from xinfang.core.errors import NotFound
-from xinfang.core.intake.numbering import parse_case_number, short_number
-from xinfang.core.life import projection
+from xinfang.core.intake.numbering import short_number
+from xinfang.core.life import lanes, projection
 from xinfang.core.life.case import Case
 
 
 def find(conn: sqlite3.Connection, ref: str) -> Case:
-    year, seq = parse_case_number(ref)
-    row = conn.execute("SELECT * FROM cases WHERE year = ? AND seq = ?", (year, seq)).fetchone()
+    """The case of a number as the clerk types it (on the county's ledger perhaps with its
+    office, `沙河镇/2026-0001`: lanes.py)."""
+    row = lanes.resolve(conn, ref)
     if row is None:
-        raise NotFound(f"没有编号为 {short_number(year, seq)} 的案件。")
+        office, (year, seq) = lanes.split(conn, ref)
+        named = f"{lanes.of(conn).names[office]}{lanes.SEPARATOR}" if office else ""
+        raise NotFound(f"没有编号为 {named}{short_number(year, seq)} 的案件。")
     return Case.from_row(row)
 
 

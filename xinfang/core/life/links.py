@@ -23,6 +23,7 @@ from xinfang.core.clock.dates import Moment, now
 from xinfang.core.errors import InvalidInput, XinfangError
 from xinfang.core.intake.numbering import parse_case_number, short_number
 from xinfang.core.intake.repeats import CONFIRMED
+from xinfang.core.life import lanes
 from xinfang.core.life.acting import act
 from xinfang.core.life.actions import ACTIONS, refusal
 from xinfang.core.life.case import Case
@@ -63,9 +64,9 @@ class _Links:
         for case_id, number, merged, office in self.conn.execute(
             _FACTS.format(where=where), params
         ):
-            self.named[case_id] = self._resolve(number, office if merged else None)
+            self.named[case_id] = self._resolve(case_id, number, office if merged else None)
 
-    def _resolve(self, number: Any, office: str | None) -> int | None:
+    def _resolve(self, case_id: int, number: Any, office: str | None) -> int | None:
         if not isinstance(number, str):
             return None
         if office is not None:  # the town's number: its case here, once merged
@@ -77,9 +78,7 @@ class _Links:
                 year, seq = parse_case_number(number)
             except XinfangError:
                 return None
-            row = self.conn.execute(
-                "SELECT id FROM cases WHERE year = ? AND seq = ?", (year, seq)
-            ).fetchone()
+            row = lanes.beside(self.conn, case_id, year, seq)  # its office's number
         return int(row[0]) if row else None
 
     def root(self, case_id: int) -> int | None:

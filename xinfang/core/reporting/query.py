@@ -4,7 +4,7 @@ The dictionaries returned here are also the `--json` output, so their keys are s
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
@@ -13,7 +13,8 @@ from xinfang.core import settings
 from xinfang.core.clock import rules, workdays
 from xinfang.core.clock.dates import parse_date, parse_month, today
 from xinfang.core.errors import InvalidInput
-from xinfang.core.intake.numbering import formal_number, short_number
+from xinfang.core.intake.numbering import formal_number
+from xinfang.core.life import lanes
 from xinfang.core.life.case import Case
 from xinfang.core.life.ledger import events_of, find
 from xinfang.core.life.states import OPEN_STATUSES, STATUS_LABELS, Status
@@ -56,19 +57,22 @@ def _by_date(event: dict[str, Any]) -> tuple[str, int]:
 
 
 def case_dict(
-    row: sqlite3.Row, prefixes: Prefixes, keys: list[str] | None = None
+    row: sqlite3.Row, prefixes: Prefixes, lane: lanes.Lane, keys: list[str] | None = None
 ) -> dict[str, Any]:
     """`keys`: the row's column names, read once for a whole list (by position, not by
-    name: a name lookup per cell was most of the time of a long list)."""
+    name: a name lookup per cell was most of the time of a long list). `lane`: whose
+    numbers are shown bare (lanes.py)."""
     names = keys if keys is not None else list(row.keys())
     fields = {key: value for key, value in zip(names, row, strict=True) if key not in HIDDEN}
     fields["anonymous"] = bool(fields["anonymous"])
     fields["urgent"] = bool(fields["urgent"])
     fields["collective"] = row["persons"] >= COLLECTIVE
-    fields["repeat_of"] = row["repeat_of_no"] if "repeat_of_no" in names else None
+    office = row["office_id"] if "office_id" in names else None
+    repeat_of = row["repeat_of_no"] if "repeat_of_no" in names else None
+    fields["repeat_of"] = lane.qualify(repeat_of, office) if repeat_of else None  # its office's
     status = Status(row["status"])
     head = {
-        "case_no": short_number(row["year"], row["seq"]),
+        "case_no": lane.number(row["year"], row["seq"], office),
         "formal_no": formal_number(prefixes.case, row["year"], row["seq"]),
         "status": status.value,
         "status_label": status.label,
@@ -92,12 +96,13 @@ def show(conn: sqlite3.Connection, ref: str, *, mask: bool = False) -> dict[str,
     row = conn.execute(
         f"SELECT *, {REPEAT_OF} AS repeat_of_no FROM cases WHERE id = ?", (found.id,)
     ).fetchone()
-    case = case_dict(row, Prefixes.of(conn))
+    lane = lanes.of(conn)
+    case = case_dict(row, Prefixes.of(conn), lane)
     case["petitions_in_matter"] = count_in_matter(conn, found)
     case["next_due"] = conn.execute(
         f"SELECT {NEXT_DUE} FROM cases WHERE id = ?", (found.id,)
     ).fetchone()[0]
-    case.update(_joins(conn, found))
+    case.update(_joins(conn, found, lambda number: lane.qualify(number, lanes.office_of_row(row))))
     # 终结: this matter closed for good, or (a repeat) the matter it repeats.
     ended = finality.ending(conn, [found.id], today())
     case["ended"] = ended.as_json() if ended else None
@@ -151,17 +156,17 @@ def _timeline(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def _joins(conn: sqlite3.Connection, case: Case) -> dict[str, Any]:
+def _joins(conn: sqlite3.Connection, case: Case, shown_as: Callable[[str], str]) -> dict[str, Any]:
     """并案: the main case a joined one follows (as it stands now), or the cases joined
-    into this one."""
+    into this one (all of the case's office: `shown_as` writes their numbers)."""
     from xinfang.core.life import joined
 
     main = joined.into(conn, case)
     if main is None:
-        return {"joined": joined.members(conn, case)}
+        return {"joined": [shown_as(number) for number in joined.members(conn, case)]}
     # No text of the main case: its petitioner is another person (and --mask masks ours).
     shown = {
-        "case_no": main.number, "status": main.status.value, "status_label": main.status.label,
+        "case_no": shown_as(main.number), "status": main.status.value, "status_label": main.status.label,
         "replied_on": main.replied_on, "reply_result": main.reply_result,
         "revisited_on": main.revisited_on, "satisfaction": main.satisfaction,
         "closed_on": main.closed_on,
@@ -341,18 +346,18 @@ def iter_cases(
         f"{chosen.where} ORDER BY {chosen.order}{chosen.last}",
         chosen.params,
     )
-    prefixes = Prefixes.of(conn)
+    prefixes, lane = Prefixes.of(conn), lanes.of(conn)
     keys: list[str] | None = None
     while rows := cursor.fetchmany(chunk):
         keys = keys or list(rows[0].keys())
         if not mask:
-            yield [case_dict(row, prefixes, keys) for row in rows]
+            yield [case_dict(row, prefixes, lane, keys) for row in rows]
             continue
         from xinfang.core import privacy
 
         former = privacy.former_by_case(conn, (row["id"] for row in rows))
         yield [
-            privacy.masked(case_dict(row, prefixes, keys), former.get(row["id"], ()))
+            privacy.masked(case_dict(row, prefixes, lane, keys), former.get(row["id"], ()))
             for row in rows
         ]
 
