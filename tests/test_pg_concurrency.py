@@ -93,11 +93,6 @@ def _env(county: County, role: str) -> dict[str, str]:
     return {**os.environ, "XINFANG_DB": county.dsn[role]}
 
 
-@pytest.mark.xfail(
-    reason="pg_ledger._prepare_office locks per office, but the calendar it rebuilds is shared: "
-    "two offices' first use at once collide on calendar_pkey (the lead's part)",
-    strict=False,  # a race: it may happen to pass
-)
 def test_three_offices_first_use_at_once(county: County) -> None:
     clerks = [
         subprocess.Popen(

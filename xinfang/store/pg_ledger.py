@@ -315,5 +315,7 @@ def _prepare_office(ledger: PgLedger, office: str) -> None:
         ledger.execute(
             "INSERT INTO settings (key, value) VALUES ('office_id', ?)", (json.dumps(office),)
         )
+        # The calendar is the county's, shared by every office: one office builds it.
+        ledger.execute("SELECT pg_advisory_xact_lock(hashtext('xinfang calendar'))")
         if workdays.is_stale(ledger):  # type: ignore[arg-type]
             workdays.rebuild(ledger)  # type: ignore[arg-type]
