@@ -57,10 +57,10 @@ def office_id(path: Path) -> str:
     return str(json.loads(value))
 
 
-def new_role(pg_cluster: Any, county: Any, *, office: str | None) -> str:
+def new_role(pg_cluster: Any, county: Any, *, office: str | None, sees_all: bool = False) -> str:
     """A role for the town's office (added with its id), or for a new office of its own."""
     role = f"mig_{uuid.uuid4().hex[:10]}"
-    extra = ["--id", office] if office else []
+    extra = (["--id", office] if office else []) + (["--county"] if sees_all else [])
     cli("office", "add", f"迁移镇{role[-4:]}", "--role", role, *extra, "--db", county.admin)
     return str(pg_cluster.dsn(county.admin.split("/")[3].split("?")[0], role))
 
@@ -234,3 +234,21 @@ def test_a_file_that_is_not_a_ledger_is_refused(
     junk.write_bytes(b"not a ledger at all" * 100)
     refused(str(junk), new_role(pg_cluster, county, office=None), says="junk.db")
     assert junk.read_bytes() == b"not a ledger at all" * 100
+
+
+def test_a_county_role_moves_only_its_own_office(
+    town: Path, tmp_path: Path, pg_cluster: Any, county: Any
+) -> None:
+    """The county's role sees every office's cases: only its own lane is copied, and only its
+    own cases count as the lane's."""
+    a = county.dsn["a"]
+    cli("register", "--name", "李四", "--phone", "13812345678", "--source", "本级",
+        "--form", "来访", "--content", "另一个乡镇的案件", "--on", "2026-11-02", "--db", a)  # fmt: skip
+    dsn = new_role(pg_cluster, county, office=office_id(town), sees_all=True)
+    cli("migrate-store", str(town), dsn)
+    back = tmp_path / "back.db"
+    cli("migrate-store", dsn, str(back))
+    cases = numbers(str(town))
+    assert numbers(str(back)) == cases
+    assert shows(str(back), cases) == shows(str(town), cases)
+    assert numbers(a) == ["2026-0001"]

@@ -23,6 +23,7 @@ only when whole.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -129,8 +130,6 @@ class _Side:
 
 
 def _office_of_sqlite(conn: sqlite3.Connection) -> tuple[str, str]:
-    import json
-
     values = dict(
         conn.execute("SELECT key, value FROM settings WHERE key IN ('office_id', 'unit_name')")
     )
@@ -302,7 +301,7 @@ def _copy_table(
         f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
     )
     batch: list[tuple[Any, ...]] = []
-    for row in counted(rows, f"{COPY}{table.name}", progress):
+    for row in counted(rows, f"{COPY} {table.name}", progress):
         batch.append(tuple(row[c] for c in columns))
         if len(batch) >= BATCH:
             target.conn.executemany(insert, batch)
