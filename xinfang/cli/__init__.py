@@ -46,6 +46,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "rollup_commands": ("bundle", "merge"),
     "import_command": ("import",),
     "office_commands": ("office", "grant"),
+    "store_commands": ("migrate-store",),
     "demo_command": ("demo",),
     "completion": ("completion",),
 }  # fmt: skip
