@@ -105,7 +105,7 @@ def test_the_county_reads_town_numbers_qualified(clerk: Clerk, both_towns: None)
 def test_the_county_finds_town_cases_qualified(clerk: Clerk, both_towns: None) -> None:
     out = clerk("county", "search", "道路破损", "--json")
     found = json.loads(out.stdout)
-    assert [case["case_no"] for case in found["cases"]] == ["新华镇/2026-0001"]
+    assert [case["case_no"] for case in found] == ["新华镇/2026-0001"]
 
 
 def test_the_countys_own_case_keeps_its_bare_number(clerk: Clerk, both_towns: None) -> None:
