@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import REGISTER
+from conftest import REGISTER, ledger_files
 from docx import Document
 from test_documents import text_of
 
@@ -31,7 +31,7 @@ LIFE = [
 
 
 def _folder(db_path: Path) -> Path:
-    (folder,) = [p for p in (db_path.parent / f"{db_path.stem}-files" / "archive").iterdir()
+    (folder,) = [p for p in (ledger_files(db_path) / "archive").iterdir()
                  if p.is_dir()]  # fmt: skip
     return folder
 

@@ -20,7 +20,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import long_form, subprocess_env
+from conftest import ledger_files, long_form, subprocess_env
 
 SEED = 20261123
 FIGURES: dict[str, dict[str, object]] = {}
@@ -157,6 +157,7 @@ def check_ledger(db_path: Path, promises: list[tuple[str, str]], kills: int) -> 
         conn.close()
 
 
+@pytest.mark.sqlite_only("a killed writer and the SQLite file's own integrity_check")
 @pytest.mark.parametrize(
     "form", ["short", pytest.param("long", marks=pytest.mark.long)], ids=["short", "long"]
 )
@@ -214,7 +215,7 @@ def test_archive_killed_midway_then_retried(db_path, tmp_path):
         numbers.append(closing.close(conn, number))
     rng = random.Random(SEED)
     committed = 0
-    archive = db_path.parent / "ledger-files" / "archive"
+    archive = ledger_files(db_path) / "archive"
     for number in numbers:
         killed = subprocess.Popen(
             [sys.executable, "-m", "xinfang", "archive", number, "--retention", "10年"],

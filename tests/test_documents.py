@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import REGISTER, advance
+from conftest import REGISTER, advance, ledger_files
 from docx import Document
 
 from xinfang.core.papers.documents import DOCUMENTS
@@ -137,7 +137,7 @@ def test_archive_builds_the_case_file_in_catalogue_order(run, case, tmp_path, db
     out = run("archive", CASE, "--retention", "10年", "--on", "2026-11-16")
     # 登记表 1, 来信 2 (a two-page PDF), 告知书 1, 交办单 and photo 2, 答复书 1, 审批表 1, 回访表 1.
     assert "卷内共 9 页" in out.stdout
-    archive = db_path.parent / "ledger-files" / "archive"
+    archive = ledger_files(db_path) / "archive"
     folder = next(path for path in archive.glob("2026-0001*") if path.is_dir())
     names = sorted(path.name for path in folder.iterdir())
     assert [name.split(" ", 1)[1] for name in names] == [
@@ -163,8 +163,8 @@ def test_archive_is_refused_until_the_case_is_closed(run, case, db_path):
     advance(run, CASE, "publicize")
     out = run("archive", CASE, "--retention", "10年", expect=2)
     assert "不能归档" in out.stderr
-    assert not (db_path.parent / "ledger-files" / "archive").exists() or not any(
-        (db_path.parent / "ledger-files" / "archive").iterdir()
+    assert not (ledger_files(db_path) / "archive").exists() or not any(
+        (ledger_files(db_path) / "archive").iterdir()
     )
 
 
@@ -249,6 +249,6 @@ def test_verify_notices_a_changed_attachment(run, case, tmp_path, db_path):
     letter.write_text("原件", encoding="utf-8")
     run("attach", CASE, str(letter), "--kind", "来源材料")
     assert run("verify", CASE).stdout.strip().startswith("[完好]")
-    stored = next((db_path.parent / "ledger-files" / "attachments" / CASE).iterdir())
+    stored = next((ledger_files(db_path) / "attachments" / CASE).iterdir())
     stored.write_text("改过", encoding="utf-8")
     assert run("verify", CASE, expect=1).stdout.startswith("[已改动]")

@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import REGISTER, advance, dump, show
+from conftest import REGISTER, advance, dump, ledger_files, show
 from openpyxl import load_workbook
 from test_documents import text_of
 
@@ -37,7 +37,7 @@ def joined(run):
 
 
 def archive_folder(db_path: Path, case_no: str) -> list[Path]:
-    return list((db_path.parent / "ledger-files" / "archive").glob(f"{case_no}*"))
+    return list((ledger_files(db_path) / "archive").glob(f"{case_no}*"))
 
 
 def doctor_clean(run) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import LIFE, REGISTER, advance, show
+from conftest import LIFE, REGISTER, advance, ledger_files, show
 from docxtpl import DocxTemplate
 from test_documents import text_of
 
@@ -168,7 +168,7 @@ def test_the_case_file_holds_the_new_papers_where_seed_000_puts_them(run, regist
         "--on", "2026-11-10")  # fmt: skip
     for action, *options in LIFE[5:]:
         run(action, CASE, *options)
-    archive = db_path.parent / "ledger-files" / "archive"
+    archive = ledger_files(db_path) / "archive"
     folder = next(path for path in archive.glob("2026-0001*") if path.is_dir())
     names = sorted(path.stem for path in folder.iterdir())
     section = {name.split(" ", 1)[1]: name.split("-", 1)[0] for name in names if " " in name}

@@ -8,22 +8,25 @@ import csv
 import io
 import re
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import REGISTER, advance
+from conftest import REGISTER, advance, ledger_files
 
 from xinfang.outputs import pages
+from xinfang.store.db import connect
 
 CASE = "2026-0001"
 LONG = "反映低保评定不公，家中两位老人无收入，村里评定时未入户核查。" * 12
 
 
 def _archive_files(db_path: Path) -> list[Path]:
-    conn = sqlite3.connect(db_path)
-    rows = conn.execute("SELECT path FROM archive_files ORDER BY position").fetchall()
-    return [db_path.parent / "ledger-files" / path for (path,) in rows]
+    conn = connect(db_path)
+    try:
+        rows = conn.execute("SELECT path FROM archive_files ORDER BY position").fetchall()
+    finally:
+        conn.close()
+    return [ledger_files(db_path) / path for (path,) in rows]
 
 
 def _second_round(run, content: str = LONG) -> None:

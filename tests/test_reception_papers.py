@@ -4,12 +4,13 @@ the latest `instruct`. Printed and read back with python-docx."""
 
 from __future__ import annotations
 
-import sqlite3
 from itertools import pairwise
 from pathlib import Path
 
 from docx import Document
 from test_documents import printed
+
+from xinfang.store.db import connect
 
 CASE = "2026-0001"
 CLERK = "王芳"
@@ -52,16 +53,23 @@ def test_the_order_names_the_plan_days_leader_and_place_not_the_clerk(run, tmp_p
     assert cells(run, tmp_path, "办理结果回复单")["接访领导"] == "张三"
 
 
+def write(db_path: Path, statement: str) -> None:
+    """One statement by hand, committed (the store's connection is in autocommit mode)."""
+    conn = connect(db_path)
+    try:
+        conn.execute(statement)
+    finally:
+        conn.close()
+
+
 def test_a_plan_without_a_place_takes_the_office_setting_or_leaves_a_blank(run, tmp_path, db_path):
     run(*PLAN)
     register(run, "2026-10-30")
-    with sqlite3.connect(db_path) as conn:  # a plan made before places were kept
-        conn.execute("UPDATE reception_days SET place = NULL")
+    write(db_path, "UPDATE reception_days SET place = NULL")  # a plan made before places were kept
     order = cells(run, tmp_path, "接访交办通知单")
     assert order["接访领导"] == "张三"
     assert order["接访地点"] == "局接访室"  # the office's setting
-    with sqlite3.connect(db_path) as conn:
-        conn.execute("UPDATE settings SET value = '\"\"' WHERE key = 'reception_place'")
+    write(db_path, "UPDATE settings SET value = '\"\"' WHERE key = 'reception_place'")
     assert cells(run, tmp_path, "接访交办通知单")["接访地点"] == ""  # left for the pen
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import REGISTER
+from conftest import REGISTER, ledger_files
 from docxtpl import DocxTemplate
 from test_documents import printed, text_of
 
@@ -94,9 +94,7 @@ def test_the_archived_transfer_files_both_papers(run, transferred, db_path):
     run("notify", CASE, "--on", "2026-11-04")
     out = run("archive", CASE, "--retention", "10年", "--on", "2026-11-05")
     assert "卷内共 3 页" in out.stdout  # 登记表, 转送告知书, 转送函
-    folder = next(
-        p for p in (db_path.parent / "ledger-files" / "archive").glob("2026-0001*") if p.is_dir()
-    )
+    folder = next(p for p in (ledger_files(db_path) / "archive").glob("2026-0001*") if p.is_dir())
     names = sorted(path.name for path in folder.iterdir())
     assert any("转送告知书" in name for name in names) and any("转送函" in name for name in names)
     letter = next(path for path in folder.iterdir() if "转送函" in path.name)

@@ -11,7 +11,7 @@ import typer
 from xinfang.cli.root import command
 from xinfang.core import demo
 from xinfang.core.life.states import Status
-from xinfang.store.db import connect
+from xinfang.store.db import connect, is_dsn
 
 
 @command("demo")
@@ -29,7 +29,9 @@ def demo_command(
     例：xinfang demo；xinfang demo --db /tmp/演示.db
     """
     # Never the clerk's own ledger: XINFANG_DB is deliberately not read here.
-    path = Path(db) if db else Path(tempfile.mkdtemp(prefix="xinfang-demo-")) / "xinfang.db"
+    path: str | Path = Path(tempfile.mkdtemp(prefix="xinfang-demo-")) / "xinfang.db"
+    if db:  # a postgresql:// address stays one (as a Path it was a folder named like it)
+        path = db if is_dsn(db) else Path(db)
     from xinfang.outputs.archive import CaseFolder
 
     counts = demo.build(connect(path), binder=CaseFolder, seed=seed)

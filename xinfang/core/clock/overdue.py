@@ -56,8 +56,9 @@ def case_deadlines(
     conn: sqlite3.Connection, case_id: int, today: date, cal: WorkCalendar
 ) -> list[dict[str, Any]]:
     """Every deadline of one case, open or met, as `show` prints and `--json` gives it."""
+    # `stage` breaks ties (one day, one round): without it the order was the store's own.
     rows = conn.execute(
-        "SELECT * FROM deadlines WHERE case_id = ? ORDER BY starts_on, round", (case_id,)
+        "SELECT * FROM deadlines WHERE case_id = ? ORDER BY starts_on, round, stage", (case_id,)
     ).fetchall()
     result = []
     for row in rows:

@@ -99,7 +99,7 @@ class Case:
     def from_row(cls, row: sqlite3.Row | Mapping[str, Any]) -> Case:
         """The case of a `SELECT * FROM cases` row (extra columns are left out), or of a
         mapping holding every column. The flags stored as 0/1 become bools."""
-        if isinstance(row, sqlite3.Row):
+        if not isinstance(row, Mapping):  # a row of either store, by its column names
             values = list(_picker(tuple(row.keys()))(row))
         else:
             values = list(_BY_NAME(row))
