@@ -320,3 +320,14 @@ def test_the_received_time_may_be_corrected_only_to_before_the_next_step(run, re
 def test_a_year_outside_1900_to_2100_is_a_slip(run, value):
     out = run("list", "--from", value, expect=2)
     assert "年超出范围；只能是 1900 到 2100 年" in out.stderr
+
+
+def test_show_json_is_the_same_on_either_store(run, registered):
+    """The county's rows carry their office (the lane); a case's JSON, its history
+    included, does not: a script reads the same keys from a town's file and the county."""
+    shown = run("show", registered, "--json").stdout
+    assert "office_id" not in shown
+    assert set(json.loads(shown)["events"][0]) == {
+        "id", "action", "occurred_at", "recorded_at", "actor", "round", "status_after",
+        "data", "no", "voided", "voided_by",
+    }  # fmt: skip

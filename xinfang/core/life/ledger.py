@@ -24,8 +24,13 @@ def find(conn: sqlite3.Connection, ref: str) -> Case:
     return Case.from_row(row)
 
 
+EVENT_COLUMNS = "id, case_id, action, occurred_at, recorded_at, actor, round, status_after, data"
+
+
 def events_of(conn: sqlite3.Connection, case_id: int) -> list[dict[str, Any]]:
-    rows = conn.execute("SELECT * FROM events WHERE case_id = ? ORDER BY id", (case_id,)).fetchall()
+    rows = conn.execute(  # named: the county's rows carry their office too, which is not history
+        f"SELECT {EVENT_COLUMNS} FROM events WHERE case_id = ? ORDER BY id", (case_id,)
+    ).fetchall()
     return [{**dict(row), "data": json.loads(row["data"])} for row in rows]
 
 
