@@ -99,6 +99,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     about_the_file = {"no_ledger"} & set(metafunc.fixturenames)
     if about_the_file or metafunc.definition.get_closest_marker("sqlite_only"):
         stores = [store for store in stores if store == "sqlite"]
+    elif {"county", "pg_dsn", "pg_cluster"} & set(metafunc.fixturenames) and "postgresql" in stores:
+        stores = ["postgresql"]  # a test of the county's store itself: once is enough
     metafunc.parametrize("store", stores, indirect=True)
 
 
