@@ -8,6 +8,7 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
+import pytest
 from conftest import advance, show
 from test_void_join import CASE, OTHER, deadline, doctor_clean, register
 
@@ -67,6 +68,7 @@ def test_archiving_meets_its_own_deadline_and_leaves_the_petitioners_window(run)
     assert "归档时终止" not in run("show", CASE).stdout
 
 
+@pytest.mark.sqlite_only("an older SQLite ledger file brought forward")
 def test_a_ledger_from_before_tells_its_ended_deadlines_once_opened(run, db_path: Path) -> None:
     """An older ledger kept a deadline 并案 or 归档 ended as met: brought forward, it is
     derived again and told apart."""

@@ -3,11 +3,14 @@ through an index, not by reading the events of every archived case."""
 
 from __future__ import annotations
 
+import pytest
+
 from xinfang.core.life import joined
 from xinfang.core.life.ledger import find
 from xinfang.store.db import connect
 
 
+@pytest.mark.sqlite_only("SQLite's query plan")
 def test_the_cases_joined_into_a_case_are_found_through_the_index(db_path, registered):
     conn = connect(db_path)
     asked: list[str] = []

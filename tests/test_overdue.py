@@ -317,7 +317,9 @@ def test_overdue_runs_while_another_process_writes(db_path, sql):
     # A case owes its notice until accepted, then its reply: one overdue item either way,
     # and each scan sees at least what the one before saw.
     assert runs == sorted(runs)
-    assert sql("SELECT count(*), sum(status = 'accepted') FROM cases") == [(written, written)]
+    assert sql(
+        "SELECT count(*), sum(CASE WHEN status = 'accepted' THEN 1 ELSE 0 END) FROM cases"
+    ) == [(written, written)]
     final = subprocess.run([*xinfang, "overdue", "--json"], env=env, capture_output=True, text=True)
     stages = [item["stage"] for item in json.loads(final.stdout)["overdue"]]
     assert stages == ["reply"] * written

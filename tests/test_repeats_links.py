@@ -5,7 +5,6 @@ events say it, the row follows, `doctor` checks it, the statistics count it."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 
 import pytest
@@ -234,9 +233,8 @@ def test_unlinking_the_middle_of_a_matter_keeps_the_later_ones_with_it(run, sql)
 def test_doctor_finds_a_link_its_history_does_not_give(run, db_path):
     register(run, "2026-11-02", FIRST, *ZHANG)
     register(run, "2026-11-05", OTHER, *LI)
-    conn = sqlite3.connect(db_path)
-    with conn:
-        conn.execute("UPDATE cases SET repeat_of = 1 WHERE id = 2")
+    conn = connect(db_path)  # autocommit: the UPDATE is written at once, on either store
+    conn.execute("UPDATE cases SET repeat_of = 1 WHERE id = 2")
     conn.close()
     out = run("doctor", expect=1).stdout
     assert "重复信访关联" in out and "2026-0002" in out

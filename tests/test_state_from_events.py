@@ -3,7 +3,6 @@ row from the whole history (projection.py), so nothing but the history decides i
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from conftest import LIFE, REGISTER, advance, show
@@ -13,8 +12,8 @@ from xinfang.store.db import connect
 
 
 def test_every_action_rewrites_the_row_from_the_history(run, registered, db_path: Path) -> None:
-    with sqlite3.connect(db_path) as conn:  # a row drifted from its history by hand
-        conn.execute("UPDATE cases SET content = '被改动', status = 'closed'")
+    conn = connect(db_path)  # a row drifted from its history by hand (autocommit)
+    conn.execute("UPDATE cases SET content = '被改动', status = 'closed'")
     conn.close()
     run("note", registered, "电话询问进展", "--on", "2026-11-02 10:00")
     case = show(run, registered)

@@ -6,17 +6,17 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from pathlib import Path
 
 from docx import Document
 from openpyxl import load_workbook
 
 from xinfang.core.vocabulary import COLLECTIVE, DISSATISFIED
+from xinfang.store.db import connect
 
 
 def office_list(db_path: Path, name: str) -> list[str]:
-    conn = sqlite3.connect(db_path)
+    conn = connect(db_path)
     try:
         rows = conn.execute("SELECT value FROM choices WHERE list = ? ORDER BY position", (name,))
         return [value for (value,) in rows]

@@ -327,8 +327,8 @@ def _select(conn: sqlite3.Connection, filters: Filters) -> Selection:
             chosen = (
                 f"SELECT id FROM (SELECT id FROM cases INDEXED BY cases_urgent {urgent} "
                 f"urgent = 1 AND status IN "
-                f"({_OPEN}) ORDER BY {inner} LIMIT {limit}) UNION SELECT id FROM "
-                f"(SELECT id FROM cases {where} ORDER BY {inner} LIMIT {limit})"
+                f"({_OPEN}) ORDER BY {inner} LIMIT {limit}) AS urgent_first UNION SELECT id FROM "
+                f"(SELECT id FROM cases {where} ORDER BY {inner} LIMIT {limit}) AS by_order"
             )
             params, last = params * 2, f" LIMIT {limit}"
         where = f"WHERE id IN ({chosen})"
