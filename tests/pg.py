@@ -197,3 +197,9 @@ def open_county(cluster: Cluster, admin_dsn: str) -> County:
         store.grant(admin, roles["county"], COUNTY, sees_all=True)
     dbname = admin_dsn.split("/")[3].split("?")[0]
     return County(admin_dsn, {kind: cluster.dsn(dbname, role) for kind, role in roles.items()})
+
+
+def owner_dsn(clerk_dsn: str) -> str:
+    """The same database as its owner (the cluster's superuser), from a clerk's DSN."""
+    user = clerk_dsn.split("//", 1)[1].split("@", 1)[0]
+    return clerk_dsn.replace(f"//{user}@", f"//{SUPERUSER}@", 1)

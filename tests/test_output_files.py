@@ -18,7 +18,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import LIFE, REGISTER, Run, advance, dump, subprocess_env
+from conftest import LIFE, REGISTER, Run, advance, dump, ledger_files, subprocess_env
+
+from tests.pg import owner_dsn
 
 CASE = "2026-0001"
 MONTH = ("--month", "2026-11")
@@ -98,10 +100,12 @@ def test_every_file_and_folder_is_private_whatever_the_umask(
     advance(run, CASE, "revisit")
     run("publicize", CASE, "--where", "门户网站", "--on", "2026-11-12", "-o", str(out / "p.txt"))
     advance(run, CASE, "archive")
-    run("backup", str(tmp_path / "备份"))
+    # the county's dump holds every office: its owner makes it (tests/test_pg_backup.py)
+    owner = () if isinstance(db_path, Path) else ("--db", owner_dsn(db_path))
+    run("backup", str(tmp_path / "备份"), *owner)
     for written in ("ba.zip", "p.txt"):
         assert mode(out / written) == 0o600, written
-    files = db_path.parent / "ledger-files"
+    files = ledger_files(db_path)
     tree = [files, *files.rglob("*")]
     assert {p.relative_to(files).parts[0] for p in tree[1:]} == {"attachments", "archive"}
     assert len(tree) > 12  # the folders, an attachment, the case file and its .zip
@@ -119,15 +123,15 @@ def test_doctor_checks_the_files_folder_not_only_the_ledger(
     scan = tmp_path / "来信.pdf"
     scan.write_bytes(b"%PDF-1.4\n")
     run("attach", CASE, str(scan))
-    attachments = db_path.parent / "ledger-files" / "attachments"
+    attachments = ledger_files(db_path) / "attachments"
     stored = next(attachments.rglob("*.pdf"))
     assert "[正常] 文件权限" in run("doctor").stdout
     os.chmod(attachments, 0o755)
     os.chmod(stored, 0o644)
     out = run("doctor", expect=1).stdout
     assert "[问题] 文件权限" in out
-    assert "ledger-files/attachments、" in out and stored.name in out
-    assert f"chmod -R go= {db_path.parent / 'ledger-files'}" in out
+    assert f"{ledger_files(db_path).name}/attachments、" in out and stored.name in out
+    assert f"chmod -R go= {ledger_files(db_path)}" in out
     os.chmod(attachments, 0o700)
     os.chmod(stored, 0o600)
     assert "[正常] 文件权限" in run("doctor").stdout
@@ -136,13 +140,14 @@ def test_doctor_checks_the_files_folder_not_only_the_ledger(
 def test_the_folders_of_an_older_ledger_are_made_private_when_next_written(
     run: Run, registered: str, tmp_path: Path, db_path: Path
 ) -> None:
-    files = db_path.parent / "ledger-files"
+    files = ledger_files(db_path)
     (files / "attachments").mkdir(parents=True)
     os.chmod(files, 0o755)
     os.chmod(files / "attachments", 0o755)
     scan = tmp_path / "来信.pdf"
     scan.write_bytes(b"%PDF-1.4\n")
-    assert "ledger-files、ledger-files/attachments 可被他人读取" in run("doctor", expect=1).stdout
+    name = ledger_files(db_path).name
+    assert f"{name}、{name}/attachments 可被他人读取" in run("doctor", expect=1).stdout
     run("attach", CASE, str(scan))
     assert [mode(p) for p in (files, files / "attachments", files / "attachments" / CASE)] == [
         0o700
@@ -196,7 +201,7 @@ def test_a_full_disk_in_the_middle_of_attach_or_archive_leaves_nothing(
         assert "磁盘已满" in one_line(run("attach", CASE, str(scan), expect=2).stderr)
         assert "磁盘已满" in one_line(run("archive", CASE, "--retention", "10年", expect=2).stderr)
     assert dump(db_path) == before
-    files = db_path.parent / "ledger-files"
+    files = ledger_files(db_path)
     assert [p for p in files.rglob("*") if p.is_file()] == []  # no copy, no case file
     run("attach", CASE, str(scan))
     run("archive", CASE, "--retention", "10年")

@@ -10,13 +10,7 @@ pytest.importorskip("psycopg", reason="PostgreSQL tests skipped: pip install -e 
 import psycopg
 
 from tests.conftest import LIFE, REGISTER, Run
-from tests.pg import SUPERUSER
-
-
-def owner_dsn(clerk_dsn: str) -> str:
-    """The same database as its owner (the cluster's superuser)."""
-    user = clerk_dsn.split("//", 1)[1].split("@", 1)[0]
-    return clerk_dsn.replace(f"//{user}@", f"//{SUPERUSER}@", 1)
+from tests.pg import owner_dsn
 
 
 def test_doctor_on_the_county_checks_lanes_and_histories(

@@ -5,7 +5,7 @@ the written decision; the 复核; 终结; the 复查意见书 opened back with p
 from __future__ import annotations
 
 import pytest
-from conftest import show
+from conftest import ledger_files, show
 
 BASE = ("--source", "本级", "--form", "来访", "--category", "最低生活保障")
 CASE = "2026-0001"
@@ -159,7 +159,7 @@ def test_delivery_refusals_write_nothing(run, tmp_path, db_path):
     ):
         assert said in run("deliver", CASE, *args, expect=2).stderr, args
     assert dump(db_path) == before
-    folder = db_path.parent / "ledger-files" / "attachments" / CASE
+    folder = ledger_files(db_path) / "attachments" / CASE
     assert not folder.exists() or not any(folder.iterdir())  # no receipt left behind
 
 
@@ -366,7 +366,7 @@ def test_the_case_file_holds_the_review_opinion_and_the_receipt_with_the_reply(
     run("review", CASE, "--requested-on", "2026-11-11", "--on", "2026-11-11")
     run("review", CASE, "--outcome", "变更", "--text", "补发差额", "--on", "2026-11-12")
     advance(run, CASE, "archive")
-    archive = db_path.parent / "ledger-files" / "archive"
+    archive = ledger_files(db_path) / "archive"
     folder = next(path for path in archive.glob("2026-0001*") if path.is_dir())
     names = [path.name.split(" ", 1)[1] for path in sorted(folder.iterdir())]
     at = names.index("处理意见答复书.docx")

@@ -7,7 +7,7 @@ import typer
 from xinfang.cli.base import DbOption, JsonOption, open_ledger, print_json
 from xinfang.cli.root import command
 from xinfang.core import doctor
-from xinfang.store.db import resolve_path
+from xinfang.store.db import ledger_path
 
 
 @command("doctor")
@@ -20,7 +20,8 @@ def doctor_command(as_json: JsonOption = False, db: DbOption = None) -> None:
 
     例：xinfang doctor
     """
-    findings = doctor.check(open_ledger(db), resolve_path(db))
+    conn = open_ledger(db)
+    findings = doctor.check(conn, ledger_path(conn))  # the county's: its files on this machine
     if as_json:
         print_json([finding.__dict__ for finding in findings])
     else:
