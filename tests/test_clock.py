@@ -5,7 +5,6 @@ the ledger's years is refused in one line."""
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
 from datetime import datetime
@@ -13,10 +12,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import REGISTER, dump, show
+from conftest import REGISTER, dump, ledger_files, show
 from openpyxl import load_workbook
 
 from xinfang.core.clock import dates
+from xinfang.store.db import connect
 
 # 2026-11-30 23:35 UTC is 07:35 on 2026-12-01 in Beijing: another day, another month.
 UTC_INSTANT = "2026-11-30T23:35:00+00:00"
@@ -182,10 +182,11 @@ def test_a_pinned_clock_beyond_the_years_on_a_new_ledger(no_ledger, run, monkeyp
 
 
 def sql_write(db_path: Path, statement: str) -> None:
-    conn = sqlite3.connect(db_path)
-    conn.execute(statement)
-    conn.commit()
-    conn.close()
+    conn = connect(db_path)  # autocommit: the statement is written at once
+    try:
+        conn.execute(statement)
+    finally:
+        conn.close()
 
 
 # --- nothing is dated before the registration --------------------------------------------
@@ -217,7 +218,7 @@ def test_a_record_before_the_registration_is_refused(
     out = run(*args, "--on", on, expect=2)
     assert out.stderr == f"错误：日期：{shown}；请核对 --on\n"
     assert dump(db_path) == before
-    copies = [p for p in db_path.parent.rglob("*来信.pdf") if p != registered_0930]
+    copies = [p for p in ledger_files(db_path).parent.rglob("*来信.pdf") if p != registered_0930]
     assert copies == []
 
 

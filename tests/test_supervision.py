@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 from conftest import REGISTER, advance, dump, show
 from docx import Document
+
+from xinfang.store.db import connect
 
 CASE = "2026-0001"
 
@@ -43,8 +44,8 @@ def set_column(db_path: Path, case_no: str, column: str, value: object) -> None:
     """repeat_of written straight into the ledger, to set up repeats without relying on
     automatic linking."""
     year, seq = (int(part) for part in case_no.split("-"))
-    conn = sqlite3.connect(db_path)
-    with conn:
+    conn = connect(db_path)
+    try:
         if column == "repeat_of" and value is not None:
             linked_year, linked_seq = (int(part) for part in str(value).split("-"))
             value = conn.execute(
@@ -53,7 +54,8 @@ def set_column(db_path: Path, case_no: str, column: str, value: object) -> None:
         conn.execute(
             f"UPDATE cases SET {column} = ? WHERE year = ? AND seq = ?", (value, year, seq)
         )
-    conn.close()
+    finally:
+        conn.close()
 
 
 def text_of(path: Path) -> str:

@@ -5,13 +5,14 @@ table's 是否告知, the hints), in both rule sets, for 受理, 不予受理 an
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 from conftest import show
 from openpyxl import load_workbook
 from test_void_join import deadline, doctor_clean, refused, register
+
+from xinfang.store.db import connect
 
 CASE = "2026-0001"
 DECISIONS = {
@@ -37,13 +38,15 @@ def overdue_stages(run) -> list[str]:
 
 def override_notice(db_path: Path, notice: dict) -> None:
     """The office's own notice rule, as `config rules` stores it (or an older xinfang did)."""
-    with sqlite3.connect(db_path) as conn:
+    conn = connect(db_path)  # autocommit: the one statement is written at once
+    try:
         conn.execute(
             "INSERT INTO settings (key, value) VALUES ('rule_overrides', ?) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (json.dumps({"notice": notice}),),
         )
-    conn.close()
+    finally:
+        conn.close()
 
 
 def decide(run, rule_set: str, decision: str, *notice: str) -> str:

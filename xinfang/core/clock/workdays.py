@@ -186,7 +186,7 @@ def rebuild(conn: sqlite3.Connection) -> None:
     """Fold the three sources into the `calendar` table. Call inside a transaction."""
     version, package_days, package_years = _package_calendar()
     office = _office_entries(conn)
-    known_years = package_years | confirmed_years(conn)
+    known_years = package_years | confirmed_years(conn) | _known_years(conn)
     entered_years = {day.year for day in office}
     last = date(max(*known_years, *entered_years, today().year) + YEARS_AHEAD, 12, 31)
     rows = []
@@ -210,6 +210,14 @@ def rebuild(conn: sqlite3.Connection) -> None:
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         (f'"chinese_calendar {version}"',),
     )
+
+
+def _known_years(conn: sqlite3.Connection) -> set[int]:
+    """Years the table already counts as known. A confirmation is never withdrawn, and the
+    county's calendar is one for all its offices while each confirms in its own settings:
+    one office's rebuild must not forget a year another confirmed."""
+    rows = conn.execute("SELECT DISTINCT substr(day, 1, 4) FROM calendar WHERE known = 1")
+    return {int(year) for (year,) in rows}
 
 
 def is_stale(conn: sqlite3.Connection) -> bool:
