@@ -56,8 +56,8 @@ def case_deadlines(
     conn: sqlite3.Connection, case_id: int, today: date, cal: WorkCalendar
 ) -> list[dict[str, Any]]:
     """Every deadline of one case, open or met, as `show` prints and `--json` gives it."""
-    rows = conn.execute(
-        "SELECT * FROM deadlines WHERE case_id = ? ORDER BY starts_on, round", (case_id,)
+    rows = conn.execute(  # stage breaks ties as SQLite's key order did: the same on PostgreSQL
+        "SELECT * FROM deadlines WHERE case_id = ? ORDER BY starts_on, round, stage", (case_id,)
     ).fetchall()
     result = []
     for row in rows:

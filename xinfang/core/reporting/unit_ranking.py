@@ -169,11 +169,11 @@ _ROUTING = f"""
 SELECT e.action,
   CASE e.action WHEN 'reassign' THEN json_extract(e.data, '$.from_unit')
     ELSE json_extract(e.data, '$.unit') END,
-  e.action = 'unit-report' AND (
+  CASE WHEN e.action = 'unit-report' AND (
     SELECT n.action FROM events n
     WHERE n.case_id = e.case_id AND n.id > e.id AND n.action IN ('unit-report', 'send-back')
       AND n.occurred_at < date(:as_of, '+1 day') AND {projection.counts_sql("n")}
-    ORDER BY n.id LIMIT 1) IS 'send-back'
+    ORDER BY n.id LIMIT 1) = 'send-back' THEN 1 ELSE 0 END
 FROM events e
 WHERE e.action IN ('unit-report', 'send-back', 'unit-return', 'reassign', 'urge')
   AND {IN_WINDOW}"""
