@@ -618,11 +618,11 @@ def test_the_table_covers_every_command_that_takes_input():
     assert set(BUGS) <= {case[0] for case in CASES}
 
 
-def test_control_characters_in_free_text_are_dropped_not_stored(run, db_path):
+def test_control_characters_in_free_text_are_dropped_not_stored(run, sql):
     """Free text is cleaned rather than refused (validate.clean_text): nothing raw is stored."""
     name, address = "王\x1b[31m某\x07", "沙河镇\x00一组"
     run(*REG.split()[:5], "--name", name, "--address", address, "--content", "x")
-    row = sqlite3.connect(db_path).execute("SELECT name, address FROM cases").fetchone()
+    (row,) = sql("SELECT name, address FROM cases")
     assert row == ("王[31m某", "沙河镇一组")
 
 

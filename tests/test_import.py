@@ -393,14 +393,14 @@ def test_a_file_that_cannot_be_read_is_one_clear_error(run, tmp_path, db_path, c
         path = ledger_workbook(tmp_path / "台账.xlsx", [row(1, "张三", "2026-11-02", "低保")])
         args = ["import", str(path), "--map", "来访人=xyz"]
     before = dump(db_path)
-    files = {p for p in tmp_path.iterdir() if not p.name.startswith(db_path.name)}
+    files = {p for p in tmp_path.iterdir() if not p.name.startswith(Path(db_path).name)}
     out = run(*args, expect=2)
     assert out.stdout == ""
     assert out.stderr.startswith("错误：") and out.stderr.count("\n") == 1
     assert message in out.stderr
     assert "Traceback" not in out.output
     assert dump(db_path) == before
-    assert {p for p in tmp_path.iterdir() if not p.name.startswith(db_path.name)} == files
+    assert {p for p in tmp_path.iterdir() if not p.name.startswith(Path(db_path).name)} == files
 
 
 def test_an_ods_workbook_with_date_cells_and_serial_numbers(run, tmp_path, sql):

@@ -12,6 +12,7 @@ import sqlite3
 from pathlib import Path
 
 import openpyxl
+import pytest
 from conftest import dump, fresh_identity, show
 
 HEADER = ["序号", "信访人", "联系电话", "信访时间", "反映问题", "信访来源", "信访形式", "属地"]
@@ -47,6 +48,7 @@ def test_columns_without_a_field_are_kept_shown_and_searched(run, tmp_path):
     run("doctor")
 
 
+@pytest.mark.sqlite_only("migrates a SQLite file of version 11")
 def test_a_ledger_of_version_11_gets_its_kept_columns_indexed(run, tmp_path, db_path):
     run("import", str(workbook(tmp_path / "台账.xlsx", [line(1, "张三")])))
     conn = sqlite3.connect(db_path)
@@ -82,6 +84,7 @@ def test_rows_alike_but_for_one_cell_are_both_imported_and_a_true_twin_is_named(
     assert [r[0] for r in lines[1:]] == [2, 3, 4]
 
 
+@pytest.mark.sqlite_only("rewrites an old SQLite file's history past its trigger")
 def test_a_file_imported_before_every_cell_counted_still_adds_nothing(run, tmp_path, db_path):
     path = workbook(tmp_path / "台账.xlsx", [line(1, "张三"), line(2, "李四")])
     run("import", str(path))

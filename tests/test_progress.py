@@ -10,6 +10,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pytest
 from conftest import REGISTER, subprocess_env
 from test_import import ledger_workbook, row
 
@@ -75,6 +76,7 @@ def test_import_tells_the_header_first_then_rows_read_and_written(db_path, tmp_p
     assert len(heard.calls) < ROWS // 50  # a few reports, not one per row
 
 
+@pytest.mark.sqlite_only("sqlite3 backup's pages")
 def test_backup_tells_the_pages_copied(run, db_path, tmp_path) -> None:
     run(*REGISTER)
     heard = Heard()

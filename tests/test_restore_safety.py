@@ -70,6 +70,7 @@ TAMPERINGS = {
 }  # fmt: skip
 
 
+@pytest.mark.sqlite_only("tampers with the SQLite backup file")
 @pytest.mark.parametrize("label", TAMPERINGS)
 def test_a_file_unlike_its_version_is_refused(run, db_path, good_backup, label):
     statements, version, named = TAMPERINGS[label]
@@ -92,6 +93,7 @@ def _older_ledger(path: Path, version: int) -> None:
     conn.close()
 
 
+@pytest.mark.sqlite_only("restores old SQLite files")
 @pytest.mark.parametrize("version", range(1, migrations.LATEST))
 def test_a_sound_older_ledger_is_restored_and_brought_forward(run, db_path, tmp_path, version):
     old = tmp_path / "old.db"
@@ -107,6 +109,7 @@ def test_a_sound_older_ledger_is_restored_and_brought_forward(run, db_path, tmp_
     assert show(run)["status"] == "registered"
 
 
+@pytest.mark.sqlite_only("restores the SQLite file")
 def test_the_kept_copy_is_named_when_the_restore_fails_late(run, db_path, good_backup, monkeypatch):
     before = dump(db_path)
 
@@ -121,6 +124,7 @@ def test_the_kept_copy_is_named_when_the_restore_fails_late(run, db_path, good_b
     assert len(out.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.sqlite_only("the SQLite file's backup names")
 def test_two_ledgers_of_one_name_keep_their_own_backups(run, db_path, tmp_path, monkeypatch):
     """Two offices' ledgers, both called ledger.db, back up to one USB folder."""
     other = tmp_path / "other" / "ledger.db"

@@ -8,6 +8,7 @@ import sqlite3
 import stat
 from pathlib import Path
 
+import pytest
 from conftest import REGISTER, dump, show
 
 from xinfang.core import settings
@@ -16,6 +17,7 @@ from xinfang.store.db import connect
 CASE = "2026-0001"
 
 
+@pytest.mark.sqlite_only("the SQLite file's backup (pg_dump: test_pg_backup)")
 def test_backup_is_private_dated_checked_and_pruned(run, db_path, monkeypatch):
     run(*REGISTER)
     first = run("backup").stdout.split("：", 1)[1].strip()
@@ -39,6 +41,7 @@ def test_backup_is_private_dated_checked_and_pruned(run, db_path, monkeypatch):
     ]
 
 
+@pytest.mark.sqlite_only("the SQLite file's backup (pg_dump: test_pg_backup)")
 def test_backup_to_a_folder_of_ones_choice(run, tmp_path):
     run(*REGISTER)
     run("backup", str(tmp_path / "usb"))
@@ -46,6 +49,7 @@ def test_backup_to_a_folder_of_ones_choice(run, tmp_path):
     assert "保留份数" in run("backup", "--keep", "0", expect=2).stderr
 
 
+@pytest.mark.sqlite_only("restores the SQLite file (pg_restore: test_pg_backup)")
 def test_restore_checks_first_and_keeps_the_current_ledger_aside(run, db_path, tmp_path):
     run(*REGISTER)
     backup = Path(run("backup").stdout.split("：", 1)[1].strip())
@@ -59,6 +63,7 @@ def test_restore_checks_first_and_keeps_the_current_ledger_aside(run, db_path, t
     assert stat.S_IMODE(os.stat(aside).st_mode) == 0o600
 
 
+@pytest.mark.sqlite_only("restores the SQLite file (pg_restore: test_pg_backup)")
 def test_restore_refuses_what_is_not_a_sound_ledger(run, db_path, tmp_path):
     run(*REGISTER)
     before = dump(db_path)
@@ -77,17 +82,17 @@ def test_doctor_finds_a_case_out_of_step_with_its_history(run, db_path):
     run(*REGISTER)
     run("accept", CASE, "--on", "2026-11-03")
     assert run("doctor").exit_code == 0
-    conn = sqlite3.connect(db_path)
+    conn = connect(db_path)  # autocommit: each change is written at once
     conn.execute("UPDATE cases SET status = 'closed'")
-    conn.commit()
     out = run("doctor", expect=1).stdout
     assert "[问题] 办理记录：1 件案件的状态与办理记录不符：2026-0001" in out
     conn.execute("UPDATE cases SET status = 'accepted'")
     conn.execute("UPDATE sequences SET last = 0")
-    conn.commit()
     assert "编号序列落后于已用编号" in run("doctor", expect=1).stdout
     conn.execute("UPDATE sequences SET last = 1")
-    conn.commit()
+    conn.close()
+    if isinstance(db_path, str):  # the county's database is no file with a mode
+        return
     os.chmod(db_path, 0o644)
     assert "可被他人读取" in run("doctor", expect=1).stdout
 

@@ -165,6 +165,7 @@ def _modules_after(*args: str) -> set[str]:
 HEAVY = {"openpyxl", "sqlite_utils", "chinese_calendar", "docx", "docxtpl", "pydantic", "jinja2"}
 
 
+@pytest.mark.sqlite_only("the modules a town's file needs; a DSN loads psycopg")
 def test_show_loads_only_what_it_uses(registered: str, db_path: Path) -> None:
     """Start-up is most of a command's time: `show` loads its own command module and
     the reading core, not the other commands, the actions, migrations or the libraries

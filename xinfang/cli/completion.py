@@ -12,7 +12,7 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import typer
 from typer._click import shell_completion
@@ -47,15 +47,42 @@ def _ledger(ctx: Context) -> sqlite3.Connection | None:
 
 def _open(given: str | None) -> sqlite3.Connection | None:
     """The ledger named by --db, XINFANG_DB or the default, read-only; None if absent."""
-    from xinfang.store.db import resolve_path
+    from xinfang.store.db import is_dsn, resolve_path
 
-    path = resolve_path(given or os.environ.get("XINFANG_DB"))
+    target = given or os.environ.get("XINFANG_DB")
+    if is_dsn(target):
+        return _open_county(str(target))
+    path = resolve_path(target)
     if not path.is_file():
         return None
     try:
         return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=LOCK_WAIT)
     except sqlite3.Error:
         return None
+
+
+def _open_county(dsn: str) -> sqlite3.Connection | None:
+    """The county's ledger in a read-only session (a Tab never writes), waited for briefly;
+    not pg_ledger.connect, which prepares an office's lane on first use."""
+    from xinfang.store import pg, pg_ledger
+
+    try:
+        psycopg_module: Any = pg.driver()
+        conn = psycopg_module.connect(
+            dsn,
+            autocommit=True,
+            connect_timeout=1,
+            options=f"-c default_transaction_read_only=on -c statement_timeout={LOCK_WAIT * 1000:.0f}",
+        )
+    except Exception:  # no driver, no server, no such role: offer nothing rather than fail
+        return None
+    return cast(sqlite3.Connection, pg_ledger.PgLedger(conn))
+
+
+def _store_errors() -> tuple[type[Exception], ...]:
+    """What a read may raise: sqlite3's, and psycopg's where a county ledger was opened."""
+    psycopg_module: Any = sys.modules.get("psycopg")
+    return (sqlite3.Error,) if psycopg_module is None else (sqlite3.Error, psycopg_module.Error)
 
 
 def case_numbers(conn: sqlite3.Connection, incomplete: str) -> list[str]:
@@ -122,7 +149,7 @@ def _read(
         return []
     try:
         return read(conn)
-    except sqlite3.Error:  # an old or foreign file: offer nothing rather than fail
+    except _store_errors():  # an old or foreign ledger: offer nothing rather than fail
         return []
     finally:
         conn.close()
