@@ -91,6 +91,18 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A parameter marked `sqlite_only` (pytest.param(..., marks=...)) runs on SQLite alone."""
+    keep, dropped = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_pg = callspec is not None and callspec.params.get("store") == "postgresql"
+        (dropped if on_pg and item.get_closest_marker("sqlite_only") else keep).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "store" not in metafunc.fixturenames:
         return
@@ -145,6 +157,36 @@ class Towns:
         self.template, self.role = town
         self.ready: list[str] = []
         self.used: list[str] = []
+        self.moved: dict[Path, str] = {}  # SQLite ledger -> its database (from_file)
+
+    def from_file(self, ledger: Path) -> str:
+        """A copy, for one test, of a SQLite ledger moved into a town's database (moved once
+        per file with `migrate-store`, then copied as the town's own is)."""
+        import psycopg
+
+        from xinfang.store import migrate_store
+        from xinfang.store import pg as pg_store
+
+        if ledger not in self.moved:
+            name = f"f_{uuid.uuid4().hex[:12]}"
+            with psycopg.connect(self.cluster.dsn(), autocommit=True) as admin:
+                admin.execute(f'CREATE DATABASE "{name}"')
+            office = json.loads(
+                sqlite3.connect(ledger)
+                .execute("SELECT value FROM settings WHERE key = 'office_id'")
+                .fetchone()[0]
+            )
+            with psycopg.connect(self.cluster.dsn(name), autocommit=True) as admin:
+                pg_store.install(admin)
+                pg_store.add_office(admin, office, "测试单位")
+                pg_store.grant(admin, self.role, office)
+            migrate_store.migrate(str(ledger), str(self.cluster.dsn(name, self.role)))
+            self.moved[ledger] = name
+        copy = f"t_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(self.cluster.dsn(), autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{self.moved[ledger]}"')
+        self.used.append(copy)
+        return str(self.cluster.dsn(copy, self.role))
 
     def take(self) -> str:
         """A new town's database for one test; the clerk's DSN to it."""

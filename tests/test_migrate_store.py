@@ -107,6 +107,9 @@ def test_a_town_moves_to_the_county_and_back_whole(
     assert numbers(dsn) == cases
     after = shows(dsn, cases)
     assert comparable(after) == comparable(before)
+    county_doctor = cli("doctor", "--db", dsn, expect=None)
+    assert county_doctor.exit_code == 0, county_doctor.stdout
+    assert f"{len(cases)} 件案件的状态与办理记录一致" in county_doctor.stdout
 
     back = tmp_path / "back" / "迁回.db"
     cli("migrate-store", dsn, str(back))

@@ -80,7 +80,7 @@ def test_a_role_in_no_lane_is_refused(
 SPELLINGS = {
     "begin": "BEGIN IMMEDIATE", "day_after": "'+1 day')", "case_no": "printf('%d-%04d'",
     "json_text": "json_extract(", "concat_all": "group_concat(", "days_between": "julianday(",
-    "greatest": "max(last, excluded.last)", "lane_upsert": "ON CONFLICT (",
+    "greatest": "max(sequences.last, excluded.last)", "lane_upsert": "ON CONFLICT (",
     "sequence_last": "SET last = last + 1", "subquery_alias": "FROM (SELECT",
     "null_safe_equal": "IS ?", "indexed_by": "INDEXED BY",
 }  # fmt: skip

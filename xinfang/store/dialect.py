@@ -20,7 +20,7 @@ How the code talks to SQLite today
   * Full-text: one `cases_fts MATCH` (reporting/query.py) over an FTS5 trigram table kept by
     four triggers (schema.sql).
   * Upserts: `ON CONFLICT … DO UPDATE SET … excluded.…` 11 places (already PostgreSQL
-    syntax), `max(last, excluded.last)` once (GREATEST there), `INSERT OR IGNORE` 4
+    syntax), `max(sequences.last, excluded.last)` twice (GREATEST there), `INSERT OR IGNORE` 4
     (migrations only; = `ON CONFLICT DO NOTHING`).
   * Numbers: `next_in_sequence` is an upsert `… RETURNING last`: the row lock it takes is
     the "sequence row locked FOR UPDATE" on both stores; gap-free because it rolls back
