@@ -155,6 +155,7 @@ class Towns:
         self.used: list[str] = []  # the copies made (the cluster goes with the session)
         self.moved: dict[Path, str] = {}  # SQLite ledger -> its database (from_file)
         self.shared: Any = None  # the owner's connection to the copy being reused
+        self.shared_name = ""
         self.baseline: tuple[Any, ...] | None = None
 
     def from_file(self, ledger: Path) -> str:
@@ -201,6 +202,7 @@ class Towns:
             with psycopg.connect(self.cluster.dsn(), autocommit=True) as admin:
                 admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
             self.used.append(name)
+            self.shared_name = name
             self.shared = psycopg.connect(self.cluster.dsn(name), autocommit=True)
             self.baseline = self.baseline or _shared_state(self.shared)
             self.shared.execute("CREATE SCHEMA first")
@@ -217,7 +219,7 @@ class Towns:
                 )
                 for table in FIRST_STATE:
                     self.shared.execute(f"INSERT INTO {table} TABLE first.{table}")
-        return str(self.cluster.dsn(self.used[-1], self.role))
+        return str(self.cluster.dsn(self.shared_name, self.role))
 
 
 # A town's database: the tables a test fills, and those it starts with rows in (its lane's).

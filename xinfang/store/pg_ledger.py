@@ -272,20 +272,22 @@ def connect(dsn: str) -> PgLedger:
     _bools_as_integers(conn)
     ledger = PgLedger(conn)
     try:
-        version = ledger.execute("SELECT version FROM store_version").fetchone()
-        if version is None or version[0] != SCHEMA_VERSION:
+        # One round trip: every command opens a connection.
+        version, office, role, prepared = ledger.execute(
+            "SELECT (SELECT max(version) FROM store_version), office_of(current_user), "
+            "current_user, EXISTS (SELECT 1 FROM settings WHERE key = 'office_id')"
+        ).fetchone()  # type: ignore[misc]
+        if version != SCHEMA_VERSION:
             raise XinfangError(
-                f"县级台账的结构版本为 {version[0] if version else '未知'}，本程序为 "
+                f"县级台账的结构版本为 {version or '未知'}，本程序为 "
                 f"{SCHEMA_VERSION}；请管理员先升级数据库"
             )
-        office = ledger.execute("SELECT office_of(current_user)").fetchone()
-        if office is None or office[0] is None:
-            role = ledger.execute("SELECT current_user").fetchone()
+        if office is None:
             raise XinfangError(
-                f"数据库角色 {role[0] if role else ''} 尚未分配到任何单位；"
-                "请管理员用 xinfang grant 指定它所属的单位"
+                f"数据库角色 {role} 尚未分配到任何单位；请管理员用 xinfang grant 指定它所属的单位"
             )
-        _prepare_office(ledger, str(office[0]))
+        if not prepared:
+            _prepare_office(ledger, str(office))
     except BaseException:
         ledger.close()
         raise
