@@ -1,12 +1,15 @@
 """xinfang's commands beside their floors, measured in the same run.
 
     python bench/run.py [--sizes 1k,100k,1m] [--data bench/data] [--register N] [--quick]
+                        [--store sqlite|postgresql|both]
 
 Prints one table, also written as Markdown to bench/results.md: each figure beside its
 floor (the least a program could take for the same answer on this machine), the ratio,
 the target and PASS/FAIL. Missing ledgers are made by bench/generate.py first. Every
 xinfang call runs with XINFANG_NOW and XINFANG_USER fixed; anything that writes to a
-ledger works on a copy. bench/README.md says what each row means.
+ledger works on a copy. bench/README.md says what each row means. With PostgreSQL (the
+default where its binaries are), the main ledger is also moved into a throwaway cluster by
+`xinfang migrate-store` and its rows are measured there too (pg_rows.py, county.py).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import sys
 import tempfile
 import time
 import unicodedata
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -83,9 +87,12 @@ class Runs:
     overdue: int = 5
     report: int = 5
     search: int = 15
+    clerk_seconds: float = 20  # how long the clerks register at once, per row
 
 
-QUICK = Runs(startup=7, overdue=3, report=3, search=7)
+QUICK = Runs(startup=7, overdue=3, report=3, search=7, clerk_seconds=6)
+CLERKS = (1, 4, 8)  # clerks registering at once
+STORES = {"sqlite": ("SQLite",), "postgresql": ("PostgreSQL",), "both": ("SQLite", "PostgreSQL")}
 
 
 @dataclass
@@ -100,6 +107,7 @@ class Row:
     max_seconds: float | None = None
     agrees: bool = True  # the answer matched the floor's (when checked)
     text: str = ""  # said instead of a figure
+    store: str = "SQLite"  # the ledger's store the figure is of
 
     @property
     def ratio(self) -> float | None:
@@ -126,6 +134,7 @@ class Row:
     def cells(self) -> list[str]:
         ratio = f"{self.ratio:.1f}×" if self.ratio else ""
         return [
+            self.store,
             self.what,
             self.text or fmt(self.seconds),
             fmt(self.floor),
@@ -136,7 +145,7 @@ class Row:
         ]
 
 
-HEADINGS = ["what", "time", "floor", "floor is", "ratio", "target", "result"]
+HEADINGS = ["store", "what", "time", "floor", "floor is", "ratio", "target", "result"]
 
 
 def fmt(seconds: float | None) -> str:
@@ -180,6 +189,15 @@ def query(ledger: Path, sql: str) -> list[tuple]:
     """Rows of one query on a ledger, from this process."""
     with closing(sqlite3.connect(ledger)) as conn:
         return conn.execute(sql).fetchall()
+
+
+def busiest_month(ledger: Path) -> tuple[str, int]:
+    """The month with the most registrations, and how many."""
+    ((month, count),) = query(
+        ledger,
+        "SELECT substr(received_at, 1, 7) m, count(*) FROM cases GROUP BY m ORDER BY 2 DESC LIMIT 1",
+    )
+    return str(month), int(count)
 
 
 def copy_ledger(source: Path, target: Path) -> None:
@@ -281,6 +299,15 @@ class Bench:
             self.notes.append(said)
         return path
 
+    def lists(self, ledger: Path) -> Path:
+        """The ledger's choice lists (`config show --json`) in a file, for the clerks."""
+        path = self.work / f"lists-{ledger.stem}.json"
+        if not path.exists():
+            config = self.output([*XINFANG, "config", "show", "--json", "--db", str(ledger)])
+            lists = json.loads(config)["lists"]
+            path.write_text(json.dumps(lists, ensure_ascii=False), encoding="utf-8")
+        return path
+
     def startup(self, ledger: Path) -> list[Row]:
         """Start-up of a Python CLI: typer, rich, --help and `show` beside `import sqlite3`."""
         runs = self.runs.startup
@@ -344,11 +371,7 @@ class Bench:
         path = self.data / f"ledger-{MONTH_LEDGER}.db"
         if path.exists():
             return path, BUSY_MONTH
-        ((month, count),) = query(
-            main,
-            "SELECT substr(received_at, 1, 7) m, count(*) FROM cases "
-            "GROUP BY m ORDER BY 2 DESC LIMIT 1",
-        )
+        month, count = busiest_month(main)
         self.notes.append(
             f"reports: no {path.name} (python bench/generate.py --size {MONTH_LEDGER} --out "
             f"{path}), so the busiest month of {main.stem}: {month}, {count:,} cases"
@@ -544,10 +567,16 @@ def machine() -> list[str]:
     )
     return [
         f"date: {datetime.now():%Y-%m-%d %H:%M}; clock of every xinfang call: {ENV['XINFANG_NOW']}",
-        f"machine: {len(os.sched_getaffinity(0))} CPUs (nproc), {cpu}",
+        f"machine: {len(os.sched_getaffinity(0))} CPUs (nproc), {cpu}; {load()}",
         f"Python {platform.python_version()}, typer {metadata.version('typer')}, "
         f"SQLite {sqlite3.sqlite_version} (Python), {shell_version()} (sqlite3 shell)",
     ]
+
+
+def load() -> str:
+    """The load average: above the CPU count, other work shared the machine."""
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min)"
 
 
 def ledger_facts(path: Path) -> str:
@@ -571,31 +600,83 @@ def chosen(ledgers: dict[str, Path], wanted: tuple[str, ...]) -> list[Path]:
     return [ledgers[size] for size in wanted if size in ledgers] or [ledgers[largest]]
 
 
-def measure(bench: Bench, ledgers: dict[str, Path], count: int) -> list[Row]:
-    """Every section of the table; one whose command fails says so and the others run."""
-    (main_ledger,) = chosen(ledgers, ("100k",))
-    sections = {
-        "start-up": lambda: bench.startup(main_ledger),
-        "overdue": lambda: [bench.overdue(path) for path in chosen(ledgers, ("100k", "1m"))],
-        "reports": lambda: bench.reports(main_ledger),
-        "register": lambda: [bench.register(main_ledger, count)],
-        "bulk import": lambda: [bench.bulk_import()],
-        "search": lambda: [row for path in chosen(ledgers, ("1m",)) for row in bench.search(path)],
-        "list": lambda: bench.listing(main_ledger),
-    }
+def sections_run(
+    bench: Bench, sections: dict[str, Callable[[], list[Row]]], store: str
+) -> list[Row]:
+    """Each section's rows; one whose command fails says so and the others run."""
     rows = []
     for name, section in sections.items():
         try:
             rows += section()
         except Failed as error:
-            print(f"{name} failed: {error}", file=sys.stderr, flush=True)
-            bench.notes.append(f"{name} FAILED: {error}")
-            rows.append(Row(name, None, text="failed (see below)", agrees=False))
+            print(f"{name} ({store}) failed: {error}", file=sys.stderr, flush=True)
+            bench.notes.append(f"{name} ({store}) FAILED: {error}")
+            rows.append(Row(name, None, text="failed (see below)", agrees=False, store=store))
     return rows
 
 
-def publish(header: list[str], rows: list[Row], notes: list[str]) -> None:
+def measure(
+    bench: Bench, ledgers: dict[str, Path], count: int, stores: tuple[str, ...]
+) -> list[Row]:
+    """Every section of the table, for each store asked for."""
+    from pg_rows import clerk_rows
+
+    (main_ledger,) = chosen(ledgers, ("100k",))
+    rows = []
+    if "SQLite" in stores:
+        clerks = bench.work / "clerks.db"
+        copy_ledger(main_ledger, clerks)
+        sections: dict[str, Callable[[], list[Row]]] = {
+            "start-up": lambda: bench.startup(main_ledger),
+            "overdue": lambda: [bench.overdue(path) for path in chosen(ledgers, ("100k", "1m"))],
+            "reports": lambda: bench.reports(main_ledger),
+            "register": lambda: [bench.register(main_ledger, count)],
+            "bulk import": lambda: [bench.bulk_import()],
+            "search": lambda: [
+                row for path in chosen(ledgers, ("1m",)) for row in bench.search(path)
+            ],
+            "list": lambda: bench.listing(main_ledger),
+            "clerks": lambda: clerk_rows(
+                bench, "SQLite", str(clerks), bench.lists(main_ledger), CLERKS
+            ),
+        }
+        rows += sections_run(bench, sections, "SQLite")
+    if "PostgreSQL" in stores:
+        rows += postgresql(bench, main_ledger)
+    return rows
+
+
+def postgresql(bench: Bench, ledger: Path) -> list[Row]:
+    """The PostgreSQL rows, on a throwaway cluster holding `ledger` (made here, removed after)."""
+    from county import county_of
+    from pg_rows import PG, PgRows, clerk_rows
+
+    print(f"moving {ledger.name} into a throwaway PostgreSQL cluster …", flush=True)
+    try:
+        with county_of(ledger, XINFANG, ENV) as county:
+            bench.notes.append(
+                f"PostgreSQL {county.version}: a throwaway cluster (tests/pg.py: unix socket, "
+                f"fsync and synchronous_commit off); {ledger.name} moved in by "
+                f"`xinfang migrate-store` in {fmt(county.migrated_in)} ({county.cases:,} cases), "
+                "then ANALYZE; every command connects as the office's clerk role (row-level security on)"
+            )
+            pg = PgRows(bench, ledger, county)
+            month, _ = busiest_month(ledger)
+            sections: dict[str, Callable[[], list[Row]]] = {
+                "overdue": lambda: [pg.overdue()],
+                "search": pg.search,
+                "report accept": lambda: [pg.report_accept(month)],
+                "clerks": lambda: clerk_rows(bench, PG, county.dsn, bench.lists(ledger), CLERKS),
+            }
+            return sections_run(bench, sections, PG)
+    except RuntimeError as error:  # the cluster or the migration
+        bench.notes.append(f"PostgreSQL FAILED: {error}")
+        return [Row("PostgreSQL ledger", None, text="failed (see below)", agrees=False, store=PG)]
+
+
+def publish(header: list[str], rows: list[Row], notes: list[str], results: Path) -> None:
     """The table with its notes and command: printed, and as Markdown in results.md."""
+    notes = [*notes, f"at the end: {load()}"]
     cells = [HEADINGS, *(row.cells() for row in rows)]
     command = shlex.join(["python", "bench/run.py", *sys.argv[1:]])
     print("\n" + plain_table(cells) + "\n\n" + "\n".join(notes) + f"\n\ncommand: {command}")
@@ -611,7 +692,7 @@ def publish(header: list[str], rows: list[Row], notes: list[str]) -> None:
         f"Command: `{command}`",
         "",
     ]
-    (BENCH / "results.md").write_text("\n".join(markdown), encoding="utf-8")
+    results.write_text("\n".join(markdown), encoding="utf-8")
 
 
 def main() -> None:
@@ -620,7 +701,21 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=BENCH / "data", help="where the ledgers are")
     parser.add_argument("--register", type=int, help="registrations (default 10000, --quick 200)")
     parser.add_argument("--quick", action="store_true", help="fewer runs, 200 registrations")
+    parser.add_argument(
+        "--results", type=Path, default=BENCH / "results.md", help="where the Markdown goes"
+    )
+    parser.add_argument(
+        "--store",
+        choices=sorted(STORES),
+        help="the rows of which store (default both where PostgreSQL's binaries are, else sqlite)",
+    )
     args = parser.parse_args()
+    from county import why_not
+
+    absent = why_not()
+    if args.store in ("postgresql", "both") and absent:
+        parser.error(f"no PostgreSQL here: {absent}")
+    stores = STORES[args.store or ("sqlite" if absent else "both")]
     sizes = args.sizes.split(",")
     if unknown := set(sizes) - set(SIZES):
         parser.error(f"unknown size {', '.join(sorted(unknown))}; known: {', '.join(SIZES)}")
@@ -632,9 +727,15 @@ def main() -> None:
         ledgers = {size: bench.ledger(size) for size in sizes}
         facts = [ledger_facts(path) for path in ledgers.values()]
         print("\n".join(facts), flush=True)
-        rows = measure(bench, ledgers, args.register or (200 if args.quick else 10_000))
-    publish(header + facts, rows, bench.notes)
+        if args.store is None and absent:
+            bench.notes.append(f"PostgreSQL rows skipped: {absent}")
+            print(f"PostgreSQL rows skipped: {absent}", flush=True)
+        rows = measure(bench, ledgers, args.register or (200 if args.quick else 10_000), stores)
+    publish(header + facts, rows, bench.notes, args.results)
 
 
 if __name__ == "__main__":
-    main()
+    # As the module `run`, the one pg_rows.py and clerks.py import: one copy of its classes.
+    import run
+
+    run.main()
