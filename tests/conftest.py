@@ -191,7 +191,7 @@ class Towns:
         """The town's database as new, for one test; the clerk's DSN to it. A copy is made
         once per worker and emptied back to the town's first state before each test (a
         copy of its own costs ~0.25 s in checkpoints; emptying costs ~20 ms). A test that
-        rebuilt the calendar or added an office leaves that copy behind."""
+        rebuilt the calendar, added an office or loosened a rule leaves that copy behind."""
         import psycopg
 
         if self.shared is not None and _shared_state(self.shared) != self.baseline:
@@ -240,11 +240,13 @@ FIRST_STATE = (
 
 def _shared_state(conn: Any) -> tuple[Any, ...]:
     """What a test may change that emptying the lane does not put back, in brief: the
-    calendar (rebuilt from the entries), the offices."""
+    calendar (rebuilt from the entries), the offices, the rules of the lanes and triggers."""
     return tuple(
         conn.execute(
             "SELECT (SELECT count(*) || ':' || coalesce(max(day), '') || sum(known) FROM calendar),"
-            "       (SELECT count(*) FROM offices)"
+            "       (SELECT count(*) FROM offices),"
+            "       (SELECT count(*) FROM pg_class WHERE relforcerowsecurity),"
+            "       (SELECT count(*) FROM pg_trigger WHERE tgenabled = 'O')"
         ).fetchone()
     )
 

@@ -3,11 +3,12 @@ level would open them."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+
+from xinfang.store.db import connect
 
 ACCEPT = ["序号", "投诉人", "联系电话", "信访来源", "投诉时间", "投诉问题", "接访人", "是否受理", "是否告知", "备注"]  # fmt: skip
 HANDLE = ["序号", "信访来源", "投诉问题", "受理时间", "问题类型", "是否属实", "办理情况及处理结果", "是否办结", "备注"]  # fmt: skip
@@ -65,9 +66,8 @@ def november(run, monkeypatch, db_path) -> dict[str, str]:
 
 
 def write_sql(db_path: Path, statement: str) -> None:
-    conn = sqlite3.connect(db_path)
+    conn = connect(db_path)  # either store, in autocommit
     conn.execute(statement)
-    conn.commit()
     conn.close()
 
 

@@ -188,11 +188,17 @@ def scenario(tmp_path_factory: pytest.TempPathFactory, template_ledger: Path) ->
 
 
 @pytest.fixture
-def ledger(scenario: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    source, target = sqlite3.connect(scenario), sqlite3.connect(db_path)
-    source.backup(target)  # the WAL's contents too
-    source.close()
-    target.close()
+def ledger(
+    scenario: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch, store: str, request
+) -> Path:
+    if store == "postgresql":  # the scenario moved into a town's database (migrate-store)
+        db_path = request.getfixturevalue("pg_towns").from_file(scenario)
+        monkeypatch.setenv("XINFANG_DB", db_path)
+    else:
+        source, target = sqlite3.connect(scenario), sqlite3.connect(db_path)
+        source.backup(target)  # the WAL's contents too
+        source.close()
+        target.close()
     monkeypatch.setenv("XINFANG_NOW", NOW)
     return db_path
 

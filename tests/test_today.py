@@ -36,8 +36,12 @@ def demo_ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def demo(db_path: Path, demo_ledger: Path) -> Path:
+def demo(db_path: Path, demo_ledger: Path, store: str, request, monkeypatch) -> Path:
     """A copy of the demonstration ledger, as the tests' ledger (XINFANG_DB)."""
+    if store == "postgresql":  # moved into a town's database (migrate-store)
+        db_path = request.getfixturevalue("pg_towns").from_file(demo_ledger)
+        monkeypatch.setenv("XINFANG_DB", db_path)
+        return db_path
     shutil.copyfile(demo_ledger, db_path)
     return db_path
 
