@@ -89,15 +89,29 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "sqlite_only(reason): a test about the SQLite file itself, run on SQLite only"
     )
+    config.addinivalue_line(
+        "markers",
+        "variants_on_sqlite: each test's parameter variants run on SQLite, the first on both",
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """A parameter marked `sqlite_only` (pytest.param(..., marks=...)) runs on SQLite alone."""
+    """A parameter marked `sqlite_only` (pytest.param(..., marks=...)) runs on SQLite alone;
+    in a module marked `variants_on_sqlite` (its parameters are inputs, formats or widths
+    for one code path, not different use of the store), PostgreSQL runs each test's first
+    parameter set."""
     keep, dropped = [], []
+    seen: set[tuple[str, str]] = set()
     for item in items:
         callspec = getattr(item, "callspec", None)
         on_pg = callspec is not None and callspec.params.get("store") == "postgresql"
-        (dropped if on_pg and item.get_closest_marker("sqlite_only") else keep).append(item)
+        function = (item.nodeid.split("[")[0], "")
+        again = on_pg and item.get_closest_marker("variants_on_sqlite") and function in seen
+        if on_pg:
+            seen.add(function)
+        (dropped if on_pg and (item.get_closest_marker("sqlite_only") or again) else keep).append(
+            item
+        )
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = keep

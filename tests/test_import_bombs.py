@@ -554,3 +554,8 @@ def test_a_csv_with_escapes_is_read_clean(run, tmp_path, sql):
     run("import", str(path))
     assert sql("SELECT name, content FROM cases") == [("[31m张三[0m", "低保停发")]
     assert "\x1b" not in run("list").output
+
+
+# The parameters are inputs, formats or widths of one code path: their variants run on SQLite,
+# and each test's first on PostgreSQL too (conftest.pytest_collection_modifyitems).
+pytestmark = pytest.mark.variants_on_sqlite

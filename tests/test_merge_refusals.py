@@ -319,3 +319,8 @@ def test_a_bundle_of_unknown_status_leaves_every_command_working(
         ("export", "-o", str(tmp_path / "e.csv")),
     ):
         run(*args)
+
+
+# The parameters are inputs, formats or widths of one code path: their variants run on SQLite,
+# and each test's first on PostgreSQL too (conftest.pytest_collection_modifyitems).
+pytestmark = pytest.mark.variants_on_sqlite

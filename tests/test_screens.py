@@ -195,3 +195,8 @@ def test_calendar_columns_stay_aligned_after_a_holiday(run, ledger):
         # Each day's number ends at the same display column as in every other week.
         ends = {cell_len(week[: found.end()]) % period for found in re.finditer(r"\d+(?!\])", week)}
         assert len(ends) == 1, week
+
+
+# The parameters are inputs, formats or widths of one code path: their variants run on SQLite,
+# and each test's first on PostgreSQL too (conftest.pytest_collection_modifyitems).
+pytestmark = pytest.mark.variants_on_sqlite

@@ -194,3 +194,8 @@ def test_help_in_chinese_with_an_example(run, path, command):
     assert out.exit_code == 0
     assert "例" in out.stdout
     assert "显示本帮助并退出" in out.stdout
+
+
+# The parameters are inputs, formats or widths of one code path: their variants run on SQLite,
+# and each test's first on PostgreSQL too (conftest.pytest_collection_modifyitems).
+pytestmark = pytest.mark.variants_on_sqlite
