@@ -74,6 +74,19 @@ class Terminal:
     def type(self, keys: str) -> None:
         os.write(self.fd, keys.encode())
 
+    def interrupt(self) -> None:
+        """^C, as a clerk presses it: after the prompt is up (readline takes the terminal over
+        only once it waits for a key, and a ^C in the instant before can be lost), and again
+        if the program is still there a few seconds later (a loaded machine is slow to draw)."""
+        for _ in range(3):
+            time.sleep(0.5)
+            self.type(CTRL_C)
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                self.read(0.2)
+                if os.waitid(os.P_PID, self.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT):
+                    return  # ended (end() collects its status)
+
     def end(self, timeout: float = 30) -> int:
         """The program's exit status once it has ended; killed (and the test failed) if it
         is still waiting after `timeout` seconds, so a stuck prompt never hangs the suite."""
@@ -141,10 +154,7 @@ def test_ctrl_c_writes_nothing(run, db_path, where):
     else:
         clerk = Terminal(*EVERYTHING, "--category", "最低生活保障", "-i")
         clerk.expect("回车 = 登记；输入序号或字段名修改：")
-    # As a clerk would, after the prompt is up: readline takes the terminal over only once
-    # it is waiting for a key, and a ^C sent in the instant before that can be lost.
-    time.sleep(0.5)
-    clerk.type(CTRL_C)
+    clerk.interrupt()
     assert clerk.end() == 130
     assert clerk.text.count("已取消，未登记。") == 1 and "Traceback" not in clerk.text
     assert dump(db_path) == before
@@ -162,7 +172,7 @@ def test_menus_wrap_between_whole_items(run):
     menu_lines = clerk.text.split("1.最低生活保障")[1].split("问题类型")[0]
     assert "特困人员救助供养" in menu_lines.replace("\r\n", "")  # no item cut across lines
     assert all("特困人员救助供养" in line or "特困" not in line for line in menu_lines.splitlines())
-    clerk.type(CTRL_C)
+    clerk.interrupt()
     assert clerk.end() == 130
 
 
