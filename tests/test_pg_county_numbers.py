@@ -142,3 +142,16 @@ def test_sqlite_refuses_an_office_in_a_number(run: Run, registered: str) -> None
     refused = run("show", "沙河镇/2026-0001", expect=2)
     assert "2026-0001" in refused.output and "单位" in refused.output
     assert "Traceback" not in refused.output
+
+
+def test_the_countys_repeat_hint_names_the_towns_case(clerk: Clerk, both_towns: None) -> None:
+    """The county sees the towns' earlier petitions of the same person or matter: each named
+    with its town, so the clerk can find it (a bare 2026-0001 would be ambiguous)."""
+    args = [*REGISTER, "--new-matter"]
+    args[args.index("反映低保评定不公，家中两位老人无收入")] = "新华镇道路破损"
+    args[args.index("张三")] = "李四"
+    out = clerk("county", *args).stdout
+    assert "新华镇/2026-0001（已登记（待受理））：同一联系电话、内容相似" in out
+    assert "沙河镇/2026-0001（" in out  # the same phone: named with its town too
+    town = clerk("b", *args).stdout  # the town itself: its own case, bare
+    assert "  2026-0001（已登记（待受理））" in town and "/" not in town.split("已登记：")[0]

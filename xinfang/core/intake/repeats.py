@@ -21,8 +21,7 @@ from typing import Any
 from xinfang.core import settings
 from xinfang.core.clock.dates import Moment
 from xinfang.core.errors import InvalidInput
-from xinfang.core.intake.numbering import short_number
-from xinfang.core.life import finality
+from xinfang.core.life import finality, lanes
 from xinfang.core.life.case import Case
 from xinfang.core.life.ledger import find
 from xinfang.core.life.states import OPEN_STATUSES, Status
@@ -65,8 +64,10 @@ def find_earlier(conn: sqlite3.Connection, record: dict[str, Any], received: dat
     """Earlier cases that look like the same matter, most recent first."""
     window = int(settings.get(conn, "repeat_window_days") or REPEAT_WINDOW_DAYS)
     span = ((received - timedelta(days=window)).isoformat(), received.isoformat())
+    lane = lanes.of(conn)  # the county's role sees other offices' earlier petitions too
     columns = (
-        "id, year, seq, name, phone, id_number, address, anonymous, content, status, repeat_of"
+        "id, year, seq, name, phone, id_number, address, anonymous, content, status, repeat_of, "
+        f"{lane.column('cases')} AS office_id"
     )
     # A case 作废 (registered by mistake) is no earlier petition of anything.
     in_window = (
@@ -112,7 +113,8 @@ def find_earlier(conn: sqlite3.Connection, record: dict[str, Any], received: dat
         if score >= SIMILAR:
             reasons.append(f"内容相似（{score:.0%}）")
         if reasons:
-            matches.append(_ended(conn, _match(row, tuple(reasons), same_person=person), received))
+            match = _match(row, tuple(reasons), same_person=person, lane=lane)
+            matches.append(_ended(conn, match, received))
     return matches
 
 
@@ -130,7 +132,8 @@ def _ended_before(
         return []
     rows = conn.execute(
         "SELECT id, year, seq, name, phone, id_number, address, anonymous, content, status, "
-        "repeat_of, received_at FROM cases WHERE received_at < ? AND anonymous = 0 "
+        f"repeat_of, received_at, {lanes.of(conn).column('cases')} AS office_id "
+        "FROM cases WHERE received_at < ? AND anonymous = 0 "
         f"AND status != '{Status.VOIDED.value}' "
         "AND (id_number = ? OR phone = ? OR (name = ? AND address = ?)) "
         "AND id IN (SELECT case_id FROM events WHERE action = 'review') "
@@ -141,8 +144,10 @@ def _ended_before(
     return [row for row in rows if finality.ending(conn, [row["id"]], received)]
 
 
-def _match(row: sqlite3.Row, reasons: tuple[str, ...], *, same_person: bool) -> Match:
-    number = short_number(row["year"], row["seq"])
+def _match(
+    row: sqlite3.Row, reasons: tuple[str, ...], *, same_person: bool, lane: lanes.Lane
+) -> Match:
+    number = lane.number_of(row)  # another office's with its name, for the county
     status = Status(row["status"])
     return Match(row["id"], number, row["repeat_of"] or row["id"], reasons, status, same_person)
 
