@@ -203,6 +203,8 @@ class PgLedger:
         self._conn = conn
         self.row_factory: Any = None  # accepted for sqlite3's sake; rows are always Rows
         self.dialect = POSTGRES
+        self.office: str | None = None  # the role's office and standing, read on connecting
+        self.sees_all = False
         from xinfang.store.db import data_dir
 
         # store.db.ledger_path: the files beside the ledger go to <data dir>/<database>-files
@@ -273,9 +275,10 @@ def connect(dsn: str) -> PgLedger:
     ledger = PgLedger(conn)
     try:
         # One round trip: every command opens a connection.
-        version, office, role, prepared = ledger.execute(
+        version, office, sees_all, role, prepared = ledger.execute(
             "SELECT (SELECT max(version) FROM store_version), office_of(current_user), "
-            "current_user, EXISTS (SELECT 1 FROM settings WHERE key = 'office_id')"
+            "sees_all(current_user), current_user, "
+            "EXISTS (SELECT 1 FROM settings WHERE key = 'office_id')"
         ).fetchone()  # type: ignore[misc]
         if version != SCHEMA_VERSION:
             raise XinfangError(
@@ -288,6 +291,7 @@ def connect(dsn: str) -> PgLedger:
             )
         if not prepared:
             _prepare_office(ledger, str(office))
+        ledger.office, ledger.sees_all = str(office), bool(sees_all)  # core/life/lanes.py
     except BaseException:
         ledger.close()
         raise

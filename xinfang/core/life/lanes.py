@@ -66,9 +66,11 @@ def of(conn: sqlite3.Connection) -> Lane:
         return _ONE_OFFICE
     known = _KNOWN.get(conn)
     if known is None:
-        office, sees_all = conn.execute(
-            "SELECT office_of(current_user), sees_all(current_user)"
-        ).fetchone()
+        office, sees_all = getattr(conn, "office", None), getattr(conn, "sees_all", False)
+        if office is None:  # a connection not opened by store.db.connect (completion's)
+            office, sees_all = conn.execute(
+                "SELECT office_of(current_user), sees_all(current_user)"
+            ).fetchone()
         names = dict(conn.execute("SELECT office_id, name FROM offices").fetchall())
         known = _KNOWN[conn] = Lane(str(office), bool(sees_all), names)
     return known
